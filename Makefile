@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# xlat464: plain Makefile.  `make` builds, `make check` runs every test,
+# `make demo` runs the lab, `make bench` the benchmark.
+
+CC      ?= cc
+CLANG   ?= clang
+CFLAGS  ?= -O2 -g
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+XCFLAGS  = -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -D_GNU_SOURCE -Isrc/engine -Isrc -Itests/lib
+LDLIBS_D = -lmnl -lpthread
+
+ENGINE_SRC  := $(sort $(wildcard src/engine/*.c))
+DAEMON_SRC  := $(sort $(wildcard src/datapath/*.c src/control/*.c \
+		 $(filter-out src/xlatd/main.c,$(wildcard src/xlatd/*.c))))
+XLATD_MAIN  := src/xlatd/main.c
+XLATCTL_SRC := $(sort $(wildcard src/xlatctl/*.c))
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC    := $(sort $(wildcard tests/tools/*.c bench/tools/*.c))
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+ENGINE_OBJ := $(call obj,$(ENGINE_SRC))
+DAEMON_OBJ := $(call obj,$(DAEMON_SRC))
+TESTLIB_OBJ := $(call obj,$(TESTLIB_SRC))
+UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_BIN   := $(patsubst %.c,$(BUILD)/tools/%,$(notdir $(TOOL_SRC)))
+FUZZ_BIN   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+
+PROGS := $(BUILD)/xlatd $(BUILD)/xlatctl
+
+.PHONY: all deps check unit demo bench install clean fuzz asan tools format
+
+all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(XCFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libxlat.a: $(ENGINE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libxlatd.a: $(DAEMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libxlattest.a: $(TESTLIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/xlatd: $(call obj,$(XLATD_MAIN)) $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
+
+$(BUILD)/xlatctl: $(call obj,$(XLATCTL_SRC)) $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
+
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
+
+$(BUILD)/tools/%: $(BUILD)/obj/bench/tools/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
+
+# libFuzzer targets: clang only, with ASan and UBSan.
+FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(TESTLIB_SRC) $(wildcard src/engine/*.h tests/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(XCFLAGS) $(FUZZFLAGS) -o $@ $< $(ENGINE_SRC) $(TESTLIB_SRC)
+
+fuzz: $(FUZZ_BIN)
+
+# The whole build again under AddressSanitizer and UBSan, in build-asan/.
+asan:
+	$(MAKE) BUILD=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		all
+
+deps:
+	@scripts/deps.sh
+
+unit: all
+	tests/run.sh --unit
+
+check: deps
+	$(MAKE) all
+	$(MAKE) asan
+	$(MAKE) fuzz
+	tests/run.sh
+
+demo: deps
+	$(MAKE) all
+	lab/demo.sh $(if $(KEEP),--keep)
+
+bench: deps
+	$(MAKE) all
+	bench/run.sh
+
+install: $(PROGS)
+	install -D -m 0755 $(BUILD)/xlatd $(DESTDIR)$(PREFIX)/sbin/xlatd
+	install -D -m 0755 $(BUILD)/xlatctl $(DESTDIR)$(PREFIX)/sbin/xlatctl
+	for m in man/*.[0-9]; do \
+		s=$${m##*.}; \
+		install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; \
+	done
+	if [ -f systemd/xlatd.service ]; then \
+		sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/xlatd.service > xlatd.service.tmp && \
+		install -D -m 0644 xlatd.service.tmp $(DESTDIR)/etc/systemd/system/xlatd.service && \
+		rm -f xlatd.service.tmp; \
+	fi
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

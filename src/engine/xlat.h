@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xlat464 translation engine: the public interface.
+ *
+ * The engine is pure: no I/O, no globals, no allocation.  A caller hands it
+ * one packet (an IPv4 or IPv6 datagram starting at the IP header) and an
+ * output area it owns; the engine answers with an explicit verdict:
+ *
+ *   XLAT_OUT    out->pkt[0..n-1] hold the translated packet(s) (more than
+ *               one when an IPv4 packet had to be fragmented), of family
+ *               out->family.  Normally the other family; AF_INET6 for an
+ *               IPv6 packet hairpinned back (RFC 7757 section 4).
+ *   XLAT_REPLY  out->pkt[0] is an ICMP error to send back towards the
+ *               sender, in the input's family (Fragmentation Needed, Time
+ *               Exceeded, Parameter Problem, ...).  out->reason says why
+ *               the original packet was not forwarded.
+ *   XLAT_DROP   nothing to send; out->reason names the cause.
+ *
+ * Every outcome is counted by xlat_account() into a caller-owned
+ * struct xlat_stats.
+ */
+#ifndef XLAT_H
+#define XLAT_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Drop reasons.  The first column is the enum suffix, the second the name
+ * shown to operators (counters, logs, JSON): keep names stable.
+ */
+#define XLAT_DROP_REASONS(X)                                                   \
+	X(NONE, "none")                                                        \
+	X(TRUNCATED, "truncated")                                              \
+	X(BAD_VERSION, "bad_ip_version")                                       \
+	X(BAD_IHL, "bad_ipv4_ihl")                                             \
+	X(BAD_IP4_CSUM, "bad_ipv4_header_checksum")                            \
+	X(BAD_LENGTH, "bad_total_length")                                      \
+	X(BAD_L4_CSUM, "bad_l4_checksum")                                      \
+	X(SRC_UNTRANSLATABLE, "src_untranslatable")                            \
+	X(DST_UNTRANSLATABLE, "dst_untranslatable")                            \
+	X(WKP_NONGLOBAL, "wkp_nonglobal_ipv4")                                 \
+	X(TTL_EXPIRED, "ttl_expired")                                          \
+	X(HOP_LIMIT_EXPIRED, "hop_limit_expired")                              \
+	X(SOURCE_ROUTE, "ipv4_source_route")                                   \
+	X(ROUTING_HDR, "ipv6_routing_header")                                  \
+	X(BAD_EXTHDR, "bad_ipv6_extension_header")                             \
+	X(FRAG_NEEDED, "fragmentation_needed")                                 \
+	X(PKT_TOO_BIG, "packet_too_big")                                       \
+	X(BAD_FRAGMENT, "bad_fragment")                                        \
+	X(ICMP_UNTRANSLATABLE, "icmp_untranslatable")                          \
+	X(ICMP_FRAGMENTED, "icmp_fragmented")                                  \
+	X(ICMP_ERROR_NESTED, "icmp_error_in_icmp_error")                       \
+	X(ICMP_ERROR_TRUNCATED, "icmp_error_inner_truncated")                  \
+	X(ICMPV6_ND, "icmpv6_neighbor_discovery")                              \
+	X(ICMPV6_MLD, "icmpv6_mld")                                            \
+	X(IGMP, "igmp")                                                        \
+	X(UDP_ZERO_CSUM, "udp_zero_checksum")                                  \
+	X(UDP_ZERO_CSUM_FRAG, "udp_zero_checksum_fragment")                    \
+	X(BAD_UDP_CSUM6, "udp_zero_checksum_ipv6")                             \
+	X(UNSUPPORTED_PROTO, "unsupported_protocol")                           \
+	X(MULTICAST, "multicast_or_broadcast")                                 \
+	X(HAIRPIN_LOOP, "hairpin_loop")                                        \
+	X(NO_SPACE, "output_buffer_too_small")
+
+enum xlat_drop {
+#define XLAT_X_ENUM(e, s) XLAT_DROP_##e,
+	XLAT_DROP_REASONS(XLAT_X_ENUM)
+#undef XLAT_X_ENUM
+	XLAT_DROP__COUNT
+};
+
+enum xlat_verdict {
+	XLAT_OUT,
+	XLAT_REPLY,
+	XLAT_DROP,
+};
+
+struct xlat_prefix4 {
+	struct in_addr addr;
+	uint8_t len; /* 0..32 */
+};
+
+struct xlat_prefix6 {
+	struct in6_addr addr;
+	uint8_t len; /* 0..128; pool6 uses 32, 40, 48, 56, 64 or 96 */
+};
+
+/* RFC 7757 Explicit Address Mapping: p4 <-> p6, equal suffix lengths. */
+struct xlat_eam {
+	struct xlat_prefix4 p4;
+	struct xlat_prefix6 p6;
+};
+
+enum xlat_udp0 {
+	XLAT_UDP0_COMPUTE, /* compute the checksum of zero-checksum IPv4 UDP */
+	XLAT_UDP0_DROP,    /* drop it (RFC 7915 section 4.5 allows both) */
+};
+
+#define XLAT_POOL6791_MAX 8
+#define XLAT_MAX_FRAGS 64 /* 65535 / (1280 - 48) rounded up, with room */
+
+/*
+ * Translator configuration.  Filled by the caller (xlat_cfg_init() gives
+ * the defaults); read-only for the engine, so one cfg may serve several
+ * threads.
+ */
+struct xlat_cfg {
+	bool has_pool6;
+	struct xlat_prefix6 pool6; /* RFC 6052 prefix */
+
+	const struct xlat_eam *eam; /* RFC 7757 table, any order */
+	unsigned int n_eam;
+
+	/* RFC 6791 pool: IPv4 source for ICMPv6 errors whose IPv6 source
+	 * cannot be translated.  Default: 192.0.0.8. */
+	struct in_addr pool6791[XLAT_POOL6791_MAX];
+	unsigned int n_pool6791;
+
+	/* Source of the ICMP errors the translator itself generates. */
+	struct in_addr self4;
+	struct in6_addr self6;
+
+	uint16_t lowest_ipv6_mtu; /* default 1280 */
+	bool decrement_ttl;       /* router mode: true; host (CLAT) mode: false */
+	bool wkp_global_only;     /* RFC 6052 section 3.1, default true */
+	bool hairpin;             /* RFC 7757 section 4, default true */
+	bool reset_tos;           /* RFC 7915 4.1/5.1: zero TOS/traffic class */
+	bool icmp_errors;         /* generate ICMP errors (default true) */
+	enum xlat_udp0 udp0;      /* default XLAT_UDP0_COMPUTE */
+};
+
+/* One emitted packet: a slice of out->buf. */
+struct xlat_pkt {
+	uint32_t off;
+	uint32_t len;
+};
+
+/*
+ * Output area.  The caller sets buf and cap (XLAT_OUT_MIN is always
+ * enough for one input packet of up to 65535 bytes, fragments included);
+ * the engine sets the rest.
+ */
+struct xlat_out {
+	uint8_t *buf;
+	size_t cap;
+
+	unsigned int n;
+	struct xlat_pkt pkt[XLAT_MAX_FRAGS];
+	int family; /* AF_INET or AF_INET6: family of out->pkt[] */
+	enum xlat_drop reason;
+};
+
+#define XLAT_OUT_MIN (65535 + XLAT_MAX_FRAGS * 64 + 2048)
+
+/* Directions for counters. */
+enum xlat_dir {
+	XLAT_DIR_4TO6,
+	XLAT_DIR_6TO4,
+	XLAT_DIR__COUNT
+};
+
+struct xlat_dir_stats {
+	uint64_t in_pkts, in_bytes;
+	uint64_t out_pkts, out_bytes; /* translated packets emitted */
+	uint64_t replies;             /* ICMP errors generated */
+	uint64_t hairpinned;
+	uint64_t drops;
+	uint64_t drop[XLAT_DROP__COUNT];
+};
+
+struct xlat_stats {
+	struct xlat_dir_stats dir[XLAT_DIR__COUNT];
+};
+
+void xlat_cfg_init(struct xlat_cfg *cfg);
+
+enum xlat_verdict xlat_4to6(const struct xlat_cfg *cfg, const uint8_t *pkt,
+			    size_t len, struct xlat_out *out);
+enum xlat_verdict xlat_6to4(const struct xlat_cfg *cfg, const uint8_t *pkt,
+			    size_t len, struct xlat_out *out);
+
+/* Dispatch on the IP version nibble. */
+enum xlat_verdict xlat_packet(const struct xlat_cfg *cfg, const uint8_t *pkt,
+			      size_t len, struct xlat_out *out);
+
+static inline uint8_t *xlat_out_data(const struct xlat_out *out, unsigned int i)
+{
+	return out->buf + out->pkt[i].off;
+}
+
+void xlat_account(struct xlat_stats *st, enum xlat_dir dir, size_t in_len,
+		  enum xlat_verdict v, const struct xlat_out *out);
+void xlat_stats_add(struct xlat_stats *sum, const struct xlat_stats *st);
+
+const char *xlat_drop_name(enum xlat_drop r);
+const char *xlat_verdict_name(enum xlat_verdict v);
+
+#endif
