@@ -151,6 +151,11 @@ struct xlat_out {
 	struct xlat_pkt pkt[XLAT_MAX_FRAGS];
 	int family; /* AF_INET or AF_INET6: family of out->pkt[] */
 	enum xlat_drop reason;
+
+	/* IPv4 Identification generator for 6->4 packets without a Fragment
+	 * Header (RFC 7915 5.1).  Caller-owned state, kept across calls: one
+	 * xlat_out per thread keeps the engine free of globals. */
+	uint16_t next_id;
 };
 
 #define XLAT_OUT_MIN (65535 + XLAT_MAX_FRAGS * 64 + 2048)
