@@ -11,77 +11,102 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-/* Mask of the low `bits` bits of a 32-bit word (bits 0..32). */
-static inline uint32_t low_mask(unsigned int bits)
+typedef unsigned __int128 u128;
+
+static inline u128 load128(const struct in6_addr *a)
 {
-	return bits >= 32 ? 0xffffffffu : (1u << bits) - 1;
+	u128 v = 0;
+
+	for (int i = 0; i < 16; i++)
+		v = v << 8 | a->s6_addr[i];
+	return v;
+}
+
+static inline void store128(struct in6_addr *a, u128 v)
+{
+	for (int i = 15; i >= 0; i--, v >>= 8)
+		a->s6_addr[i] = (uint8_t)v;
+}
+
+/* Mask of the first len bits (0..128). */
+static inline u128 mask128(unsigned int len)
+{
+	return len ? ~(u128)0 << (128 - len) : 0;
+}
+
+static inline uint32_t mask32(unsigned int len)
+{
+	return len ? ~0u << (32 - len) : 0;
 }
 
 /*
- * The suffix length of an entry.  xlat_cfg_validate() guarantees that both
- * sides agree; taking the shorter one keeps an unvalidated table from
- * carrying bits across the prefix boundary.
+ * RFC 7757 section 3.2 lets the IPv6 suffix be longer than the IPv4 one,
+ * never shorter: xlat_cfg_validate() rejects such entries, and the lookups
+ * skip them so an unvalidated table cannot make bits spill over.
  */
-static inline unsigned int eam_suffix(const struct xlat_eam *e)
+static inline bool eam_usable(const struct xlat_eam *e)
 {
-	unsigned int s4 = 32 - e->p4.len, s6 = 128 - e->p6.len;
-
-	return s4 < s6 ? s4 : s6;
-}
-
-static inline bool eam_sane(const struct xlat_eam *e)
-{
-	return e->p4.len <= 32 && e->p6.len <= 128;
+	return e->p4.len <= 32 && e->p6.len <= 128 &&
+	       32 - e->p4.len <= 128 - e->p6.len;
 }
 
 /*
- * RFC 7757 section 3.2: the suffix bits of the address are copied, in
- * order, into the suffix of the other prefix.  Suffixes are at most 32
- * bits long, so with equal suffix lengths they are the low bits of both
- * addresses: the low 32 bits of the IPv6 address carry them.
+ * RFC 7757 section 3.3: the IPv4 suffix (the bits after the IPv4 prefix)
+ * goes right after the IPv6 prefix; IPv6 suffix bits beyond it are zero.
+ * With equal suffix lengths this is a plain prefix swap.
  */
 bool eam_lookup4(const struct xlat_cfg *cfg, const struct in_addr *a,
 		 struct in6_addr *out)
 {
 	const struct xlat_eam *best = NULL;
-	uint32_t m, lo;
+	unsigned int s4;
+	u128 v;
 
 	for (unsigned int i = 0; i < cfg->n_eam; i++) {
 		const struct xlat_eam *e = &cfg->eam[i];
 
-		if (!eam_sane(e) || (best && e->p4.len <= best->p4.len))
+		if (best && e->p4.len <= best->p4.len)
 			continue;
-		if (prefix4_contains(&e->p4.addr, e->p4.len, a))
+		if (eam_usable(e) &&
+		    prefix4_contains(&e->p4.addr, e->p4.len, a))
 			best = e;
 	}
 	if (!best)
 		return false;
-	m = low_mask(eam_suffix(best));
-	*out = best->p6.addr;
-	lo = get32(&out->s6_addr[12]);
-	put32(&out->s6_addr[12], (lo & ~m) | (ntohl(a->s_addr) & m));
+	s4 = 32 - best->p4.len;
+	v = load128(&best->p6.addr) & mask128(best->p6.len);
+	if (s4)
+		v |= (u128)(ntohl(a->s_addr) & ~mask32(best->p4.len))
+		     << (128 - best->p6.len - s4);
+	store128(out, v);
 	return true;
 }
 
+/* The reverse: the s4 bits after the IPv6 prefix; excess bits are lost. */
 bool eam_lookup6(const struct xlat_cfg *cfg, const struct in6_addr *a,
 		 struct in_addr *out)
 {
 	const struct xlat_eam *best = NULL;
-	uint32_t m;
+	unsigned int s4;
+	uint32_t v;
 
 	for (unsigned int i = 0; i < cfg->n_eam; i++) {
 		const struct xlat_eam *e = &cfg->eam[i];
 
-		if (!eam_sane(e) || (best && e->p6.len <= best->p6.len))
+		if (best && e->p6.len <= best->p6.len)
 			continue;
-		if (prefix6_contains(&e->p6.addr, e->p6.len, a))
+		if (eam_usable(e) &&
+		    prefix6_contains(&e->p6.addr, e->p6.len, a))
 			best = e;
 	}
 	if (!best)
 		return false;
-	m = low_mask(eam_suffix(best));
-	out->s_addr = htonl((ntohl(best->p4.addr.s_addr) & ~m) |
-			    (get32(&a->s6_addr[12]) & m));
+	s4 = 32 - best->p4.len;
+	v = ntohl(best->p4.addr.s_addr) & mask32(best->p4.len);
+	if (s4)
+		v |= (uint32_t)(load128(a) >> (128 - best->p6.len - s4)) &
+		     ~mask32(best->p4.len);
+	out->s_addr = htonl(v);
 	return true;
 }
 
