@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xlatd configuration file (see man/xlatd.conf.5 for the keys).
+ *
+ *	# comment
+ *	[global]
+ *	control-socket = /run/xlatd/xlatd.sock
+ *	[siit siit0]
+ *	pool6 = 2001:db8:64::/96
+ *	eam = 192.0.2.0/24 2001:db8:1::/120
+ *
+ * One [KIND NAME] section per instance.  The parser fills struct
+ * xlatd_conf; it never touches the system, so `xlatd --check-config`
+ * and the unit tests use it as is.
+ */
+#ifndef XLATD_CONFIG_H
+#define XLATD_CONFIG_H
+
+#include "xlat.h"
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONF_NAME_MAX 32      /* instance names, NUL included */
+#define CONF_MAX_ROUTES 32    /* per family, per instance */
+#define CONF_MAX_ADDRS 8      /* per family, per instance */
+#define CONF_DEFAULT_FILE "/etc/xlatd.conf"
+
+struct siit_conf {
+	char tun[IFNAMSIZ];          /* default: the instance name */
+	unsigned int mtu;            /* default 1500 */
+	unsigned int threads;        /* default 1; > 1: multi-queue TUN */
+	struct xlat_prefix4 route4[CONF_MAX_ROUTES];
+	unsigned int n_route4;
+	struct xlat_prefix6 route6[CONF_MAX_ROUTES];
+	unsigned int n_route6;
+	struct xlat_prefix4 address4[CONF_MAX_ADDRS];
+	unsigned int n_address4;
+	struct xlat_prefix6 address6[CONF_MAX_ADDRS];
+	unsigned int n_address6;
+};
+
+enum clat_datapath { CLAT_DP_AUTO, CLAT_DP_BPF, CLAT_DP_USERSPACE };
+enum clat_mode { CLAT_MODE_AUTO, CLAT_MODE_ON, CLAT_MODE_OFF };
+
+/*
+ * [clat NAME].  The engine keys (udp-zero-checksum, decrement-ttl, ...)
+ * land in inst_conf.xlat like for siit; pool6 there stays unset: the CLAT
+ * fills it from pref64 (static here, or discovered).
+ */
+struct clat_conf {
+	char uplink[IFNAMSIZ];       /* required */
+	bool has_pref64;
+	struct xlat_prefix6 pref64;  /* RFC 6052 length */
+	bool has_ipv6;
+	struct in6_addr ipv6;        /* fixed CLAT IPv6 address */
+	bool has_ipv4;
+	struct in_addr ipv4;         /* default: pick a free one in 192.0.0.0/29 */
+	char tun[IFNAMSIZ];          /* default "clat-" + uplink, truncated */
+	uint32_t metric;             /* IPv4 default route metric, default 2048 */
+	unsigned int mtu;            /* 0: auto (uplink IPv6 MTU - 28) */
+	enum clat_datapath datapath; /* default auto */
+	enum clat_mode mode;         /* default auto */
+	unsigned int threads;        /* default 1 */
+};
+
+struct inst_conf {
+	char kind[16];               /* "siit", "clat" */
+	char name[CONF_NAME_MAX];
+	int line;                    /* of the section header */
+
+	/* Engine configuration; xlat.eam points at eam[] below. */
+	struct xlat_cfg xlat;
+	struct xlat_eam *eam;
+	unsigned int n_eam;
+
+	struct siit_conf siit;       /* kind "siit" */
+	struct clat_conf clat;       /* kind "clat" */
+
+	/* Normalised "key=value\n" lines of the section: two sections are
+	 * the same configuration when these strings are equal (reload). */
+	char *canon;
+	size_t canon_len;
+
+	struct inst_conf *next;
+};
+
+struct xlatd_conf {
+	char control_socket[108];    /* sun_path size */
+	int log_level;               /* enum log_level; -1: not set */
+	struct inst_conf *inst;      /* in file order */
+	unsigned int n_inst;
+};
+
+void conf_init(struct xlatd_conf *c);
+void conf_free(struct xlatd_conf *c);
+
+/*
+ * Parse and validate.  0 on success; -1 with "FILE:LINE: message" in err
+ * (c then holds nothing to free).  fname is only used in messages.
+ * conf_parse_file() with missing_ok treats a missing file as empty.
+ */
+int conf_parse_string(const char *text, const char *fname,
+		      struct xlatd_conf *c, char *err, size_t errlen);
+int conf_parse_file(const char *path, bool missing_ok, struct xlatd_conf *c,
+		    char *err, size_t errlen);
+
+/* Find an instance section by name, or NULL. */
+const struct inst_conf *conf_find(const struct xlatd_conf *c,
+				  const char *name);
+
+/* Whether a and b configure the same instance identically (reload). */
+bool inst_conf_equal(const struct inst_conf *a, const struct inst_conf *b);
+
+/* Deep copy (eam table and canon included); NULL on allocation failure. */
+struct inst_conf *inst_conf_dup(const struct inst_conf *ic);
+void inst_conf_free(struct inst_conf *ic);
+
+#endif
