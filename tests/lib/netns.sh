@@ -1,0 +1,279 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers for the integration tests (tests/integ/*.sh).  Source it:
+#
+#	. "$(dirname "$0")/../lib/netns.sh"
+#
+# It gives every run its own short prefix (NT_PFX, from the script name and
+# $$) so parallel runs and a lab left up never collide, records everything
+# it creates (namespaces, /etc/netns dirs, background PIDs, extra cleanup
+# commands) and removes exactly that from an EXIT trap, which also runs on
+# failure and on SIGINT/SIGTERM.  It never touches the root namespace's
+# sysctls, routes or firewall.
+#
+# TAP:   t_ok NAME / t_not_ok NAME WHY / t_check NAME CMD... / t_skip NAME WHY
+#        t_done (prints the plan and exits 1 if anything failed)
+# netns: nt_ns SHORT (creates "$NT_PFX-SHORT", loopback up; see ns SHORT)
+#        nt_veth NS1 IF1 NS2 IF2 [MTU]   nt_addr NS IF ADDR/LEN [nodad]
+#        nt_sysctl NS KEY=VAL...          nt_resolv NS NAMESERVER
+#        nx NS CMD...  (ip netns exec)    run_bg NS CMD... (PID recorded)
+#        nt_on_exit CMD...  (extra cleanup, run in reverse order)
+# wait:  nt_wait SECS CMD...  nt_wait_dad NS SECS  nt_wait_route NS SECS ARGS...
+#        nt_wait_listen NS PORT SECS [tcp|udp]   nt_wait_tcp NS HOST PORT SECS
+
+set -u
+export LC_ALL=C
+PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
+NT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NT_BUILD=${BUILD:-build}
+case "$NT_BUILD" in /*) ;; *) NT_BUILD=$NT_ROOT/$NT_BUILD ;; esac
+NT_NAME=$(basename "$0" .sh)
+# Interface names are limited to 15 bytes; namespace names are free, but
+# keep them short so "ip netns list" stays readable: 4 letters + PID.
+NT_PFX=${NT_PFX:-$(printf '%s' "${NT_NAME//[^a-z0-9]/}" | cut -c1-4)$$}
+NT_TMP=$(mktemp -d "/tmp/xlat-$NT_NAME.XXXXXX")
+
+NT_NSS=()
+NT_PIDS=()
+NT_ETC=()
+NT_HOOKS=()
+NT_DONE=0
+
+t_n=0
+t_fail=0
+
+t_ok() {
+	t_n=$((t_n + 1))
+	echo "ok $t_n - $1"
+}
+
+t_not_ok() {
+	t_n=$((t_n + 1))
+	t_fail=$((t_fail + 1))
+	echo "not ok $t_n - $1"
+	[ $# -ge 2 ] && [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	return 0
+}
+
+t_skip() {
+	t_n=$((t_n + 1))
+	echo "ok $t_n - $1 # SKIP ${2:-}"
+}
+
+# t_check NAME CMD...: one test point from a command's exit status; its
+# output is shown (as TAP comments) only when it fails.
+t_check() {
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		t_ok "$name"
+		return 0
+	fi
+	t_not_ok "$name" "$(printf 'exit %d: %s\n%s' $rc "$*" "$out" | tail -n 25)"
+	return 1
+}
+
+t_diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# t_bail WHY: stop the script, counting one failure (the EXIT trap cleans).
+t_bail() {
+	t_not_ok "${1:-bailed out}" "${2:-}"
+	t_done
+}
+
+t_done() {
+	echo "1..$t_n"
+	if [ $t_fail -gt 0 ]; then
+		echo "# $NT_NAME: $t_fail of $t_n failed"
+		exit 1
+	fi
+	echo "# $NT_NAME: all $t_n passed"
+	exit 0
+}
+
+ns() {
+	printf '%s-%s' "$NT_PFX" "$1"
+}
+
+nx() {
+	local n=$1
+	shift
+	ip netns exec "$n" "$@"
+}
+
+nt_ns() {
+	local n
+	n=$(ns "$1")
+	ip netns add "$n" || return 1
+	NT_NSS+=("$n")
+	ip -n "$n" link set lo up
+}
+
+# nt_veth NS1 IF1 NS2 IF2 [MTU]: both ends are created directly inside
+# their namespaces, never in the root namespace.
+nt_veth() {
+	ip link add "$2" netns "$1" mtu "${5:-1500}" type veth \
+		peer name "$4" netns "$3" mtu "${5:-1500}" || return 1
+	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
+}
+
+nt_addr() {
+	local n=$1 dev=$2 a=$3
+	if [ "${4:-}" = nodad ]; then
+		ip -n "$n" addr add "$a" dev "$dev" nodad
+	else
+		ip -n "$n" addr add "$a" dev "$dev"
+	fi
+}
+
+nt_sysctl() {
+	local n=$1
+	shift
+	nx "$n" sysctl -qw "$@" >/dev/null
+}
+
+# nt_resolv NS SERVER: what "ip netns exec" bind-mounts over resolv.conf.
+nt_resolv() {
+	local d=/etc/netns/$1
+	if [ ! -d "$d" ]; then
+		mkdir -p "$d" || return 1
+		NT_ETC+=("$d")
+	fi
+	printf 'nameserver %s\noptions timeout:2 attempts:2\n' "$2" >"$d/resolv.conf"
+}
+
+# run_bg NS CMD...: start CMD in NS in the background; "ip netns exec"
+# execs the command, so $! is the command's own PID.  Output goes to
+# $NT_TMP/bg.N.log; the PID is left in NT_LAST_PID.
+run_bg() {
+	local n=$1 log
+	shift
+	log=$NT_TMP/bg.${#NT_PIDS[@]}.log
+	ip netns exec "$n" "$@" >"$log" 2>&1 </dev/null &
+	NT_LAST_PID=$!
+	NT_LAST_LOG=$log
+	NT_PIDS+=("$NT_LAST_PID")
+}
+
+nt_on_exit() {
+	NT_HOOKS+=("$*")
+}
+
+nt_kill_pids() {
+	local p i alive
+	for p in "$@"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for i in $(seq 30); do
+		alive=0
+		for p in "$@"; do
+			kill -0 "$p" 2>/dev/null && alive=1
+		done
+		[ $alive -eq 0 ] && break
+		sleep 0.1
+	done
+	for p in "$@"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	for p in "$@"; do
+		wait "$p" 2>/dev/null
+	done
+	return 0
+}
+
+nt_cleanup() {
+	local i n p left
+	[ $NT_DONE -eq 1 ] && return 0
+	NT_DONE=1
+	trap '' INT TERM
+	[ ${#NT_PIDS[@]} -gt 0 ] && nt_kill_pids "${NT_PIDS[@]}"
+	for ((i = ${#NT_HOOKS[@]} - 1; i >= 0; i--)); do
+		eval "${NT_HOOKS[$i]}" >/dev/null 2>&1
+	done
+	for n in "${NT_NSS[@]}"; do
+		# A namespace outlives nothing we did not put there: whatever
+		# still runs inside one we created is a child of ours that
+		# escaped the recorded PIDs (a daemon's fork).
+		left=$(ip netns pids "$n" 2>/dev/null)
+		if [ -n "$left" ]; then
+			echo "# cleanup: $n still had PIDs $left" >&2
+			# shellcheck disable=SC2086
+			nt_kill_pids $left
+		fi
+		ip netns del "$n" 2>/dev/null
+	done
+	for p in "${NT_ETC[@]}"; do
+		rm -rf "$p"
+	done
+	rm -rf "$NT_TMP"
+}
+
+trap 'nt_cleanup' EXIT
+trap 'echo "# interrupted"; exit 130' INT
+trap 'echo "# terminated"; exit 143' TERM
+
+# nt_wait SECS CMD...: poll CMD every 0.1 s until it succeeds.
+nt_wait() {
+	local end=$((SECONDS + $1))
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.1
+	done
+}
+
+nt__no_tentative() {
+	! ip -n "$1" addr show tentative | grep -q inet6
+}
+
+nt_wait_dad() {
+	nt_wait "${2:-10}" nt__no_tentative "$1"
+}
+
+nt__route() {
+	local n=$1
+	shift
+	[ -n "$(ip -n "$n" "$@" 2>/dev/null)" ]
+}
+
+# nt_wait_route NS SECS ARGS...: e.g. nt_wait_route C 10 -6 route show default
+nt_wait_route() {
+	local n=$1 s=$2
+	shift 2
+	nt_wait "$s" nt__route "$n" "$@"
+}
+
+nt__listen() {
+	local opt=-ltnH
+	[ "${3:-tcp}" = udp ] && opt=-lunH
+	nx "$1" ss $opt "sport = :$2" | grep -q .
+}
+
+nt_wait_listen() {
+	nt_wait "$3" nt__listen "$1" "$2" "${4:-tcp}"
+}
+
+nt__tcp() {
+	nx "$1" timeout 2 bash -c "exec 3<>/dev/tcp/$2/$3"
+}
+
+nt_wait_tcp() {
+	nt_wait "$4" nt__tcp "$1" "$2" "$3"
+}
+
+# nt_need CMD...: bail out (one failure) if a required tool is missing.
+nt_need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || t_bail "required tool $c is installed"
+	done
+}
+
+nt_need_root() {
+	[ "$(id -u)" -eq 0 ] || t_bail "running as root" "network namespaces need root"
+}
