@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The CLAT's IPv6 side on the uplink, without any kernel state for the
+ * CLAT address (see docs/clat-datapath.md):
+ *
+ *   receive: an AF_PACKET SOCK_DGRAM socket with a classic BPF filter that
+ *            passes only IPv6 packets to the CLAT address and NS/NA whose
+ *            target is the CLAT address, read in batches (recvmmsg);
+ *   send:    a raw IPPROTO_RAW IPv6 socket bound to the uplink (the kernel
+ *            takes our IPv6 header as is, source included), written in
+ *            batches (sendmmsg);
+ *   NDP:     an ordinary socket that holds the solicited-node membership,
+ *            so the kernel sends MLD reports and opens the NIC filter.
+ *
+ * Every function returns a file descriptor or 0 on success, a negative
+ * errno on failure; none logs.
+ */
+#ifndef XLAT_CLAT_IO_H
+#define XLAT_CLAT_IO_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define CLAT_BATCH 32
+#define CLAT_RX_SLOT 65536 /* GRO may hand the packet socket 64 KB packets */
+
+/* Packet socket on ifindex, filtered for addr; O_NONBLOCK, CLOEXEC. */
+int clat_pkt_open(int ifindex, const struct in6_addr *addr);
+/* Replace the filter (after DAD picked another address). */
+int clat_pkt_set_filter(int fd, const struct in6_addr *addr);
+
+/* Raw IPv6 send socket bound to ifname. */
+int clat_raw_open(const char *ifname);
+
+/* A socket holding membership of the solicited-node group of addr. */
+int clat_mcast_open(int ifindex, const struct in6_addr *addr);
+
+/* Receive batch: buffers allocated once by clat_rx_init(). */
+struct clat_rx {
+	struct mmsghdr msg[CLAT_BATCH];
+	struct iovec iov[CLAT_BATCH];
+	char ctl[CLAT_BATCH][64]; /* PACKET_AUXDATA */
+	uint8_t *buf;             /* CLAT_BATCH * CLAT_RX_SLOT */
+};
+
+int clat_rx_init(struct clat_rx *rx);
+void clat_rx_free(struct clat_rx *rx);
+/*
+ * Read up to CLAT_BATCH packets without blocking: the count (0 when
+ * none), or a negative errno.  Packet i is clat_rx_pkt(rx, i, &len); a
+ * packet whose TCP/UDP checksum the sender left to offload (veth, local
+ * senders) has it completed here, so the engine always sees real sums.
+ */
+int clat_rx_batch(int fd, struct clat_rx *rx);
+uint8_t *clat_rx_pkt(struct clat_rx *rx, unsigned int i, size_t *len);
+
+/* Send batch: pointers to packets the caller keeps alive until flush. */
+struct clat_tx {
+	unsigned int n;
+	int ifindex;
+	struct mmsghdr msg[CLAT_BATCH];
+	struct iovec iov[CLAT_BATCH];
+	struct sockaddr_in6 dst[CLAT_BATCH];
+	uint64_t errors; /* packets the kernel refused */
+};
+
+void clat_tx_init(struct clat_tx *tx, int ifindex);
+/* Queue one IPv6 packet; false when the batch is full (flush first). */
+bool clat_tx_add(struct clat_tx *tx, const uint8_t *pkt, size_t len);
+/* Send everything queued; returns the number sent. */
+unsigned int clat_tx_flush(int fd, struct clat_tx *tx);
+
+/* Interface facts (reads only). */
+int clat_if_mac(const char *ifname, uint8_t mac[6]);
+int clat_if_ipv6_mtu(const char *ifname, unsigned int *mtu);
+int clat_if_retrans_ms(const char *ifname, unsigned int *ms);
+int clat_if_dad_transmits(const char *ifname, unsigned int *n);
+
+/* Complete a TCP/UDP checksum left for offload (field = pseudo sum). */
+void clat_fix_partial_csum6(uint8_t *pkt, size_t len);
+
+#endif
