@@ -277,3 +277,51 @@ nt_need() {
 nt_need_root() {
 	[ "$(id -u)" -eq 0 ] || t_bail "running as root" "network namespaces need root"
 }
+
+# nt_pref64_watch NS SECS [COUNT]: print one line "pref64 PREFIX/LEN
+# lifetime SEC ifindex N" for each PREF64 option the kernel of NS hands to
+# userspace (RTM_NEWNDUSEROPT on RTNLGRP_ND_USEROPT); iproute2 6.1 has no
+# "ip monitor nduseropt".  Ends after SECS seconds or COUNT options, and
+# prints "ready" once subscribed.  nt_pref64_bg NS SECS [COUNT] runs it
+# through run_bg.
+NT_PREF64_PY='
+import socket, struct, sys, ipaddress
+cnt = int(sys.argv[1])
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.bind((0, 0))
+s.setsockopt(270, 1, 20)    # SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, RTNLGRP_ND_USEROPT
+print("ready", flush=True)
+plens = [96, 64, 56, 48, 40, 32]
+while cnt > 0:
+    data = s.recv(65536)
+    off = 0
+    while off + 16 <= len(data):
+        ln, typ = struct.unpack_from("=IH", data, off)
+        if ln < 16:
+            break
+        if typ == 68:    # RTM_NEWNDUSEROPT
+            fam, olen, ifi, ityp = struct.unpack_from("=BxHiB", data, off + 16)
+            o = off + 32
+            end = o + olen
+            while o + 2 <= end:
+                t, l8 = data[o], data[o + 1] * 8
+                if l8 == 0:
+                    break
+                if t == 38 and l8 >= 16:
+                    w = struct.unpack_from("!H", data, o + 2)[0]
+                    plc = w & 7
+                    p = ipaddress.IPv6Address(data[o + 4:o + 16] + bytes(4))
+                    pl = plens[plc] if plc < 6 else -1
+                    print("pref64 %s/%d lifetime %d ifindex %d" % (p, pl, (w >> 3) * 8, ifi), flush=True)
+                    cnt -= 1
+                o += l8
+        off += (ln + 3) & ~3
+'
+
+nt_pref64_watch() {
+	nx "$1" timeout "$2" /usr/bin/python3 -u -c "$NT_PREF64_PY" "${3:-1}"
+}
+
+nt_pref64_bg() {
+	run_bg "$1" timeout "$2" /usr/bin/python3 -u -c "$NT_PREF64_PY" "${3:-1}"
+}

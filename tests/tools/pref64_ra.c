@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pref64_ra: send Router Advertisements that carry only a PREF64 option
+ * (RFC 8781), for the lab and the discovery tests.  radvd 2.19 cannot send
+ * PREF64, so this runs beside it: from a second link-local address and
+ * with router lifetime 0, so the client keeps radvd's default route.
+ *
+ *	pref64_ra --iface IF --src fe80::64 --prefix 2001:db8:64::/96
+ *		  [--lifetime SEC] [--count N] [--interval SEC]
+ *
+ * Lifetime 0 withdraws the prefix.  Every run is bounded: --count defaults
+ * to 1 and is capped.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PREF64_OPT_TYPE 38
+#define MAX_COUNT 100000
+#define MAX_SCALED 8191 /* 13 bits, units of 8 s */
+
+struct ra_opts {
+	const char *iface;
+	const char *src;
+	struct in6_addr prefix;
+	int plen;
+	long lifetime;
+	long count;
+	double interval;
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: pref64_ra --iface IF --src LINKLOCAL --prefix P/LEN\n"
+		"                 [--lifetime SEC] [--count N] [--interval SEC]\n"
+		"LEN is 96, 64, 56, 48, 40 or 32; count 1..%d (default 1);\n"
+		"lifetime 0..65528 (default 1800, 0 withdraws)\n",
+		MAX_COUNT);
+	exit(2);
+}
+
+/* RFC 8781 section 4: the Prefix Length Code. */
+static int plc_of(int plen)
+{
+	static const int lens[] = { 96, 64, 56, 48, 40, 32 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		if (lens[i] == plen)
+			return (int)i;
+	return -1;
+}
+
+static int parse_prefix(const char *arg, struct ra_opts *o)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	char *slash, *end;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	o->plen = (int)strtol(slash + 1, &end, 10);
+	if (*end || plc_of(o->plen) < 0)
+		return -1;
+	return inet_pton(AF_INET6, buf, &o->prefix) == 1 ? 0 : -1;
+}
+
+static long parse_long(const char *arg, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		usage();
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct ra_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "iface", required_argument, NULL, 'i' },
+		{ "src", required_argument, NULL, 's' },
+		{ "prefix", required_argument, NULL, 'p' },
+		{ "lifetime", required_argument, NULL, 'l' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, have_prefix = 0;
+	char *end;
+
+	o->lifetime = 1800;
+	o->count = 1;
+	o->interval = 1.0;
+	while ((c = getopt_long(argc, argv, "i:s:p:l:c:t:", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 's':
+			o->src = optarg;
+			break;
+		case 'p':
+			if (parse_prefix(optarg, o))
+				usage();
+			have_prefix = 1;
+			break;
+		case 'l':
+			o->lifetime = parse_long(optarg, 0, MAX_SCALED * 8);
+			break;
+		case 'c':
+			o->count = parse_long(optarg, 1, MAX_COUNT);
+			break;
+		case 't':
+			o->interval = strtod(optarg, &end);
+			if (*end || o->interval < 0.01 || o->interval > 3600)
+				usage();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (!o->iface || !o->src || !have_prefix || optind != argc)
+		usage();
+}
+
+/*
+ * The RA header with everything zero (router lifetime 0: not a default
+ * router), then the 16-byte PREF64 option.  The kernel fills in the
+ * ICMPv6 checksum of a raw ICMPv6 socket (RFC 3542 section 3.1).
+ */
+static size_t build_ra(const struct ra_opts *o, uint8_t *buf)
+{
+	struct nd_router_advert *ra = (struct nd_router_advert *)buf;
+	uint8_t *opt = buf + sizeof(*ra);
+	unsigned int scaled = (unsigned int)((o->lifetime + 7) / 8);
+	uint16_t word;
+
+	memset(buf, 0, sizeof(*ra) + 16);
+	ra->nd_ra_type = ND_ROUTER_ADVERT;
+	ra->nd_ra_code = 0;
+	ra->nd_ra_router_lifetime = 0;
+	if (scaled > MAX_SCALED)
+		scaled = MAX_SCALED;
+	opt[0] = PREF64_OPT_TYPE;
+	opt[1] = 2; /* in units of 8 octets */
+	word = htons((uint16_t)(scaled << 3 | (unsigned int)plc_of(o->plen)));
+	memcpy(opt + 2, &word, 2);
+	memcpy(opt + 4, &o->prefix, 12);
+	return sizeof(*ra) + 16;
+}
+
+static int open_socket(const struct ra_opts *o, struct sockaddr_in6 *dst)
+{
+	struct sockaddr_in6 src = { .sin6_family = AF_INET6 };
+	unsigned int ifindex = if_nametoindex(o->iface);
+	int fd, hops = 255;
+
+	if (!ifindex) {
+		fprintf(stderr, "pref64_ra: no interface %s\n", o->iface);
+		return -1;
+	}
+	if (inet_pton(AF_INET6, o->src, &src.sin6_addr) != 1 ||
+	    !IN6_IS_ADDR_LINKLOCAL(&src.sin6_addr)) {
+		fprintf(stderr, "pref64_ra: --src must be link-local\n");
+		return -1;
+	}
+	src.sin6_scope_id = ifindex;
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		perror("pref64_ra: socket");
+		return -1;
+	}
+	/* Binding fails unless the address is configured and not tentative. */
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex))) {
+		perror("pref64_ra: bind/setsockopt");
+		close(fd);
+		return -1;
+	}
+	memset(dst, 0, sizeof(*dst));
+	dst->sin6_family = AF_INET6;
+	dst->sin6_scope_id = ifindex;
+	inet_pton(AF_INET6, "ff02::1", &dst->sin6_addr);
+	return fd;
+}
+
+static void pause_for(double sec)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)sec;
+	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+int main(int argc, char **argv)
+{
+	struct ra_opts o = { 0 };
+	struct sockaddr_in6 dst;
+	uint8_t pkt[64];
+	size_t len;
+	long i;
+	int fd;
+
+	parse_args(argc, argv, &o);
+	fd = open_socket(&o, &dst);
+	if (fd < 0)
+		return 1;
+	len = build_ra(&o, pkt);
+	for (i = 0; i < o.count; i++) {
+		if (i)
+			pause_for(o.interval);
+		if (sendto(fd, pkt, len, 0, (struct sockaddr *)&dst, sizeof(dst)) !=
+		    (ssize_t)len) {
+			perror("pref64_ra: sendto");
+			close(fd);
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
