@@ -11,12 +11,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 
-extern const struct instance_kind siit_kind;
-/* Strong reference: pulls clat.o out of libxlatd.a when it exists; the
- * weak stand-in in instance_nokinds.c sorts after it in the archive. */
-extern const struct instance_kind clat_kind;
+#define MAX_KINDS 8
 
-static const struct instance_kind *const kinds[] = { &siit_kind, &clat_kind };
+static const struct instance_kind *kinds[MAX_KINDS];
+static unsigned int n_kinds;
 
 static struct instance *instances;
 static int loop_epfd = -1;
@@ -32,11 +30,17 @@ static struct watch *watches;
 
 const struct instance_kind *instance_kind_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (unsigned int i = 0; i < n_kinds; i++)
 		if (kinds[i]->name && kinds[i]->start &&
 		    strcmp(kinds[i]->name, name) == 0)
 			return kinds[i];
 	return NULL;
+}
+
+void instance_register_kind(const struct instance_kind *k)
+{
+	if (n_kinds < MAX_KINDS)
+		kinds[n_kinds++] = k;
 }
 
 void instance_set_state(struct instance *inst, const char *state,

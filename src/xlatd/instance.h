@@ -9,9 +9,12 @@
  *	const struct instance_kind clat_kind = {
  *		.name = "clat", .start = ..., .stop = ..., .status = ...,
  *	};
- *    instance.c already refers to clat_kind (a weak fallback with
- *    .start == NULL stands in until your file exists, in
- *    instance_nokinds.c).  Nothing else to register.  Config keys of
+ *    xlatd's main.c already registers clat_kind (a weak stand-in with
+ *    .start == NULL, in instance_nokinds.c, takes its place until your
+ *    file exists; the real one wins because main.o refers to it and
+ *    clat.o sorts before instance_nokinds.o in libxlatd.a).  Nothing
+ *    else to register.  Unit tests that need a kind call
+ *    instance_register_kind(&clat_kind) themselves.  Config keys of
  *    [clat NAME] are parsed by config.c into inst->conf->clat (struct
  *    clat_conf, config.h) and the engine keys into inst->conf->xlat.
  *
@@ -91,6 +94,13 @@ struct instance {
 	bool started;
 	struct instance *next;
 };
+
+/* The kinds (clat_kind may be the weak stand-in, see above). */
+extern const struct instance_kind siit_kind;
+extern const struct instance_kind clat_kind;
+
+/* Make a kind known (xlatd main registers siit_kind and clat_kind). */
+void instance_register_kind(const struct instance_kind *k);
 
 /* The kind named name, or NULL (unknown, or not built in). */
 const struct instance_kind *instance_kind_find(const char *name);

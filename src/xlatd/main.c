@@ -1,6 +1,320 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* xlatd (stub, being written). */
-int main(void)
+/*
+ * xlatd: the xlat464 daemon.  Reads the config, starts one instance per
+ * section, serves the control socket, and on SIGTERM removes everything
+ * it created.  Start-up is all or nothing: never a half-configured host.
+ */
+#include "control/rtnl.h"
+#include "xlatd/config.h"
+#include "xlatd/ctl.h"
+#include "xlatd/instance.h"
+#include "xlatd/log.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static char sig_marker, ctl_marker;
+
+static void usage(FILE *f)
 {
+	fprintf(f,
+		"usage: xlatd [-f] [-v] [-c FILE] [-s SOCKET]\n"
+		"       xlatd --check-config FILE\n"
+		"  -c FILE        configuration (default %s; a missing default is empty)\n"
+		"  --check-config FILE  parse and validate FILE, exit 0 or 1\n"
+		"  -f             stay in the foreground (the default)\n"
+		"  -s SOCKET      control socket (default %s)\n"
+		"  -v             debug logging\n",
+		CONF_DEFAULT_FILE, CTL_DEFAULT_SOCKET);
+}
+
+/* systemd's notify protocol, by hand: one datagram to $NOTIFY_SOCKET. */
+static void sd_notify_msg(const char *msg)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int fd;
+
+	if (!path || !path[0] || strlen(path) >= sizeof(sa.sun_path))
+		return;
+	if (path[0] != '/' && path[0] != '@')
+		return;
+	memcpy(sa.sun_path, path, strlen(path));
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0'; /* abstract namespace */
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+		   len) < 0)
+		log_warn(NULL, "sd_notify %s: %s", msg, strerror(errno));
+	close(fd);
+}
+
+static int check_config(const char *path)
+{
+	struct xlatd_conf c;
+	char err[512];
+
+	if (conf_parse_file(path, false, &c, err, sizeof(err))) {
+		fprintf(stderr, "xlatd: %s\n", err);
+		return 1;
+	}
+	printf("xlatd: %s: configuration OK, %u instance%s\n", path, c.n_inst,
+	       c.n_inst == 1 ? "" : "s");
+	for (const struct inst_conf *ic = c.inst; ic; ic = ic->next)
+		printf("  [%s %s] (line %d)\n", ic->kind, ic->name, ic->line);
+	conf_free(&c);
 	return 0;
+}
+
+static int start_all(const struct xlatd_conf *c)
+{
+	for (const struct inst_conf *ic = c->inst; ic; ic = ic->next) {
+		log_info(ic->name, "starting %s instance (config line %d)",
+			 ic->kind, ic->line);
+		if (!instance_create(ic))
+			return -1;
+	}
+	return 0;
+}
+
+/* SIGHUP: a bad file changes nothing; unchanged instances keep running. */
+static void reload(const char *path, bool missing_ok)
+{
+	struct xlatd_conf c;
+	struct instance *i, *next;
+	char err[512];
+
+	sd_notify_msg("RELOADING=1");
+	if (conf_parse_file(path, missing_ok, &c, err, sizeof(err))) {
+		log_err(NULL, "reload refused, keeping the running configuration: %s",
+			err);
+		sd_notify_msg("READY=1");
+		return;
+	}
+	for (i = instance_list(); i; i = next) {
+		const struct inst_conf *ic = conf_find(&c, i->name);
+
+		next = i->next;
+		if (ic && inst_conf_equal(ic, i->conf))
+			continue;
+		log_info(i->name, "reload: %s", ic ? "configuration changed, restarting"
+						   : "removed from the configuration");
+		instance_destroy(i);
+	}
+	for (const struct inst_conf *ic = c.inst; ic; ic = ic->next) {
+		if (instance_find(ic->name))
+			continue;
+		log_info(ic->name, "reload: starting %s instance (line %d)",
+			 ic->kind, ic->line);
+		if (!instance_create(ic))
+			log_err(ic->name, "reload: not started, see above; the others keep running");
+	}
+	conf_free(&c);
+	if (c.log_level >= 0)
+		log_level = (enum log_level)c.log_level;
+	log_info(NULL, "reloaded %s", path);
+	sd_notify_msg("READY=1");
+}
+
+static void mkdir_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		log_warn(NULL, "mkdir %s: %s", dir, strerror(errno));
+}
+
+/* Routes tagged XLAT_RTPROT with no xlatd running are a crash's leftovers. */
+static void flush_leftovers(void)
+{
+	struct rtnl r;
+	int n;
+
+	if (rtnl_open(&r) < 0)
+		return;
+	n = rtnl_route_flush_proto(&r, AF_UNSPEC, XLAT_RTPROT);
+	if (n > 0)
+		log_warn(NULL, "removed %d route%s left by an earlier xlatd (protocol %d)",
+			 n, n == 1 ? "" : "s", XLAT_RTPROT);
+	else if (n < 0)
+		log_warn(NULL, "cannot look for leftover routes: %s", strerror(-n));
+	rtnl_close(&r);
+}
+
+static int add_fd(int ep, int fd, void *tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+struct opts {
+	const char *conf;
+	bool conf_given;
+	const char *sock;
+};
+
+static int run_loop(int ep, int sfd, int lfd, const struct opts *o)
+{
+	for (;;) {
+		struct epoll_event ev;
+		struct signalfd_siginfo si;
+		int n = epoll_wait(ep, &ev, 1, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_err(NULL, "epoll_wait: %s", strerror(errno));
+			return 1;
+		}
+		if (ev.data.ptr == &ctl_marker) {
+			ctl_accept(lfd);
+			continue;
+		}
+		if (ev.data.ptr != &sig_marker) {
+			instance_dispatch(ev.data.ptr, ev.events);
+			continue;
+		}
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGHUP) {
+			log_info(NULL, "SIGHUP: reloading %s", o->conf);
+			reload(o->conf, !o->conf_given);
+			continue;
+		}
+		log_info(NULL, "signal %d: stopping every instance", si.ssi_signo);
+		return 0;
+	}
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o, int *check)
+{
+	static const struct option lo[] = {
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:fs:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->conf = optarg;
+			o->conf_given = true;
+			break;
+		case 'C':
+			*check = 1;
+			o->conf = optarg;
+			break;
+		case 'f':
+			break;
+		case 's':
+			o->sock = optarg;
+			break;
+		case 'v':
+			log_level = LOG_LVL_DEBUG;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .conf = CONF_DEFAULT_FILE };
+	struct xlatd_conf c;
+	int check = 0, ep, sfd, lfd, ret;
+	bool verbose;
+	char err[512];
+	sigset_t ss;
+
+	instance_register_kind(&siit_kind);
+	instance_register_kind(&clat_kind);
+	if (parse_opts(argc, argv, &o, &check))
+		return 2;
+	if (check)
+		return check_config(o.conf);
+	verbose = log_level == LOG_LVL_DEBUG;
+	if (conf_parse_file(o.conf, !o.conf_given, &c, err, sizeof(err))) {
+		fprintf(stderr, "xlatd: %s\n", err);
+		return 1;
+	}
+	if (c.log_level >= 0 && !verbose)
+		log_level = (enum log_level)c.log_level;
+	if (!o.sock)
+		o.sock = c.control_socket;
+
+	/* Blocked before any thread exists, so workers inherit the mask. */
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGHUP);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || ep < 0 || add_fd(ep, sfd, &sig_marker) < 0) {
+		log_err(NULL, "signalfd/epoll: %s", strerror(errno));
+		return 1;
+	}
+	instance_loop_init(ep);
+	mkdir_parent(o.sock);
+	lfd = ctl_listen(o.sock);
+	if (lfd < 0) {
+		log_err(NULL, "control socket %s: %s%s", o.sock, strerror(-lfd),
+			lfd == -EADDRINUSE ? " (another xlatd is running)" : "");
+		conf_free(&c);
+		return 1;
+	}
+	add_fd(ep, lfd, &ctl_marker);
+	flush_leftovers();
+	if (start_all(&c) < 0) {
+		log_err(NULL, "start-up failed: removing what was created, exiting");
+		instance_destroy_all();
+		unlink(o.sock);
+		conf_free(&c);
+		return 1;
+	}
+	/* o.sock may point into c.control_socket, which conf_free() keeps. */
+	conf_free(&c);
+	log_info(NULL, "ready: %s, control socket %s", o.conf, o.sock);
+	sd_notify_msg("READY=1");
+	ret = run_loop(ep, sfd, lfd, &o);
+	sd_notify_msg("STOPPING=1");
+	instance_destroy_all();
+	close(lfd);
+	unlink(o.sock);
+	log_info(NULL, "stopped");
+	return ret;
 }

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The stateless "siit" instance: RFC 7915 between the two families on
+ * one TUN device.  The kernel routes packets into the device; each worker
+ * thread owns one queue and writes the translation back into the same
+ * device, where the kernel routes it on.
+ */
+#include "control/rtnl.h"
+#include "datapath/tun.h"
+#include "xlatd/ctl.h"
+#include "xlatd/instance.h"
+#include "xlatd/log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+/* Packets per queue before looking at the stop event again. */
+#define SIIT_BATCH 256
+#define SIIT_RX_MAX 65536
+
+struct siit;
+
+struct siit_worker {
+	struct siit *s;
+	unsigned int idx;
+	int fd;
+	bool running;
+	pthread_t tid;
+	uint8_t *rx;
+	struct xlat_out out;
+	uint64_t write_errors;
+};
+
+struct siit {
+	struct instance *inst;
+	struct rtnl rtnl;
+	bool rtnl_open;
+	char ifname[IFNAMSIZ];
+	int ifindex;
+	int stopfd;
+	unsigned int n_workers;
+	struct siit_worker *w;
+	/* What we added, so stop removes exactly that. */
+	unsigned int n_route4, n_route6, n_addr4, n_addr6;
+};
+
+static void worker_output(struct siit_worker *w, enum xlat_verdict v)
+{
+	if (v == XLAT_DROP)
+		return;
+	for (unsigned int i = 0; i < w->out.n; i++) {
+		if (write(w->fd, xlat_out_data(&w->out, i), w->out.pkt[i].len) < 0)
+			w->write_errors++;
+	}
+}
+
+/* Drain the queue (up to SIIT_BATCH): 1 if more may be waiting. */
+static int worker_drain(struct siit_worker *w)
+{
+	const struct xlat_cfg *cfg = &w->s->inst->conf->xlat;
+	struct xlat_stats *st = instance_stats(w->s->inst, w->idx);
+
+	for (int i = 0; i < SIIT_BATCH; i++) {
+		ssize_t n = read(w->fd, w->rx, SIIT_RX_MAX);
+		enum xlat_verdict v;
+		enum xlat_dir dir;
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+		if (n == 0)
+			continue;
+		dir = (w->rx[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
+		v = xlat_packet(cfg, w->rx, (size_t)n, &w->out);
+		xlat_account(st, dir, (size_t)n, v, &w->out);
+		worker_output(w, v);
+	}
+	return 1;
+}
+
+static void *worker_main(void *arg)
+{
+	struct siit_worker *w = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = w->fd, .events = POLLIN },
+		{ .fd = w->s->stopfd, .events = POLLIN },
+	};
+
+	for (;;) {
+		int r;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents)
+			break;
+		do
+			r = worker_drain(w);
+		while (r > 0);
+		if (r < 0) {
+			instance_set_state(w->s->inst, "failed",
+					   "queue %u: read: %s", w->idx,
+					   strerror(-r));
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void fmt_p4(const struct xlat_prefix4 *p, char *b, size_t n)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &p->addr, a, sizeof(a));
+	snprintf(b, n, "%s/%u", a, p->len);
+}
+
+static void fmt_p6(const struct xlat_prefix6 *p, char *b, size_t n)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, &p->addr, a, sizeof(a));
+	snprintf(b, n, "%s/%u", a, p->len);
+}
+
+static int add_route(struct siit *s, int family, const void *dst,
+		     unsigned int plen, const char *txt)
+{
+	struct rtnl_route rt = {
+		.family = family,
+		.plen = (uint8_t)plen,
+		.ifindex = s->ifindex,
+		.protocol = XLAT_RTPROT,
+	};
+	int ret;
+
+	memcpy(&rt.dst, dst, family == AF_INET ? 4 : 16);
+	ret = rtnl_route(&s->rtnl, true, &rt);
+	if (ret < 0)
+		instance_set_state(s->inst, "failed", "route %s dev %s: %s", txt,
+				   s->ifname, strerror(-ret));
+	else
+		log_debug(s->inst->name, "route %s dev %s added", txt, s->ifname);
+	return ret;
+}
+
+static void del_route(struct siit *s, int family, const void *dst,
+		      unsigned int plen)
+{
+	struct rtnl_route rt = {
+		.family = family,
+		.plen = (uint8_t)plen,
+		.ifindex = s->ifindex,
+		.protocol = XLAT_RTPROT,
+	};
+
+	memcpy(&rt.dst, dst, family == AF_INET ? 4 : 16);
+	rtnl_route(&s->rtnl, false, &rt);
+}
+
+static int add_addrs_routes(struct siit *s)
+{
+	const struct siit_conf *c = &s->inst->conf->siit;
+	char txt[64];
+	int ret;
+
+	for (; s->n_addr4 < c->n_address4; s->n_addr4++) {
+		fmt_p4(&c->address4[s->n_addr4], txt, sizeof(txt));
+		ret = rtnl_addr(&s->rtnl, true, s->ifindex, AF_INET,
+				(const void *)&c->address4[s->n_addr4].addr,
+				c->address4[s->n_addr4].len, 0);
+		if (ret < 0)
+			goto addr_fail;
+	}
+	for (; s->n_addr6 < c->n_address6; s->n_addr6++) {
+		fmt_p6(&c->address6[s->n_addr6], txt, sizeof(txt));
+		ret = rtnl_addr(&s->rtnl, true, s->ifindex, AF_INET6,
+				(const void *)&c->address6[s->n_addr6].addr,
+				c->address6[s->n_addr6].len, IFA_F_NODAD);
+		if (ret < 0)
+			goto addr_fail;
+	}
+	for (; s->n_route4 < c->n_route4; s->n_route4++) {
+		fmt_p4(&c->route4[s->n_route4], txt, sizeof(txt));
+		ret = add_route(s, AF_INET, &c->route4[s->n_route4].addr,
+				c->route4[s->n_route4].len, txt);
+		if (ret < 0)
+			return ret;
+	}
+	for (; s->n_route6 < c->n_route6; s->n_route6++) {
+		fmt_p6(&c->route6[s->n_route6], txt, sizeof(txt));
+		ret = add_route(s, AF_INET6, &c->route6[s->n_route6].addr,
+				c->route6[s->n_route6].len, txt);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+addr_fail:
+	instance_set_state(s->inst, "failed", "address %s on %s: %s", txt,
+			   s->ifname, strerror(-ret));
+	return ret;
+}
+
+static int open_queues(struct siit *s)
+{
+	const struct siit_conf *c = &s->inst->conf->siit;
+	unsigned int flags = TUN_NONBLOCK;
+
+	if (rtnl_link_index(c->tun) > 0) {
+		instance_set_state(s->inst, "failed",
+				   "device %s exists already (another instance, a leftover, or not ours)",
+				   c->tun);
+		return -EEXIST;
+	}
+	if (s->n_workers > 1)
+		flags |= TUN_MULTIQUEUE;
+	for (unsigned int i = 0; i < s->n_workers; i++) {
+		int fd = tun_open_flags(c->tun, flags, s->ifname);
+
+		if (fd < 0) {
+			instance_set_state(s->inst, "failed",
+					   "cannot open TUN %s (queue %u): %s",
+					   c->tun, i, strerror(-fd));
+			return fd;
+		}
+		s->w[i].fd = fd;
+	}
+	s->ifindex = rtnl_link_index(s->ifname);
+	return s->ifindex > 0 ? 0 : s->ifindex;
+}
+
+static int setup_link(struct siit *s)
+{
+	const struct siit_conf *c = &s->inst->conf->siit;
+	int ret;
+
+	ret = rtnl_link_set_mtu(&s->rtnl, s->ifindex, c->mtu);
+	if (ret < 0) {
+		instance_set_state(s->inst, "failed", "set mtu %u on %s: %s",
+				   c->mtu, s->ifname, strerror(-ret));
+		return ret;
+	}
+	/* Bursts from the stack overflow the default 500 quickly. */
+	tun_set_txqueuelen(s->ifname, 2048);
+	ret = rtnl_link_set_up(&s->rtnl, s->ifindex, true);
+	if (ret < 0)
+		instance_set_state(s->inst, "failed", "set %s up: %s",
+				   s->ifname, strerror(-ret));
+	return ret;
+}
+
+static int start_workers(struct siit *s)
+{
+	for (unsigned int i = 0; i < s->n_workers; i++) {
+		struct siit_worker *w = &s->w[i];
+		int ret;
+
+		w->rx = malloc(SIIT_RX_MAX);
+		w->out.buf = malloc(XLAT_OUT_MIN);
+		w->out.cap = XLAT_OUT_MIN;
+		if (!w->rx || !w->out.buf)
+			return -ENOMEM;
+		ret = pthread_create(&w->tid, NULL, worker_main, w);
+		if (ret) {
+			instance_set_state(s->inst, "failed",
+					   "cannot start thread %u: %s", i,
+					   strerror(ret));
+			return -ret;
+		}
+		w->running = true;
+	}
+	return 0;
+}
+
+static int siit_start(struct instance *inst)
+{
+	const struct siit_conf *c = &inst->conf->siit;
+	struct siit *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	inst->priv = s;
+	s->inst = inst;
+	s->stopfd = -1;
+	s->n_workers = c->threads ? c->threads : 1;
+	s->w = calloc(s->n_workers, sizeof(*s->w));
+	if (!s->w)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < s->n_workers; i++) {
+		s->w[i].fd = -1;
+		s->w[i].s = s;
+		s->w[i].idx = i;
+	}
+	ret = instance_stats_alloc(inst, s->n_workers);
+	if (ret < 0)
+		return ret;
+	s->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->stopfd < 0)
+		return -errno;
+	ret = rtnl_open(&s->rtnl);
+	if (ret < 0) {
+		instance_set_state(inst, "failed", "netlink: %s", strerror(-ret));
+		return ret;
+	}
+	s->rtnl_open = true;
+	ret = open_queues(s);
+	if (ret == 0)
+		ret = setup_link(s);
+	if (ret == 0)
+		ret = add_addrs_routes(s);
+	if (ret == 0)
+		ret = start_workers(s);
+	if (ret < 0)
+		return ret;
+	log_info(inst->name, "running on %s: mtu %u, %u thread%s, %u route%s, %u EAM entr%s",
+		 s->ifname, c->mtu, s->n_workers, s->n_workers > 1 ? "s" : "",
+		 c->n_route4 + c->n_route6, c->n_route4 + c->n_route6 == 1 ? "" : "s",
+		 inst->conf->n_eam, inst->conf->n_eam == 1 ? "y" : "ies");
+	return 0;
+}
+
+static void siit_stop(struct instance *inst)
+{
+	struct siit *s = inst->priv;
+	const struct siit_conf *c = &inst->conf->siit;
+	uint64_t one = 1;
+
+	if (!s)
+		return;
+	if (s->stopfd >= 0 && write(s->stopfd, &one, sizeof(one)) < 0)
+		log_err(inst->name, "cannot signal threads: %s", strerror(errno));
+	for (unsigned int i = 0; s->w && i < s->n_workers; i++)
+		if (s->w[i].running)
+			pthread_join(s->w[i].tid, NULL);
+	/* Closing the device would take these with it; removing them first
+	 * keeps the order explicit and the log honest. */
+	while (s->n_route6)
+		s->n_route6--, del_route(s, AF_INET6, &c->route6[s->n_route6].addr,
+					 c->route6[s->n_route6].len);
+	while (s->n_route4)
+		s->n_route4--, del_route(s, AF_INET, &c->route4[s->n_route4].addr,
+					 c->route4[s->n_route4].len);
+	while (s->n_addr6)
+		s->n_addr6--, rtnl_addr(&s->rtnl, false, s->ifindex, AF_INET6,
+					(const void *)&c->address6[s->n_addr6].addr,
+					c->address6[s->n_addr6].len, 0);
+	while (s->n_addr4)
+		s->n_addr4--, rtnl_addr(&s->rtnl, false, s->ifindex, AF_INET,
+					(const void *)&c->address4[s->n_addr4].addr,
+					c->address4[s->n_addr4].len, 0);
+	for (unsigned int i = 0; s->w && i < s->n_workers; i++) {
+		if (s->w[i].fd >= 0)
+			close(s->w[i].fd);
+		free(s->w[i].rx);
+		free(s->w[i].out.buf);
+	}
+	if (s->rtnl_open)
+		rtnl_close(&s->rtnl);
+	if (s->stopfd >= 0)
+		close(s->stopfd);
+	free(s->w);
+	free(s);
+	inst->priv = NULL;
+}
+
+static void siit_status(struct instance *inst, struct ctl_out *o)
+{
+	const struct inst_conf *ic = inst->conf;
+	struct siit *s = inst->priv;
+	uint64_t werr = 0;
+	char b[64];
+
+	ctl_kv_str(o, "tun", "%s", s->ifname);
+	ctl_kv_u64(o, "mtu", ic->siit.mtu);
+	ctl_kv_u64(o, "threads", s->n_workers);
+	if (ic->xlat.has_pool6) {
+		fmt_p6(&ic->xlat.pool6, b, sizeof(b));
+		ctl_kv_str(o, "pool6", "%s", b);
+	}
+	ctl_kv_u64(o, "eam_entries", ic->n_eam);
+	ctl_kv_u64(o, "routes", ic->siit.n_route4 + ic->siit.n_route6);
+	for (unsigned int i = 0; i < s->n_workers; i++)
+		werr += __atomic_load_n(&s->w[i].write_errors, __ATOMIC_RELAXED);
+	ctl_kv_u64(o, "tun_write_errors", werr);
+}
+
+const struct instance_kind siit_kind = {
+	.name = "siit",
+	.start = siit_start,
+	.stop = siit_stop,
+	.status = siit_status,
+};
