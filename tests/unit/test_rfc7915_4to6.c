@@ -643,7 +643,7 @@ TEST(icmp_echo_fragmented_dropped)
 	size_t n;
 
 	setup();
-	n = pkt_echo4(e, H4, R4, 1, 1, NULL, 8);
+	n = pkt_echo4(e, H4, R4, 1, 1, "01234567", 8);
 	n = pkt_ip4(in, &s, e + 20, 16);
 	CHECK_EQ(run(in, n), XLAT_DROP);
 	CHECK_EQ(out.reason, XLAT_DROP_ICMP_FRAGMENTED);
@@ -762,7 +762,7 @@ TEST(icmp_dest_unreach_codes)
 			CHECK_EQ(get32(opkt(0) + 44), 1420);
 		else
 			CHECK_EQ(get32(opkt(0) + 44), 0);
-		check_inner(opkt(0) + 48, 48, on, true);
+		check_inner(opkt(0) + 48, 68, on, true);
 	}
 }
 
@@ -1002,6 +1002,22 @@ TEST(rfc4884_length_translated)
 	CHECK_EQ(p[8 + 152 + 11], 139);
 	check_inner(p + 8, 148, 200, false);
 
+	/* A short original datagram is zero-padded to 128 bytes. */
+	{
+		uint8_t body[40];
+
+		memcpy(body, o, 28);
+		memset(body + 28, 0x20, 12);
+		n = err4(in, 11, 0, 7u << 16, body, 40);
+		REQUIRE(run(in, n) == XLAT_OUT);
+		check6(opkt(0), out.pkt[0].len, 0, 8 + 128 + 12, 58, 63,
+		       RT6, H6);
+		CHECK_EQ(opkt(0)[44], 16);
+		CHECK_EQ(opkt(0)[48 + 48], 0);
+		CHECK_EQ(opkt(0)[48 + 127], 0);
+		CHECK_EQ(opkt(0)[48 + 128], 0x20);
+	}
+
 	/* Destination Unreachable too. */
 	n = err4884(in, 3, 1, 32, 0, o);
 	REQUIRE(run(in, n) == XLAT_OUT);
@@ -1240,13 +1256,14 @@ TEST(random_mutations)
 {
 	static uint8_t seed[8][2000];
 	static size_t slen[8];
-	uint8_t o[300];
+	uint8_t o[300] = { 0 };
 	int bad = 0;
 
 	setup();
 	slen[0] = pkt_udp4(seed[0], H4, R4, 5, 6, "hello", 5);
 	slen[1] = pkt_echo4(seed[1], H4, R4, 1, 2, "ping", 4);
 	slen[2] = err4(seed[2], 3, 3, 0, o, orig_udp(o, 40));
+	orig_udp(o, 200 - 28);
 	slen[3] = err4884(seed[3], 11, 0, 32, 0, o);
 	{
 		struct pkt4_spec s = { .src = H4, .dst = R4, .proto = 6 };
