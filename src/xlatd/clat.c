@@ -1,0 +1,898 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The "clat" instance: RFC 6877 customer-side translator for the host
+ * itself.  IPv4 leaves the host through a TUN device (default route with
+ * a high metric), is translated to IPv6 from the CLAT IPv6 address to
+ * pref64 + IPv4 and written to the uplink with a raw socket; IPv6 to the
+ * CLAT address is taken off the uplink by a filtered packet socket,
+ * translated back and written into the TUN.  The CLAT address has no
+ * kernel state at all: xlatd answers NS for it and runs DAD itself.
+ * Nothing of the host's own configuration is changed (no sysctl, no
+ * firewall, no host address or route).  See docs/clat-datapath.md.
+ */
+#include "control/clat_addr.h"
+#include "control/ndp.h"
+#include "control/rtnl.h"
+#include "datapath/clat_io.h"
+#include "datapath/tun.h"
+#include "xlatd/ctl.h"
+#include "xlatd/instance.h"
+#include "xlatd/log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Above every automatic IPv4 default route a host may also have, so a
+ * real IPv4 uplink always wins: dhcpcd uses 1000 + ifindex (wired) and
+ * 3000 + ifindex (wireless), NetworkManager 100 / 600, systemd-networkd
+ * 1024.  Used when the configuration says 0.
+ */
+#define CLAT_DEFAULT_METRIC 4096
+#define CLAT_DAD_TRIES 3
+#define CLAT_MAX_ADDRS 64
+#define CLAT_ARENA (XLAT_OUT_MIN + CLAT_BATCH * 2048)
+
+struct clat;
+
+struct clat_worker {
+	struct clat *c;
+	unsigned int idx;
+	pthread_t tid;
+	bool running;
+	struct xlat_out out;
+	uint64_t io_errors;
+};
+
+struct clat {
+	struct instance *inst;
+	struct rtnl rtnl;
+	bool rtnl_open;
+
+	char uplink[IFNAMSIZ];
+	int up_ifindex;
+	uint8_t mac[6];
+	unsigned int up_mtu;
+
+	char tun[IFNAMSIZ];
+	int tun_ifindex;
+	int tun_fd, pkt_fd, raw_fd, mcast_fd, timer_fd, stopfd;
+	bool watch_pkt, watch_timer;
+
+	struct xlat_cfg cfg;
+	struct xlat_eam eam;
+	struct in6_addr prefix64; /* the /64 the CLAT address came from */
+	bool auto6;
+	struct in6_addr addr6;
+	struct in_addr addr4;
+	struct in6_addr avoid[CLAT_MAX_ADDRS];
+	size_t n_avoid;
+	unsigned int mtu;
+	uint32_t metric;
+	bool addr4_added, route_added;
+
+	struct ndp_dad dad;
+	struct clat_rx rx; /* DAD on the main thread, then the 6->4 thread */
+	struct clat_tx tx; /* the 4->6 thread's */
+	uint8_t *arena;
+	struct clat_worker w[2]; /* 0: 4->6, 1: 6->4 */
+	uint64_t ns_answered;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static const char *fmt6(const struct in6_addr *a, char *b)
+{
+	return inet_ntop(AF_INET6, a, b, INET6_ADDRSTRLEN);
+}
+
+static int fail(struct clat *c, int err, const char *fmt, const char *what)
+{
+	instance_set_state(c->inst, "failed", fmt, what, strerror(-err));
+	log_err(c->inst->name, fmt, what, strerror(-err));
+	return err;
+}
+
+/* Send one IPv6 packet now (replies, NA: rare, not worth batching). */
+static void send_now(struct clat_worker *w, const uint8_t *pkt, size_t len)
+{
+	struct clat_tx one;
+
+	clat_tx_init(&one, w->c->up_ifindex);
+	clat_tx_add(&one, pkt, len);
+	if (clat_tx_flush(w->c->raw_fd, &one) != 1)
+		w->io_errors++;
+}
+
+static void tun_write(struct clat_worker *w, const uint8_t *pkt, size_t len)
+{
+	if (write(w->c->tun_fd, pkt, len) < 0)
+		w->io_errors++;
+}
+
+/* ---- IPv4 -> IPv6: TUN reads, one sendmmsg per batch ---- */
+
+static unsigned int arena_end(const struct xlat_out *o, const uint8_t *base)
+{
+	size_t end = (size_t)(o->buf - base);
+
+	for (unsigned int i = 0; i < o->n; i++) {
+		size_t e = (size_t)(o->buf - base) + o->pkt[i].off + o->pkt[i].len;
+
+		if (e > end)
+			end = e;
+	}
+	return (unsigned int)((end + 7) & ~(size_t)7);
+}
+
+static void w46_flush(struct clat_worker *w)
+{
+	unsigned int before = (unsigned int)w->c->tx.errors;
+
+	clat_tx_flush(w->c->raw_fd, &w->c->tx);
+	w->io_errors += (unsigned int)w->c->tx.errors - before;
+}
+
+static int w46_drain(struct clat_worker *w, uint8_t *rx)
+{
+	struct clat *c = w->c;
+	struct xlat_stats *st = instance_stats(c->inst, w->idx);
+	unsigned int used = 0;
+
+	for (;;) {
+		ssize_t n = read(c->tun_fd, rx, CLAT_RX_SLOT);
+		enum xlat_verdict v;
+
+		if (n < 0)
+			break;
+		if (CLAT_ARENA - used < XLAT_OUT_MIN ||
+		    c->tx.n + XLAT_MAX_FRAGS > CLAT_BATCH) {
+			w46_flush(w);
+			used = 0;
+		}
+		w->out.buf = c->arena + used;
+		w->out.cap = CLAT_ARENA - used;
+		v = xlat_4to6(&c->cfg, rx, (size_t)n, &w->out);
+		xlat_account(st, XLAT_DIR_4TO6, (size_t)n, v, &w->out);
+		if (v == XLAT_DROP)
+			continue;
+		if (v == XLAT_REPLY || w->out.family != AF_INET6) {
+			for (unsigned int i = 0; i < w->out.n; i++)
+				tun_write(w, xlat_out_data(&w->out, i),
+					  w->out.pkt[i].len);
+			continue;
+		}
+		for (unsigned int i = 0; i < w->out.n; i++) {
+			if (!clat_tx_add(&c->tx, xlat_out_data(&w->out, i),
+					 w->out.pkt[i].len))
+				w->io_errors++;
+		}
+		used = arena_end(&w->out, c->arena);
+	}
+	w46_flush(w);
+	return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+}
+
+static void *w46_main(void *arg)
+{
+	struct clat_worker *w = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = w->c->tun_fd, .events = POLLIN },
+		{ .fd = w->c->stopfd, .events = POLLIN },
+	};
+	uint8_t *rx = malloc(CLAT_RX_SLOT);
+
+	while (rx) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		if (pfd[0].revents && w46_drain(w, rx) < 0) {
+			instance_set_state(w->c->inst, "failed", "TUN read: %s",
+					   strerror(errno));
+			break;
+		}
+	}
+	free(rx);
+	return NULL;
+}
+
+/* ---- IPv6 -> IPv4: packet socket batches, TUN writes ---- */
+
+static bool is_nd(const uint8_t *p, size_t len)
+{
+	return len >= 41 && p[6] == IPPROTO_ICMPV6 &&
+	       (p[40] == NDP_NS || p[40] == NDP_NA);
+}
+
+/* Answer an NS for the CLAT address (also defends it against DAD). */
+static void handle_nd(struct clat_worker *w, const uint8_t *p, size_t len)
+{
+	struct clat *c = w->c;
+	uint8_t na[NDP_PKT_MAX];
+	struct ndp_msg m;
+	struct in6_addr dst;
+	uint32_t flags;
+	size_t n;
+
+	if (ndp_parse(p, len, &m) || !ndp_ns_answer(&m, &c->addr6, &dst, &flags))
+		return;
+	n = ndp_build_na(na, sizeof(na), &c->addr6, &dst, &c->addr6, flags,
+			 c->mac);
+	send_now(w, na, n);
+	__atomic_add_fetch(&c->ns_answered, 1, __ATOMIC_RELAXED);
+}
+
+static void w64_packet(struct clat_worker *w, const uint8_t *p, size_t len,
+		       struct xlat_stats *st)
+{
+	struct clat *c = w->c;
+	enum xlat_verdict v;
+
+	if (is_nd(p, len)) {
+		handle_nd(w, p, len);
+		return;
+	}
+	v = xlat_6to4(&c->cfg, p, len, &w->out);
+	xlat_account(st, XLAT_DIR_6TO4, len, v, &w->out);
+	if (v == XLAT_DROP)
+		return;
+	for (unsigned int i = 0; i < w->out.n; i++) {
+		if (w->out.family == AF_INET)
+			tun_write(w, xlat_out_data(&w->out, i), w->out.pkt[i].len);
+		else
+			send_now(w, xlat_out_data(&w->out, i), w->out.pkt[i].len);
+	}
+}
+
+static void *w64_main(void *arg)
+{
+	struct clat_worker *w = arg;
+	struct clat *c = w->c;
+	struct xlat_stats *st = instance_stats(c->inst, w->idx);
+	struct pollfd pfd[2] = {
+		{ .fd = c->pkt_fd, .events = POLLIN },
+		{ .fd = c->stopfd, .events = POLLIN },
+	};
+
+	for (;;) {
+		int n;
+
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		while ((n = clat_rx_batch(c->pkt_fd, &c->rx)) > 0) {
+			for (int i = 0; i < n; i++) {
+				size_t len;
+				uint8_t *p = clat_rx_pkt(&c->rx, (unsigned int)i,
+							 &len);
+
+				if (len)
+					w64_packet(w, p, len, st);
+			}
+		}
+		if (n < 0) {
+			instance_set_state(c->inst, "failed",
+					   "packet socket: %s", strerror(-n));
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* ---- facts about the host ---- */
+
+struct addr_dump {
+	int ifindex;
+	struct clat_if_addr6 *a;
+	size_t n, max;
+};
+
+static int addr_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (type <= IFA_MAX)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
+	struct addr_dump *d = data;
+	struct clat_if_addr6 *x;
+
+	if (ifa->ifa_family != AF_INET6 || (int)ifa->ifa_index != d->ifindex ||
+	    d->n >= d->max)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
+	if (!tb[IFA_ADDRESS] && !tb[IFA_LOCAL])
+		return MNL_CB_OK;
+	x = &d->a[d->n++];
+	memcpy(&x->addr, mnl_attr_get_payload(tb[IFA_LOCAL] ? tb[IFA_LOCAL]
+							    : tb[IFA_ADDRESS]),
+	       16);
+	x->plen = ifa->ifa_prefixlen;
+	x->scope = ifa->ifa_scope;
+	x->flags = tb[IFA_FLAGS] ? mnl_attr_get_u32(tb[IFA_FLAGS])
+				 : ifa->ifa_flags;
+	x->preferred = ~0u;
+	if (tb[IFA_CACHEINFO]) {
+		struct ifa_cacheinfo ci;
+
+		memcpy(&ci, mnl_attr_get_payload(tb[IFA_CACHEINFO]), sizeof(ci));
+		x->preferred = ci.ifa_prefered;
+	}
+	return MNL_CB_OK;
+}
+
+/* The uplink's IPv6 addresses (RTM_GETADDR dump). */
+static int dump_addrs6(int ifindex, struct clat_if_addr6 *a, size_t max)
+{
+	char buf[32768];
+	struct addr_dump d = { ifindex, a, 0, max };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct rtgenmsg *g;
+	unsigned int seq = (unsigned int)time(NULL), portid;
+	int ret;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_INET6;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, addr_cb, &d);
+		if (ret <= 0)
+			break;
+	}
+	ret = ret < 0 ? -errno : (int)d.n;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static size_t used_ipv4(struct in_addr *used, size_t max)
+{
+	struct ifaddrs *ifa, *i;
+	size_t n = 0;
+
+	if (getifaddrs(&ifa))
+		return 0;
+	for (i = ifa; i && n < max; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
+			used[n++] = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+	freeifaddrs(ifa);
+	return n;
+}
+
+/* ---- set-up ---- */
+
+static int pick_addr6(struct clat *c)
+{
+	char b[INET6_ADDRSTRLEN];
+
+	for (int i = 0; i < 64; i++) {
+		uint8_t rnd[8];
+
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return -EIO;
+		if (clat_make_ipv6(&c->prefix64, rnd, &c->cfg.pool6, &c->addr4,
+				   c->avoid, c->n_avoid, &c->addr6)) {
+			log_debug(c->inst->name, "CLAT IPv6 address %s",
+				  fmt6(&c->addr6, b));
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+static int choose_addrs(struct clat *c)
+{
+	const struct clat_conf *cc = &c->inst->conf->clat;
+	struct clat_if_addr6 a[CLAT_MAX_ADDRS];
+	struct in_addr used[CLAT_MAX_ADDRS];
+	int n, best;
+
+	if (cc->has_ipv4)
+		c->addr4 = cc->ipv4;
+	else if (!clat_pick_ipv4(used, used_ipv4(used, CLAT_MAX_ADDRS),
+				 &c->addr4))
+		return fail(c, -EADDRINUSE, "%s: %s", "all of 192.0.0.0/29 in use");
+
+	n = dump_addrs6(c->up_ifindex, a, CLAT_MAX_ADDRS);
+	if (n < 0)
+		return fail(c, n, "%s: %s", "reading uplink addresses");
+	for (int i = 0; i < n; i++)
+		c->avoid[c->n_avoid++] = a[i].addr;
+	if (cc->has_ipv6) {
+		c->addr6 = cc->ipv6;
+		return 0;
+	}
+	best = clat_pick_prefix64(a, (size_t)n);
+	if (best < 0) {
+		instance_set_state(c->inst, "waiting",
+				   "no global /64 address on %s", c->uplink);
+		return 1;
+	}
+	c->prefix64 = a[best].addr;
+	c->auto6 = true;
+	return pick_addr6(c) ? fail(c, -EAGAIN, "%s: %s", "CLAT IPv6 address")
+			     : 0;
+}
+
+static void set_engine(struct clat *c)
+{
+	const struct inst_conf *ic = c->inst->conf;
+
+	c->cfg = ic->xlat;
+	c->cfg.has_pool6 = true;
+	c->cfg.pool6 = ic->clat.pref64;
+	c->cfg.decrement_ttl = false; /* host mode: we are not a router */
+	c->cfg.eam = &c->eam;
+	c->cfg.n_eam = 1;
+	if (!c->cfg.self4.s_addr)
+		c->cfg.self4.s_addr = htonl(0xc0000008); /* 192.0.0.8 */
+}
+
+static void set_eam(struct clat *c)
+{
+	c->eam.p4.addr = c->addr4;
+	c->eam.p4.len = 32;
+	c->eam.p6.addr = c->addr6;
+	c->eam.p6.len = 128;
+	c->cfg.self6 = c->addr6;
+}
+
+static int setup_tun(struct clat *c)
+{
+	const struct clat_conf *cc = &c->inst->conf->clat;
+	int ret;
+
+	if (rtnl_link_index(cc->tun) > 0)
+		return fail(c, -EEXIST, "device %s: %s", cc->tun);
+	c->tun_fd = tun_open_flags(cc->tun, TUN_NONBLOCK, c->tun);
+	if (c->tun_fd < 0)
+		return fail(c, c->tun_fd, "TUN %s: %s", cc->tun);
+	c->tun_ifindex = rtnl_link_index(c->tun);
+	if (c->tun_ifindex < 0)
+		return fail(c, c->tun_ifindex, "TUN %s: %s", c->tun);
+	ret = rtnl_link_set_mtu(&c->rtnl, c->tun_ifindex, c->mtu);
+	if (ret < 0)
+		return fail(c, ret, "MTU of %s: %s", c->tun);
+	tun_set_txqueuelen(c->tun, 2048);
+	ret = rtnl_addr(&c->rtnl, true, c->tun_ifindex, AF_INET,
+			(const union rtnl_addr *)&c->addr4, 32, 0);
+	if (ret < 0)
+		return fail(c, ret, "IPv4 address on %s: %s", c->tun);
+	c->addr4_added = true;
+	ret = rtnl_link_set_up(&c->rtnl, c->tun_ifindex, true);
+	return ret < 0 ? fail(c, ret, "set %s up: %s", c->tun) : 0;
+}
+
+static int setup_uplink_sockets(struct clat *c)
+{
+	c->pkt_fd = clat_pkt_open(c->up_ifindex, &c->addr6);
+	if (c->pkt_fd < 0)
+		return fail(c, c->pkt_fd, "packet socket on %s: %s", c->uplink);
+	c->raw_fd = clat_raw_open(c->uplink);
+	if (c->raw_fd < 0)
+		return fail(c, c->raw_fd, "raw socket on %s: %s", c->uplink);
+	c->mcast_fd = clat_mcast_open(c->up_ifindex, &c->addr6);
+	if (c->mcast_fd < 0)
+		return fail(c, c->mcast_fd, "solicited-node group on %s: %s",
+			    c->uplink);
+	return 0;
+}
+
+static int start_workers(struct clat *c)
+{
+	static void *(*const fn[2])(void *) = { w46_main, w64_main };
+
+	for (unsigned int i = 0; i < 2; i++) {
+		struct clat_worker *w = &c->w[i];
+		int ret;
+
+		w->out.buf = i == 0 ? c->arena : malloc(XLAT_OUT_MIN);
+		w->out.cap = i == 0 ? CLAT_ARENA : XLAT_OUT_MIN;
+		if (!w->out.buf)
+			return fail(c, -ENOMEM, "%s: %s", "worker buffers");
+		ret = pthread_create(&w->tid, NULL, fn[i], w);
+		if (ret)
+			return fail(c, -ret, "%s: %s", "thread");
+		w->running = true;
+	}
+	return 0;
+}
+
+static int go_live(struct clat *c)
+{
+	struct rtnl_route rt = {
+		.family = AF_INET,
+		.plen = 0,
+		.ifindex = c->tun_ifindex,
+		.metric = c->metric,
+		.protocol = XLAT_RTPROT,
+	};
+	char b6[INET6_ADDRSTRLEN], b4[INET_ADDRSTRLEN];
+	int ret;
+
+	if (c->watch_pkt)
+		instance_unwatch_fd(c->inst, c->pkt_fd);
+	if (c->watch_timer)
+		instance_unwatch_fd(c->inst, c->timer_fd);
+	c->watch_pkt = c->watch_timer = false;
+	set_eam(c);
+	ret = start_workers(c);
+	if (ret < 0)
+		return ret;
+	ret = rtnl_route(&c->rtnl, true, &rt);
+	if (ret < 0)
+		return fail(c, ret, "IPv4 default route via %s: %s", c->tun);
+	c->route_added = true;
+	instance_set_state(c->inst, "running", "%s", "");
+	log_info(c->inst->name, "running: %s <-> %s on %s, TUN %s mtu %u metric %u",
+		 inet_ntop(AF_INET, &c->addr4, b4, sizeof(b4)),
+		 fmt6(&c->addr6, b6), c->uplink, c->tun, c->mtu, c->metric);
+	return 0;
+}
+
+/* ---- DAD, on the main loop ---- */
+
+static void dad_arm(struct clat *c, uint64_t ms)
+{
+	struct itimerspec its = { 0 };
+
+	its.it_value.tv_sec = (time_t)(ms / 1000);
+	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000 + 1;
+	timerfd_settime(c->timer_fd, 0, &its, NULL);
+}
+
+static int dad_new_addr(struct clat *c)
+{
+	char b[INET6_ADDRSTRLEN];
+	int ret;
+
+	log_warn(c->inst->name, "DAD: %s is in use on %s", fmt6(&c->addr6, b),
+		 c->uplink);
+	c->avoid[c->n_avoid++ % CLAT_MAX_ADDRS] = c->addr6;
+	if (!c->auto6 || pick_addr6(c))
+		return -EADDRINUSE;
+	ret = clat_pkt_set_filter(c->pkt_fd, &c->addr6);
+	if (ret < 0)
+		return ret;
+	close(c->mcast_fd);
+	c->mcast_fd = clat_mcast_open(c->up_ifindex, &c->addr6);
+	return c->mcast_fd < 0 ? c->mcast_fd : 0;
+}
+
+static void dad_fail(struct clat *c, int err, const char *why)
+{
+	char b[INET6_ADDRSTRLEN];
+
+	instance_set_state(c->inst, "failed", "%s %s: %s", why,
+			   fmt6(&c->addr6, b), strerror(-err));
+	log_err(c->inst->name, "%s %s: %s", why, b, strerror(-err));
+	if (c->watch_pkt)
+		instance_unwatch_fd(c->inst, c->pkt_fd);
+	if (c->watch_timer)
+		instance_unwatch_fd(c->inst, c->timer_fd);
+	c->watch_pkt = c->watch_timer = false;
+}
+
+static void dad_step(struct clat *c)
+{
+	uint8_t ns[NDP_PKT_MAX];
+	uint64_t wait = 0;
+
+	for (;;) {
+		size_t n;
+
+		switch (ndp_dad_poll(&c->dad, now_ms(), &wait)) {
+		case NDP_DAD_WAIT:
+			dad_arm(c, wait);
+			return;
+		case NDP_DAD_SEND_NS:
+			n = ndp_build_dad_ns(ns, sizeof(ns), &c->dad.target,
+					     c->dad.nonce);
+			clat_tx_add(&c->tx, ns, n);
+			clat_tx_flush(c->raw_fd, &c->tx);
+			continue;
+		case NDP_DAD_NEW_ADDR: {
+			uint8_t nonce[6];
+			int ret = dad_new_addr(c);
+
+			if (ret < 0) {
+				dad_fail(c, ret, "DAD failed for");
+				return;
+			}
+			if (getrandom(nonce, sizeof(nonce), 0) < 0)
+				memset(nonce, 0x5a, sizeof(nonce));
+			ndp_dad_begin(&c->dad, &c->addr6, nonce, now_ms());
+			continue;
+		}
+		case NDP_DAD_OK:
+			if (go_live(c) < 0)
+				dad_fail(c, -EIO, "cannot start with");
+			return;
+		case NDP_DAD_GIVE_UP:
+			dad_fail(c, -EADDRINUSE, "DAD gave up after");
+			return;
+		}
+	}
+}
+
+static void dad_timer_cb(struct instance *inst, int fd, uint32_t events)
+{
+	uint64_t x;
+
+	(void)events;
+	if (read(fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
+		return;
+	dad_step(inst->priv);
+}
+
+static void dad_pkt_cb(struct instance *inst, int fd, uint32_t events)
+{
+	struct clat *c = inst->priv;
+	int n;
+
+	(void)fd;
+	(void)events;
+	while ((n = clat_rx_batch(c->pkt_fd, &c->rx)) > 0) {
+		for (int i = 0; i < n; i++) {
+			struct ndp_msg m;
+			size_t len;
+			uint8_t *p = clat_rx_pkt(&c->rx, (unsigned int)i, &len);
+
+			if (!ndp_parse(p, len, &m))
+				ndp_dad_input(&c->dad, &m);
+		}
+	}
+	dad_step(c);
+}
+
+static int start_dad(struct clat *c)
+{
+	unsigned int probes = 1, retrans = 1000;
+	uint8_t nonce[6];
+	int ret;
+
+	clat_if_dad_transmits(c->uplink, &probes);
+	clat_if_retrans_ms(c->uplink, &retrans);
+	if (probes == 0) /* the host turned DAD off on this link */
+		return go_live(c);
+	ndp_dad_init(&c->dad, probes, c->auto6 ? CLAT_DAD_TRIES : 1, retrans);
+	c->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (c->timer_fd < 0)
+		return fail(c, -errno, "%s: %s", "timerfd");
+	ret = instance_watch_fd(c->inst, c->timer_fd, EPOLLIN, dad_timer_cb);
+	if (ret < 0)
+		return fail(c, ret, "%s: %s", "watch");
+	c->watch_timer = true;
+	ret = instance_watch_fd(c->inst, c->pkt_fd, EPOLLIN, dad_pkt_cb);
+	if (ret < 0)
+		return fail(c, ret, "%s: %s", "watch");
+	c->watch_pkt = true;
+	if (getrandom(nonce, sizeof(nonce), 0) < 0)
+		memset(nonce, 0xa5, sizeof(nonce));
+	ndp_dad_begin(&c->dad, &c->addr6, nonce, now_ms());
+	instance_set_state(c->inst, "starting", "duplicate address detection on %s",
+			   c->uplink);
+	dad_step(c);
+	return 0;
+}
+
+static int uplink_facts(struct clat *c)
+{
+	const struct clat_conf *cc = &c->inst->conf->clat;
+	int ret;
+
+	snprintf(c->uplink, sizeof(c->uplink), "%s", cc->uplink);
+	c->up_ifindex = rtnl_link_index(c->uplink);
+	if (c->up_ifindex < 0) {
+		instance_set_state(c->inst, "waiting", "uplink %s not found",
+				   c->uplink);
+		return 1;
+	}
+	ret = clat_if_mac(c->uplink, c->mac);
+	if (ret < 0)
+		return fail(c, ret, "MAC address of %s: %s", c->uplink);
+	ret = clat_if_ipv6_mtu(c->uplink, &c->up_mtu);
+	if (ret < 0)
+		return fail(c, ret, "IPv6 MTU of %s: %s (IPv6 disabled?)",
+			    c->uplink);
+	c->mtu = cc->mtu ? cc->mtu : clat_default_mtu(c->up_mtu);
+	c->metric = cc->metric ? cc->metric : CLAT_DEFAULT_METRIC;
+	return 0;
+}
+
+static struct clat *clat_alloc(struct instance *inst)
+{
+	struct clat *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->inst = inst;
+	c->tun_fd = c->pkt_fd = c->raw_fd = c->mcast_fd = -1;
+	c->timer_fd = c->stopfd = -1;
+	for (unsigned int i = 0; i < 2; i++) {
+		c->w[i].c = c;
+		c->w[i].idx = i;
+	}
+	return c;
+}
+
+static int clat_start(struct instance *inst)
+{
+	struct clat *c = clat_alloc(inst);
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	inst->priv = c;
+	if (!inst->conf->clat.has_pref64) {
+		instance_set_state(inst, "waiting",
+				   "no pref64 configured (discovery not built yet)");
+		return 0;
+	}
+	ret = instance_stats_alloc(inst, 2);
+	if (ret < 0)
+		return ret;
+	c->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	c->arena = malloc(CLAT_ARENA);
+	if (c->stopfd < 0 || !c->arena || clat_rx_init(&c->rx))
+		return -ENOMEM;
+	ret = rtnl_open(&c->rtnl);
+	if (ret < 0)
+		return fail(c, ret, "%s: %s", "netlink");
+	c->rtnl_open = true;
+	ret = uplink_facts(c);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	set_engine(c);
+	ret = choose_addrs(c);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	clat_tx_init(&c->tx, c->up_ifindex);
+	ret = setup_tun(c);
+	if (!ret)
+		ret = setup_uplink_sockets(c);
+	if (!ret)
+		ret = start_dad(c);
+	return ret;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void clat_stop(struct instance *inst)
+{
+	struct clat *c = inst->priv;
+	uint64_t one = 1;
+
+	if (!c)
+		return;
+	if (c->stopfd >= 0 && write(c->stopfd, &one, sizeof(one)) < 0)
+		log_err(inst->name, "cannot signal threads: %s", strerror(errno));
+	for (unsigned int i = 0; i < 2; i++)
+		if (c->w[i].running)
+			pthread_join(c->w[i].tid, NULL);
+	if (c->watch_pkt)
+		instance_unwatch_fd(inst, c->pkt_fd);
+	if (c->watch_timer)
+		instance_unwatch_fd(inst, c->timer_fd);
+	if (c->route_added) {
+		struct rtnl_route rt = {
+			.family = AF_INET,
+			.ifindex = c->tun_ifindex,
+			.metric = c->metric,
+			.protocol = XLAT_RTPROT,
+		};
+
+		rtnl_route(&c->rtnl, false, &rt);
+	}
+	if (c->addr4_added)
+		rtnl_addr(&c->rtnl, false, c->tun_ifindex, AF_INET,
+			  (const union rtnl_addr *)&c->addr4, 32, 0);
+	/* The TUN is not persistent: closing its fd deletes the device. */
+	close_fd(&c->tun_fd);
+	close_fd(&c->pkt_fd);
+	close_fd(&c->raw_fd);
+	close_fd(&c->mcast_fd); /* leaves the solicited-node group */
+	close_fd(&c->timer_fd);
+	close_fd(&c->stopfd);
+	if (c->rtnl_open)
+		rtnl_close(&c->rtnl);
+	clat_rx_free(&c->rx);
+	free(c->w[1].out.buf);
+	free(c->arena);
+	free(c);
+	inst->priv = NULL;
+}
+
+static void clat_status(struct instance *inst, struct ctl_out *o)
+{
+	const struct clat_conf *cc = &inst->conf->clat;
+	struct clat *c = inst->priv;
+	char b[INET6_ADDRSTRLEN];
+	uint64_t err = 0;
+
+	ctl_kv_str(o, "uplink", "%s", cc->uplink);
+	if (cc->has_pref64) {
+		ctl_obj_begin(o, "pref64");
+		ctl_kv_str(o, "prefix", "%s/%u", fmt6(&cc->pref64.addr, b),
+			   cc->pref64.len);
+		ctl_kv_str(o, "source", "static");
+		ctl_obj_end(o);
+	}
+	if (!c || !c->up_ifindex)
+		return;
+	ctl_kv_str(o, "tun", "%s", c->tun[0] ? c->tun : cc->tun);
+	ctl_kv_str(o, "clat_ipv6", "%s", fmt6(&c->addr6, b));
+	ctl_kv_str(o, "clat_ipv4", "%s",
+		   inet_ntop(AF_INET, &c->addr4, b, sizeof(b)));
+	ctl_kv_u64(o, "mtu", c->mtu);
+	ctl_kv_u64(o, "metric", c->metric);
+	ctl_kv_str(o, "datapath", "userspace");
+	ctl_kv_u64(o, "ns_answered",
+		   __atomic_load_n(&c->ns_answered, __ATOMIC_RELAXED));
+	for (unsigned int i = 0; i < 2; i++)
+		err += __atomic_load_n(&c->w[i].io_errors, __ATOMIC_RELAXED);
+	ctl_kv_u64(o, "io_errors", err);
+}
+
+const struct instance_kind clat_kind = {
+	.name = "clat",
+	.start = clat_start,
+	.stop = clat_stop,
+	.status = clat_status,
+};
