@@ -11,7 +11,7 @@ DESTDIR ?=
 
 XCFLAGS  = -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -D_GNU_SOURCE -Isrc/engine -Isrc -Itests/lib
-LDLIBS_D = -lmnl -lpthread
+LDLIBS_D = -lmnl -lpthread -lbpf -lelf -lz
 
 ENGINE_SRC  := $(sort $(wildcard src/engine/*.c))
 DAEMON_SRC  := $(sort $(wildcard src/datapath/*.c src/control/*.c \
@@ -71,6 +71,26 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libxlattest.a $(BUILD)/l
 $(BUILD)/tools/%: $(BUILD)/obj/bench/tools/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
+
+# eBPF fast path (src/bpf/): a CO-RE object against vmlinux.h from the
+# running kernel's BTF, and the libbpf skeleton bpf_loader.c compiles in.
+BPFTOOL ?= bpftool
+BPF_CFLAGS = -O2 -g -target bpf -D__TARGET_ARCH_x86 -I $(BUILD)/bpf -Isrc/bpf
+
+$(BUILD)/bpf/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/bpf/clat.bpf.o: src/bpf/clat.bpf.c src/bpf/clat_fp.h $(BUILD)/bpf/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bpf/clat.skel.h: $(BUILD)/bpf/clat.bpf.o
+	$(BPFTOOL) gen skeleton $< name clat_bpf > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/obj/src/datapath/bpf_loader.o: $(BUILD)/bpf/clat.skel.h
+$(BUILD)/obj/src/datapath/bpf_loader.o: XCFLAGS += -I$(BUILD)/bpf
 
 # libFuzzer targets: clang only, with ASan and UBSan.
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \

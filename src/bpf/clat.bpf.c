@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * CLAT fast path: two TC programs that translate the common case in place
+ * (RFC 7915, host mode: TTL/hop limit unchanged) and hand every other
+ * packet, untouched, to the complete userspace engine.
+ *
+ *   clat_up_ingress   uplink ingress, IPv6 -> IPv4, redirected into the
+ *                     ingress of the CLAT TUN (the host sees it arrive on
+ *                     its IPv4 interface).
+ *   clat_tun_egress   TUN egress, IPv4 -> IPv6, redirected out of the
+ *                     uplink through the neighbour subsystem.
+ *
+ * TC_ACT_OK means "not mine": on the uplink the packet goes on to the
+ * stack and the CLAT's packet socket, on the TUN to the CLAT's reader.
+ * Headers are read with bpf_skb_load_bytes(), which copes with
+ * non-linear skbs; rewrites go through helpers that keep skb->csum
+ * (CHECKSUM_COMPLETE) and CHECKSUM_PARTIAL state right.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "clat_fp.h"
+
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+
+#define NH_HOP 0
+#define NH_TCP 6
+#define NH_UDP 17
+#define NH_ROUTING 43
+#define NH_FRAGMENT 44
+#define NH_ESP 50
+#define NH_AH 51
+#define NH_ICMP6 58
+#define NH_DSTOPTS 60
+#define NH_MOBILITY 135
+#define NH_HIP 139
+#define NH_SHIM6 140
+#define NH_EXP1 253
+#define NH_EXP2 254
+#define PROTO_ICMP 1
+
+#define IP4_DF 0x4000
+#define IP4_MF 0x2000
+#define IP4_OFFMASK 0x1fff
+
+struct clat_fp_cfg clat_cfg;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CLAT_FP__COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} clat_stats SEC(".maps");
+
+/* The L3 pseudo-header of RFC 8200 section 8.1, for csum_diff(). */
+struct pseudo6 {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u32 len;
+	__u32 nexthdr;
+};
+
+/* What the two directions learn from the L4 header. */
+struct l4info {
+	__u32 csum_off; /* of the checksum field, from the L4 header */
+	__u16 icmp_old; /* type/code word before and after, ICMP only */
+	__u16 icmp_new;
+	__u64 csum_flags;
+};
+
+static __always_inline void count(enum clat_fp_counter c)
+{
+	__u32 k = c;
+	__u64 *v = bpf_map_lookup_elem(&clat_stats, &k);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline int pass(enum clat_fp_counter c)
+{
+	count(c);
+	return TC_ACT_OK;
+}
+
+static __always_inline bool eq6(const __u32 *a, const __u32 *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
+/* Addresses userspace decides about: multicast, broadcast and reserved,
+ * "this network", loopback, and the CLAT's own address. */
+static __always_inline bool special4(__u32 a_be, __u32 clat4_be)
+{
+	__u32 a = bpf_ntohl(a_be);
+
+	return a_be == clat4_be || (a >> 28) >= 0xe || (a >> 24) == 0 ||
+	       (a >> 24) == 0x7f;
+}
+
+/* RFC 6052 section 3.1 with the well-known prefix. */
+static __always_inline bool nonglobal4(__u32 a_be)
+{
+	__u32 a = bpf_ntohl(a_be);
+
+	if (CLAT_FP_GLOBAL_EXC4(a))
+		return false;
+#define CLAT_FP_X_NG(net, len)                                                 \
+	if ((a & ~(0xffffffffu >> (len))) == (net))                            \
+		return true;
+	CLAT_FP_NONGLOBAL4(CLAT_FP_X_NG)
+#undef CLAT_FP_X_NG
+	return false;
+}
+
+static __always_inline __u16 ip4_csum(const struct iphdr *h)
+{
+	const __u16 *w = (const __u16 *)h;
+	__u32 s = 0;
+
+#pragma unroll
+	for (int i = 0; i < 10; i++)
+		s += w[i];
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__u16)~s;
+}
+
+/*
+ * Check the transport header of an unfragmented packet and say how its
+ * checksum changes (from6: the input is IPv6).  Returns 0 or the pass
+ * counter.
+ */
+static __always_inline int l4_check(struct __sk_buff *skb, __u32 l4, __u8 proto,
+				    __u32 plen, bool from6, struct l4info *li)
+{
+	__u8 h[8];
+
+	li->csum_flags = BPF_F_PSEUDO_HDR;
+	if (proto == NH_TCP) {
+		if (plen < 20 || bpf_skb_load_bytes(skb, l4 + 12, h, 1))
+			return CLAT_FP_PASS_MALFORMED;
+		if ((h[0] >> 4) < 5 || (__u32)(h[0] >> 4) * 4 > plen)
+			return CLAT_FP_PASS_MALFORMED;
+		li->csum_off = 16;
+		return 0;
+	}
+	if (plen < 8 || bpf_skb_load_bytes(skb, l4, h, 8))
+		return CLAT_FP_PASS_MALFORMED;
+	if (proto == NH_UDP) {
+		if (((__u32)h[4] << 8 | h[5]) != plen)
+			return CLAT_FP_PASS_MALFORMED;
+		if (h[6] == 0 && h[7] == 0)
+			return CLAT_FP_PASS_UDP0;
+		li->csum_off = 6;
+		li->csum_flags |= BPF_F_MARK_MANGLED_0;
+		return 0;
+	}
+	/* ICMP echo: only the type changes; code and body are copied. */
+	if (h[1] != 0)
+		return CLAT_FP_PASS_ICMP;
+	__builtin_memcpy(&li->icmp_old, h, 2);
+	if (from6 && h[0] == CLAT_FP_ICMP6_ECHO_REQ)
+		h[0] = CLAT_FP_ICMP4_ECHO_REQ;
+	else if (from6 && h[0] == CLAT_FP_ICMP6_ECHO_REP)
+		h[0] = CLAT_FP_ICMP4_ECHO_REP;
+	else if (!from6 && h[0] == CLAT_FP_ICMP4_ECHO_REQ)
+		h[0] = CLAT_FP_ICMP6_ECHO_REQ;
+	else if (!from6 && h[0] == CLAT_FP_ICMP4_ECHO_REP)
+		h[0] = CLAT_FP_ICMP6_ECHO_REP;
+	else
+		return CLAT_FP_PASS_ICMP;
+	li->csum_off = 2;
+	__builtin_memcpy(&li->icmp_new, h, 2);
+	return 0;
+}
+
+/* Rewrite the L4 header after the IP header has been replaced. */
+static __always_inline int l4_fix(struct __sk_buff *skb, __u32 l4, __u8 proto,
+				  const struct l4info *li, __s64 diff)
+{
+	__u32 at = l4 + li->csum_off;
+
+	if (diff < 0)
+		return -1;
+	if (proto == PROTO_ICMP || proto == NH_ICMP6) {
+		if (bpf_skb_store_bytes(skb, l4, &li->icmp_new, 2, 0))
+			return -1;
+		if (bpf_l4_csum_replace(skb, at, li->icmp_old, li->icmp_new, 2))
+			return -1;
+	}
+	return bpf_l4_csum_replace(skb, at, 0, diff, li->csum_flags);
+}
+
+static __always_inline int set_ethertype(struct __sk_buff *skb, __u32 l2len,
+					 __u16 proto)
+{
+	__u16 p = bpf_htons(proto);
+
+	if (l2len < 14)
+		return 0;
+	return bpf_skb_store_bytes(skb, 12, &p, 2, 0);
+}
+
+/* Which IPv6 next headers the fast path leaves to userspace, and why. */
+static __always_inline int nexthdr_pass(__u8 nh)
+{
+	switch (nh) {
+	case NH_TCP:
+	case NH_UDP:
+	case NH_ICMP6:
+		return 0;
+	case NH_FRAGMENT:
+		return CLAT_FP_PASS_FRAG;
+	case NH_HOP:
+	case NH_ROUTING:
+	case NH_DSTOPTS:
+	case NH_AH:
+	case NH_ESP:
+	case NH_MOBILITY:
+	case NH_HIP:
+	case NH_SHIM6:
+	case NH_EXP1:
+	case NH_EXP2:
+		return CLAT_FP_PASS_EXTHDR;
+	}
+	return CLAT_FP_PASS_PROTO;
+}
+
+SEC("tc")
+int clat_up_ingress(struct __sk_buff *skb)
+{
+	const struct clat_fp_cfg *c = &clat_cfg;
+	__u32 off = c->up_l2len > 14 ? 14 : c->up_l2len;
+	struct ipv6hdr ip6;
+	struct iphdr ip4 = {};
+	struct pseudo6 ph;
+	struct l4info li = {};
+	__u32 plen, src4, tot;
+	__s64 diff;
+	int r;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6) || !c->enabled)
+		return TC_ACT_OK;
+	bpf_skb_pull_data(skb, skb->len < off + 80 ? skb->len : off + 80);
+	if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)))
+		return TC_ACT_OK;
+	if (!eq6(ip6.daddr.in6_u.u6_addr32, (const __u32 *)c->clat6))
+		return TC_ACT_OK; /* the host's own traffic */
+
+	plen = bpf_ntohs(ip6.payload_len);
+	if (ip6.version != 6 || skb->len != off + sizeof(ip6) + plen)
+		return pass(CLAT_FP_PASS_MALFORMED);
+	if (c->pfx_len != 96)
+		return pass(CLAT_FP_PASS_PREFIX);
+	if (ip6.saddr.in6_u.u6_addr32[0] != ((const __u32 *)c->pfx)[0] ||
+	    ip6.saddr.in6_u.u6_addr32[1] != ((const __u32 *)c->pfx)[1] ||
+	    ip6.saddr.in6_u.u6_addr32[2] != ((const __u32 *)c->pfx)[2])
+		return pass(CLAT_FP_PASS_ADDR);
+	src4 = ip6.saddr.in6_u.u6_addr32[3];
+	if (special4(src4, *(const __u32 *)c->clat4))
+		return pass(CLAT_FP_PASS_ADDR);
+	if (c->wkp_global && nonglobal4(src4))
+		return pass(CLAT_FP_PASS_NONGLOBAL);
+	if (ip6.hop_limit == 0)
+		return pass(CLAT_FP_PASS_TTL);
+	r = nexthdr_pass(ip6.nexthdr);
+	if (r)
+		return pass(r);
+	r = l4_check(skb, off + sizeof(ip6), ip6.nexthdr, plen, true, &li);
+	if (r)
+		return pass(r);
+
+	tot = plen + sizeof(ip4);
+	ip4.version = 4;
+	ip4.ihl = 5;
+	ip4.tos = ip6.priority << 4 | ip6.flow_lbl[0] >> 4;
+	ip4.tot_len = bpf_htons(tot);
+	/* RFC 7915 5.1: DF only above 1260 bytes; the smaller ones may be
+	 * fragmented by IPv4 routers and so need an Identification. */
+	if (tot > CLAT_FP_DF_MAX) {
+		ip4.frag_off = bpf_htons(IP4_DF);
+	} else {
+		__u16 id = bpf_get_prandom_u32();
+
+		ip4.id = id ? id : 1;
+	}
+	ip4.ttl = ip6.hop_limit;
+	ip4.protocol = ip6.nexthdr == NH_ICMP6 ? PROTO_ICMP : ip6.nexthdr;
+	ip4.saddr = src4;
+	ip4.daddr = *(const __u32 *)c->clat4;
+	ip4.check = ip4_csum(&ip4);
+
+	if (ip6.nexthdr == NH_ICMP6) {
+		/* ICMPv4 has no pseudo-header: take all of it out. */
+		__builtin_memcpy(ph.saddr, ip6.saddr.in6_u.u6_addr32, 16);
+		__builtin_memcpy(ph.daddr, ip6.daddr.in6_u.u6_addr32, 16);
+		ph.len = bpf_htonl(plen);
+		ph.nexthdr = bpf_htonl(NH_ICMP6);
+		diff = bpf_csum_diff((__be32 *)&ph, sizeof(ph), NULL, 0, 0);
+	} else {
+		diff = bpf_csum_diff((__be32 *)&ip6.saddr, 32,
+				     (__be32 *)&ip4.saddr, 8, 0);
+	}
+
+	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IP), 0))
+		return pass(CLAT_FP_ERR_HELPER); /* skb unchanged on failure */
+	/* From here on the packet is half-translated: errors drop it. */
+	if (bpf_skb_store_bytes(skb, off, &ip4, sizeof(ip4),
+				BPF_F_RECOMPUTE_CSUM) ||
+	    set_ethertype(skb, off, ETH_P_IP) ||
+	    l4_fix(skb, off + sizeof(ip4), ip6.nexthdr, &li, diff)) {
+		count(CLAT_FP_ERR_HELPER);
+		return TC_ACT_SHOT;
+	}
+	count(CLAT_FP_XLAT_6TO4);
+	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
+}
+
+SEC("tc")
+int clat_tun_egress(struct __sk_buff *skb)
+{
+	const struct clat_fp_cfg *c = &clat_cfg;
+	__u32 off = c->tun_l2len > 14 ? 14 : c->tun_l2len;
+	struct iphdr ip4;
+	struct ipv6hdr ip6 = {};
+	struct pseudo6 ph;
+	struct l4info li = {};
+	__u32 tot, plen, out, frag, w;
+	__s64 diff;
+	int r;
+
+	if (skb->protocol != bpf_htons(ETH_P_IP))
+		return TC_ACT_OK;
+	if (!c->enabled)
+		return pass(CLAT_FP_PASS_DISABLED);
+	bpf_skb_pull_data(skb, skb->len < off + 60 ? skb->len : off + 60);
+	if (bpf_skb_load_bytes(skb, off, &ip4, sizeof(ip4)))
+		return pass(CLAT_FP_PASS_MALFORMED);
+
+	tot = bpf_ntohs(ip4.tot_len);
+	if (ip4.version != 4 || ip4.ihl < 5)
+		return pass(CLAT_FP_PASS_MALFORMED);
+	if (ip4.ihl != 5)
+		return pass(CLAT_FP_PASS_OPTIONS);
+	if (skb->len != off + tot || tot < sizeof(ip4) || ip4_csum(&ip4) != 0)
+		return pass(CLAT_FP_PASS_MALFORMED);
+	frag = bpf_ntohs(ip4.frag_off);
+	if (frag & (IP4_MF | IP4_OFFMASK))
+		return pass(CLAT_FP_PASS_FRAG);
+	if (ip4.saddr != *(const __u32 *)c->clat4 ||
+	    special4(ip4.daddr, *(const __u32 *)c->clat4))
+		return pass(CLAT_FP_PASS_ADDR);
+	if (c->pfx_len != 96)
+		return pass(CLAT_FP_PASS_PREFIX);
+	if (c->wkp_global && nonglobal4(ip4.daddr))
+		return pass(CLAT_FP_PASS_NONGLOBAL);
+	if (ip4.ttl == 0)
+		return pass(CLAT_FP_PASS_TTL);
+	if (ip4.protocol != NH_TCP && ip4.protocol != NH_UDP &&
+	    ip4.protocol != PROTO_ICMP)
+		return pass(CLAT_FP_PASS_PROTO);
+	plen = tot - sizeof(ip4);
+	r = l4_check(skb, off + sizeof(ip4), ip4.protocol, plen, false, &li);
+	if (r)
+		return pass(r);
+	/* Fragmenting (DF=0 beyond the lowest IPv6 MTU, RFC 7915 4.1) and
+	 * Fragmentation Needed (DF=1 beyond the uplink) are userspace's. */
+	out = plen + sizeof(ip6);
+	if (out > ((frag & IP4_DF) ? c->up_mtu : c->min_mtu6))
+		return pass(CLAT_FP_PASS_SIZE);
+
+	w = 6u << 28 | (__u32)ip4.tos << 20;
+	*(__u32 *)&ip6 = bpf_htonl(w);
+	ip6.payload_len = bpf_htons(plen);
+	ip6.nexthdr = ip4.protocol == PROTO_ICMP ? NH_ICMP6 : ip4.protocol;
+	ip6.hop_limit = ip4.ttl;
+	__builtin_memcpy(ip6.saddr.in6_u.u6_addr32, c->clat6, 16);
+	__builtin_memcpy(ip6.daddr.in6_u.u6_addr32, c->pfx, 12);
+	ip6.daddr.in6_u.u6_addr32[3] = ip4.daddr;
+
+	if (ip4.protocol == PROTO_ICMP) {
+		__builtin_memcpy(ph.saddr, ip6.saddr.in6_u.u6_addr32, 16);
+		__builtin_memcpy(ph.daddr, ip6.daddr.in6_u.u6_addr32, 16);
+		ph.len = bpf_htonl(plen);
+		ph.nexthdr = bpf_htonl(NH_ICMP6);
+		diff = bpf_csum_diff(NULL, 0, (__be32 *)&ph, sizeof(ph), 0);
+	} else {
+		diff = bpf_csum_diff((__be32 *)&ip4.saddr, 8,
+				     (__be32 *)&ip6.saddr, 32, 0);
+	}
+
+	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
+		return pass(CLAT_FP_ERR_HELPER);
+	if (bpf_skb_store_bytes(skb, off, &ip6, sizeof(ip6),
+				BPF_F_RECOMPUTE_CSUM) ||
+	    set_ethertype(skb, off, ETH_P_IPV6) ||
+	    l4_fix(skb, off + sizeof(ip6), ip6.nexthdr, &li, diff)) {
+		count(CLAT_FP_ERR_HELPER);
+		return TC_ACT_SHOT;
+	}
+	count(CLAT_FP_XLAT_4TO6);
+	return bpf_redirect_neigh(c->up_ifindex, NULL, 0, 0);
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The eBPF fast path of the CLAT: what the BPF programs (clat.bpf.c) and
+ * their loader (src/datapath/bpf_loader.c) share.  Included from BPF C
+ * (types from vmlinux.h) and from userspace (types from linux/types.h).
+ *
+ * The fast path translates only the cases where RFC 7915 leaves no
+ * choice and the engine's rules are trivially the same; everything else
+ * is passed untouched to the userspace engine.  tests/unit/test_bpf_diff.c
+ * proves byte-for-byte agreement with the engine on a corpus.
+ */
+#ifndef XLAT_BPF_CLAT_FP_H
+#define XLAT_BPF_CLAT_FP_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+/* Runtime configuration, in the programs' .bss: the loader writes it
+ * (before or after attach) through the skeleton's mmap of .bss. */
+struct clat_fp_cfg {
+	__u8 enabled;      /* 0: every packet passes to userspace */
+	__u8 pfx_len;      /* NAT64 prefix length; only 96 is translated */
+	__u8 wkp_global;   /* RFC 6052 3.1 applies (64:ff9b::/96 + rule on) */
+	__u8 up_l2len;     /* bytes before the IPv6 header on the uplink */
+	__u8 tun_l2len;    /* bytes before the IPv4 header on the TUN (0) */
+	__u8 pad[3];
+	__u32 tun_ifindex; /* 6->4 packets go to this device's ingress */
+	__u32 up_ifindex;  /* 4->6 packets leave through this device */
+	__u32 up_mtu;      /* IPv6 MTU of the uplink */
+	__u32 min_mtu6;    /* RFC 7915 4.1 "lowest IPv6 MTU", 1280 */
+	__u8 pfx[16];      /* NAT64 prefix (pool6) */
+	__u8 clat6[16];    /* the CLAT's IPv6 address (EAM /128) */
+	__u8 clat4[4];     /* the CLAT's IPv4 address (EAM /32) */
+};
+
+/*
+ * Per-CPU counters (array map "clat_stats", one __u64 per index).  The
+ * first column is the enum suffix, the second the name for operators.
+ */
+#define CLAT_FP_COUNTERS(X)                                                    \
+	X(XLAT_6TO4, "fp_6to4_translated")                                     \
+	X(XLAT_4TO6, "fp_4to6_translated")                                     \
+	X(PASS_DISABLED, "fp_pass_disabled")                                   \
+	X(PASS_MALFORMED, "fp_pass_malformed")                                 \
+	X(PASS_ADDR, "fp_pass_address")                                        \
+	X(PASS_PREFIX, "fp_pass_prefix_len")                                   \
+	X(PASS_NONGLOBAL, "fp_pass_wkp_nonglobal")                             \
+	X(PASS_EXTHDR, "fp_pass_ipv6_ext_header")                              \
+	X(PASS_FRAG, "fp_pass_fragment")                                       \
+	X(PASS_OPTIONS, "fp_pass_ipv4_options")                                \
+	X(PASS_TTL, "fp_pass_ttl_zero")                                        \
+	X(PASS_ICMP, "fp_pass_icmp_not_echo")                                  \
+	X(PASS_UDP0, "fp_pass_udp_zero_checksum")                              \
+	X(PASS_PROTO, "fp_pass_protocol")                                      \
+	X(PASS_SIZE, "fp_pass_size")                                           \
+	X(ERR_HELPER, "fp_drop_helper_failed")
+
+enum clat_fp_counter {
+#define CLAT_FP_X_ENUM(e, s) CLAT_FP_##e,
+	CLAT_FP_COUNTERS(CLAT_FP_X_ENUM)
+#undef CLAT_FP_X_ENUM
+	CLAT_FP__COUNT
+};
+
+/*
+ * RFC 7915 rules the fast path applies, named once.  The engine states
+ * the same rules in its own code; the differential test holds them equal.
+ */
+#define CLAT_FP_DF_MAX 1260     /* 5.1: DF=0 up to this IPv4 size, else DF=1 */
+#define CLAT_FP_ICMP4_ECHO_REQ 8
+#define CLAT_FP_ICMP4_ECHO_REP 0
+#define CLAT_FP_ICMP6_ECHO_REQ 128
+#define CLAT_FP_ICMP6_ECHO_REP 129
+
+/*
+ * IPv4 ranges that are not globally reachable (IANA special-purpose
+ * registry), for the RFC 6052 section 3.1 rule on 64:ff9b::/96.  Same
+ * list as ipv4_is_global() in src/engine/rfc6052.c; the differential
+ * test checks every boundary against that function.  X(net, len).
+ */
+#define CLAT_FP_NONGLOBAL4(X)                                                  \
+	X(0x00000000, 8) X(0x0a000000, 8) X(0x64400000, 10)                    \
+	X(0x7f000000, 8) X(0xa9fe0000, 16) X(0xac100000, 12)                   \
+	X(0xc0000000, 24) X(0xc0000200, 24) X(0xc0a80000, 16)                  \
+	X(0xc6120000, 15) X(0xc6336400, 24) X(0xcb007100, 24)                  \
+	X(0xf0000000, 4)
+/* Globally reachable exceptions inside 192.0.0.0/24. */
+#define CLAT_FP_GLOBAL_EXC4(a) ((a) == 0xc0000009 || (a) == 0xc000000a)
+
+#endif

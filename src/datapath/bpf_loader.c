@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Loader of the CLAT eBPF fast path: see bpf_loader.h. */
+#include "datapath/bpf_loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <net/if_arp.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* bpftool's skeleton defines helpers we do not all call. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#include "clat.skel.h"
+#pragma GCC diagnostic pop
+
+/* uapi values newer than the installed headers (kernel 6.6). */
+#define XLAT_BPF_TCX_INGRESS 46
+#define XLAT_BPF_TCX_EGRESS 47
+
+static const char *const counter_names[] = {
+#define CLAT_FP_X_NAME(e, s) s,
+	CLAT_FP_COUNTERS(CLAT_FP_X_NAME)
+#undef CLAT_FP_X_NAME
+};
+
+const char *xlat_bpf_counter_name(unsigned int i)
+{
+	return i < CLAT_FP__COUNT ? counter_names[i] : "?";
+}
+
+const char *xlat_bpf_mode_name(enum xlat_bpf_mode m)
+{
+	switch (m) {
+	case XLAT_BPF_TCX:
+		return "tcx";
+	case XLAT_BPF_CLSACT:
+		return "clsact";
+	default:
+		return "detached";
+	}
+}
+
+static int silent_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level, (void)fmt, (void)ap;
+	return 0;
+}
+
+int xlat_bpf_open(struct xlat_bpf *b)
+{
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	for (int i = 0; i < XLAT_BPF__NPROG; i++)
+		b->hook[i].link_fd = -1;
+	/* The caller decides what a missing fast path is worth logging. */
+	libbpf_set_print(silent_print);
+	b->skel = clat_bpf__open();
+	if (!b->skel)
+		return errno ? -errno : -ENOMEM;
+	err = clat_bpf__load(b->skel);
+	if (err) {
+		clat_bpf__destroy(b->skel);
+		b->skel = NULL;
+		return err < 0 ? err : -err;
+	}
+	return 0;
+}
+
+void xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_prefix6 *pool6,
+		       const struct in6_addr *clat6, const struct in_addr *clat4,
+		       bool wkp_global_only, unsigned int up_mtu)
+{
+	static const uint8_t wkp[12] = { 0x00, 0x64, 0xff, 0x9b };
+
+	memset(c, 0, sizeof(*c));
+	c->enabled = 1;
+	c->pfx_len = pool6->len;
+	memcpy(c->pfx, &pool6->addr, 16);
+	memcpy(c->clat6, clat6, 16);
+	memcpy(c->clat4, clat4, 4);
+	c->wkp_global = wkp_global_only && pool6->len == 96 &&
+			memcmp(&pool6->addr, wkp, 12) == 0;
+	c->up_mtu = up_mtu;
+	c->min_mtu6 = 1280;
+}
+
+void xlat_bpf_configure(struct xlat_bpf *b, const struct clat_fp_cfg *c)
+{
+	/* .bss is mmap()ed: the programs see a whole new config at once
+	 * only if they read it after this copy; disable first so no packet
+	 * is translated with half of each. */
+	b->skel->bss->clat_cfg.enabled = 0;
+	__sync_synchronize();
+	memcpy((uint8_t *)&b->skel->bss->clat_cfg + 1, (const uint8_t *)c + 1,
+	       sizeof(*c) - 1);
+	__sync_synchronize();
+	b->skel->bss->clat_cfg.enabled = c->enabled;
+}
+
+void xlat_bpf_get_cfg(const struct xlat_bpf *b, struct clat_fp_cfg *c)
+{
+	memcpy(c, &b->skel->bss->clat_cfg, sizeof(*c));
+}
+
+int xlat_bpf_prog_fd(const struct xlat_bpf *b, enum xlat_bpf_prog p)
+{
+	if (!b->skel)
+		return -EBADF;
+	return bpf_program__fd(p == XLAT_BPF_UP_INGRESS ?
+				       b->skel->progs.clat_up_ingress :
+				       b->skel->progs.clat_tun_egress);
+}
+
+/* Link-layer header bytes in front of IP on ifindex, or -errno. */
+static int l2_len(int ifindex)
+{
+	struct ifreq ifr;
+	int fd, err = 0;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (!if_indextoname((unsigned int)ifindex, ifr.ifr_name))
+		return -ENODEV;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	switch (ifr.ifr_hwaddr.sa_family) {
+	case ARPHRD_ETHER:
+		return 14;
+	case ARPHRD_NONE:
+	case ARPHRD_RAWIP:
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
+static int attach_tcx(struct xlat_bpf_hook *h, int prog_fd, bool ingress)
+{
+	int fd = bpf_link_create(prog_fd, h->ifindex,
+				 (enum bpf_attach_type)(ingress ?
+					XLAT_BPF_TCX_INGRESS :
+					XLAT_BPF_TCX_EGRESS), NULL);
+
+	if (fd < 0)
+		return fd;
+	h->link_fd = fd;
+	h->mode = XLAT_BPF_TCX;
+	return 0;
+}
+
+static int attach_clsact(struct xlat_bpf_hook *h, int prog_fd, bool ingress)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = h->ifindex,
+			    .attach_point = ingress ? BPF_TC_INGRESS :
+						      BPF_TC_EGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd);
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST)
+		return err;
+	h->made_qdisc = !err;
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		if (h->made_qdisc) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+		}
+		h->made_qdisc = false;
+		return err;
+	}
+	h->handle = opts.handle;
+	h->priority = opts.priority;
+	h->mode = XLAT_BPF_CLSACT;
+	return 0;
+}
+
+static int attach_one(struct xlat_bpf *b, enum xlat_bpf_prog p, int ifindex)
+{
+	struct xlat_bpf_hook *h = &b->hook[p];
+	bool ingress = p == XLAT_BPF_UP_INGRESS;
+	int fd = xlat_bpf_prog_fd(b, p);
+
+	h->ifindex = ifindex;
+	if (attach_tcx(h, fd, ingress) == 0)
+		return 0;
+	return attach_clsact(h, fd, ingress);
+}
+
+static void detach_one(struct xlat_bpf_hook *h, bool ingress)
+{
+	if (h->mode == XLAT_BPF_TCX) {
+		close(h->link_fd);
+		h->link_fd = -1;
+	} else if (h->mode == XLAT_BPF_CLSACT) {
+		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = h->ifindex,
+				    .attach_point = ingress ? BPF_TC_INGRESS :
+							      BPF_TC_EGRESS);
+		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = h->handle,
+				    .priority = h->priority);
+
+		bpf_tc_detach(&hook, &opts);
+		/* Only a qdisc we made, and only once both filters are off:
+		 * removing clsact removes every filter on it. */
+		if (h->made_qdisc) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+		}
+	}
+	h->mode = XLAT_BPF_DETACHED;
+	h->made_qdisc = false;
+}
+
+int xlat_bpf_attach(struct xlat_bpf *b, int up_ifindex, int tun_ifindex)
+{
+	struct clat_fp_cfg c;
+	int up_l2 = l2_len(up_ifindex), tun_l2 = l2_len(tun_ifindex);
+	int err;
+
+	if (!b->skel)
+		return -EBADF;
+	if (up_l2 < 0)
+		return up_l2;
+	if (tun_l2 < 0)
+		return tun_l2;
+	if (tun_l2 != 0)
+		return -EOPNOTSUPP; /* a TAP would need L2 on 6->4 output */
+	xlat_bpf_get_cfg(b, &c);
+	c.up_ifindex = (uint32_t)up_ifindex;
+	c.tun_ifindex = (uint32_t)tun_ifindex;
+	c.up_l2len = (uint8_t)up_l2;
+	c.tun_l2len = 0;
+	xlat_bpf_configure(b, &c);
+
+	err = attach_one(b, XLAT_BPF_UP_INGRESS, up_ifindex);
+	if (err)
+		return err;
+	err = attach_one(b, XLAT_BPF_TUN_EGRESS, tun_ifindex);
+	if (err) {
+		detach_one(&b->hook[XLAT_BPF_UP_INGRESS], true);
+		return err;
+	}
+	return 0;
+}
+
+void xlat_bpf_detach(struct xlat_bpf *b)
+{
+	detach_one(&b->hook[XLAT_BPF_UP_INGRESS], true);
+	detach_one(&b->hook[XLAT_BPF_TUN_EGRESS], false);
+}
+
+void xlat_bpf_close(struct xlat_bpf *b)
+{
+	xlat_bpf_detach(b);
+	if (b->skel)
+		clat_bpf__destroy(b->skel);
+	b->skel = NULL;
+}
+
+int xlat_bpf_counters(const struct xlat_bpf *b, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd;
+
+	if (!b->skel)
+		return -EBADF;
+	if (ncpu <= 0 || ncpu > 4096)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	fd = bpf_map__fd(b->skel->maps.clat_stats);
+	uint64_t v[ncpu];
+
+	for (uint32_t k = 0; k < CLAT_FP__COUNT; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, v))
+			return -errno;
+		for (int i = 0; i < ncpu; i++)
+			out[k] += v[i];
+	}
+	return 0;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Loader of the CLAT eBPF fast path (src/bpf/clat.bpf.c): load, configure,
+ * attach to the uplink (ingress) and the CLAT TUN (egress), read the
+ * per-CPU counters, detach.  Attaches with tcx links where the kernel has
+ * them (6.6+), else with a clsact qdisc and cls_bpf filters.
+ *
+ * The fast path is optional by design: when loading or attaching fails,
+ * the caller keeps running the userspace path alone, which sees every
+ * packet.  When it is attached, the CLAT's packet socket on the uplink
+ * must be bound to ETH_P_IPV6 (delivered after tc ingress), not ETH_P_ALL
+ * (delivered before, so it would see and translate the packets the fast
+ * path already redirected).
+ */
+#ifndef XLAT_BPF_LOADER_H
+#define XLAT_BPF_LOADER_H
+
+#include "bpf/clat_fp.h"
+#include "xlat.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct clat_bpf;
+
+enum xlat_bpf_prog {
+	XLAT_BPF_UP_INGRESS,  /* 6->4 */
+	XLAT_BPF_TUN_EGRESS,  /* 4->6 */
+	XLAT_BPF__NPROG
+};
+
+enum xlat_bpf_mode {
+	XLAT_BPF_DETACHED,
+	XLAT_BPF_TCX,
+	XLAT_BPF_CLSACT,
+};
+
+struct xlat_bpf_hook {
+	int ifindex;
+	enum xlat_bpf_mode mode;
+	int link_fd;        /* tcx */
+	bool made_qdisc;    /* clsact: we created it, so we remove it */
+	uint32_t handle, priority;
+};
+
+struct xlat_bpf {
+	struct clat_bpf *skel;
+	struct xlat_bpf_hook hook[XLAT_BPF__NPROG];
+};
+
+/* Load the programs (verifier included).  0 or a negative errno. */
+int xlat_bpf_open(struct xlat_bpf *b);
+
+/*
+ * Fill a fast-path configuration from the CLAT's parameters: pool6 (the
+ * NAT64 prefix), the EAM pair clat6/128 <-> clat4/32, whether the RFC 6052
+ * section 3.1 rule is on, and the uplink's IPv6 MTU.  Interface fields
+ * are set by xlat_bpf_attach().  enabled is set; a pool6 length other
+ * than 96 leaves everything to userspace.
+ */
+void xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_prefix6 *pool6,
+		       const struct in6_addr *clat6, const struct in_addr *clat4,
+		       bool wkp_global_only, unsigned int up_mtu);
+
+/* Copy c into the loaded programs (takes effect for the next packet). */
+void xlat_bpf_configure(struct xlat_bpf *b, const struct clat_fp_cfg *c);
+void xlat_bpf_get_cfg(const struct xlat_bpf *b, struct clat_fp_cfg *c);
+
+/*
+ * Record the devices in the configuration (with the uplink's link-layer
+ * header length) and attach both programs.  On failure nothing stays
+ * attached.  0 or a negative errno.
+ */
+int xlat_bpf_attach(struct xlat_bpf *b, int up_ifindex, int tun_ifindex);
+void xlat_bpf_detach(struct xlat_bpf *b);
+
+/* Detach and unload; b may be half-opened. */
+void xlat_bpf_close(struct xlat_bpf *b);
+
+int xlat_bpf_prog_fd(const struct xlat_bpf *b, enum xlat_bpf_prog p);
+
+/* Sum of the per-CPU counters, CLAT_FP__COUNT of them.  0 or -errno. */
+int xlat_bpf_counters(const struct xlat_bpf *b, uint64_t *out);
+const char *xlat_bpf_counter_name(unsigned int i);
+
+const char *xlat_bpf_mode_name(enum xlat_bpf_mode m);
+
+#endif
