@@ -323,6 +323,29 @@ TEST(addr_eam_then_hairpin_pool6)
 	check6(opkt(0), out.pkt[0].len, 0, 9, 17, 64, R6, "2001:db8:aa::1");
 }
 
+/* Hairpinned error: the embedded destination mirrors the outer source. */
+TEST(hairpin_icmp_error_inner_pool6)
+{
+	struct xlat_eam e = { .p4 = { pkt_a4("198.51.100.0"), 24 },
+			      .p6 = { pkt_a6("2001:db8:bb::"), 120 } };
+	struct in6_addr bb2 = pkt_a6("2001:db8:bb::2"), r6 = pkt_a6(R6);
+	uint8_t o[100];
+	size_t on = orig_udp(o, 8), n;
+
+	setup();
+	cfg.eam = &e;
+	cfg.n_eam = 1;
+	n = icmp4(in, R4, H4, 3, 3, 0, o, on);
+	REQUIRE(run(in, n) == XLAT_OUT);
+	check6(opkt(0), out.pkt[0].len, 0, 8 + 56, 58, 63, "2001:db8:bb::2",
+	       H6);
+	CHECK_MEM(opkt(0) + 48 + 24, &bb2, 16);
+	REQUIRE(xlat_4to6_flags(&cfg, in, n, &out, XLAT_4TO6_HAIRPIN) ==
+		XLAT_OUT);
+	check6(opkt(0), out.pkt[0].len, 0, 8 + 56, 58, 64, R6, H6);
+	CHECK_MEM(opkt(0) + 48 + 24, &r6, 16);
+}
+
 TEST(options_ignored)
 {
 	/* Record Route (7) with room for one address, then NOP, EOL. */
