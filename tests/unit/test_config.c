@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* xlatd.conf parser: good files, defaults, repeatable keys, every error. */
+#define TAP_MAIN
+#include "tap.h"
+
+#include "xlatd/config.h"
+#include "xlatd/ctl.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char err[512];
+
+static int parse(const char *text, struct xlatd_conf *c)
+{
+	return conf_parse_string(text, "t.conf", c, err, sizeof(err));
+}
+
+/* The file must fail with exactly this message. */
+static void expect_err(const char *text, const char *msg)
+{
+	struct xlatd_conf c;
+
+	if (parse(text, &c) == 0) {
+		TAP_FAIL("parsed, expected \"%s\"", msg);
+		conf_free(&c);
+		return;
+	}
+	CHECK_STR(err, msg);
+}
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+TEST(empty_file_no_instances)
+{
+	struct xlatd_conf c;
+
+	REQUIRE(parse("", &c) == 0);
+	CHECK_EQ(c.n_inst, 0);
+	CHECK(c.inst == NULL);
+	CHECK_STR(c.control_socket, "/run/xlatd/xlatd.sock");
+	CHECK_EQ(c.log_level, -1);
+	conf_free(&c);
+	REQUIRE(parse("# only a comment\n\n   \n; another\n", &c) == 0);
+	CHECK_EQ(c.n_inst, 0);
+	conf_free(&c);
+}
+
+TEST(siit_defaults)
+{
+	struct xlatd_conf c;
+	const struct inst_conf *ic;
+
+	REQUIRE(parse("[siit siit0]\npool6 = 2001:db8:64::/96\n", &c) == 0);
+	REQUIRE(c.n_inst == 1);
+	ic = c.inst;
+	CHECK_STR(ic->kind, "siit");
+	CHECK_STR(ic->name, "siit0");
+	CHECK_EQ(ic->line, 1);
+	CHECK_STR(ic->siit.tun, "siit0");
+	CHECK_EQ(ic->siit.mtu, 1500);
+	CHECK_EQ(ic->siit.threads, 1);
+	CHECK(ic->xlat.has_pool6);
+	CHECK_EQ(ic->xlat.pool6.len, 96);
+	CHECK_EQ(ic->xlat.lowest_ipv6_mtu, 1280);
+	CHECK(ic->xlat.decrement_ttl);
+	CHECK(ic->xlat.wkp_global_only);
+	CHECK(ic->xlat.hairpin);
+	CHECK(!ic->xlat.reset_tos);
+	CHECK_EQ(ic->xlat.udp0, XLAT_UDP0_COMPUTE);
+	CHECK_EQ(ic->xlat.n_pool6791, 1);
+	CHECK_EQ(ic->xlat.pool6791[0].s_addr, ip4("192.0.0.8"));
+	CHECK_EQ(ic->n_eam, 0);
+	conf_free(&c);
+}
+
+static const char full[] =
+	"# full example\n"
+	"[global]\n"
+	"control-socket = /tmp/x.sock\n"
+	"log-level = debug\n"
+	"\n"
+	"[siit s1]\n"
+	"tun = tun-s1   # inline comment\n"
+	"pool6 = 2001:db8:64::/96\n"
+	"eam = 192.0.2.0/24 2001:db8:1::/120\n"
+	"eam = \"198.51.100.7 2001:db8:2::7\"\n"
+	"eam=203.0.113.0/28   2001:db8:3::/124\n"
+	"ipv4-address = 198.51.100.1\n"
+	"rfc6791-pool = 192.0.0.8 203.0.113.200\n"
+	"lowest-ipv6-mtu = 1400\n"
+	"mtu = 9000\n"
+	"decrement-ttl = no\n"
+	"udp-zero-checksum = drop\n"
+	"wkp-global-only = off\n"
+	"reset-tos = yes\n"
+	"hairpin = false\n"
+	"threads = 4\n"
+	"route4 = 192.0.2.0/24\n"
+	"route4 = 203.0.113.0/28\n"
+	"route6 = 2001:db8:64::/96\n"
+	"address4 = 192.0.2.254\n"
+	"address6 = 2001:db8:64::1/64\n"
+	"[clat c1]\n"
+	"uplink = eth0\n"
+	"pref64 = 2001:db8:64::/96\n";
+
+TEST(full_siit_and_repeatable_keys)
+{
+	struct xlatd_conf c;
+	const struct inst_conf *s;
+
+	REQUIRE(parse(full, &c) == 0);
+	CHECK_STR(c.control_socket, "/tmp/x.sock");
+	CHECK_EQ(c.log_level, 3);
+	REQUIRE(c.n_inst == 2);
+	s = conf_find(&c, "s1");
+	REQUIRE(s != NULL);
+	CHECK_EQ(s->line, 6);
+	CHECK_STR(s->siit.tun, "tun-s1");
+	REQUIRE(s->n_eam == 3);
+	CHECK(s->xlat.eam == s->eam);
+	CHECK_EQ(s->xlat.n_eam, 3);
+	CHECK_EQ(s->eam[0].p4.addr.s_addr, ip4("192.0.2.0"));
+	CHECK_EQ(s->eam[0].p4.len, 24);
+	CHECK_EQ(s->eam[0].p6.len, 120);
+	CHECK_EQ(s->eam[1].p4.len, 32);
+	CHECK_EQ(s->eam[1].p6.len, 128);
+	CHECK_EQ(s->eam[2].p4.len, 28);
+	CHECK_EQ(s->xlat.self4.s_addr, ip4("198.51.100.1"));
+	/* self6 defaults to the pool6 form of self4. */
+	CHECK_EQ(s->xlat.self6.s6_addr[12], 198);
+	CHECK_EQ(s->xlat.self6.s6_addr[15], 1);
+	CHECK_EQ(s->xlat.n_pool6791, 2);
+	CHECK_EQ(s->xlat.pool6791[1].s_addr, ip4("203.0.113.200"));
+	CHECK_EQ(s->xlat.lowest_ipv6_mtu, 1400);
+	CHECK_EQ(s->siit.mtu, 9000);
+	CHECK(!s->xlat.decrement_ttl);
+	CHECK_EQ(s->xlat.udp0, XLAT_UDP0_DROP);
+	CHECK(!s->xlat.wkp_global_only);
+	CHECK(s->xlat.reset_tos);
+	CHECK(!s->xlat.hairpin);
+	CHECK_EQ(s->siit.threads, 4);
+	CHECK_EQ(s->siit.n_route4, 2);
+	CHECK_EQ(s->siit.route4[1].len, 28);
+	CHECK_EQ(s->siit.n_route6, 1);
+	CHECK_EQ(s->siit.n_address4, 1);
+	CHECK_EQ(s->siit.address4[0].len, 32);
+	CHECK_EQ(s->siit.n_address6, 1);
+	CHECK_EQ(s->siit.address6[0].len, 64);
+	conf_free(&c);
+}
+
+TEST(clat_defaults)
+{
+	struct xlatd_conf c;
+	const struct inst_conf *ic;
+
+	REQUIRE(parse("[clat c0]\nuplink = wlan0\n", &c) == 0);
+	ic = c.inst;
+	REQUIRE(ic);
+	CHECK_STR(ic->clat.uplink, "wlan0");
+	CHECK_STR(ic->clat.tun, "clat-wlan0");
+	CHECK(!ic->clat.has_pref64);
+	CHECK(!ic->clat.has_ipv4);
+	CHECK(!ic->clat.has_ipv6);
+	CHECK_EQ(ic->clat.metric, 2048);
+	CHECK_EQ(ic->clat.mtu, 0);
+	CHECK_EQ(ic->clat.datapath, CLAT_DP_AUTO);
+	CHECK_EQ(ic->clat.mode, CLAT_MODE_AUTO);
+	CHECK_EQ(ic->clat.threads, 1);
+	CHECK(!ic->xlat.decrement_ttl);
+	CHECK(!ic->xlat.has_pool6);
+	conf_free(&c);
+}
+
+TEST(clat_keys)
+{
+	struct xlatd_conf c;
+	const struct inst_conf *ic;
+
+	REQUIRE(parse("[clat c0]\nuplink = enp0s31f6abcdef\npref64 = 2001:db8:64::/96\n"
+		      "ipv6-address = 2001:db8:1::c1a7\nipv4-address = 192.0.0.2\n"
+		      "metric = 10\nmtu = 1400\ndatapath = userspace\nmode = on\n"
+		      "threads = 2\nudp-zero-checksum = drop\ndecrement-ttl = yes\n",
+		      &c) == 0);
+	ic = c.inst;
+	REQUIRE(ic);
+	/* "clat-" + 10 characters: IFNAMSIZ - 1. */
+	CHECK_STR(ic->clat.tun, "clat-enp0s31f6a");
+	CHECK(ic->clat.has_pref64);
+	CHECK_EQ(ic->clat.pref64.len, 96);
+	CHECK(ic->clat.has_ipv6);
+	CHECK_EQ(ic->clat.ipv6.s6_addr[15], 0xa7);
+	CHECK(ic->clat.has_ipv4);
+	CHECK_EQ(ic->clat.ipv4.s_addr, ip4("192.0.0.2"));
+	CHECK_EQ(ic->clat.metric, 10);
+	CHECK_EQ(ic->clat.mtu, 1400);
+	CHECK_EQ(ic->clat.datapath, CLAT_DP_USERSPACE);
+	CHECK_EQ(ic->clat.mode, CLAT_MODE_ON);
+	CHECK_EQ(ic->clat.threads, 2);
+	CHECK_EQ(ic->xlat.udp0, XLAT_UDP0_DROP);
+	CHECK(ic->xlat.decrement_ttl);
+	conf_free(&c);
+}
+
+TEST(error_unknown_key_line)
+{
+	expect_err("[siit siit0]\npool6 = 2001:db8:64::/96\n\nfoo = 1\n",
+		   "t.conf:4: unknown key \"foo\" in [siit siit0]");
+	expect_err("[global]\npool6 = 2001:db8:64::/96\n",
+		   "t.conf:2: unknown key \"pool6\" in [global]");
+	/* A key of the other kind is unknown here. */
+	expect_err("[clat c]\nuplink = eth0\neam = 192.0.2.0/24 2001:db8::/120\n",
+		   "t.conf:3: unknown key \"eam\" in [clat c]");
+	expect_err("[siit s]\npool6 = 2001:db8:64::/96\nuplink = eth0\n",
+		   "t.conf:3: unknown key \"uplink\" in [siit s]");
+}
+
+TEST(error_sections)
+{
+	expect_err("pool6 = 2001:db8:64::/96\n",
+		   "t.conf:1: key \"pool6\" outside any section");
+	expect_err("\n[nat64 x]\n",
+		   "t.conf:2: unknown instance kind \"nat64\" (siit or clat)");
+	expect_err("[siit]\n", "t.conf:1: section [siit] needs an instance name: [siit NAME]");
+	expect_err("[siit a b]\n",
+		   "t.conf:1: invalid section header [siit a b]: [global] or [KIND NAME]");
+	expect_err("[siit a\n", "t.conf:1: section header without closing ']'");
+	expect_err("[siit bad/name]\n",
+		   "t.conf:1: invalid instance name \"bad/name\": 1 to 31 of A-Z a-z 0-9 - _ .");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\n[clat a]\nuplink = e\n",
+		   "t.conf:3: instance \"a\" defined twice (line 1)");
+	expect_err("[siit a]\njunk\n",
+		   "t.conf:2: expected \"key = value\" or \"[section]\"");
+}
+
+TEST(error_values)
+{
+	expect_err("[siit a]\npool6 = 2001:db8:64::/95\n",
+		   "t.conf:2: invalid pool6 \"2001:db8:64::/95\": an IPv6 prefix of length 32, 40, 48, 56, 64 or 96 (RFC 6052) in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\neam = 192.0.2.0/24\n",
+		   "t.conf:3: invalid eam \"192.0.2.0/24\": \"IPV4PREFIX IPV6PREFIX\", e.g. \"192.0.2.0/24 2001:db8:1::/120\" in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nthreads = 0\n",
+		   "t.conf:3: invalid threads \"0\": 1 to 64 in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nmtu = 1279\n",
+		   "t.conf:3: invalid mtu \"1279\": 1280 to 65535 in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nhairpin = maybe\n",
+		   "t.conf:3: invalid hairpin \"maybe\": yes or no in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nudp-zero-checksum = fix\n",
+		   "t.conf:3: invalid udp-zero-checksum \"fix\": compute or drop in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nrfc6791-pool = 192.0.0.8 300.1.1.1\n",
+		   "t.conf:3: invalid rfc6791-pool address \"300.1.1.1\" in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nroute4 = 2001:db8::/32\n",
+		   "t.conf:3: invalid route4 \"2001:db8::/32\": an IPv4 prefix in [siit a]");
+	expect_err("[siit a]\npool6 =\n", "t.conf:2: key \"pool6\" in [siit a] has no value");
+	expect_err("[global]\nlog-level = loud\n",
+		   "t.conf:2: invalid log-level \"loud\": err, warn, info or debug in [global]");
+	expect_err("[global]\ncontrol-socket = relative.sock\n",
+		   "t.conf:2: invalid control-socket \"relative.sock\": an absolute path shorter than 108 bytes in [global]");
+	expect_err("[clat c]\nuplink = eth0\ndatapath = xdp\n",
+		   "t.conf:3: invalid datapath \"xdp\": auto, bpf or userspace in [clat c]");
+	expect_err("[clat c]\nuplink = an-interface-name-too-long\n",
+		   "t.conf:2: invalid uplink \"an-interface-name-too-long\": an interface name of 1 to 15 characters in [clat c]");
+}
+
+TEST(error_duplicate_key)
+{
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nmtu = 1500\nmtu = 1500\n",
+		   "t.conf:4: key \"mtu\" given twice in [siit a]");
+	/* The same key in another section is fine. */
+	struct xlatd_conf c;
+
+	CHECK(parse("[siit a]\npool6 = 2001:db8:64::/96\nmtu = 1500\n"
+		    "[siit b]\npool6 = 2001:db8:64::/96\nmtu = 1500\n", &c) == 0);
+	conf_free(&c);
+}
+
+TEST(error_whole_section_at_header_line)
+{
+	expect_err("# x\n[siit a]\nmtu = 1500\n",
+		   "t.conf:2: [siit a]: needs pool6 or at least one eam");
+	expect_err("[clat c]\nmetric = 5\n[siit s]\npool6 = 2001:db8:64::/96\n",
+		   "t.conf:1: [clat c]: uplink is required");
+	/* xlat_cfg_validate() messages come through with the header line. */
+	struct xlatd_conf c;
+
+	CHECK(parse("[siit a]\npool6 = 2001:db8:64:1::/96\n", &c) == 0);
+	conf_free(&c);
+	CHECK(parse("\n[siit a]\npool6 = 2001:db8:64::1/96\n", &c) != 0);
+	CHECK(!strncmp(err, "t.conf:2: [siit a]: pool6 ", 26));
+	CHECK(parse("[siit a]\neam = 192.0.2.0/24 2001:db8::/120\neam = 192.0.2.0/24 2001:db8:1::/120\n",
+		    &c) != 0);
+	CHECK(!strncmp(err, "t.conf:1: [siit a]: EAM #1 and #2", 33));
+	expect_err("[siit averyveryverylongname]\npool6 = 2001:db8:64::/96\n",
+		   "t.conf:1: [siit averyveryverylongname]: name longer than 15 characters: set tun");
+}
+
+TEST(canon_equal_and_dup)
+{
+	struct xlatd_conf a, b;
+	struct inst_conf *d;
+
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\n# c\nmtu=1500\n", &a) == 0);
+	REQUIRE(parse("[siit a]\n  pool6   =   2001:db8:64::/96   # x\nmtu = 1500\n[siit b]\neam = 192.0.2.0/24 2001:db8::/120\n",
+		      &b) == 0);
+	CHECK(inst_conf_equal(conf_find(&a, "a"), conf_find(&b, "a")));
+	conf_free(&b);
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\nmtu=1400\n", &b) == 0);
+	CHECK(!inst_conf_equal(conf_find(&a, "a"), conf_find(&b, "a")));
+	conf_free(&b);
+	REQUIRE(parse("[siit a]\neam = 192.0.2.0/24 2001:db8::/120\n", &b) == 0);
+	d = inst_conf_dup(b.inst);
+	REQUIRE(d);
+	CHECK(inst_conf_equal(d, b.inst));
+	CHECK(d->eam != b.inst->eam);
+	CHECK(d->xlat.eam == d->eam);
+	CHECK_EQ(d->n_eam, 1);
+	inst_conf_free(d);
+	conf_free(&b);
+	conf_free(&a);
+}
+
+TEST(file_missing_and_real)
+{
+	struct xlatd_conf c;
+	char path[] = "/tmp/test_config_XXXXXX";
+	int fd;
+
+	CHECK(conf_parse_file("/nonexistent/xlatd.conf", true, &c, err, sizeof(err)) == 0);
+	CHECK_EQ(c.n_inst, 0);
+	CHECK(conf_parse_file("/nonexistent/xlatd.conf", false, &c, err, sizeof(err)) != 0);
+	CHECK_STR(err, "/nonexistent/xlatd.conf: No such file or directory");
+	fd = mkstemp(path);
+	REQUIRE(fd >= 0);
+	REQUIRE(write(fd, full, sizeof(full) - 1) == (ssize_t)(sizeof(full) - 1));
+	REQUIRE(write(fd, "bogus = 1\n", 10) == 10);
+	close(fd);
+	CHECK(conf_parse_file(path, false, &c, err, sizeof(err)) != 0);
+	char want[128];
+
+	snprintf(want, sizeof(want), "%s:30: unknown key \"bogus\" in [clat c1]", path);
+	CHECK_STR(err, want);
+	unlink(path);
+}
+
+TEST(ctl_out_json_and_text)
+{
+	struct ctl_out o;
+
+	ctl_out_init(&o, true);
+	ctl_obj_begin(&o, NULL);
+	ctl_kv_str(&o, "a", "x\"y\\%d\n", 1);
+	ctl_kv_u64(&o, "n", 18446744073709551615ULL);
+	ctl_obj_begin(&o, "sub");
+	ctl_kv_bool(&o, "t", true);
+	ctl_kv_bool(&o, "f", false);
+	ctl_obj_end(&o);
+	ctl_kv_u64(&o, "z", 0);
+	ctl_obj_end(&o);
+	CHECK_STR(o.buf, "{\"a\":\"x\\\"y\\\\1\\u000a\",\"n\":18446744073709551615,"
+			 "\"sub\":{\"t\":true,\"f\":false},\"z\":0}");
+	ctl_out_free(&o);
+	ctl_out_init(&o, false);
+	ctl_kv_str(&o, "a", "%s", "b");
+	ctl_obj_begin(&o, "sub");
+	ctl_kv_u64(&o, "n", 7);
+	ctl_obj_end(&o);
+	CHECK_STR(o.buf, "a: b\nsub: \n  n: 7\n");
+	ctl_out_free(&o);
+}
+
+int main(void)
+{
+	return tap_run();
+}
