@@ -33,19 +33,31 @@ static const uint8_t cfg_small[FUZZ_HDR] = { 0x5d, 0x37, 0, 0, 16, 0 };
 
 static const char *dir;
 
-static void put(const char *sub, const char *name, const uint8_t *cfg,
-		const uint8_t *p, size_t n)
+static void put1(const char *sub, const char *name, const char *suffix,
+		 const uint8_t *cfg, const uint8_t *p, size_t n)
 {
 	char path[512];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+	snprintf(path, sizeof(path), "%s/%s/%s%s", dir, sub, name, suffix);
 	f = fopen(path, "wb");
 	if (!f || fwrite(cfg, 1, FUZZ_HDR, f) != FUZZ_HDR ||
 	    fwrite(p, 1, n, f) != n || fclose(f)) {
 		perror(path);
 		exit(1);
 	}
+}
+
+/* Each seed twice: as built, and in "fix checksums first" mode. */
+static void put(const char *sub, const char *name, const uint8_t *cfg,
+		const uint8_t *p, size_t n)
+{
+	uint8_t fix[FUZZ_HDR];
+
+	put1(sub, name, "", cfg, p, n);
+	memcpy(fix, cfg, FUZZ_HDR);
+	fix[1] |= 0x80;
+	put1(sub, name, "_fix", fix, p, n);
 }
 
 static uint8_t pay[2048];
