@@ -60,6 +60,11 @@ static int transact(const char *path, const char *cmd)
 	ssize_t n;
 	int fd = ctl_connect(path);
 
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		fprintf(stderr, "xlatctl: cannot reach xlatd at %s: %s (the control socket is for root only)\n",
+			path, strerror(errno));
+		return 1;
+	}
 	if (fd < 0) {
 		fprintf(stderr, "xlatctl: cannot reach xlatd at %s: %s (is xlatd running?)\n",
 			path, strerror(errno));
