@@ -183,7 +183,7 @@ write_configs() {
 		table ip x464_plat {
 			chain post {
 				type nat hook postrouting priority srcnat; policy accept;
-				oifname "up0" masquerade
+				oifname "up0" counter masquerade
 			}
 		}
 	EOF
