@@ -91,7 +91,7 @@ int clat_pkt_open(int ifindex, const struct in6_addr *addr)
 		.sll_protocol = htons(ETH_P_IPV6),
 		.sll_ifindex = ifindex,
 	};
-	int one = 1, fd, err;
+	int one = 1, rcvbuf = 4 << 20, fd, err;
 
 	/* Protocol 0 until the filter is attached: nothing unfiltered
 	 * can queue up before bind() below starts delivery. */
@@ -105,6 +105,11 @@ int clat_pkt_open(int ifindex, const struct in6_addr *addr)
 	if (!err && setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one,
 			       sizeof(one)))
 		err = neg_errno();
+	/* Bursts from a fast sender overrun the default buffer; FORCE
+	 * (root) goes past rmem_max without touching the sysctl. */
+	if (!err && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+			       sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (!err && bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
 		err = neg_errno();
 	if (err) {
@@ -116,7 +121,7 @@ int clat_pkt_open(int ifindex, const struct in6_addr *addr)
 
 int clat_raw_open(const char *ifname)
 {
-	int fd, err = 0;
+	int fd, err = 0, sndbuf = 4 << 20;
 
 	/* IPPROTO_RAW implies IPV6_HDRINCL: our header, our source. */
 	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
@@ -125,6 +130,9 @@ int clat_raw_open(const char *ifname)
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 		       (socklen_t)strlen(ifname)))
 		err = neg_errno();
+	if (!err && setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
+			       sizeof(sndbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	if (err) {
 		close(fd);
 		return err;

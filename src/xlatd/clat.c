@@ -24,6 +24,7 @@
 #include <ifaddrs.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
 #include <stdio.h>
@@ -112,6 +113,15 @@ static int fail(struct clat *c, int err, const char *fmt, const char *what)
 	log_err(c->inst->name, fmt, what, strerror(-err));
 	return err;
 }
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void teardown(struct clat *c);
 
 /* Send one IPv6 packet now (replies, NA: rare, not worth batching). */
 static void send_now(struct clat_worker *w, const uint8_t *pkt, size_t len)
@@ -477,6 +487,13 @@ static void set_engine(struct clat *c)
 	c->cfg.n_eam = 1;
 	if (!c->cfg.self4.s_addr)
 		c->cfg.self4.s_addr = htonl(0xc0000008); /* 192.0.0.8 */
+	/* The engine's default 1280 is a router's guess about links it
+	 * cannot see.  A host knows its first hop: IPv4 packets up to the
+	 * TUN MTU (uplink - 28) must go out whole, and a smaller path MTU
+	 * further on comes back as Packet Too Big, translated. */
+	if (c->cfg.lowest_ipv6_mtu == 1280 && c->up_mtu > 1280)
+		c->cfg.lowest_ipv6_mtu = (uint16_t)(c->up_mtu > 65535 ? 65535
+								       : c->up_mtu);
 }
 
 static void set_eam(struct clat *c)
@@ -486,6 +503,54 @@ static void set_eam(struct clat *c)
 	c->eam.p6.addr = c->addr6;
 	c->eam.p6.len = 128;
 	c->cfg.self6 = c->addr6;
+}
+
+/*
+ * No IPv6 on the TUN: without a link-local address the kernel sends no
+ * Router Solicitation or MLD into it.  A netlink attribute of our own
+ * device, not a sysctl.
+ */
+static int tun_no_ipv6_ll(int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	struct nlattr *af, *in6;
+	unsigned int portid, seq = (unsigned int)time(NULL);
+	int ret = 0;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	in6 = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, in6);
+	mnl_attr_nest_end(nlh, af);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (ret >= 0)
+		ret = mnl_cb_run(buf, (size_t)ret, seq, portid, NULL, NULL);
+	ret = ret < 0 ? -errno : 0;
+out:
+	mnl_socket_close(nl);
+	return ret;
 }
 
 static int setup_tun(struct clat *c)
@@ -505,6 +570,10 @@ static int setup_tun(struct clat *c)
 	if (ret < 0)
 		return fail(c, ret, "MTU of %s: %s", c->tun);
 	tun_set_txqueuelen(c->tun, 2048);
+	ret = tun_no_ipv6_ll(c->tun_ifindex);
+	if (ret < 0)
+		log_warn(c->inst->name, "no IPv6 off on %s: %s", c->tun,
+			 strerror(-ret));
 	ret = rtnl_addr(&c->rtnl, true, c->tun_ifindex, AF_INET,
 			(const union rtnl_addr *)&c->addr4, 32, 0);
 	if (ret < 0)
@@ -617,11 +686,8 @@ static void dad_fail(struct clat *c, int err, const char *why)
 	instance_set_state(c->inst, "failed", "%s %s: %s", why,
 			   fmt6(&c->addr6, b), strerror(-err));
 	log_err(c->inst->name, "%s %s: %s", why, b, strerror(-err));
-	if (c->watch_pkt)
-		instance_unwatch_fd(c->inst, c->pkt_fd);
-	if (c->watch_timer)
-		instance_unwatch_fd(c->inst, c->timer_fd);
-	c->watch_pkt = c->watch_timer = false;
+	/* A failed instance leaves nothing on the host behind it. */
+	teardown(c);
 }
 
 static void dad_step(struct clat *c)
@@ -721,7 +787,9 @@ static int start_dad(struct clat *c)
 	if (getrandom(nonce, sizeof(nonce), 0) < 0)
 		memset(nonce, 0xa5, sizeof(nonce));
 	ndp_dad_begin(&c->dad, &c->addr6, nonce, now_ms());
-	instance_set_state(c->inst, "starting", "duplicate address detection on %s",
+	/* "waiting", not "starting": the framework turns a kind still
+	 * "starting" after start() into "running". */
+	instance_set_state(c->inst, "waiting", "duplicate address detection on %s",
 			   c->uplink);
 	dad_step(c);
 	return 0;
@@ -807,29 +875,24 @@ static int clat_start(struct instance *inst)
 	return ret;
 }
 
-static void close_fd(int *fd)
+/* Remove everything the instance made on the host; idempotent. */
+static void teardown(struct clat *c)
 {
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-static void clat_stop(struct instance *inst)
-{
-	struct clat *c = inst->priv;
 	uint64_t one = 1;
 
-	if (!c)
-		return;
 	if (c->stopfd >= 0 && write(c->stopfd, &one, sizeof(one)) < 0)
-		log_err(inst->name, "cannot signal threads: %s", strerror(errno));
+		log_err(c->inst->name, "cannot signal threads: %s",
+			strerror(errno));
 	for (unsigned int i = 0; i < 2; i++)
 		if (c->w[i].running)
 			pthread_join(c->w[i].tid, NULL);
+	for (unsigned int i = 0; i < 2; i++)
+		c->w[i].running = false;
 	if (c->watch_pkt)
-		instance_unwatch_fd(inst, c->pkt_fd);
+		instance_unwatch_fd(c->inst, c->pkt_fd);
 	if (c->watch_timer)
-		instance_unwatch_fd(inst, c->timer_fd);
+		instance_unwatch_fd(c->inst, c->timer_fd);
+	c->watch_pkt = c->watch_timer = false;
 	if (c->route_added) {
 		struct rtnl_route rt = {
 			.family = AF_INET,
@@ -839,16 +902,27 @@ static void clat_stop(struct instance *inst)
 		};
 
 		rtnl_route(&c->rtnl, false, &rt);
+		c->route_added = false;
 	}
 	if (c->addr4_added)
 		rtnl_addr(&c->rtnl, false, c->tun_ifindex, AF_INET,
 			  (const union rtnl_addr *)&c->addr4, 32, 0);
+	c->addr4_added = false;
 	/* The TUN is not persistent: closing its fd deletes the device. */
 	close_fd(&c->tun_fd);
 	close_fd(&c->pkt_fd);
 	close_fd(&c->raw_fd);
 	close_fd(&c->mcast_fd); /* leaves the solicited-node group */
 	close_fd(&c->timer_fd);
+}
+
+static void clat_stop(struct instance *inst)
+{
+	struct clat *c = inst->priv;
+
+	if (!c)
+		return;
+	teardown(c);
 	close_fd(&c->stopfd);
 	if (c->rtnl_open)
 		rtnl_close(&c->rtnl);
