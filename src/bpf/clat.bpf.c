@@ -281,15 +281,12 @@ int clat_up_ingress(struct __sk_buff *skb)
 	ip4.ihl = 5;
 	ip4.tos = ip6.priority << 4 | ip6.flow_lbl[0] >> 4;
 	ip4.tot_len = bpf_htons(tot);
-	/* RFC 7915 5.1: DF only above 1260 bytes; the smaller ones may be
-	 * fragmented by IPv4 routers and so need an Identification. */
-	if (tot > CLAT_FP_DF_MAX) {
+	/* RFC 7915 5.1: DF only above 1260 bytes, so that IPv4 routers may
+	 * fragment the smaller ones; every packet gets an Identification,
+	 * as the engine's do (its next_id counter, our random numbers). */
+	if (tot > CLAT_FP_DF_MAX)
 		ip4.frag_off = bpf_htons(IP4_DF);
-	} else {
-		__u16 id = bpf_get_prandom_u32();
-
-		ip4.id = id ? id : 1;
-	}
+	ip4.id = (__u16)bpf_get_prandom_u32();
 	ip4.ttl = ip6.hop_limit;
 	ip4.protocol = ip6.nexthdr == NH_ICMP6 ? PROTO_ICMP : ip6.nexthdr;
 	ip4.saddr = src4;
@@ -369,10 +366,11 @@ int clat_tun_egress(struct __sk_buff *skb)
 	r = l4_check(skb, off + sizeof(ip4), ip4.protocol, plen, false, &li);
 	if (r)
 		return pass(r);
-	/* Fragmenting (DF=0 beyond the lowest IPv6 MTU, RFC 7915 4.1) and
-	 * Fragmentation Needed (DF=1 beyond the uplink) are userspace's. */
+	/* Fragmenting (DF=0, RFC 7915 4.1) and Fragmentation Needed (DF=1)
+	 * are userspace's: the engine does both beyond its lowest IPv6 MTU,
+	 * and nothing bigger than the uplink fits through here. */
 	out = plen + sizeof(ip6);
-	if (out > ((frag & IP4_DF) ? c->up_mtu : c->min_mtu6))
+	if (out > c->min_mtu6 || out > c->up_mtu)
 		return pass(CLAT_FP_PASS_SIZE);
 
 	w = 6u << 28 | (__u32)ip4.tos << 20;

@@ -28,7 +28,7 @@ struct clat_fp_cfg {
 	__u32 tun_ifindex; /* 6->4 packets go to this device's ingress */
 	__u32 up_ifindex;  /* 4->6 packets leave through this device */
 	__u32 up_mtu;      /* IPv6 MTU of the uplink */
-	__u32 min_mtu6;    /* RFC 7915 4.1 "lowest IPv6 MTU", 1280 */
+	__u32 min_mtu6;    /* the engine's lowest_ipv6_mtu (default 1280) */
 	__u8 pfx[16];      /* NAT64 prefix (pool6) */
 	__u8 clat6[16];    /* the CLAT's IPv6 address (EAM /128) */
 	__u8 clat4[4];     /* the CLAT's IPv4 address (EAM /32) */

@@ -74,22 +74,33 @@ int xlat_bpf_open(struct xlat_bpf *b)
 	return 0;
 }
 
-void xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_prefix6 *pool6,
-		       const struct in6_addr *clat6, const struct in_addr *clat4,
-		       bool wkp_global_only, unsigned int up_mtu)
+static bool is_clat_eam(const struct xlat_cfg *xc)
+{
+	return xc->n_eam == 1 && xc->eam[0].p4.len == 32 &&
+	       xc->eam[0].p6.len == 128;
+}
+
+bool xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_cfg *xc,
+		       unsigned int up_mtu)
 {
 	static const uint8_t wkp[12] = { 0x00, 0x64, 0xff, 0x9b };
 
 	memset(c, 0, sizeof(*c));
-	c->enabled = 1;
-	c->pfx_len = pool6->len;
-	memcpy(c->pfx, &pool6->addr, 16);
-	memcpy(c->clat6, clat6, 16);
-	memcpy(c->clat4, clat4, 4);
-	c->wkp_global = wkp_global_only && pool6->len == 96 &&
-			memcmp(&pool6->addr, wkp, 12) == 0;
+	if (!xc->has_pool6 || !is_clat_eam(xc))
+		return false;
+	c->pfx_len = xc->pool6.len;
+	memcpy(c->pfx, &xc->pool6.addr, 16);
+	memcpy(c->clat6, &xc->eam[0].p6.addr, 16);
+	memcpy(c->clat4, &xc->eam[0].p4.addr, 4);
+	c->wkp_global = xc->wkp_global_only && xc->pool6.len == 96 &&
+			memcmp(&xc->pool6.addr, wkp, 12) == 0;
 	c->up_mtu = up_mtu;
-	c->min_mtu6 = 1280;
+	c->min_mtu6 = xc->lowest_ipv6_mtu < 1280 ? 1280 : xc->lowest_ipv6_mtu;
+	/* The programs know host mode only; hairpinning (RFC 7757 4) would
+	 * send the CLAT's own traffic back to IPv6 in the engine. */
+	c->enabled = !xc->decrement_ttl && !xc->reset_tos && !xc->hairpin &&
+		     xc->pool6.len == 96;
+	return c->enabled;
 }
 
 void xlat_bpf_configure(struct xlat_bpf *b, const struct clat_fp_cfg *c)

@@ -52,15 +52,17 @@ struct xlat_bpf {
 int xlat_bpf_open(struct xlat_bpf *b);
 
 /*
- * Fill a fast-path configuration from the CLAT's parameters: pool6 (the
- * NAT64 prefix), the EAM pair clat6/128 <-> clat4/32, whether the RFC 6052
- * section 3.1 rule is on, and the uplink's IPv6 MTU.  Interface fields
- * are set by xlat_bpf_attach().  enabled is set; a pool6 length other
- * than 96 leaves everything to userspace.
+ * Fill a fast-path configuration from the engine's: pool6 (the NAT64
+ * prefix), the single EAM entry CLAT-IPv4/32 <-> CLAT-IPv6/128, the
+ * RFC 6052 section 3.1 rule and lowest_ipv6_mtu; up_mtu is the uplink's
+ * IPv6 MTU.  Interface fields are set by xlat_bpf_attach().  Returns
+ * whether the fast path can agree with the engine on this configuration
+ * (host mode: no TTL decrement, TOS kept, no hairpinning, exactly that
+ * EAM, a /96);
+ * if not, c->enabled is 0 and every packet goes to userspace.
  */
-void xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_prefix6 *pool6,
-		       const struct in6_addr *clat6, const struct in_addr *clat4,
-		       bool wkp_global_only, unsigned int up_mtu);
+bool xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_cfg *xc,
+		       unsigned int up_mtu);
 
 /* Copy c into the loaded programs (takes effect for the next packet). */
 void xlat_bpf_configure(struct xlat_bpf *b, const struct clat_fp_cfg *c);

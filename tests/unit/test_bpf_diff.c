@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Differential test of the eBPF fast path against the engine.  Every
+ * corpus packet goes through the TC program with BPF_PROG_TEST_RUN; what
+ * the program translates must equal, byte for byte, what xlat_6to4() /
+ * xlat_4to6() make of it with the CLAT's configuration (pool6, one EAM
+ * CLAT-IPv4/32 <-> CLAT-IPv6/128, host mode), and what it passes must come
+ * back untouched, counted under the expected reason.
+ *
+ * Needs root and a kernel with BPF: otherwise one "ok # SKIP".
+ * BPF_PROG_TEST_RUN always frames skbs as Ethernet, so both programs run
+ * here with a 14-byte link header (tun_l2len = 14), stripped before
+ * comparing.  The 6->4 IPv4 Identification is random in BPF and a counter
+ * in the engine: the engine's counter is set to the value BPF chose.
+ */
+#define TAP_MAIN
+#include "tap.h"
+
+#include "checksum.h"
+#include "datapath/bpf_loader.h"
+#include "pkt.h"
+#include "rfc6052.h"
+#include "xlat.h"
+
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PFX "2001:db8:64::"
+#define CLAT6 "2001:db8:1:1::464"
+#define CLAT4 "192.0.0.2"
+#define PEER4 "198.51.100.7"
+#define PEER6 PFX "c633:6407"
+#define UP_MTU 1500
+
+#define ACT_OK 0
+#define ACT_REDIRECT 7
+#define NO_COUNTER (-1)
+#define XLATED (-2)
+
+static struct xlat_bpf fp;
+static struct xlat_cfg xc;
+static struct xlat_eam eam;
+static uint8_t *engine_buf;
+
+static void engine_cfg(const char *pfx)
+{
+	xlat_cfg_init(&xc);
+	xc.has_pool6 = true;
+	xc.pool6.addr = pkt_a6(pfx);
+	xc.pool6.len = 96;
+	eam.p4.addr = pkt_a4(CLAT4);
+	eam.p4.len = 32;
+	eam.p6.addr = pkt_a6(CLAT6);
+	eam.p6.len = 128;
+	xc.eam = &eam;
+	xc.n_eam = 1;
+	xc.decrement_ttl = false;
+	xc.hairpin = false; /* as the clat instance configures it */
+}
+
+/* The CLAT configuration, with the test-run framing on both sides. */
+static int setup(const char *pfx)
+{
+	struct clat_fp_cfg c;
+
+	engine_cfg(pfx);
+	if (!xlat_bpf_cfg_make(&c, &xc, UP_MTU))
+		return -1;
+	c.up_l2len = 14;
+	c.tun_l2len = 14;
+	c.up_ifindex = 1;
+	c.tun_ifindex = 1;
+	xlat_bpf_configure(&fp, &c);
+	return 0;
+}
+
+struct run {
+	int ret;
+	uint8_t out[4096];
+	uint32_t len; /* without the Ethernet header */
+	uint16_t ethertype;
+	uint64_t delta[CLAT_FP__COUNT];
+};
+
+static int run_prog(enum xlat_bpf_prog p, const uint8_t *pkt, size_t len,
+		    struct run *r)
+{
+	uint8_t in[4096], out[4096 + 14];
+	uint64_t before[CLAT_FP__COUNT], after[CLAT_FP__COUNT];
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in,
+			    .data_size_in = (uint32_t)(len + 14),
+			    .data_out = out, .data_size_out = sizeof(out),
+			    .repeat = 1);
+	int err;
+
+	memset(in, 0, 14);
+	memcpy(in, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02", 12);
+	put16(in + 12, (pkt[0] >> 4) == 6 ? 0x86dd : 0x0800);
+	memcpy(in + 14, pkt, len);
+	if (xlat_bpf_counters(&fp, before))
+		return -1;
+	err = bpf_prog_test_run_opts(xlat_bpf_prog_fd(&fp, p), &o);
+	if (err || xlat_bpf_counters(&fp, after))
+		return -1;
+	if (o.data_size_out < 14 || o.data_size_out > sizeof(out))
+		return -1;
+	r->ret = (int)o.retval;
+	r->len = o.data_size_out - 14;
+	r->ethertype = get16(out + 12);
+	memcpy(r->out, out + 14, r->len);
+	for (int i = 0; i < CLAT_FP__COUNT; i++)
+		r->delta[i] = after[i] - before[i];
+	return 0;
+}
+
+/* Only counter `want` moved, by one (NO_COUNTER: none moved). */
+static void check_counters(const struct run *r, int want)
+{
+	for (int i = 0; i < CLAT_FP__COUNT; i++) {
+		uint64_t exp = i == want ? 1 : 0;
+
+		if (r->delta[i] != exp)
+			TAP_FAIL("counter %s moved by %llu, expected %llu",
+				 xlat_bpf_counter_name((unsigned int)i),
+				 (unsigned long long)r->delta[i],
+				 (unsigned long long)exp);
+	}
+}
+
+/*
+ * Run pkt through the program for its family.  want: XLATED, or the
+ * counter of the reason it must be passed for (NO_COUNTER for traffic
+ * that is not the CLAT's).  bad_l4: the input's L4 checksum is wrong on
+ * purpose, and so must the output's stay.  Returns whether BPF
+ * translated it.
+ */
+static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
+		     int want, bool bad_l4)
+{
+	bool v6 = (pkt[0] >> 4) == 6;
+	struct run r;
+	struct xlat_out out = { .buf = engine_buf, .cap = XLAT_OUT_MIN };
+	enum xlat_verdict v;
+
+	if (run_prog(v6 ? XLAT_BPF_UP_INGRESS : XLAT_BPF_TUN_EGRESS, pkt, len,
+		     &r)) {
+		TAP_FAIL("%s: BPF_PROG_TEST_RUN failed: %s", what,
+			 strerror(errno));
+		return false;
+	}
+	if (want != XLATED) {
+		if (r.ret != ACT_OK)
+			TAP_FAIL("%s: expected pass, program returned %d", what,
+				 r.ret);
+		CHECK_EQ(r.len, len);
+		if (r.len == len)
+			CHECK_MEM(r.out, pkt, len);
+		check_counters(&r, want);
+		return r.ret == ACT_REDIRECT;
+	}
+	if (r.ret != ACT_REDIRECT) {
+		TAP_FAIL("%s: expected translation, program returned %d", what,
+			 r.ret);
+		for (int i = 0; i < CLAT_FP__COUNT; i++)
+			if (r.delta[i])
+				printf("#   counted %s\n",
+				       xlat_bpf_counter_name((unsigned int)i));
+		return false;
+	}
+	check_counters(&r, v6 ? CLAT_FP_XLAT_6TO4 : CLAT_FP_XLAT_4TO6);
+	CHECK_EQ(r.ethertype, v6 ? 0x0800 : 0x86dd);
+	if (bad_l4)
+		CHECK(pkt_check(r.out, r.len) != NULL);
+	else if (pkt_check(r.out, r.len))
+		TAP_FAIL("%s: BPF output malformed: %s", what,
+			 pkt_check(r.out, r.len));
+
+	if (v6 && r.len >= 20)
+		out.next_id = get16(r.out + 4);
+	v = v6 ? xlat_6to4(&xc, pkt, len, &out) : xlat_4to6(&xc, pkt, len, &out);
+	if (v != XLAT_OUT || out.n != 1) {
+		TAP_FAIL("%s: BPF translated, engine said %s/%s (n=%u)", what,
+			 xlat_verdict_name(v), xlat_drop_name(out.reason),
+			 out.n);
+		return true;
+	}
+	if (out.pkt[0].len != r.len) {
+		TAP_FAIL("%s: length BPF %u, engine %u", what, r.len,
+			 out.pkt[0].len);
+		return true;
+	}
+	if (memcmp(r.out, xlat_out_data(&out, 0), r.len)) {
+		TAP_FAIL("%s: BPF and engine differ", what);
+		tap_hexdiff(r.out, xlat_out_data(&out, 0), r.len);
+	}
+	return true;
+}
+
+/* ---- builders ---- */
+
+static uint8_t data[1600];
+
+static size_t ip6_l4(uint8_t *b, const char *src, const char *dst,
+		     uint8_t nh, uint8_t tclass, uint32_t flow, uint8_t hlim,
+		     const uint8_t *l4, size_t n)
+{
+	struct pkt6_spec s = { .src = src, .dst = dst, .nexthdr = nh,
+			       .tclass = tclass, .flow = flow, .hlim = hlim };
+	size_t len = pkt_ip6(b, &s, l4, n);
+
+	pkt_fix_l4_csum6(b, len);
+	return len;
+}
+
+static size_t udp6(uint8_t *b, const char *src, const char *dst, size_t n)
+{
+	uint8_t l4[1600];
+
+	return ip6_l4(b, src, dst, IPPROTO_UDP, 0, 0, 0, l4,
+		      pkt_udp(l4, 5353, 40000, data, n));
+}
+
+static size_t tcp6(uint8_t *b, size_t n)
+{
+	uint8_t l4[1600];
+
+	return ip6_l4(b, PEER6, CLAT6, IPPROTO_TCP, 0, 0, 0, l4,
+		      pkt_tcp(l4, 443, 40001, 0x01020304, 0x12, data, n));
+}
+
+static size_t icmp6(uint8_t *b, uint8_t type, uint8_t code, size_t n)
+{
+	uint8_t l4[1600];
+
+	return ip6_l4(b, PEER6, CLAT6, IPPROTO_ICMPV6, 0, 0, 0, l4,
+		      pkt_icmp(l4, type, code, 0x12340001, data, n));
+}
+
+static size_t ip4_l4(uint8_t *b, const struct pkt4_spec *s, const uint8_t *l4,
+		     size_t n)
+{
+	size_t len = pkt_ip4(b, s, l4, n);
+
+	pkt_fix_l4_csum4(b, len);
+	return len;
+}
+
+static size_t udp4(uint8_t *b, const char *src, const char *dst, bool df,
+		   size_t n)
+{
+	struct pkt4_spec s = { .src = src, .dst = dst, .proto = IPPROTO_UDP,
+			       .df = df, .id = 0x4242 };
+	uint8_t l4[1600];
+
+	return ip4_l4(b, &s, l4, pkt_udp(l4, 40000, 53, data, n));
+}
+
+static size_t icmp4(uint8_t *b, uint8_t type, uint8_t code, size_t n)
+{
+	struct pkt4_spec s = { .src = CLAT4, .dst = PEER4,
+			       .proto = IPPROTO_ICMP, .df = true };
+	uint8_t l4[1600];
+
+	return ip4_l4(b, &s, l4, pkt_icmp(l4, type, code, 0x0abc0007, data, n));
+}
+
+/* ---- 6 -> 4 ---- */
+
+TEST(up_translates_udp_tcp_echo)
+{
+	uint8_t b[2048];
+	size_t n;
+
+	diff_one("udp", b, udp6(b, PEER6, CLAT6, 100), XLATED, false);
+	diff_one("udp empty", b, udp6(b, PEER6, CLAT6, 0), XLATED, false);
+	diff_one("udp 1220 (DF=0 edge)", b, udp6(b, PEER6, CLAT6, 1232),
+		 XLATED, false);
+	diff_one("udp 1400 (DF=1)", b, udp6(b, PEER6, CLAT6, 1400), XLATED,
+		 false);
+	diff_one("tcp", b, tcp6(b, 300), XLATED, false);
+	diff_one("tcp no data", b, tcp6(b, 0), XLATED, false);
+	diff_one("echo request", b, icmp6(b, 128, 0, 56), XLATED, false);
+	diff_one("echo reply", b, icmp6(b, 129, 0, 56), XLATED, false);
+	diff_one("echo reply odd", b, icmp6(b, 129, 0, 57), XLATED, false);
+	n = udp6(b, PEER6, CLAT6, 20);
+	put32(b, 0x6b812345); /* traffic class 0xb8, flow label */
+	pkt_fix_l4_csum6(b, n);
+	diff_one("udp tclass+flow", b, n, XLATED, false);
+	b[7] = 1;
+	diff_one("udp hop limit 1", b, n, XLATED, false);
+}
+
+TEST(up_translates_bad_l4_checksum_identically)
+{
+	uint8_t b[2048];
+	size_t n = tcp6(b, 40);
+
+	b[40 + 16] ^= 0x5a;
+	diff_one("tcp bad csum", b, n, XLATED, true);
+	n = icmp6(b, 128, 0, 8);
+	b[40 + 2] ^= 0x11;
+	diff_one("echo bad csum", b, n, XLATED, true);
+}
+
+TEST(up_passes_the_rest)
+{
+	uint8_t b[2048], l4[1600];
+	size_t n, m;
+
+	/* Fragment Header, then UDP */
+	m = pkt_udp(l4 + 8, 1, 2, data, 32);
+	memset(l4, 0, 8);
+	l4[0] = IPPROTO_UDP;
+	put16(l4 + 2, 0x0001); /* offset 0, M=1 */
+	put32(l4 + 4, 0xdeadbeef);
+	n = ip6_l4(b, PEER6, CLAT6, 44, 0, 0, 0, l4, m + 8);
+	diff_one("fragment", b, n, CLAT_FP_PASS_FRAG, false);
+
+	/* Hop-by-Hop (PadN), then UDP */
+	m = pkt_udp(l4 + 8, 1, 2, data, 32);
+	memcpy(l4, "\x11\x00\x01\x04\x00\x00\x00\x00", 8);
+	n = ip6_l4(b, PEER6, CLAT6, 0, 0, 0, 0, l4, m + 8);
+	diff_one("hop-by-hop", b, n, CLAT_FP_PASS_EXTHDR, false);
+	b[6] = 60;
+	diff_one("dest options", b, n, CLAT_FP_PASS_EXTHDR, false);
+
+	/* ICMPv6 Destination Unreachable quoting a CLAT packet */
+	m = udp6(l4 + 8, CLAT6, PEER6, 10);
+	pkt_icmp(l4, 1, 4, 0, l4 + 8, m);
+	n = ip6_l4(b, PEER6, CLAT6, IPPROTO_ICMPV6, 0, 0, 0, l4, m + 8);
+	diff_one("icmpv6 error", b, n, CLAT_FP_PASS_ICMP, false);
+	diff_one("packet too big", b, icmp6(b, 2, 0, 60), CLAT_FP_PASS_ICMP,
+		 false);
+	diff_one("echo code 1", b, icmp6(b, 128, 1, 8), CLAT_FP_PASS_ICMP,
+		 false);
+	diff_one("neighbour solicitation", b, icmp6(b, 135, 0, 16),
+		 CLAT_FP_PASS_ICMP, false);
+
+	n = udp6(b, PEER6, CLAT6, 10);
+	put16(b + 46, 0);
+	diff_one("udp zero checksum", b, n, CLAT_FP_PASS_UDP0, false);
+
+	diff_one("source outside prefix", b,
+		 udp6(b, "2001:db8:65::c633:6407", CLAT6, 10),
+		 CLAT_FP_PASS_ADDR, false);
+	diff_one("source embeds multicast", b,
+		 udp6(b, PFX "e000:fb", CLAT6, 10), CLAT_FP_PASS_ADDR, false);
+	diff_one("source embeds the CLAT", b, udp6(b, PFX "c000:2", CLAT6, 10),
+		 CLAT_FP_PASS_ADDR, false);
+	diff_one("not for the CLAT", b, udp6(b, PEER6, "2001:db8:1:1::1", 10),
+		 NO_COUNTER, false);
+
+	n = ip6_l4(b, PEER6, CLAT6, 47, 0, 0, 0, data, 24);
+	diff_one("gre", b, n, CLAT_FP_PASS_PROTO, false);
+
+	n = udp6(b, PEER6, CLAT6, 10);
+	b[n] = 0;
+	diff_one("trailing byte", b, n + 1, CLAT_FP_PASS_MALFORMED, false);
+	n = udp6(b, PEER6, CLAT6, 10);
+	put16(b + 44, 17); /* UDP length != payload length */
+	diff_one("udp length", b, n, CLAT_FP_PASS_MALFORMED, false);
+}
+
+/* ---- 4 -> 6 ---- */
+
+TEST(tun_translates_udp_tcp_echo)
+{
+	struct pkt4_spec s = { .src = CLAT4, .dst = PEER4,
+			       .proto = IPPROTO_TCP, .df = true, .tos = 0x2e,
+			       .ttl = 1 };
+	uint8_t b[2048], l4[1600];
+
+	diff_one("udp", b, udp4(b, CLAT4, PEER4, true, 100), XLATED, false);
+	diff_one("udp DF=0", b, udp4(b, CLAT4, PEER4, false, 100), XLATED,
+		 false);
+	diff_one("udp DF=0 at 1280", b, udp4(b, CLAT4, PEER4, false, 1232),
+		 XLATED, false);
+	diff_one("udp DF=1 at 1280", b, udp4(b, CLAT4, PEER4, true, 1232),
+		 XLATED, false);
+	diff_one("tcp tos ttl=1", b,
+		 ip4_l4(b, &s, l4, pkt_tcp(l4, 40001, 443, 7, 0x10, data, 500)),
+		 XLATED, false);
+	diff_one("echo request", b, icmp4(b, 8, 0, 56), XLATED, false);
+	diff_one("echo reply", b, icmp4(b, 0, 0, 56), XLATED, false);
+	diff_one("echo request odd", b, icmp4(b, 8, 0, 3), XLATED, false);
+}
+
+TEST(tun_translates_bad_l4_checksum_identically)
+{
+	uint8_t b[2048];
+	size_t n = udp4(b, CLAT4, PEER4, true, 30);
+
+	b[20 + 6] ^= 0x33;
+	diff_one("udp bad csum", b, n, XLATED, true);
+}
+
+TEST(tun_passes_the_rest)
+{
+	static const uint8_t nops[4] = { 1, 1, 1, 0 };
+	struct pkt4_spec s = { .src = CLAT4, .dst = PEER4,
+			       .proto = IPPROTO_UDP };
+	uint8_t b[2048], l4[1600];
+	size_t n;
+
+	diff_one("DF=1 beyond 1280", b, udp4(b, CLAT4, PEER4, true, 1233),
+		 CLAT_FP_PASS_SIZE, false);
+	diff_one("DF=0 beyond 1280", b, udp4(b, CLAT4, PEER4, false, 1400),
+		 CLAT_FP_PASS_SIZE, false);
+
+	s.opts = nops;
+	s.optlen = 4;
+	diff_one("options", b, ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 8)),
+		 CLAT_FP_PASS_OPTIONS, false);
+	s.opts = NULL;
+	s.optlen = 0;
+	s.mf = true;
+	diff_one("first fragment", b,
+		 ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 16)),
+		 CLAT_FP_PASS_FRAG, false);
+	s.mf = false;
+	s.frag_off = 3;
+	diff_one("last fragment", b, pkt_ip4(b, &s, data, 16),
+		 CLAT_FP_PASS_FRAG, false);
+	s.frag_off = 0;
+
+	n = udp4(b, CLAT4, PEER4, true, 10);
+	put16(b + 26, 0);
+	diff_one("udp zero checksum", b, n, CLAT_FP_PASS_UDP0, false);
+
+	n = udp4(l4 + 8, PEER4, CLAT4, true, 10);
+	pkt_icmp(l4, 3, 3, 0, l4 + 8, n);
+	s.proto = IPPROTO_ICMP;
+	n = ip4_l4(b, &s, l4, n + 8);
+	diff_one("icmp error", b, n, CLAT_FP_PASS_ICMP, false);
+	diff_one("icmp timestamp", b, icmp4(b, 13, 0, 12), CLAT_FP_PASS_ICMP,
+		 false);
+
+	diff_one("source not the CLAT", b, udp4(b, "192.0.0.3", PEER4, true, 4),
+		 CLAT_FP_PASS_ADDR, false);
+	diff_one("multicast", b, udp4(b, CLAT4, "224.0.0.251", true, 4),
+		 CLAT_FP_PASS_ADDR, false);
+	diff_one("broadcast", b, udp4(b, CLAT4, "255.255.255.255", true, 4),
+		 CLAT_FP_PASS_ADDR, false);
+
+	n = udp4(b, CLAT4, PEER4, true, 10);
+	b[10] ^= 1;
+	diff_one("bad header checksum", b, n, CLAT_FP_PASS_MALFORMED, false);
+	n = udp4(b, CLAT4, PEER4, true, 10);
+	b[n] = 0;
+	diff_one("trailing byte", b, n + 1, CLAT_FP_PASS_MALFORMED, false);
+
+	s.proto = 47;
+	diff_one("gre", b, pkt_ip4(b, &s, data, 24), CLAT_FP_PASS_PROTO, false);
+	s.proto = IPPROTO_UDP;
+	s.ttl = 0;
+	n = ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 8));
+	b[8] = 0;
+	put16(b + 10, 0);
+	put16(b + 10, ip4_header_csum(b, 20));
+	diff_one("ttl 0", b, n, CLAT_FP_PASS_TTL, false);
+}
+
+/* The clat instance sets lowest_ipv6_mtu to the uplink MTU: DF=0
+ * packets up to it go out whole, in both paths. */
+TEST(tun_uplink_mtu_as_lowest_ipv6_mtu)
+{
+	struct clat_fp_cfg c;
+	uint8_t b[2048];
+
+	engine_cfg(PFX);
+	xc.lowest_ipv6_mtu = UP_MTU;
+	REQUIRE(xlat_bpf_cfg_make(&c, &xc, UP_MTU));
+	c.up_l2len = c.tun_l2len = 14;
+	xlat_bpf_configure(&fp, &c);
+	diff_one("DF=0 1400", b, udp4(b, CLAT4, PEER4, false, 1400), XLATED,
+		 false);
+	diff_one("DF=1 at 1500", b, udp4(b, CLAT4, PEER4, true, 1452), XLATED,
+		 false);
+	diff_one("DF=1 beyond 1500", b, udp4(b, CLAT4, PEER4, true, 1453),
+		 CLAT_FP_PASS_SIZE, false);
+	diff_one("DF=0 beyond 1500", b, udp4(b, CLAT4, PEER4, false, 1453),
+		 CLAT_FP_PASS_SIZE, false);
+	setup(PFX);
+}
+
+/* ---- configuration ---- */
+
+TEST(other_prefix_lengths_pass)
+{
+	struct clat_fp_cfg c;
+	uint8_t b[2048];
+
+	setup(PFX);
+	xlat_bpf_get_cfg(&fp, &c);
+	c.pfx_len = 64;
+	xlat_bpf_configure(&fp, &c);
+	diff_one("udp6 /64", b, udp6(b, PEER6, CLAT6, 10), CLAT_FP_PASS_PREFIX,
+		 false);
+	diff_one("udp4 /64", b, udp4(b, CLAT4, PEER4, true, 10),
+		 CLAT_FP_PASS_PREFIX, false);
+	c.enabled = 0;
+	xlat_bpf_configure(&fp, &c);
+	diff_one("udp4 disabled", b, udp4(b, CLAT4, PEER4, true, 10),
+		 CLAT_FP_PASS_DISABLED, false);
+	diff_one("udp6 disabled", b, udp6(b, PEER6, CLAT6, 10), NO_COUNTER,
+		 false);
+	setup(PFX);
+}
+
+TEST(cfg_make_refuses_router_mode)
+{
+	struct clat_fp_cfg c;
+
+	engine_cfg(PFX);
+	CHECK(xlat_bpf_cfg_make(&c, &xc, UP_MTU));
+	CHECK_EQ(c.enabled, 1);
+	CHECK_EQ(c.wkp_global, 0);
+	xc.decrement_ttl = true;
+	CHECK(!xlat_bpf_cfg_make(&c, &xc, UP_MTU));
+	CHECK_EQ(c.enabled, 0);
+	engine_cfg(PFX);
+	xc.reset_tos = true;
+	CHECK(!xlat_bpf_cfg_make(&c, &xc, UP_MTU));
+	engine_cfg(PFX);
+	xc.hairpin = true;
+	CHECK(!xlat_bpf_cfg_make(&c, &xc, UP_MTU));
+	engine_cfg(PFX);
+	xc.n_eam = 0;
+	CHECK(!xlat_bpf_cfg_make(&c, &xc, UP_MTU));
+	engine_cfg("64:ff9b::");
+	CHECK(xlat_bpf_cfg_make(&c, &xc, UP_MTU));
+	CHECK_EQ(c.wkp_global, 1);
+	engine_cfg(PFX);
+}
+
+/* Addresses the fast path leaves alone whatever the prefix. */
+static bool special4(uint32_t a)
+{
+	return a == 0xc0000002 || (a >> 28) >= 0xe || (a >> 24) == 0 ||
+	       (a >> 24) == 0x7f;
+}
+
+/*
+ * The well-known prefix with the section 3.1 rule: at every edge of every
+ * non-global range, BPF translates exactly what the engine's
+ * ipv4_is_global() allows, and identically.
+ */
+TEST(wkp_nonglobal_matches_engine)
+{
+	static const struct { uint32_t net; uint8_t len; } ranges[] = {
+#define X(n, l) { n, l },
+		CLAT_FP_NONGLOBAL4(X)
+#undef X
+		{ 0xc0000009, 32 }, { 0xc000000a, 32 },
+		{ 0x08080808, 32 },
+	};
+	uint8_t b[2048];
+	char s4[INET_ADDRSTRLEN], s6[INET6_ADDRSTRLEN];
+	int n = 0;
+
+	REQUIRE(setup("64:ff9b::") == 0);
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		uint32_t span = ranges[i].len ? 0xffffffffu >> ranges[i].len : 0;
+		uint32_t at[4] = { ranges[i].net, ranges[i].net + span,
+				   ranges[i].net - 1, ranges[i].net + span + 1 };
+
+		for (int k = 0; k < 4; k++) {
+			struct in_addr a = { htonl(at[k]) };
+			struct in6_addr a6;
+			struct xlat_prefix6 wkp = { pkt_a6("64:ff9b::"), 96 };
+			bool want = ipv4_is_global(&a) && !special4(at[k]);
+			bool got;
+
+			inet_ntop(AF_INET, &a, s4, sizeof(s4));
+			rfc6052_embed(&wkp, &a, &a6);
+			inet_ntop(AF_INET6, &a6, s6, sizeof(s6));
+			got = diff_one(s4, b, udp4(b, CLAT4, s4, true, 8),
+				       want ? XLATED : (special4(at[k]) ?
+					CLAT_FP_PASS_ADDR : CLAT_FP_PASS_NONGLOBAL),
+				       false);
+			CHECK_EQ(got, want);
+			got = diff_one(s6, b, udp6(b, s6, CLAT6, 8),
+				       want ? XLATED : (special4(at[k]) ?
+					CLAT_FP_PASS_ADDR : CLAT_FP_PASS_NONGLOBAL),
+				       false);
+			CHECK_EQ(got, want);
+			n++;
+		}
+	}
+	CHECK(n > 40);
+	setup(PFX);
+}
+
+static void skip_all(const char *why)
+{
+	printf("1..1\nok 1 - bpf_fastpath # SKIP %s\n", why);
+}
+
+int main(void)
+{
+	int err;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 1);
+	if (geteuid() != 0) {
+		skip_all("needs root");
+		return 0;
+	}
+	err = xlat_bpf_open(&fp);
+	if (err) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "BPF unavailable: %s",
+			 strerror(-err));
+		skip_all(why);
+		return 0;
+	}
+	engine_buf = malloc(XLAT_OUT_MIN);
+	if (!engine_buf || setup(PFX)) {
+		printf("Bail out! setup\n");
+		return 1;
+	}
+	err = tap_run();
+	xlat_bpf_close(&fp);
+	free(engine_buf);
+	return err;
+}
