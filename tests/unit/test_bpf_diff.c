@@ -564,7 +564,8 @@ TEST(wkp_nonglobal_matches_engine)
 
 	REQUIRE(setup("64:ff9b::") == 0);
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
-		uint32_t span = ranges[i].len ? 0xffffffffu >> ranges[i].len : 0;
+		uint32_t span = ranges[i].len < 32 ?
+				0xffffffffu >> ranges[i].len : 0;
 		uint32_t at[4] = { ranges[i].net, ranges[i].net + span,
 				   ranges[i].net - 1, ranges[i].net + span + 1 };
 
