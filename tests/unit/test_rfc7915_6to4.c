@@ -722,7 +722,7 @@ TEST(transport_truncated)
 	size_t n;
 
 	cfg_std(&cfg);
-	pkt_tcp(l4, 1, 2, 3, 0, NULL, 0);
+	pkt_tcp(l4, 1, 2, 3, 0, "", 0);
 	n = mk6(in, A6, H4, IPPROTO_TCP, 64, 0, l4, 19);
 	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
 	CHECK_EQ(out.reason, XLAT_DROP_TRUNCATED);
