@@ -477,7 +477,7 @@ static void inst_defaults(struct inst_conf *ic)
 	xlat_cfg_init(&ic->xlat);
 	ic->siit.mtu = 1500;
 	ic->siit.threads = 1;
-	ic->clat.metric = 2048;
+	ic->clat.metric = 4096;
 	ic->clat.threads = 1;
 	if (!strcmp(ic->kind, "clat")) {
 		/* A CLAT is a host, not a router (RFC 6877, claton draft). */

@@ -59,7 +59,7 @@ struct clat_conf {
 	bool has_ipv4;
 	struct in_addr ipv4;         /* default: pick a free one in 192.0.0.0/29 */
 	char tun[IFNAMSIZ];          /* default "clat-" + uplink, truncated */
-	uint32_t metric;             /* IPv4 default route metric, default 2048 */
+	uint32_t metric;             /* IPv4 default route metric, default 4096 */
 	unsigned int mtu;            /* 0: auto (uplink IPv6 MTU - 28) */
 	enum clat_datapath datapath; /* default auto */
 	enum clat_mode mode;         /* default auto */

@@ -172,7 +172,7 @@ TEST(clat_defaults)
 	CHECK(!ic->clat.has_pref64);
 	CHECK(!ic->clat.has_ipv4);
 	CHECK(!ic->clat.has_ipv6);
-	CHECK_EQ(ic->clat.metric, 2048);
+	CHECK_EQ(ic->clat.metric, 4096);
 	CHECK_EQ(ic->clat.mtu, 0);
 	CHECK_EQ(ic->clat.datapath, CLAT_DP_AUTO);
 	CHECK_EQ(ic->clat.mode, CLAT_MODE_AUTO);
