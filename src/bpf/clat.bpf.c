@@ -207,6 +207,22 @@ static __always_inline int set_ethertype(struct __sk_buff *skb, __u32 l2len,
 	return bpf_skb_store_bytes(skb, 12, &p, 2, 0);
 }
 
+/*
+ * bpf_redirect_neigh() takes an Ethernet frame (it pulls the header and
+ * lets the neighbour code write the real one); a TUN gives us bare IP.
+ * Any unicast placeholder does.
+ */
+static __always_inline int add_l2(struct __sk_buff *skb)
+{
+	__u8 eth[14] = {};
+
+	eth[12] = ETH_P_IPV6 >> 8;
+	eth[13] = ETH_P_IPV6 & 0xff;
+	if (bpf_skb_change_head(skb, sizeof(eth), 0))
+		return -1;
+	return bpf_skb_store_bytes(skb, 0, eth, sizeof(eth), 0);
+}
+
 /* Which IPv6 next headers the fast path leaves to userspace, and why. */
 static __always_inline int nexthdr_pass(__u8 nh)
 {
@@ -399,6 +415,10 @@ int clat_tun_egress(struct __sk_buff *skb)
 				BPF_F_RECOMPUTE_CSUM) ||
 	    set_ethertype(skb, off, ETH_P_IPV6) ||
 	    l4_fix(skb, off + sizeof(ip6), ip6.nexthdr, &li, diff)) {
+		count(CLAT_FP_ERR_HELPER);
+		return TC_ACT_SHOT;
+	}
+	if (off == 0 && add_l2(skb)) {
 		count(CLAT_FP_ERR_HELPER);
 		return TC_ACT_SHOT;
 	}
