@@ -58,6 +58,7 @@ struct ctx {
 	struct xlat_out *out;
 	struct p6 h;
 	struct in_addr src4, dst4;
+	bool dst_eam; /* the destination matched an EAM entry */
 	uint8_t ttl;
 };
 
@@ -318,7 +319,7 @@ static void fix_l4(uint8_t *l4, size_t n, uint8_t proto, uint32_t delta)
 
 static enum xlat_drop map_pair(const struct xlat_cfg *cfg, const struct p6 *h,
 			       struct in_addr *s4, struct in_addr *d4,
-			       bool *src_failed)
+			       bool *src_failed, bool *dst_eam)
 {
 	enum xlat_drop r = xlat_map6(cfg, &h->src, s4, NULL);
 
@@ -327,7 +328,7 @@ static enum xlat_drop map_pair(const struct xlat_cfg *cfg, const struct p6 *h,
 		r = XLAT_DROP_SRC_UNTRANSLATABLE;
 	if (r != XLAT_DROP_NONE)
 		return r;
-	return xlat_map6(cfg, &h->dst, d4, NULL);
+	return xlat_map6(cfg, &h->dst, d4, dst_eam);
 }
 
 /* ------------------------------------------------------------------ */
@@ -528,7 +529,8 @@ static enum xlat_drop judge_inner(const struct xlat_cfg *cfg,
 	r = inner_l4_check(&in->h);
 	if (r != XLAT_DROP_NONE)
 		return r;
-	r = map_pair(cfg, &in->h, &in->src4, &in->dst4, &src_failed);
+	r = map_pair(cfg, &in->h, &in->src4, &in->dst4, &src_failed,
+		     NULL);
 	if (r != XLAT_DROP_NONE)
 		return r;
 	in->l4n = in->h.len - in->h.l4off;
@@ -780,13 +782,14 @@ static enum xlat_verdict map_addrs(struct ctx *c)
 	enum xlat_drop r;
 	bool src_failed;
 
-	r = map_pair(c->cfg, &c->h, &c->src4, &c->dst4, &src_failed);
+	r = map_pair(c->cfg, &c->h, &c->src4, &c->dst4, &src_failed,
+		     &c->dst_eam);
 	if (r == XLAT_DROP_NONE)
 		return XLAT_OUT;
 	/* RFC 6791: an IPv6-only router's error still gets a source. */
 	if (src_failed && is_icmp6_error(&c->h)) {
 		xlat_pool6791_pick(c->cfg, &c->h.src, &c->src4);
-		r = xlat_map6(c->cfg, &c->h.dst, &c->dst4, NULL);
+		r = xlat_map6(c->cfg, &c->h.dst, &c->dst4, &c->dst_eam);
 		if (r == XLAT_DROP_NONE)
 			return XLAT_OUT;
 	}
@@ -837,7 +840,14 @@ enum xlat_verdict xlat_6to4(const struct xlat_cfg *cfg, const uint8_t *pkt,
 		v = xlat_plain(&c, &len4);
 	if (v != XLAT_OUT)
 		return v;
-	if (cfg->hairpin && cfg->n_eam && eam_lookup4(cfg, &c.dst4, &e6))
+	/*
+	 * RFC 7757 section 4: only a destination reached through pool6 whose
+	 * IPv4 form is an EAM address belongs to another IPv6 node.  One
+	 * that came out of the EAM table itself (a CLAT's own address) is
+	 * ordinary traffic to the IPv4 side.
+	 */
+	if (cfg->hairpin && cfg->n_eam && !c.dst_eam &&
+	    eam_lookup4(cfg, &c.dst4, &e6))
 		return hairpin(&c, len4);
 	return emit(out, len4, AF_INET);
 }

@@ -1337,10 +1337,37 @@ TEST(hairpin_loop_guard)
 	n = udp6(in, A6, "64:ff9b::c000:2e0", 4);
 	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
 	CHECK_EQ(out.reason, XLAT_DROP_HAIRPIN_LOOP);
-	/* addressed to B's EAM address: it would come straight back */
+}
+
+/*
+ * A destination that came out of the EAM table is ordinary traffic to the
+ * IPv4 side, never a hairpin: this is every packet a CLAT receives (its own
+ * address is the EAM entry CLAT-IPv4/32 <-> CLAT-IPv6/128).
+ */
+TEST(hairpin_not_for_eam_destination)
+{
+	static struct xlat_eam clat[1];
+	struct xlat_cfg cfg;
+	uint8_t in[256];
+	size_t n;
+
+	cfg_hairpin(&cfg);
 	n = udp6(in, A6, "2001:db8:bbbb::b", 4);
-	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
-	CHECK_EQ(out.reason, XLAT_DROP_HAIRPIN_LOOP);
+	REQUIRE(run(&cfg, in, n) == XLAT_OUT);
+	CHECK_EQ(out.family, AF_INET);
+	CHECK_OK4();
+	CHECK(eq4(o0() + 12, "192.0.2.1"));
+	CHECK(eq4(o0() + 16, "192.0.2.2"));
+
+	clat[0] = eam("192.0.0.4/32", "2001:db8:1::c1a7/128");
+	cfg.eam = clat;
+	cfg.n_eam = 1;
+	n = udp6(in, "2001:db8:64::cb00:710a", "2001:db8:1::c1a7", 4);
+	REQUIRE(run(&cfg, in, n) == XLAT_OUT);
+	CHECK_EQ(out.family, AF_INET);
+	CHECK_OK4();
+	CHECK(eq4(o0() + 12, "203.0.113.10"));
+	CHECK(eq4(o0() + 16, "192.0.0.4"));
 }
 
 /* ---------------------------------------------------------------- */
