@@ -344,7 +344,7 @@ int clat_tun_egress(struct __sk_buff *skb)
 	struct ipv6hdr ip6 = {};
 	struct pseudo6 ph;
 	struct l4info li = {};
-	__u32 tot, plen, out, frag, w;
+	__u32 tot, plen, out, frag, w, mtu;
 	__s64 diff;
 	int r;
 
@@ -386,8 +386,17 @@ int clat_tun_egress(struct __sk_buff *skb)
 	 * are userspace's: the engine does both beyond its lowest IPv6 MTU,
 	 * and nothing bigger than the uplink fits through here. */
 	out = plen + sizeof(ip6);
-	if (out > c->min_mtu6 || out > c->up_mtu)
+	mtu = c->min_mtu6 < c->up_mtu ? c->min_mtu6 : c->up_mtu;
+	if (skb->gso_size) {
+		/* A TCP super-packet from the host (TUN egress runs before
+		 * segmentation).  bpf_skb_change_proto() shrinks gso_size
+		 * by 20, so each segment keeps its IPv4 wire size. */
+		if (ip4.protocol != NH_TCP ||
+		    sizeof(ip4) + 60 + skb->gso_size > mtu)
+			return pass(CLAT_FP_PASS_SIZE);
+	} else if (out > mtu) {
 		return pass(CLAT_FP_PASS_SIZE);
+	}
 
 	w = 6u << 28 | (__u32)ip4.tos << 20;
 	*(__u32 *)&ip6 = bpf_htonl(w);
