@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Turn bench/run.sh raw samples (rep, case, metric, value) into the
+Markdown report and the gnuplot data file.  Medians over repetitions;
+ratios are taken between medians."""
+import argparse
+import statistics
+from collections import defaultdict
+
+
+def fnum(v, nd=2):
+    if v is None:
+        return "—"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    return f"{v:.{nd}f}"
+
+
+def ratio(v, ref):
+    if v is None or not ref:
+        return "—"
+    return f"{v / ref:.2f}×"
+
+
+def load(path):
+    data = defaultdict(lambda: defaultdict(list))
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                continue
+            _, case, metric, value = parts
+            try:
+                data[case][metric].append(float(value))
+            except ValueError:
+                pass
+    return data
+
+
+def med(data, case, metric):
+    v = data[case].get(metric)
+    return statistics.median(v) if v else None
+
+
+def spread(data, case, metric, scale=1.0):
+    v = data[case].get(metric)
+    if not v:
+        return "—"
+    return f"{fnum(min(v) * scale)}–{fnum(max(v) * scale)} (n={len(v)})"
+
+
+# (key, header, scale, lower is better)
+COLUMNS = [
+    ("pps_84", "84 B kpps", 1e-3, False),
+    ("pps_1518", "1518 B kpps", 1e-3, False),
+    ("gbit_1518", "1518 B Gbit/s", 1.0, False),
+    ("cpu_us", "CPU µs/pkt", 1.0, True),
+    ("proc_us", "translator µs/pkt", 1.0, True),
+    ("tcp_fwd", "TCP 6→ Gbit/s", 1.0, False),
+    ("tcp_rev", "TCP →6 Gbit/s", 1.0, False),
+    ("rtt_ms", "RTT ms", 1.0, True),
+]
+
+
+def derive(data, case):
+    """Median of each displayed column for one case."""
+    row = {}
+    for key, _, scale, _ in COLUMNS:
+        if key == "gbit_1518":
+            p = med(data, case, "pps_1518")
+            row[key] = p * 1518 * 8 / 1e9 if p is not None else None
+        else:
+            v = med(data, case, key)
+            row[key] = v * scale if v is not None else None
+    return row
+
+
+def warnings(data, case, label):
+    out = []
+    d = data[case]
+    if d.get("start_failed"):
+        out.append(f"{label}: the translator failed to start in "
+                   f"{len(d['start_failed'])} repetition(s).")
+    for fr in ("84", "1518"):
+        sent = med(data, case, f"sent_pps_{fr}")
+        got = med(data, case, f"pps_{fr}")
+        if sent and got and got >= 0.97 * sent:
+            out.append(f"{label}: {fr} B frames: delivered {fnum(got / 1e3)} "
+                       f"of {fnum(sent / 1e3)} kpps offered, so the "
+                       "generator, not the path, was the limit (a lower bound).")
+        if sum(d.get(f"sink_drops_{fr}", [])) > 0:
+            out.append(f"{label}: {fr} B: the sink socket dropped packets "
+                       "(UDP RcvbufErrors): the figure understates the path.")
+        if sum(d.get(f"csum_errors_{fr}", [])) > 0:
+            out.append(f"{label}: {fr} B: the sink saw UDP checksum errors.")
+    foreign = d.get("foreign_cpu1", [])
+    if foreign and statistics.median(foreign) > 0.10:
+        out.append(f"{label}: other processes used {100 * statistics.median(foreign):.0f} % "
+                   "of CPU 1 during the fixed-rate test (median): the machine "
+                   "was not quiet; rates understate the path.")
+    sent = d.get("fixed_sent", [])
+    got = d.get("fixed_got", [])
+    if sent and got and sum(sent) > 0 and sum(got) < 0.99 * sum(sent):
+        out.append(f"{label}: lost {100 * (1 - sum(got) / sum(sent)):.1f} % at "
+                   "the fixed rate: it is not below saturation, so the CPU "
+                   "figure is per delivered packet under overload.")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--out", required=True, help="path prefix, no suffix")
+    ap.add_argument("--cases", required=True)
+    ap.add_argument("--labels", nargs="*", default=[])
+    ap.add_argument("--meta", action="append", default=[])
+    a = ap.parse_args()
+
+    data = load(a.raw)
+    cases = a.cases.split()
+    labels = dict(x.split("=", 1) for x in a.labels)
+    meta = dict(x.split("=", 1) for x in a.meta)
+    rows = {c: derive(data, c) for c in cases}
+    tayga = rows.get("tayga", {})
+    plain = rows.get("plain", {})
+
+    L = []
+    L.append(f"# xlat464 benchmark, {meta.get('date', '')}")
+    L.append("")
+    L.append(f"- kernel: `{meta.get('kernel', '?')}`")
+    L.append(f"- CPU: {meta.get('cpu', '?')}")
+    L.append(f"- commit: `{meta.get('commit', '?')}`, TAYGA {meta.get('tayga', '?')}")
+    L.append(f"- command: `{meta.get('command', '?')}`")
+    L.append(f"- parameters: {meta.get('params', '?')}; run took {meta.get('elapsed', '?')}")
+    L.append("- medians over the repetitions; method and traps: docs/bench.md")
+    L.append("")
+    L.append("## Absolute figures")
+    L.append("")
+    L.append("| case | " + " | ".join(h for _, h, _, _ in COLUMNS) + " |")
+    L.append("|---" * (len(COLUMNS) + 1) + "|")
+    for c in cases:
+        r = rows[c]
+        L.append(f"| {labels.get(c, c)} | " +
+                 " | ".join(fnum(r[k]) for k, _, _, _ in COLUMNS) + " |")
+    L.append("")
+    L.append("## Ratios: to TAYGA / to plain forwarding")
+    L.append("")
+    L.append("Above 1× is more throughput, or more CPU and latency for the "
+             "columns where lower is better (CPU, RTT).")
+    L.append("")
+    L.append("| case | " + " | ".join(h for _, h, _, _ in COLUMNS) + " |")
+    L.append("|---" * (len(COLUMNS) + 1) + "|")
+    for c in cases:
+        r = rows[c]
+        cells = [f"{ratio(r[k], tayga.get(k))} / {ratio(r[k], plain.get(k))}"
+                 for k, _, _, _ in COLUMNS]
+        L.append(f"| {labels.get(c, c)} | " + " | ".join(cells) + " |")
+    L.append("")
+    L.append("## Spread (min–max over repetitions)")
+    L.append("")
+    spread_cols = [("pps_84", "84 B kpps", 1e-3), ("pps_1518", "1518 B kpps", 1e-3),
+                   ("cpu_us", "CPU µs/pkt", 1), ("proc_us", "translator µs/pkt", 1),
+                   ("napi_us", "xlat NAPI µs/pkt", 1), ("tcp_fwd", "TCP 6→", 1),
+                   ("tcp_rev", "TCP →6", 1), ("rtt_ms", "RTT ms", 1)]
+    L.append("| case | " + " | ".join(h for _, h, _ in spread_cols) + " |")
+    L.append("|---" * (len(spread_cols) + 1) + "|")
+    for c in cases:
+        L.append(f"| {labels.get(c, c)} | " +
+                 " | ".join(spread(data, c, k, s) for k, _, s in spread_cols) + " |")
+    L.append("")
+    L.append("Columns: *kpps* = packets the sink received / sender duration, "
+             "sender at full speed (overload); *1518 B Gbit/s* = that rate × "
+             "1518 × 8; *CPU µs/pkt* = at the fixed rate, CPU time of the "
+             "xlat namespace per delivered packet: translator process (all "
+             "threads, schedstat) plus the two NAPI kthreads of the xlat "
+             "namespace (receive, kernel forwarding); for plain forwarding "
+             "the NAPI threads alone; *translator µs/pkt* = the process "
+             "alone, which includes forwarding of what it writes to the TUN; "
+             "*TCP* = iperf3, gen→sink (6→) and sink→gen "
+             "(→6, `-R`); *RTT* = mean of `ping -c 20 -i 0.05`.")
+    warns = [w for c in cases for w in warnings(data, c, labels.get(c, c))]
+    if warns:
+        L.append("")
+        L.append("## Warnings")
+        L.append("")
+        L.extend(f"- {w}" for w in warns)
+    L.append("")
+    with open(a.out + ".md", "w") as f:
+        f.write("\n".join(L))
+
+    with open(a.out + ".dat", "w") as f:
+        f.write("# label pps84_k pps1518_k cpu_us tcp_fwd tcp_rev rtt_ms\n")
+        for c in cases:
+            r = rows[c]
+            vals = [r["pps_84"], r["pps_1518"], r["cpu_us"], r["tcp_fwd"],
+                    r["tcp_rev"], r["rtt_ms"]]
+            f.write(f"\"{labels.get(c, c)}\" " +
+                    " ".join(f"{v:.4f}" if v is not None else "0" for v in vals) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,440 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# xlat464 benchmark: gen <-> xlat <-> sink, three namespaces joined by veth.
+# The translator (or the plain IPv6 forwarding of the xlat namespace) gets
+# CPU 1; the generator, the sink and their softirqs get CPU 0.  Cases run
+# interleaved, REPS times, and the report shows medians.  See docs/bench.md.
+#
+#   bench/run.sh                 full run (about 8 minutes with 3 cases)
+#   QUICK=1 bench/run.sh         about 2 minutes, for development
+#   CASES="plain tayga" bench/run.sh
+#
+# Environment: BUILD (build dir, default build), QUICK, REPS, DUR (seconds
+# per packet-rate test), RATE (fixed rate of the CPU test, pps), IPERF_T,
+# TUN_TXQ (txqueuelen of every TUN under test), GEN (raw|udp), OUT (results
+# dir), NOPLOT=1.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+	REPS=${REPS:-3}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-2}
+else
+	REPS=${REPS:-5}; DUR=${DUR:-3}; IPERF_T=${IPERF_T:-5}
+fi
+RATE=${RATE:-25000}   # below TAYGA's saturation on this 2-CPU VM: docs/bench.md
+TUN_TXQ=${TUN_TXQ:-1000}
+GEN=${GEN:-raw}
+NICE=${NICE:--20}   # every process and NAPI thread of the bench
+OUT=${OUT:-$ROOT/bench/results}
+CASES=${CASES:-"plain tayga siit"}
+XGEN=$BUILD/tools/xgen
+XLATD=$BUILD/xlatd
+SMALL=84      # RFC 8219: the IPv6 twin of the 64-byte IPv4 frame
+LARGE=1518
+PORT=9000
+
+# Address plan (documentation ranges only).
+GEN6=2001:db8:1::2;   XIN6=2001:db8:1::1
+SINK6=2001:db8:2::2;  XOUT6=2001:db8:2::1
+SINK4=198.51.100.2;   XOUT4=198.51.100.1
+POOL6=2001:db8:64::/96
+SINK4_AS6=2001:db8:64::c633:6402   # pool6 + 198.51.100.2
+GEN_AS4=192.0.2.2                  # EAM partner of 2001:db8:1::2
+XLAT4=192.0.2.1                    # the translator's own IPv4 address
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
+[ -x "$XGEN" ] || die "$XGEN missing: run make first"
+[ "$(nproc)" -ge 2 ] || die "needs two CPUs"
+for t in ip taskset ethtool renice iperf3 ping jq python3; do
+	command -v "$t" >/dev/null || die "$t not installed (make deps)"
+done
+
+TMP=$(mktemp -d /tmp/xlat-bench.XXXXXX)
+NSG=xb-gen-$$ NSX=xb-xlat-$$ NSS=xb-sink-$$
+# Device names are unique per run, so are their NAPI threads' names.
+DG=xbg$$ DI=xbi$$ DO=xbo$$ DS=xbs$$
+NSLIST=()
+PIDS=()
+declare -A NAPI=()
+
+stop_pid() {
+	local pid=$1 i
+	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 30); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+cleanup() {
+	local p n
+	trap - EXIT INT TERM
+	for p in "${PIDS[@]}"; do stop_pid "$p"; done
+	for n in "${NSLIST[@]}"; do ip netns del "$n" 2>/dev/null; done
+	if [ "${KEEP_TMP:-0}" = 1 ]; then echo "bench: kept $TMP" >&2; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# Start "$@" in namespace $1 on CPU $2 in the background; PID in BGPID.
+# ip netns exec, nice and taskset all exec, so $! is the program itself.
+bg_start() {
+	local ns=$1 cpu=$2 name=$3; shift 3
+	ip netns exec "$ns" nice -n "$NICE" taskset -c "$cpu" "$@" \
+		>"$TMP/$name.out" 2>"$TMP/$name.err" &
+	BGPID=$!
+	PIDS+=("$BGPID")
+}
+
+# ---- topology ----
+
+# NAPI kthread of device $1 ("napi/DEV-ID"), by scanning /proc.
+napi_pid() {
+	local c n p
+	for c in /proc/[0-9]*/comm; do
+		read -r n <"$c" 2>/dev/null || continue
+		case $n in "napi/$1-"*) p=${c#/proc/}; echo "${p%/comm}"; return 0 ;; esac
+	done
+	return 1
+}
+
+# veth hands a packet to the peer's NAPI only when it is eligible for GRO:
+# GRO on at the receiver and no TSO at the sender.  Threaded NAPI then
+# runs each receive in a kthread of its own, which we pin, prioritise like
+# the rest of the bench, and charge precisely (schedstat) -- unlike
+# softirq time, which this kernel only samples at the tick.
+napi_setup() {
+	local ns=$1 dev=$2 cpu=$3 pid i
+	nsx "$ns" ethtool -K "$dev" tso off gro on >/dev/null ||
+		die "ethtool -K $dev failed"
+	nsx "$ns" sh -c "echo 1 > /sys/class/net/$dev/threaded" ||
+		die "threaded NAPI not available on $dev"
+	for i in $(seq 20); do
+		pid=$(napi_pid "$dev") && break
+		sleep 0.05
+	done
+	[ -n "$pid" ] || die "no NAPI thread for $dev"
+	taskset -pc "$cpu" "$pid" >/dev/null
+	renice -n "$NICE" -p "$pid" >/dev/null
+	NAPI[$dev]=$pid
+}
+
+setup_topology() {
+	local n
+	for n in $NSG $NSX $NSS; do
+		ip netns add "$n" || die "ip netns add $n failed"
+		NSLIST+=("$n")
+		nsx "$n" ip link set lo up
+		nsx "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+	done
+	ip link add $DG netns "$NSG" type veth peer name $DI netns "$NSX" ||
+		die "veth gen-xlat failed"
+	ip link add $DO netns "$NSX" type veth peer name $DS netns "$NSS" ||
+		die "veth xlat-sink failed"
+	nsx "$NSX" sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
+
+	nsx "$NSG" ip addr add $GEN6/64 dev $DG nodad
+	nsx "$NSX" ip addr add $XIN6/64 dev $DI nodad
+	nsx "$NSX" ip addr add $XOUT6/64 dev $DO nodad
+	nsx "$NSX" ip addr add $XOUT4/24 dev $DO
+	nsx "$NSS" ip addr add $SINK6/64 dev $DS nodad
+	nsx "$NSS" ip addr add $SINK4/24 dev $DS
+	for n in "$NSG $DG" "$NSX $DI" "$NSX $DO" "$NSS $DS"; do
+		set -- $n
+		nsx "$1" ip link set "$2" up
+	done
+	nsx "$NSG" ip -6 route add default via $XIN6
+	nsx "$NSS" ip -6 route add default via $XOUT6
+	nsx "$NSS" ip -4 route add default via $XOUT4
+
+	# The xlat side receives on CPU 1, the two ends on CPU 0.
+	napi_setup "$NSG" $DG 0
+	napi_setup "$NSX" $DI 1
+	napi_setup "$NSX" $DO 1
+	napi_setup "$NSS" $DS 0
+	XNAPI="${NAPI[$DI]} ${NAPI[$DO]}"
+	XMAC=$(nsx "$NSX" cat /sys/class/net/$DI/address)
+	# Resolve neighbours and let links settle before anything is timed.
+	nsx "$NSG" ping -6 -c 3 -i 0.2 -w 5 $SINK6 >/dev/null 2>&1 ||
+		die "plain forwarding does not work: check the topology"
+}
+
+# Wait up to 5 s for device $2 in namespace $1.
+wait_dev() {
+	local i
+	for i in $(seq 50); do
+		nsx "$1" ip link show dev "$2" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- cases: NAME_start sets DST (IPv6 address gen sends to) and XPID
+# (translator PID, empty for kernel paths); NAME_stop undoes it.
+# Later rows (clat, ebpf, nat64) drop a file bench/cases/NAME.sh that
+# defines NAME_start, NAME_stop and CASE_LABEL_NAME. ----
+
+CASE_LABEL_plain="plain IPv6 forwarding"
+plain_start() { DST=$SINK6; XPID=; }
+plain_stop() { :; }
+
+CASE_LABEL_tayga="TAYGA 0.9.2 SIIT"
+tayga_start() {
+	local d=$TMP/tayga
+	mkdir -p "$d"
+	cat >"$d/tayga.conf" <<-EOF
+	tun-device tayga0
+	ipv4-addr $XLAT4
+	prefix $POOL6
+	map $GEN_AS4 $GEN6
+	data-dir $d
+	EOF
+	nsx "$NSX" tayga -c "$d/tayga.conf" --mktun >/dev/null 2>&1 ||
+		{ log "tayga --mktun failed"; return 1; }
+	nsx "$NSX" ip link set dev tayga0 txqueuelen "$TUN_TXQ" up
+	nsx "$NSX" ip route add $POOL6 dev tayga0
+	nsx "$NSX" ip route add $GEN_AS4/32 dev tayga0
+	bg_start "$NSX" 1 tayga tayga -c "$d/tayga.conf" -n
+	XPID=$BGPID
+	DST=$SINK4_AS6
+	sleep 0.3
+	kill -0 "$XPID" 2>/dev/null || { log "tayga died: $(cat "$TMP/tayga.err")"; return 1; }
+}
+tayga_stop() {
+	[ -n "${XPID:-}" ] && stop_pid "$XPID"
+	nsx "$NSX" tayga -c "$TMP/tayga/tayga.conf" --rmtun >/dev/null 2>&1
+	nsx "$NSX" ip link del tayga0 2>/dev/null
+	return 0
+}
+
+CASE_LABEL_siit="xlat464 siit (xlatd)"
+siit_start() {
+	local d=$TMP/siit i
+	mkdir -p "$d"
+	cat >"$d/xlatd.conf" <<-EOF
+	[global]
+	control-socket = $d/xlatd.sock
+	[siit bench]
+	tun = siit0
+	pool6 = $POOL6
+	eam = $GEN_AS4/32 $GEN6/128
+	ipv4-address = $XLAT4/32
+	mtu = 1500
+	threads = 1
+	route4 = $GEN_AS4/32
+	route6 = $POOL6
+	EOF
+	DST=$SINK4_AS6
+	[ -x "$XLATD" ] || { log "$XLATD missing"; XPID=; return 1; }
+	bg_start "$NSX" 1 xlatd "$XLATD" -c "$d/xlatd.conf"
+	XPID=$BGPID
+	if ! wait_dev "$NSX" siit0; then
+		log "xlatd made no siit0: $(tail -3 "$TMP/xlatd.err" | tr '\n' ' ')"
+		return 1
+	fi
+	nsx "$NSX" ip link set dev siit0 txqueuelen "$TUN_TXQ" up
+	# xlatd installs route4/route6 itself; only fill in what is missing.
+	for i in $(seq 20); do
+		nsx "$NSX" ip -6 route show $POOL6 | grep -q . && break
+		sleep 0.1
+	done
+	nsx "$NSX" ip -6 route show $POOL6 | grep -q . ||
+		nsx "$NSX" ip route add $POOL6 dev siit0
+	nsx "$NSX" ip -4 route show $GEN_AS4 | grep -q . ||
+		nsx "$NSX" ip route add $GEN_AS4/32 dev siit0
+	kill -0 "$XPID" 2>/dev/null || { log "xlatd died"; return 1; }
+}
+siit_stop() {
+	[ -n "${XPID:-}" ] && stop_pid "$XPID"
+	nsx "$NSX" ip link del siit0 2>/dev/null
+	return 0
+}
+
+# Hooks for the rows that later issues fill (xlat464 clat, eBPF, NAT64).
+for f in "$ROOT"/bench/cases/*.sh; do
+	[ -e "$f" ] && . "$f"
+done
+
+# ---- measurements ----
+
+RAW=$TMP/raw.tsv
+: >"$RAW"
+record() { printf '%s\t%s\t%s\t%s\n' "$REP" "$CASE" "$1" "$2" >>"$RAW"; }
+
+# CPU 1 busy time in ns from /proc/stat (everything but idle and iowait;
+# tick-sampled, used only to tell how much of CPU 1 others took).
+cpu1_busy_ns() {
+	awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu1" {
+		printf "%.0f\n", ($2 + $3 + $4 + $7 + $8 + $9) * 1e9 / hz }' /proc/stat
+}
+
+# Sum of schedstat field 1 (ns on CPU; what utime+stime of /proc/PID/stat
+# are scaled to, at ns resolution) over the given PIDs and their threads.
+sched_ns() {
+	local p t s=0 v
+	for p in "$@"; do
+		for t in /proc/"$p"/task/*/schedstat; do
+			read -r v _ <"$t" 2>/dev/null && s=$((s + v))
+		done
+	done
+	echo "$s"
+}
+
+# run_udp NAME FRAME RATE: one sink + one sender; leaves JSON in
+# $TMP/NAME.sink and $TMP/NAME.send.
+run_udp() {
+	local name=$1 frame=$2 rate=$3 spid i gargs
+	rm -f "$TMP/ready"
+	bg_start "$NSS" 0 "$name.sink" "$XGEN" sink --port $PORT \
+		--seconds $((DUR + 10)) --ready "$TMP/ready"
+	spid=$BGPID
+	for i in $(seq 50); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
+	gargs=(--dst "$DST" --port $PORT --frame "$frame" --rate "$rate"
+	       --seconds "$DUR" --count $((DUR * 20000000)) --hlim 64)
+	[ "$GEN" = raw ] && gargs+=(--raw $DG --dmac "$XMAC" --src $GEN6)
+	nsx "$NSG" nice -n "$NICE" taskset -c 0 "$XGEN" send "${gargs[@]}" \
+		>"$TMP/$name.send" 2>"$TMP/$name.send.err"
+	sleep 0.3   # let queues drain into the sink
+	stop_pid "$spid"
+	cp "$TMP/$name.sink.out" "$TMP/$name.sink"
+}
+
+jget() { jq -r "$2 // 0" "$1" 2>/dev/null || echo 0; }
+
+measure_overload() {
+	local frame=$1 sent secs got
+	run_udp ovl$frame "$frame" max
+	# Offered = accepted by the veth + refused (ENOBUFS: peer ring full).
+	sent=$(jq -r '(.sent // 0) + (.errors // 0)' "$TMP/ovl$frame.send" 2>/dev/null || echo 0)
+	secs=$(jget "$TMP/ovl$frame.send" .seconds)
+	got=$(jget "$TMP/ovl$frame.sink" .packets)
+	record "sent_pps_$frame" "$(awk -v s="$sent" -v t="$secs" 'BEGIN { print (t > 0 ? s / t : 0) }')"
+	record "pps_$frame" "$(awk -v s="$got" -v t="$secs" 'BEGIN { print (t > 0 ? s / t : 0) }')"
+	record "sink_drops_$frame" "$(jget "$TMP/ovl$frame.sink" .rcvbuf_errors)"
+	record "csum_errors_$frame" "$(jget "$TMP/ovl$frame.sink" .csum_errors)"
+}
+
+# CPU per delivered packet at a fixed rate below saturation.  The xlat
+# side is the translator process plus the two NAPI threads of the xlat
+# namespace (receive, kernel forwarding, TUN enqueue); the translator's
+# own writes forward the translated packet inside its system calls.
+measure_cpu() {
+	local p0 n0 b0 w0 p1 n1 b1 w1 got sent
+	p0=$(sched_ns ${XPID:-}); n0=$(sched_ns $XNAPI); b0=$(cpu1_busy_ns)
+	w0=$(date +%s%N)
+	run_udp fixed $SMALL "$RATE"
+	p1=$(sched_ns ${XPID:-}); n1=$(sched_ns $XNAPI); b1=$(cpu1_busy_ns)
+	w1=$(date +%s%N)
+	got=$(jget "$TMP/fixed.sink" .packets)
+	sent=$(jget "$TMP/fixed.send" .sent)
+	record fixed_sent "$sent"
+	record fixed_got "$got"
+	record foreign_cpu1 "$(awk -v b=$((b1 - b0)) -v o=$((p1 - p0 + n1 - n0)) \
+		-v w=$((w1 - w0)) 'BEGIN { f = (b - o) / w; print (f > 0 ? f : 0) }')"
+	[ "$got" -gt 0 ] 2>/dev/null || return 0
+	record cpu_us "$(awk -v d=$((p1 - p0 + n1 - n0)) -v n="$got" 'BEGIN { print d / 1e3 / n }')"
+	record napi_us "$(awk -v d=$((n1 - n0)) -v n="$got" 'BEGIN { print d / 1e3 / n }')"
+	[ -n "${XPID:-}" ] &&
+		record proc_us "$(awk -v d=$((p1 - p0)) -v n="$got" 'BEGIN { print d / 1e3 / n }')"
+	return 0
+}
+
+measure_tcp() {
+	local dir=$1 flag= spid i
+	[ "$dir" = rev ] && flag=-R
+	bg_start "$NSS" 0 iperf3s iperf3 -s -1 -p 5201
+	spid=$BGPID
+	for i in $(seq 50); do
+		nsx "$NSS" ss -ltn 2>/dev/null | grep -q ':5201 ' && break
+		sleep 0.05
+	done
+	nsx "$NSG" timeout $((IPERF_T + 15)) nice -n "$NICE" taskset -c 0 iperf3 -c "$DST" \
+		-p 5201 -t "$IPERF_T" -J $flag >"$TMP/iperf.json" 2>/dev/null
+	stop_pid "$spid"
+	record "tcp_$dir" "$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9' \
+		"$TMP/iperf.json" 2>/dev/null || echo 0)"
+}
+
+measure_ping() {
+	local rtt
+	rtt=$(nsx "$NSG" ping -6 -c 20 -i 0.05 -W 1 "$DST" 2>/dev/null |
+		awk -F/ '/^rtt|^round-trip/ { print $5 }')
+	[ -n "$rtt" ] && record rtt_ms "$rtt"
+	return 0
+}
+
+run_case() {
+	if ! "${CASE}_start"; then
+		log "$CASE: start failed, row stays empty"
+		"${CASE}_stop"
+		record start_failed 1
+		return
+	fi
+	# Prime neighbour caches so no test pays for resolution.
+	nsx "$NSG" ping -6 -c 2 -i 0.1 -W 1 "$DST" >/dev/null 2>&1
+	measure_overload $SMALL
+	measure_overload $LARGE
+	measure_cpu
+	measure_tcp fwd
+	measure_tcp rev
+	measure_ping
+	"${CASE}_stop"
+}
+
+# ---- main ----
+
+for CASE in $CASES; do
+	declare -F "${CASE}_start" >/dev/null || die "unknown case $CASE"
+done
+T0=$(date +%s)
+STAMP=$(date +%Y-%m-%d-%H%M)
+setup_topology
+log "topology up; $REPS reps of: $CASES (DUR=${DUR}s, gen=$GEN)"
+for REP in $(seq "$REPS"); do
+	for CASE in $CASES; do
+		log "rep $REP/$REPS: $CASE"
+		run_case
+	done
+done
+ELAPSED=$(($(date +%s) - T0))
+log "measurements done in ${ELAPSED}s"
+
+mkdir -p "$OUT"
+labels=()
+for CASE in $CASES; do
+	v=CASE_LABEL_$CASE
+	labels+=("$CASE=${!v:-$CASE}")
+done
+cp "$RAW" "$OUT/$STAMP-raw.tsv"
+python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$OUT/$STAMP" \
+	--cases "$CASES" --labels "${labels[@]}" \
+	--meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
+	--meta "kernel=$(uname -r)" \
+	--meta "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) ($(nproc) CPUs)" \
+	--meta "commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+	--meta "tayga=$(dpkg-query -W -f='${Version}' tayga 2>/dev/null || echo '?')" \
+	--meta "command=$( [ "$QUICK" = 1 ] && echo 'QUICK=1 ')bench/run.sh (CASES=\"$CASES\")" \
+	--meta "params=REPS=$REPS DUR=${DUR}s RATE=$RATE pps IPERF_T=${IPERF_T}s TUN_TXQ=$TUN_TXQ GEN=$GEN" \
+	--meta "elapsed=${ELAPSED}s" || die "report failed"
+if [ "${NOPLOT:-0}" != 1 ] && command -v gnuplot >/dev/null; then
+	gnuplot -e "datafile='$OUT/$STAMP.dat'; outfile='$OUT/$STAMP.png'" \
+		"$ROOT/bench/plot.gp" || log "gnuplot failed"
+fi
+cp "$OUT/$STAMP.md" "$OUT/latest.md"
+[ -f "$OUT/$STAMP.png" ] && cp "$OUT/$STAMP.png" "$OUT/latest.png"
+cat "$OUT/$STAMP.md"
+log "wrote $OUT/$STAMP.md"
