@@ -10,7 +10,7 @@ PKGS=(
 	libmnl-dev libbpf-dev bpftool libelf-dev zlib1g-dev
 	# tests, lab and bench peers
 	iproute2 iputils-ping iputils-tracepath traceroute nftables procps
-	radvd unbound tayga dnsmasq-base dhcpcd-base iperf3 netsniff-ng
+	radvd unbound tayga dnsmasq-base dhcpcd-base iperf3 netsniff-ng ethtool
 	python3 python3-scapy tcpdump ndisc6 curl socat busybox
 	gnuplot-nox kmod util-linux psmisc
 )
