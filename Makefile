@@ -72,6 +72,11 @@ $(BUILD)/tools/%: $(BUILD)/obj/bench/tools/%.o $(BUILD)/libxlattest.a $(BUILD)/l
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
 
+# discovery_probe drives the control library: it needs libxlatd and libmnl.
+$(BUILD)/tools/discovery_probe: $(BUILD)/obj/tests/tools/discovery_probe.o $(BUILD)/libxlattest.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
+
 # eBPF fast path (src/bpf/): a CO-RE object against vmlinux.h from the
 # running kernel's BTF, and the libbpf skeleton bpf_loader.c compiles in.
 BPFTOOL ?= bpftool
