@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 464XLAT end to end on the lab: xlatd's [clat] on the IPv6-only client,
+# TAYGA+nftables as the PLAT in the isp namespace.  The client reaches the
+# IPv4-only server by IPv4 literal, and afterwards its namespace is exactly
+# as it was before (sysctls, nftables, multicast memberships, routes).
+. "$(dirname "$0")/../lib/netns.sh"
+
+nt_need_root
+nt_need tayga radvd unbound nft socat curl tcpdump traceroute sha256sum /usr/bin/python3
+XLATD=$NT_BUILD/xlatd
+XLATCTL=$NT_BUILD/xlatctl
+[ -x "$XLATD" ] && [ -x "$XLATCTL" ] || t_bail "xlatd and xlatctl are built" "missing $XLATD or $XLATCTL (make)"
+
+export LAB_PREFIX=$NT_PFX BUILD=$NT_BUILD
+LAB=$NT_ROOT/lab/lab.sh
+C=$LAB_PREFIX-client
+R4=$LAB_PREFIX-r4
+SRV=$LAB_PREFIX-server4
+ISP=$LAB_PREFIX-isp
+STATE=/run/xlat464-lab/$LAB_PREFIX
+SERVER=203.0.113.10
+nt_on_exit "'$LAB' down"
+
+t_check "lab comes up" "$LAB" up || t_done
+
+# What must be the same after xlatd has stopped.  sysctl -a also shows
+# global counters that move by themselves; leave those out.
+snapshot() {
+	{
+		nx "$C" sysctl -a 2>/dev/null | grep -Ev \
+			'^(fs\.(dentry-state|file-nr|inode-nr|inode-state|aio-nr)|kernel\.(ns_last_pid|random\.[a-z_]+|pty\.nr)|net\.netfilter\.nf_conntrack_count) '
+		echo "== nft"
+		nx "$C" nft list ruleset
+		echo "== maddr"
+		nx "$C" ip -6 maddr show
+		echo "== links"
+		nx "$C" ip -o link show | sed 's/^[0-9]*: //; s/ link\/.*//'
+		echo "== addr4"
+		nx "$C" ip -4 -o addr show
+		echo "== route4"
+		nx "$C" ip -4 route show table all
+		echo "== rules"
+		nx "$C" ip rule show
+		nx "$C" ip -6 rule show
+	} >"$1" 2>&1
+}
+snapshot "$NT_TMP/before"
+t_check "client has no IPv4 address and no IPv4 route before" bash -c \
+	"[ -z \"\$(ip -n $C -4 addr show scope global)\" ] && [ -z \"\$(ip -n $C -4 route show)\" ]"
+
+SOCK=$NT_TMP/xlatd.sock
+cat >"$NT_TMP/xlatd.conf" <<EOF
+[global]
+control-socket = $SOCK
+
+[clat c0]
+uplink = eth0
+pref64 = 2001:db8:64::/96
+EOF
+run_bg "$C" "$XLATD" -c "$NT_TMP/xlatd.conf"
+XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
+if ! nt_wait 15 bash -c "ip -n $C -4 route show default | grep -q . && \
+		ip netns exec $C $XLATCTL -s $SOCK status --json | grep -q '\"running\"'"; then
+	t_not_ok "xlatd clat instance runs and installs an IPv4 default route" \
+		"$(tail -n 20 "$XLOG"; nx "$C" "$XLATCTL" -s "$SOCK" status 2>&1 | head -20)"
+	kill -TERM "$XPID" 2>/dev/null
+	t_done
+fi
+t_ok "xlatd clat instance runs and installs an IPv4 default route"
+t_diag "$(nx "$C" ip -4 -br addr show; nx "$C" ip -4 route show)"
+
+t_check "ping -c 3 $SERVER by IPv4 literal" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$SERVER"
+
+want=$(cut -d' ' -f1 "$STATE/www/blob.sha256")
+sha_is() {
+	local have
+	have=$(sha256sum <"$1" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$2" ] && [ "$have" = "$2" ] ||
+		{ echo "sha256 $have != $2 ($(stat -c %s "$1" 2>&1) bytes)"; return 1; }
+}
+nx "$C" curl -sS -m 30 -o "$NT_TMP/blob" "http://$SERVER/blob.bin" 2>"$NT_TMP/curl.err"
+t_check "HTTP download of 4 MiB from http://$SERVER/, sha256 equal" sha_is "$NT_TMP/blob" "$want" ||
+	t_diag "$(cat "$NT_TMP/curl.err")"
+
+head -c $((4 * 1024 * 1024)) /dev/urandom >"$NT_TMP/up"
+up_sha=$(sha256sum <"$NT_TMP/up" | cut -d' ' -f1)
+# upload NAME PORT: 4 MiB from the client to a one-shot sink on server4.
+upload() {
+	rm -f "$NT_TMP/up.$2"
+	run_bg "$SRV" timeout 40 socat -u TCP4-LISTEN:"$2",reuseaddr CREATE:"$NT_TMP/up.$2"
+	local sink=$NT_LAST_PID
+	nt_wait_listen "$SRV" "$2" 5
+	nx "$C" timeout 30 socat -u OPEN:"$NT_TMP/up" TCP4:"$SERVER":"$2" 2>"$NT_TMP/up.err"
+	nt_wait 10 bash -c "! kill -0 $sink"
+	t_check "$1" sha_is "$NT_TMP/up.$2" "$up_sha" || t_diag "$(cat "$NT_TMP/up.err")"
+}
+upload "TCP upload of 4 MiB to $SERVER, sha256 equal" 5001
+
+# A UDP datagram larger than the IPv4 MTU of the CLAT: the client
+# fragments it, the CLAT translates the fragments, it arrives whole.
+head -c 3000 /dev/urandom >"$NT_TMP/big"
+run_bg "$SRV" timeout 20 socat -u -b 65536 UDP4-RECV:9001 OPEN:"$NT_TMP/big.out",creat
+nt_wait_listen "$SRV" 9001 5 udp
+nx "$C" timeout 5 socat -u -b 65536 OPEN:"$NT_TMP/big" UDP4-SENDTO:"$SERVER":9001
+nt_wait 5 test -s "$NT_TMP/big.out"
+t_check "a 3000-byte UDP datagram (fragmented) arrives intact" cmp "$NT_TMP/big" "$NT_TMP/big.out"
+
+# IPv6-only routers have no IPv4 address: their Time Exceeded comes back
+# from 192.0.0.8; r4 answers with its own IPv4 address.
+tr=$(nx "$C" timeout 40 traceroute -4 -n -q 1 -w 2 -m 10 "$SERVER" 2>&1)
+t_diag "$tr"
+if grep -Eq '^ *[0-9]+ +192\.0\.0\.8 ' <<<"$tr" &&
+   grep -Eq '^ *[0-9]+ +198\.51\.100\.2 ' <<<"$tr" &&
+   grep -Eq "^ *[0-9]+ +$SERVER " <<<"$tr"; then
+	t_ok "traceroute -n shows 192.0.0.8, r4 198.51.100.2 and reaches $SERVER"
+else
+	t_not_ok "traceroute -n shows 192.0.0.8, r4 198.51.100.2 and reaches $SERVER"
+fi
+
+# A narrow IPv4 hop: r4's link towards server4 goes down to 1300 on r4's
+# side only (server4 keeps 1500, so its MSS does not hide the bottleneck).
+# r4's Fragmentation Needed -> PLAT Packet Too Big -> CLAT Fragmentation
+# Needed must shrink the client's segments.
+nx "$R4" ip link set dev srv0 mtu 1300
+run_bg "$C" timeout 30 tcpdump -l -n -i eth0 -c 1 'icmp6 and ip6[40] = 2'
+ptb=$NT_LAST_LOG
+sleep 0.5
+upload "TCP upload of 4 MiB over a 1300-byte IPv4 hop, sha256 equal" 5002
+t_check "the client received an ICMPv6 Packet Too Big on its uplink" \
+	grep -q 'packet too big' "$ptb"
+rg=$(nx "$C" ip -4 route get "$SERVER" 2>&1)
+if grep -Eq 'mtu (1300|1[0-2][0-9][0-9]|[0-9]{3})( |$)' <<<"$rg"; then
+	t_ok "the client's route to $SERVER learned a path MTU of at most 1300"
+else
+	t_not_ok "the client's route to $SERVER learned a path MTU of at most 1300" "$rg"
+fi
+nx "$R4" ip link set dev srv0 mtu 1500
+
+js=$(nx "$C" "$XLATCTL" -s "$SOCK" status --json 2>&1)
+out=$(/usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+c = [i for i in d["instances"] if i["name"] == "c0"][0]["counters"]
+bad = [k for k in ("4to6", "6to4") for f in ("in_packets", "out_packets") if not c[k][f] > 0]
+print("zero: %s" % bad if bad else "ok")' <<<"$js" 2>&1)
+t_check "xlatctl status --json counts packets both ways" test "$out" = ok || t_diag "$js"
+
+kill -TERM "$XPID"
+nt_wait 10 bash -c "! kill -0 $XPID"
+t_check "xlatd exits on SIGTERM" bash -c "! kill -0 $XPID"
+t_check "no route with proto 100 is left" bash -c \
+	"[ -z \"\$(ip -n $C -4 route show table all proto 100)\" ] && \
+	 [ -z \"\$(ip -n $C -6 route show table all proto 100)\" ]"
+snapshot "$NT_TMP/after"
+d=$(diff "$NT_TMP/before" "$NT_TMP/after")
+if [ -z "$d" ]; then
+	t_ok "client sysctls, nftables, maddr, links, IPv4 addresses, routes and rules as before"
+else
+	t_not_ok "client sysctls, nftables, maddr, links, IPv4 addresses, routes and rules as before" \
+		"$(head -n 30 <<<"$d")"
+fi
+t_done
