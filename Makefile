@@ -100,7 +100,7 @@ $(BUILD)/obj/src/datapath/bpf_loader.o: XCFLAGS += -I$(BUILD)/bpf
 # libFuzzer targets: clang only, with ASan and UBSan.
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(TESTLIB_SRC) $(wildcard src/engine/*.h tests/lib/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(TESTLIB_SRC) $(wildcard src/engine/*.h tests/lib/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(XCFLAGS) $(FUZZFLAGS) -o $@ $< $(ENGINE_SRC) $(TESTLIB_SRC)
 
