@@ -144,12 +144,14 @@ else
 	echo "FAIL: $failed step(s) failed"
 fi
 if [ $keep -eq 1 ]; then
+	pfx=""
+	[ "$P" != x464 ] && pfx="LAB_PREFIX=$P "
 	cat <<EOF
 
 The lab is still up (xlatd pid ${xpid:-none}, log $STATE/xlatd.log).
-  a shell in the client:  lab/lab.sh shell client
-  status of the CLAT:     lab/lab.sh exec client $BUILD/xlatctl -s $SOCK status
-  take it all down:       lab/lab.sh down
+  a shell in the client:  ${pfx}lab/lab.sh shell client
+  status of the CLAT:     ${pfx}lab/lab.sh exec client $BUILD/xlatctl -s $SOCK status
+  take it all down:       ${pfx}lab/lab.sh down
 EOF
 fi
 [ $failed -eq 0 ]
