@@ -30,7 +30,6 @@ TUN_TXQ=${TUN_TXQ:-1000}
 GEN=${GEN:-raw}
 NICE=${NICE:--20}   # every process and NAPI thread of the bench
 OUT=${OUT:-$ROOT/bench/results}
-CASES=${CASES:-"plain tayga siit"}
 XGEN=$BUILD/tools/xgen
 XLATD=$BUILD/xlatd
 SMALL=84      # RFC 8219: the IPv6 twin of the 64-byte IPv4 frame
@@ -232,7 +231,8 @@ siit_start() {
 	tun = siit0
 	pool6 = $POOL6
 	eam = $GEN_AS4/32 $GEN6/128
-	ipv4-address = $XLAT4/32
+	ipv4-address = $XLAT4
+	lowest-ipv6-mtu = 1500
 	mtu = 1500
 	threads = 1
 	route4 = $GEN_AS4/32
@@ -264,10 +264,14 @@ siit_stop() {
 	return 0
 }
 
-# Hooks for the rows that later issues fill (xlat464 clat, eBPF, NAT64).
+# Hooks for the rows that later issues fill (xlat464 clat, eBPF, NAT64):
+# bench/cases/NAME.sh defines NAME_start, NAME_stop, CASE_LABEL_NAME and
+# appends NAME to EXTRA_CASES.  See bench/cases/README.md.
+EXTRA_CASES=()
 for f in "$ROOT"/bench/cases/*.sh; do
 	[ -e "$f" ] && . "$f"
 done
+CASES=${CASES:-"plain tayga siit ${EXTRA_CASES[*]}"}
 
 # ---- measurements ----
 
@@ -305,7 +309,10 @@ run_udp() {
 	for i in $(seq 50); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
 	gargs=(--dst "$DST" --port $PORT --frame "$frame" --rate "$rate"
 	       --seconds "$DUR" --count $((DUR * 20000000)) --hlim 64)
-	[ "$GEN" = raw ] && gargs+=(--raw $DG --dmac "$XMAC" --src $GEN6)
+	# Raw frames go straight onto the gen veth; an IPv4 destination (a
+	# CLAT row translating inside the gen namespace) takes a UDP socket.
+	[ "$GEN" = raw ] && [[ $DST == *:* ]] &&
+		gargs+=(--raw $DG --dmac "$XMAC" --src $GEN6)
 	nsx "$NSG" nice -n "$NICE" taskset -c 0 "$XGEN" send "${gargs[@]}" \
 		>"$TMP/$name.send" 2>"$TMP/$name.send.err"
 	sleep 0.3   # let queues drain into the sink
@@ -371,7 +378,7 @@ measure_tcp() {
 
 measure_ping() {
 	local rtt
-	rtt=$(nsx "$NSG" ping -6 -c 20 -i 0.05 -W 1 "$DST" 2>/dev/null |
+	rtt=$(nsx "$NSG" ping -c 20 -i 0.05 -W 1 "$DST" 2>/dev/null |
 		awk -F/ '/^rtt|^round-trip/ { print $5 }')
 	[ -n "$rtt" ] && record rtt_ms "$rtt"
 	return 0
@@ -385,7 +392,7 @@ run_case() {
 		return
 	fi
 	# Prime neighbour caches so no test pays for resolution.
-	nsx "$NSG" ping -6 -c 2 -i 0.1 -W 1 "$DST" >/dev/null 2>&1
+	nsx "$NSG" ping -c 2 -i 0.1 -W 1 "$DST" >/dev/null 2>&1
 	measure_overload $SMALL
 	measure_overload $LARGE
 	measure_cpu
