@@ -15,9 +15,11 @@
 #include "control/rtnl.h"
 #include "datapath/clat_io.h"
 #include "datapath/tun.h"
+#include "xlatd/clat_auto.h"
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
+#include "xlatd/statefile.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,7 +45,7 @@
  * 3000 + ifindex (wireless), NetworkManager 100 / 600, systemd-networkd
  * 1024.  Used when the configuration says 0.
  */
-#define CLAT_DEFAULT_METRIC 4096
+#define CLAT_DEFAULT_METRIC CLAT_METRIC_BASE
 #define CLAT_DAD_TRIES 3
 #define CLAT_MAX_ADDRS 64
 #define CLAT_ARENA (XLAT_OUT_MIN + CLAT_BATCH * 2048)
@@ -61,6 +63,8 @@ struct clat_worker {
 
 struct clat {
 	struct instance *inst;
+	struct clat_plan plan; /* the one being executed */
+	bool engaged;          /* the data path is (being) set up */
 	struct rtnl rtnl;
 	bool rtnl_open;
 
@@ -122,6 +126,23 @@ static void close_fd(int *fd)
 }
 
 static void teardown(struct clat *c);
+
+/* The RFC 8925 state file follows every decision. */
+static void publish(struct clat *c)
+{
+	char state[sizeof(c->inst->state)], reason[sizeof(c->inst->reason)];
+	const char *up = c->inst->conf->clat.uplink;
+	bool run;
+
+	instance_get_state(c->inst, state, sizeof(state), reason, sizeof(reason));
+	run = !strcmp(state, "running");
+	if (run)
+		snprintf(reason, sizeof(reason), "%s", c->plan.reason);
+	else if (strcmp(state, "stopped") && strcmp(state, "failed"))
+		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
+			 "%s(%s)", reason[0] ? " " : "", state);
+	statefile_write(up, run, reason);
+}
 
 /* Send one IPv6 packet now (replies, NA: rare, not worth batching). */
 static void send_now(struct clat_worker *w, const uint8_t *pkt, size_t len)
@@ -481,8 +502,11 @@ static void set_engine(struct clat *c)
 
 	c->cfg = ic->xlat;
 	c->cfg.has_pool6 = true;
-	c->cfg.pool6 = ic->clat.pref64;
+	c->cfg.pool6 = c->plan.pref64;
 	c->cfg.decrement_ttl = false; /* host mode: we are not a router */
+	/* Hairpinning is a PLAT's business (RFC 7757 s4): a CLAT's IPv4
+	 * side is the host itself, never another pool6 address. */
+	c->cfg.hairpin = false;
 	c->cfg.eam = &c->eam;
 	c->cfg.n_eam = 1;
 	if (!c->cfg.self4.s_addr)
@@ -606,7 +630,10 @@ static int start_workers(struct clat *c)
 		struct clat_worker *w = &c->w[i];
 		int ret;
 
-		w->out.buf = i == 0 ? c->arena : malloc(XLAT_OUT_MIN);
+		if (i == 0)
+			w->out.buf = c->arena;
+		else if (!w->out.buf)
+			w->out.buf = malloc(XLAT_OUT_MIN);
 		w->out.cap = i == 0 ? CLAT_ARENA : XLAT_OUT_MIN;
 		if (!w->out.buf)
 			return fail(c, -ENOMEM, "%s: %s", "worker buffers");
@@ -644,6 +671,7 @@ static int go_live(struct clat *c)
 		return fail(c, ret, "IPv4 default route via %s: %s", c->tun);
 	c->route_added = true;
 	instance_set_state(c->inst, "running", "%s", "");
+	publish(c);
 	log_info(c->inst->name, "running: %s <-> %s on %s, TUN %s mtu %u metric %u",
 		 inet_ntop(AF_INET, &c->addr4, b4, sizeof(b4)),
 		 fmt6(&c->addr6, b6), c->uplink, c->tun, c->mtu, c->metric);
@@ -688,6 +716,8 @@ static void dad_fail(struct clat *c, int err, const char *why)
 	log_err(c->inst->name, "%s %s: %s", why, b, strerror(-err));
 	/* A failed instance leaves nothing on the host behind it. */
 	teardown(c);
+	c->engaged = false;
+	publish(c);
 }
 
 static void dad_step(struct clat *c)
@@ -815,7 +845,7 @@ static int uplink_facts(struct clat *c)
 		return fail(c, ret, "IPv6 MTU of %s: %s (IPv6 disabled?)",
 			    c->uplink);
 	c->mtu = cc->mtu ? cc->mtu : clat_default_mtu(c->up_mtu);
-	c->metric = cc->metric ? cc->metric : CLAT_DEFAULT_METRIC;
+	c->metric = c->plan.metric ? c->plan.metric : CLAT_DEFAULT_METRIC;
 	return 0;
 }
 
@@ -835,6 +865,124 @@ static struct clat *clat_alloc(struct instance *inst)
 	return c;
 }
 
+/* Build the data path for c->plan; on failure the caller tears down. */
+static int bring_up(struct clat *c)
+{
+	int ret;
+
+	c->n_avoid = 0;
+	c->auto6 = false;
+	c->tun[0] = '\0';
+	c->tun_ifindex = 0;
+	ret = uplink_facts(c);
+	if (ret)
+		return ret;
+	set_engine(c);
+	ret = choose_addrs(c);
+	if (ret)
+		return ret;
+	clat_tx_init(&c->tx, c->up_ifindex);
+	ret = setup_tun(c);
+	if (!ret)
+		ret = setup_uplink_sockets(c);
+	if (!ret)
+		ret = start_dad(c);
+	return ret;
+}
+
+static bool same_plan(const struct clat_plan *a, const struct clat_plan *b)
+{
+	return a->ifindex == b->ifindex && a->metric == b->metric &&
+	       a->pref64.len == b->pref64.len &&
+	       !memcmp(&a->pref64.addr, &b->pref64.addr, 16) &&
+	       !memcmp(&a->prefix64, &b->prefix64, 8);
+}
+
+static void disengage(struct clat *c)
+{
+	if (!c->engaged)
+		return;
+	teardown(c);
+	c->engaged = false;
+	c->up_ifindex = 0;
+}
+
+static void why_restart(struct clat *c, const struct clat_plan *p)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	if (p->ifindex != c->plan.ifindex)
+		log_info(c->inst->name, "reconfiguring: %s has a new ifindex %d",
+			 c->uplink, p->ifindex);
+	else if (memcmp(&p->pref64, &c->plan.pref64, sizeof(p->pref64)))
+		log_info(c->inst->name, "reconfiguring: NAT64 prefix %s/%u -> %s/%u (%s)",
+			 fmt6(&c->plan.pref64.addr, a), c->plan.pref64.len,
+			 fmt6(&p->pref64.addr, b), p->pref64.len,
+			 discovery_source_name(p->source));
+	else if (memcmp(&p->prefix64, &c->plan.prefix64, 8))
+		log_info(c->inst->name, "reconfiguring: uplink /64 %s -> %s (renumbered)",
+			 fmt6(&c->plan.prefix64, a), fmt6(&p->prefix64, b));
+	else
+		log_info(c->inst->name, "reconfiguring: metric %u -> %u",
+			 c->plan.metric, p->metric);
+}
+
+void clat_apply(struct instance *inst, const struct clat_plan *p)
+{
+	struct clat *c = inst->priv;
+	char state[16];
+	int ret;
+
+	if (!c)
+		return;
+	instance_get_state(inst, state, sizeof(state), NULL, 0);
+	if (!p->run) {
+		if (c->engaged)
+			log_info(inst->name, "stopping the CLAT: %s", p->reason);
+		disengage(c);
+		c->plan = *p;
+		instance_set_state(inst, "stopped", "%s", p->reason);
+		publish(c);
+		return;
+	}
+	if (c->engaged && same_plan(p, &c->plan) && strcmp(state, "failed")) {
+		/* Same data path; only the lifetime or wording moved on. */
+		c->plan.expires = p->expires;
+		c->plan.source = p->source;
+		return;
+	}
+	if (c->engaged)
+		why_restart(c, p);
+	else
+		log_info(inst->name, "starting the CLAT: %s", p->reason);
+	disengage(c);
+	c->plan = *p;
+	c->engaged = true;
+	ret = bring_up(c);
+	if (ret) {
+		/* Waiting (> 0) or failed (< 0): the state says which and
+		 * why; nothing may stay behind either way. */
+		teardown(c);
+		c->engaged = false;
+	}
+	publish(c);
+}
+
+bool clat_working(struct instance *inst)
+{
+	char state[16];
+
+	if (inst->kind != &clat_kind || !inst->priv)
+		return false;
+	instance_get_state(inst, state, sizeof(state), NULL, 0);
+	return !strcmp(state, "running");
+}
+
+const char *clat_uplink(struct instance *inst)
+{
+	return inst->conf->clat.uplink;
+}
+
 static int clat_start(struct instance *inst)
 {
 	struct clat *c = clat_alloc(inst);
@@ -843,11 +991,6 @@ static int clat_start(struct instance *inst)
 	if (!c)
 		return -ENOMEM;
 	inst->priv = c;
-	if (!inst->conf->clat.has_pref64) {
-		instance_set_state(inst, "waiting",
-				   "no pref64 configured (discovery not built yet)");
-		return 0;
-	}
 	ret = instance_stats_alloc(inst, 2);
 	if (ret < 0)
 		return ret;
@@ -859,20 +1002,11 @@ static int clat_start(struct instance *inst)
 	if (ret < 0)
 		return fail(c, ret, "%s: %s", "netlink");
 	c->rtnl_open = true;
-	ret = uplink_facts(c);
-	if (ret)
-		return ret < 0 ? ret : 0;
-	set_engine(c);
-	ret = choose_addrs(c);
-	if (ret)
-		return ret < 0 ? ret : 0;
-	clat_tx_init(&c->tx, c->up_ifindex);
-	ret = setup_tun(c);
-	if (!ret)
-		ret = setup_uplink_sockets(c);
-	if (!ret)
-		ret = start_dad(c);
-	return ret;
+	snprintf(c->uplink, sizeof(c->uplink), "%s", inst->conf->clat.uplink);
+	/* The manager decides when to run: it calls clat_apply(). */
+	instance_set_state(inst, "waiting", "no decision yet for %s", c->uplink);
+	clat_auto_bind(inst);
+	return 0;
 }
 
 /* Remove everything the instance made on the host; idempotent. */
@@ -888,6 +1022,10 @@ static void teardown(struct clat *c)
 			pthread_join(c->w[i].tid, NULL);
 	for (unsigned int i = 0; i < 2; i++)
 		c->w[i].running = false;
+	/* Re-arm for the next bring-up: threads started later must not
+	 * see this stop request. */
+	if (c->stopfd >= 0 && read(c->stopfd, &one, sizeof(one)) < 0)
+		one = 0;
 	if (c->watch_pkt)
 		instance_unwatch_fd(c->inst, c->pkt_fd);
 	if (c->watch_timer)
@@ -922,7 +1060,12 @@ static void clat_stop(struct instance *inst)
 
 	if (!c)
 		return;
+	clat_auto_unbind(inst);
+	if (c->engaged)
+		log_info(inst->name, "removing the CLAT on %s", c->uplink);
 	teardown(c);
+	c->engaged = false;
+	statefile_write(inst->conf->clat.uplink, false, "xlatd stopped this CLAT");
 	close_fd(&c->stopfd);
 	if (c->rtnl_open)
 		rtnl_close(&c->rtnl);
@@ -938,17 +1081,26 @@ static void clat_status(struct instance *inst, struct ctl_out *o)
 	const struct clat_conf *cc = &inst->conf->clat;
 	struct clat *c = inst->priv;
 	char b[INET6_ADDRSTRLEN];
-	uint64_t err = 0;
+	uint64_t err = 0, now = now_ms();
 
 	ctl_kv_str(o, "uplink", "%s", cc->uplink);
-	if (cc->has_pref64) {
-		ctl_obj_begin(o, "pref64");
-		ctl_kv_str(o, "prefix", "%s/%u", fmt6(&cc->pref64.addr, b),
-			   cc->pref64.len);
-		ctl_kv_str(o, "source", "static");
-		ctl_obj_end(o);
-	}
-	if (!c || !c->up_ifindex)
+	ctl_kv_str(o, "mode", "%s", cc->mode == CLAT_MODE_ON ? "on" :
+				    cc->mode == CLAT_MODE_OFF ? "off" : "auto");
+	if (!c || !c->plan.run)
+		return;
+	ctl_obj_begin(o, "pref64");
+	ctl_kv_str(o, "prefix", "%s/%u", fmt6(&c->plan.pref64.addr, b),
+		   c->plan.pref64.len);
+	ctl_kv_str(o, "source", "%s", c->plan.source == DISC_SRC_RA ? "RA" :
+				      c->plan.source == DISC_SRC_DNS ? "DNS" : "static");
+	if (c->plan.expires == DISC_NEVER)
+		ctl_kv_str(o, "lifetime", "forever");
+	else
+		ctl_kv_u64(o, "lifetime_s", c->plan.expires > now ?
+				(c->plan.expires - now + 999) / 1000 : 0);
+	ctl_obj_end(o);
+	ctl_kv_str(o, "uplink_prefix", "%s/64", fmt6(&c->plan.prefix64, b));
+	if (!c->engaged || !c->up_ifindex)
 		return;
 	ctl_kv_str(o, "tun", "%s", c->tun[0] ? c->tun : cc->tun);
 	ctl_kv_str(o, "clat_ipv6", "%s", fmt6(&c->addr6, b));

@@ -118,6 +118,54 @@ static int k_loglevel(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+static int k_clatauto(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	if (parse_bool(v, &p->c->clat_auto))
+		return bad(msg, n, "invalid clat-auto \"%s\": yes or no", v);
+	return 0;
+}
+
+static int k_statedir(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	/* Room for "/IFNAME.state.tmp" after it. */
+	if (v[0] != '/' || strlen(v) >= sizeof(p->c->state_dir) - IFNAMSIZ - 12)
+		return bad(msg, n, "invalid state-dir \"%s\": an absolute path shorter than %zu bytes",
+			   v, sizeof(p->c->state_dir) - IFNAMSIZ - 12);
+	strcpy(p->c->state_dir, v);
+	return 0;
+}
+
+static int iflist(const char *v, const char *key, char (*out)[IFNAMSIZ],
+		  unsigned int *n_out, char *msg, size_t n)
+{
+	char buf[MAX_LINE], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	*n_out = 0;
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		if (*n_out == CONF_MAX_IFLIST)
+			return bad(msg, n, "%s: at most %d interfaces", key,
+				   CONF_MAX_IFLIST);
+		if (set_ifname(out[*n_out], tok, key, msg, n))
+			return -1;
+		(*n_out)++;
+	}
+	return 0;
+}
+
+static int k_ifaces(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	return iflist(v, "interfaces", p->c->interfaces, &p->c->n_interfaces,
+		      msg, n);
+}
+
+static int k_ignore(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	return iflist(v, "ignore-interfaces", p->c->ignore, &p->c->n_ignore,
+		      msg, n);
+}
+
 /* ---- shared instance keys ---- */
 
 static int k_tun(struct pctx *p, const char *v, char *msg, size_t n)
@@ -356,6 +404,7 @@ static int k_metric(struct pctx *p, const char *v, char *msg, size_t n)
 	if (parse_uint(v, 0, 0xffffffffUL, &x))
 		return bad(msg, n, "invalid metric \"%s\": 0 to 4294967295", v);
 	p->ic->clat.metric = (uint32_t)x;
+	p->ic->clat.has_metric = true;
 	return 0;
 }
 
@@ -386,6 +435,10 @@ static int k_mode(struct pctx *p, const char *v, char *msg, size_t n)
 static const struct key keys[] = {
 	{ "control-socket", SC_GLOBAL, false, k_ctlsock },
 	{ "log-level", SC_GLOBAL, false, k_loglevel },
+	{ "clat-auto", SC_GLOBAL, false, k_clatauto },
+	{ "state-dir", SC_GLOBAL, false, k_statedir },
+	{ "interfaces", SC_GLOBAL, false, k_ifaces },
+	{ "ignore-interfaces", SC_GLOBAL, false, k_ignore },
 	{ "tun", SC_INST, false, k_tun },
 	{ "pool6", SC_SIIT, false, k_pool6 },
 	{ "eam", SC_SIIT, true, k_eam },
@@ -643,6 +696,8 @@ void conf_init(struct xlatd_conf *c)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
 		 CTL_DEFAULT_SOCKET);
+	snprintf(c->state_dir, sizeof(c->state_dir), "/run/xlatd");
+	c->clat_auto = true;
 	c->log_level = -1;
 }
 

@@ -60,6 +60,7 @@ struct clat_conf {
 	struct in_addr ipv4;         /* default: pick a free one in 192.0.0.0/29 */
 	char tun[IFNAMSIZ];          /* default "clat-" + uplink, truncated */
 	uint32_t metric;             /* IPv4 default route metric, default 4096 */
+	bool has_metric;             /* given: else 4096 + a per-instance offset */
 	unsigned int mtu;            /* 0: auto (uplink IPv6 MTU - 28) */
 	enum clat_datapath datapath; /* default auto */
 	enum clat_mode mode;         /* default auto */
@@ -87,8 +88,16 @@ struct inst_conf {
 	struct inst_conf *next;
 };
 
+#define CONF_MAX_IFLIST 16
+
 struct xlatd_conf {
 	char control_socket[108];    /* sun_path size */
+	bool clat_auto;              /* clat-auto: a CLAT per eligible uplink */
+	char state_dir[108];         /* RFC 8925 state files, /run/xlatd */
+	char interfaces[CONF_MAX_IFLIST][IFNAMSIZ]; /* only these, if any */
+	unsigned int n_interfaces;
+	char ignore[CONF_MAX_IFLIST][IFNAMSIZ];     /* never these */
+	unsigned int n_ignore;
 	int log_level;               /* enum log_level; -1: not set */
 	struct inst_conf *inst;      /* in file order */
 	unsigned int n_inst;

@@ -5,6 +5,7 @@
  * it created.  Start-up is all or nothing: never a half-configured host.
  */
 #include "control/rtnl.h"
+#include "xlatd/clat_auto.h"
 #include "xlatd/config.h"
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
@@ -24,7 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static char sig_marker, ctl_marker;
+static char sig_marker, ctl_marker, auto_marker;
 
 static void usage(FILE *f)
 {
@@ -124,6 +125,7 @@ static void reload(const char *path, bool missing_ok)
 		if (!instance_create(ic))
 			log_err(ic->name, "reload: not started, see above; the others keep running");
 	}
+	clat_auto_reload(&c);
 	conf_free(&c);
 	if (c.log_level >= 0)
 		log_level = (enum log_level)c.log_level;
@@ -190,6 +192,10 @@ static int run_loop(int ep, int sfd, int lfd, const struct opts *o)
 		}
 		if (ev.data.ptr == &ctl_marker) {
 			ctl_accept(lfd);
+			continue;
+		}
+		if (ev.data.ptr == &auto_marker) {
+			clat_auto_process();
 			continue;
 		}
 		if (ev.data.ptr != &sig_marker) {
@@ -299,9 +305,11 @@ int main(int argc, char **argv)
 	}
 	add_fd(ep, lfd, &ctl_marker);
 	flush_leftovers();
-	if (start_all(&c) < 0) {
+	if (start_all(&c) < 0 || clat_auto_init(&c) < 0 ||
+	    add_fd(ep, clat_auto_fd(), &auto_marker) < 0) {
 		log_err(NULL, "start-up failed: removing what was created, exiting");
 		instance_destroy_all();
+		clat_auto_shutdown();
 		unlink(o.sock);
 		conf_free(&c);
 		return 1;
@@ -313,6 +321,7 @@ int main(int argc, char **argv)
 	ret = run_loop(ep, sfd, lfd, &o);
 	sd_notify_msg("STOPPING=1");
 	instance_destroy_all();
+	clat_auto_shutdown();
 	close(lfd);
 	unlink(o.sock);
 	log_info(NULL, "stopped");

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Link monitor: interface facts from rtnetlink events; see link_monitor.h. */
+#include "control/link_monitor.h"
+
+#include "control/clat_addr.h"
+#include "control/rtnl.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define LM_BUF (32 * 1024)
+#define LM_MAX_ADDRS 64
+
+/* A snapshot under construction. */
+struct snap {
+	struct lm_if ifs[LM_MAX_IFS];
+	unsigned int n;
+	/* IPv6 addresses per interface slot, for clat_pick_prefix64(). */
+	struct clat_if_addr6 a6[LM_MAX_IFS][LM_MAX_ADDRS];
+	unsigned int n_a6[LM_MAX_IFS];
+};
+
+static struct lm_if *snap_find(struct snap *s, int ifindex, unsigned int *slot)
+{
+	for (unsigned int i = 0; i < s->n; i++)
+		if (s->ifs[i].ifindex == ifindex) {
+			if (slot)
+				*slot = i;
+			return &s->ifs[i];
+		}
+	return NULL;
+}
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int t = mnl_attr_get_type(a);
+
+	/* IFLA_MAX is the largest of the three families used here. */
+	if (t >= 0 && t <= IFLA_MAX)
+		tb[t] = a;
+	return MNL_CB_OK;
+}
+
+static void link_kind(const struct nlattr *li, char *kind, size_t n)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, li) {
+		if (mnl_attr_get_type(a) != IFLA_INFO_KIND)
+			continue;
+		snprintf(kind, n, "%.*s", (int)mnl_attr_get_payload_len(a),
+			 (const char *)mnl_attr_get_payload(a));
+		return;
+	}
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	struct snap *s = data;
+	struct lm_if *x;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || s->n >= LM_MAX_IFS)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, tb);
+	if (!tb[IFLA_IFNAME])
+		return MNL_CB_OK;
+	x = &s->ifs[s->n];
+	memset(x, 0, sizeof(*x));
+	s->n_a6[s->n] = 0;
+	s->n++;
+	x->ifindex = ifi->ifi_index;
+	x->type = ifi->ifi_type;
+	x->flags = ifi->ifi_flags;
+	snprintf(x->name, sizeof(x->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+	if (tb[IFLA_MTU])
+		x->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_LINKINFO])
+		link_kind(tb[IFLA_LINKINFO], x->kind, sizeof(x->kind));
+	x->up = (x->flags & IFF_UP) && (x->flags & IFF_RUNNING);
+	return MNL_CB_OK;
+}
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	struct snap *s = data;
+	struct clat_if_addr6 *a;
+	const struct nlattr *ad;
+	unsigned int slot;
+	struct lm_if *x;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET6)
+		return MNL_CB_OK;
+	x = snap_find(s, (int)ifa->ifa_index, &slot);
+	if (!x || s->n_a6[slot] >= LM_MAX_ADDRS)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, tb);
+	ad = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!ad || mnl_attr_get_payload_len(ad) != 16)
+		return MNL_CB_OK;
+	a = &s->a6[slot][s->n_a6[slot]++];
+	memcpy(&a->addr, mnl_attr_get_payload(ad), 16);
+	a->plen = ifa->ifa_prefixlen;
+	a->scope = ifa->ifa_scope;
+	a->flags = tb[IFA_FLAGS] ? mnl_attr_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+	a->preferred = ~0u;
+	if (tb[IFA_CACHEINFO]) {
+		struct ifa_cacheinfo ci;
+
+		memcpy(&ci, mnl_attr_get_payload(tb[IFA_CACHEINFO]), sizeof(ci));
+		a->preferred = ci.ifa_prefered;
+	}
+	if (a->scope == RT_SCOPE_UNIVERSE && !(a->flags & IFA_F_TENTATIVE))
+		x->n_global6++;
+	return MNL_CB_OK;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	struct snap *s = data;
+	uint32_t table = rtm->rtm_table;
+	struct lm_if *x;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_dst_len != 0 ||
+	    rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, tb);
+	if (tb[RTA_TABLE])
+		table = mnl_attr_get_u32(tb[RTA_TABLE]);
+	if (table != RT_TABLE_MAIN || !tb[RTA_OIF])
+		return MNL_CB_OK;
+	x = snap_find(s, (int)mnl_attr_get_u32(tb[RTA_OIF]), NULL);
+	if (!x)
+		return MNL_CB_OK;
+	if (rtm->rtm_family == AF_INET6)
+		x->has_default6 = true;
+	else if (rtm->rtm_family == AF_INET && rtm->rtm_protocol != XLAT_RTPROT)
+		x->has_default4 = true;
+	return MNL_CB_OK;
+}
+
+static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
+		struct snap *s)
+{
+	char *buf = malloc(LM_BUF);
+	struct nlmsghdr *nlh;
+	struct rtgenmsg *g;
+	unsigned int seq = ++m->seq;
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = (unsigned char)family;
+	if (type == RTM_GETROUTE) /* a struct rtmsg is expected */
+		nlh->nlmsg_len += sizeof(struct rtmsg) - sizeof(*g);
+	if (mnl_socket_sendto(m->dump, nlh, nlh->nlmsg_len) < 0) {
+		free(buf);
+		return -errno;
+	}
+	do {
+		ssize_t n = mnl_socket_recvfrom(m->dump, buf, LM_BUF);
+
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, seq, m->dump_portid, cb, s);
+		if (ret < 0)
+			ret = -errno;
+	} while (ret > 0);
+	free(buf);
+	return ret;
+}
+
+static int snapshot(struct link_monitor *m, struct snap *s)
+{
+	int ret;
+
+	s->n = 0;
+	ret = dump(m, RTM_GETLINK, AF_UNSPEC, link_cb, s);
+	if (!ret)
+		ret = dump(m, RTM_GETADDR, AF_INET6, addr_cb, s);
+	if (!ret)
+		ret = dump(m, RTM_GETROUTE, AF_INET6, route_cb, s);
+	if (!ret)
+		ret = dump(m, RTM_GETROUTE, AF_INET, route_cb, s);
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < s->n; i++) {
+		int best = clat_pick_prefix64(s->a6[i], s->n_a6[i]);
+
+		if (best < 0)
+			continue;
+		s->ifs[i].has_slaac64 = true;
+		memcpy(&s->ifs[i].prefix64, &s->a6[i][best].addr, 8);
+	}
+	return 0;
+}
+
+bool lm_if_differs(const struct lm_if *a, const struct lm_if *b)
+{
+	return strcmp(a->name, b->name) || a->flags != b->flags ||
+	       a->mtu != b->mtu || a->up != b->up ||
+	       a->has_slaac64 != b->has_slaac64 ||
+	       memcmp(&a->prefix64, &b->prefix64, sizeof(a->prefix64)) ||
+	       a->n_global6 != b->n_global6 ||
+	       a->has_default6 != b->has_default6 ||
+	       a->has_default4 != b->has_default4;
+}
+
+static int sock_open(struct mnl_socket **out, unsigned int groups,
+		     unsigned int *portid, int flags)
+{
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE,
+						 SOCK_CLOEXEC | flags);
+
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, groups, MNL_SOCKET_AUTOPID) < 0) {
+		int e = -errno;
+
+		mnl_socket_close(nl);
+		return e;
+	}
+	if (portid)
+		*portid = mnl_socket_get_portid(nl);
+	*out = nl;
+	return 0;
+}
+
+static int dump_sock_blocking(struct link_monitor *m)
+{
+	int fd = mnl_socket_get_fd(m->dump);
+	struct timeval tv = { .tv_sec = 2 };
+
+	/* A dump is a synchronous question; 2 s bounds a lost answer. */
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+int link_monitor_open(struct link_monitor *m, lm_cb cb, void *arg)
+{
+	unsigned int groups = (1u << (RTNLGRP_LINK - 1)) |
+			      (1u << (RTNLGRP_IPV4_IFADDR - 1)) |
+			      (1u << (RTNLGRP_IPV6_IFADDR - 1)) |
+			      (1u << (RTNLGRP_IPV4_ROUTE - 1)) |
+			      (1u << (RTNLGRP_IPV6_ROUTE - 1));
+	struct snap *s;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	m->cb = cb;
+	m->arg = arg;
+	m->seq = (unsigned int)time(NULL);
+	/* Subscribe before the first dump so no change falls in between. */
+	ret = sock_open(&m->ev, groups, NULL, SOCK_NONBLOCK);
+	if (ret)
+		return ret;
+	/* Dumps are read blocking; only the event socket is not. */
+	ret = sock_open(&m->dump, 0, &m->dump_portid, 0);
+	if (ret) {
+		link_monitor_close(m);
+		return ret;
+	}
+	dump_sock_blocking(m);
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		link_monitor_close(m);
+		return -ENOMEM;
+	}
+	ret = snapshot(m, s);
+	if (!ret) {
+		memcpy(m->cur, s->ifs, s->n * sizeof(s->ifs[0]));
+		m->n_cur = s->n;
+	}
+	free(s);
+	if (ret)
+		link_monitor_close(m);
+	return ret;
+}
+
+int link_monitor_fd(const struct link_monitor *m)
+{
+	return m->ev ? mnl_socket_get_fd(m->ev) : -1;
+}
+
+static void drain(struct link_monitor *m)
+{
+	char buf[8192];
+
+	/* The content does not matter: the snapshot that follows is the
+	 * truth.  ENOBUFS (overrun) only means more changed. */
+	while (recv(mnl_socket_get_fd(m->ev), buf, sizeof(buf), MSG_DONTWAIT) > 0 ||
+	       errno == ENOBUFS || errno == EINTR)
+		;
+}
+
+static const struct lm_if *find_in(const struct lm_if *a, unsigned int n,
+				   int ifindex)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (a[i].ifindex == ifindex)
+			return &a[i];
+	return NULL;
+}
+
+int link_monitor_process(struct link_monitor *m)
+{
+	struct snap *s = calloc(1, sizeof(*s));
+	int ret, changed = 0;
+
+	if (!s)
+		return -ENOMEM;
+	drain(m);
+	ret = snapshot(m, s);
+	if (ret) {
+		free(s);
+		return ret;
+	}
+	struct lm_if old[LM_MAX_IFS];
+	unsigned int n_old = m->n_cur;
+
+	memcpy(old, m->cur, n_old * sizeof(old[0]));
+	memcpy(m->cur, s->ifs, s->n * sizeof(s->ifs[0]));
+	m->n_cur = s->n;
+	free(s);
+	for (unsigned int i = 0; i < n_old; i++)
+		if (!find_in(m->cur, m->n_cur, old[i].ifindex)) {
+			m->cb(m->arg, &old[i], NULL);
+			changed++;
+		}
+	for (unsigned int i = 0; i < m->n_cur; i++) {
+		const struct lm_if *o = find_in(old, n_old, m->cur[i].ifindex);
+
+		if (o && !lm_if_differs(o, &m->cur[i]))
+			continue;
+		m->cb(m->arg, o, &m->cur[i]);
+		changed++;
+	}
+	return changed;
+}
+
+void link_monitor_replay(struct link_monitor *m)
+{
+	for (unsigned int i = 0; i < m->n_cur; i++)
+		m->cb(m->arg, NULL, &m->cur[i]);
+}
+
+const struct lm_if *link_monitor_find(const struct link_monitor *m, int ifindex)
+{
+	return find_in(m->cur, m->n_cur, ifindex);
+}
+
+const struct lm_if *link_monitor_find_name(const struct link_monitor *m,
+					   const char *name)
+{
+	for (unsigned int i = 0; i < m->n_cur; i++)
+		if (!strcmp(m->cur[i].name, name))
+			return &m->cur[i];
+	return NULL;
+}
+
+void link_monitor_close(struct link_monitor *m)
+{
+	if (m->ev)
+		mnl_socket_close(m->ev);
+	if (m->dump)
+		mnl_socket_close(m->dump);
+	m->ev = m->dump = NULL;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Link monitor: the facts about every interface a self-configuring CLAT
+ * decides on (link up, a SLAAC /64, an IPv6 default route, a native IPv4
+ * default route), kept current from rtnetlink events.
+ *
+ * One netlink socket subscribed to RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
+ * RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE and RTNLGRP_IPV6_ROUTE.  An
+ * event is only a hint: link_monitor_process() drains the socket and
+ * then takes a fresh snapshot (link, address and route dumps on a second
+ * socket), so a burst of events costs one snapshot and a socket overrun
+ * (ENOBUFS) loses nothing.  The callback is told about every interface
+ * whose facts changed, appeared or went away.  No timers, no polling.
+ */
+#ifndef XLAT_LINK_MONITOR_H
+#define XLAT_LINK_MONITOR_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LM_MAX_IFS 64
+
+struct lm_if {
+	int ifindex;
+	char name[IFNAMSIZ];
+	char kind[16];           /* IFLA_INFO_KIND ("veth", "tun"), or "" */
+	unsigned short type;     /* ARPHRD_* */
+	unsigned int flags;      /* IFF_* */
+	unsigned int mtu;
+	bool up;                 /* IFF_UP and IFF_RUNNING (carrier) */
+	bool has_slaac64;        /* a usable global /64 (see clat_pick_prefix64) */
+	struct in6_addr prefix64; /* that /64's address, when has_slaac64 */
+	unsigned int n_global6;  /* global IPv6 addresses of any length */
+	bool has_default6;       /* ::/0 in the main table via this link */
+	bool has_default4;       /* 0/0 in the main table, not ours (XLAT_RTPROT) */
+};
+
+struct mnl_socket;
+struct link_monitor;
+
+/*
+ * Called for each interface that changed: old is NULL for a new one, now
+ * is NULL for one that was removed.  Both point into the monitor's
+ * tables and are valid during the call only.
+ */
+typedef void (*lm_cb)(void *arg, const struct lm_if *old,
+		      const struct lm_if *now);
+
+struct link_monitor {
+	struct mnl_socket *ev;   /* multicast events */
+	struct mnl_socket *dump; /* our own dumps */
+	unsigned int dump_portid, seq;
+	struct lm_if cur[LM_MAX_IFS];
+	unsigned int n_cur;
+	lm_cb cb;
+	void *arg;
+};
+
+/* 0 or a negative errno.  Takes the first snapshot (no callbacks yet). */
+int link_monitor_open(struct link_monitor *m, lm_cb cb, void *arg);
+int link_monitor_fd(const struct link_monitor *m);
+/*
+ * Drain the event socket, take a snapshot, call cb for the differences.
+ * Returns the number of interfaces that changed, or a negative errno.
+ */
+int link_monitor_process(struct link_monitor *m);
+/* Call cb(arg, NULL, ifc) for every known interface (initial sync). */
+void link_monitor_replay(struct link_monitor *m);
+const struct lm_if *link_monitor_find(const struct link_monitor *m,
+				      int ifindex);
+const struct lm_if *link_monitor_find_name(const struct link_monitor *m,
+					   const char *name);
+void link_monitor_close(struct link_monitor *m);
+
+/* Whether two snapshots of one interface differ in any fact. */
+bool lm_if_differs(const struct lm_if *a, const struct lm_if *b);
+
+#endif

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The self-configuring CLAT manager; see clat_auto.h.  Every decision is
+ * recomputed from the facts (link monitor, discovery) each time one of
+ * them changes, so there is no state machine to get out of step: the
+ * plan of an uplink is a pure function of what is true right now.
+ */
+#include "xlatd/clat_auto.h"
+
+#include "control/link_monitor.h"
+#include "control/rtnl.h"
+#include "xlatd/instance.h"
+#include "xlatd/log.h"
+#include "xlatd/statefile.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_arp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#define MAX_UPLINKS LM_MAX_IFS
+#define AUTO_PREFIX "clat-"
+
+struct uplink {
+	bool used;
+	char name[IFNAMSIZ];
+	bool present;            /* the link monitor knows it */
+	struct lm_if facts;
+	struct discovery disc;
+	bool disc_on;
+	struct instance *inst;   /* bound clat instance */
+	bool auto_inst;          /* created by us, not by a [clat] section */
+	int slot;                /* metric offset; -1: none */
+	bool dirty;
+};
+
+struct mgr {
+	bool on;
+	int epfd, timerfd;
+	struct link_monitor lm;
+	bool lm_open;
+	bool clat_auto;
+	char interfaces[CONF_MAX_IFLIST][IFNAMSIZ];
+	unsigned int n_interfaces;
+	char ignore[CONF_MAX_IFLIST][IFNAMSIZ];
+	unsigned int n_ignore;
+	struct uplink up[MAX_UPLINKS];
+	bool in_resync;
+};
+
+static struct mgr M = { .epfd = -1, .timerfd = -1 };
+
+static struct uplink *up_find(const char *name)
+{
+	for (int i = 0; i < MAX_UPLINKS; i++)
+		if (M.up[i].used && !strcmp(M.up[i].name, name))
+			return &M.up[i];
+	return NULL;
+}
+
+static struct uplink *up_get(const char *name)
+{
+	struct uplink *u = up_find(name);
+
+	if (u)
+		return u;
+	for (int i = 0; i < MAX_UPLINKS; i++) {
+		u = &M.up[i];
+		if (u->used)
+			continue;
+		memset(u, 0, sizeof(*u));
+		u->used = true;
+		u->slot = -1;
+		snprintf(u->name, sizeof(u->name), "%s", name);
+		return u;
+	}
+	return NULL;
+}
+
+static bool in_list(char (*l)[IFNAMSIZ], unsigned int n, const char *name)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(l[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * Whether an interface may get an automatic CLAT.  NULL if so, else why
+ * not (logged once, at debug level: most interfaces are not uplinks).
+ */
+static const char *not_candidate(const struct lm_if *f)
+{
+	if (f->type == ARPHRD_LOOPBACK || (f->flags & IFF_LOOPBACK))
+		return "loopback";
+	if (!strncmp(f->name, AUTO_PREFIX, strlen(AUTO_PREFIX)) ||
+	    !strcmp(f->kind, "tun"))
+		return "a TUN device (ours or another translator's)";
+	if (f->type != ARPHRD_ETHER)
+		return "not an Ethernet-like link (the CLAT answers NDP itself)";
+	if (in_list(M.ignore, M.n_ignore, f->name))
+		return "listed in ignore-interfaces";
+	if (M.n_interfaces && !in_list(M.interfaces, M.n_interfaces, f->name))
+		return "not listed in interfaces";
+	if (!M.clat_auto)
+		return "clat-auto = no";
+	return NULL;
+}
+
+/* ---- discovery per uplink ---- */
+
+static void disc_cb(void *arg, enum discovery_event ev,
+		    const struct discovery_state *cur,
+		    const struct discovery_state *old)
+{
+	struct uplink *u = arg;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, &cur->prefix.addr, a, sizeof(a));
+	inet_ntop(AF_INET6, &old->prefix.addr, b, sizeof(b));
+	if (ev == DISC_EV_APPEARED || ev == DISC_EV_CHANGED)
+		log_info(NULL, "%s: NAT64 prefix %s: %s/%u from %s%s%s%s", u->name,
+			 discovery_event_name(ev), a, cur->prefix.len,
+			 discovery_source_name(cur->source),
+			 ev == DISC_EV_CHANGED ? " (was " : "",
+			 ev == DISC_EV_CHANGED ? b : "",
+			 ev == DISC_EV_CHANGED ? ")" : "");
+	else
+		log_info(NULL, "%s: NAT64 prefix %s/%u (%s) %s", u->name, b,
+			 old->prefix.len, discovery_source_name(old->source),
+			 discovery_event_name(ev));
+	u->dirty = true;
+}
+
+static void disc_stop(struct uplink *u)
+{
+	if (!u->disc_on)
+		return;
+	epoll_ctl(M.epfd, EPOLL_CTL_DEL, discovery_fd(&u->disc), NULL);
+	discovery_close(&u->disc);
+	u->disc_on = false;
+}
+
+static void disc_start(struct uplink *u)
+{
+	const struct clat_conf *cc = u->inst ? &u->inst->conf->clat : NULL;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = u };
+	struct discovery_cfg cfg;
+	uint64_t now = discovery_now();
+	int ret;
+
+	if (u->disc_on || !u->present)
+		return;
+	discovery_cfg_init(&cfg, u->facts.ifindex);
+	if (cc && cc->has_pref64) {
+		cfg.has_static = true;
+		cfg.static_prefix = cc->pref64;
+	}
+	cfg.cb = disc_cb;
+	cfg.arg = u;
+	discovery_init(&u->disc, &cfg, now);
+	ret = discovery_start(&u->disc, now);
+	if (ret < 0) {
+		log_warn(NULL, "%s: NAT64 prefix discovery did not start: %s",
+			 u->name, strerror(-ret));
+		discovery_close(&u->disc);
+		return;
+	}
+	if (epoll_ctl(M.epfd, EPOLL_CTL_ADD, discovery_fd(&u->disc), &ev) < 0) {
+		log_warn(NULL, "%s: cannot watch discovery: %s", u->name,
+			 strerror(errno));
+		discovery_close(&u->disc);
+		return;
+	}
+	u->disc_on = true;
+	log_debug(NULL, "%s: NAT64 prefix discovery started", u->name);
+}
+
+/* ---- plans ---- */
+
+static uint32_t metric_of(struct uplink *u)
+{
+	const struct clat_conf *cc = &u->inst->conf->clat;
+
+	if (cc->has_metric)
+		return cc->metric;
+	if (u->slot < 0) {
+		/* The lowest free offset: every CLAT default route has its
+		 * own metric (the kernel refuses equal IPv4 ones). */
+		for (int s = 0; u->slot < 0; s++) {
+			bool taken = false;
+
+			for (int i = 0; i < MAX_UPLINKS && !taken; i++)
+				taken = M.up[i].used && M.up[i].slot == s;
+			if (!taken)
+				u->slot = s;
+		}
+	}
+	return CLAT_METRIC_BASE + (uint32_t)u->slot;
+}
+
+static void plan_for(struct uplink *u, struct clat_plan *p)
+{
+	const struct clat_conf *cc = &u->inst->conf->clat;
+	const struct lm_if *f = &u->facts;
+	const struct discovery_state *d;
+	char b[INET6_ADDRSTRLEN];
+
+	memset(p, 0, sizeof(*p));
+#define NO(...) snprintf(p->reason, sizeof(p->reason), __VA_ARGS__)
+	if (cc->mode == CLAT_MODE_OFF)
+		return (void)NO("mode = off for %s", u->name);
+	if (!u->present)
+		return (void)NO("uplink %s not found", u->name);
+	if (!f->up)
+		return (void)NO("link down on %s", u->name);
+	if (!f->has_slaac64 && f->n_global6)
+		return (void)NO("no SLAAC /64 on %s (only %u global address%s of another length, e.g. a DHCPv6 /128): the CLAT needs a /64 for its own address",
+				u->name, f->n_global6, f->n_global6 == 1 ? "" : "es");
+	if (!f->has_slaac64)
+		return (void)NO("no global IPv6 /64 address on %s", u->name);
+	if (!f->has_default6)
+		return (void)NO("no IPv6 default route on %s", u->name);
+	d = u->disc_on ? discovery_current(&u->disc) : NULL;
+	if (!d || d->source == DISC_SRC_NONE)
+		return (void)NO("no NAT64 prefix on %s (no static pref64, no PREF64 in RAs, no DNS64 answer for ipv4only.arpa)",
+				u->name);
+	if (cc->mode == CLAT_MODE_AUTO && f->has_default4)
+		return (void)NO("native IPv4 default route on %s", u->name);
+#undef NO
+	p->run = true;
+	p->ifindex = f->ifindex;
+	p->pref64 = d->prefix;
+	p->source = d->source;
+	p->expires = d->expires;
+	memcpy(&p->prefix64, &f->prefix64, 8);
+	p->metric = metric_of(u);
+	snprintf(p->reason, sizeof(p->reason), "NAT64 prefix %s/%u from %s on %s%s",
+		 inet_ntop(AF_INET6, &d->prefix.addr, b, sizeof(b)), d->prefix.len,
+		 discovery_source_name(d->source), u->name,
+		 cc->mode == CLAT_MODE_ON && f->has_default4 ?
+			 " (mode = on: despite a native IPv4 default route)" : "");
+}
+
+static void apply(struct uplink *u)
+{
+	struct clat_plan p;
+
+	u->dirty = false;
+	if (!u->inst)
+		return;
+	plan_for(u, &p);
+	if (!p.run && u->slot >= 0 && !u->inst->conf->clat.has_metric)
+		u->slot = -1; /* free the offset for others */
+	clat_apply(u->inst, &p);
+}
+
+/* ---- automatic instances ---- */
+
+static void auto_create(struct uplink *u)
+{
+	struct xlatd_conf c;
+	char text[128], err[256];
+
+	snprintf(text, sizeof(text), "[clat %s%s]\nuplink = %s\n", AUTO_PREFIX,
+		 u->name, u->name);
+	if (conf_parse_string(text, "(automatic)", &c, err, sizeof(err))) {
+		log_err(NULL, "%s: no automatic CLAT: %s", u->name, err);
+		return;
+	}
+	if (instance_find(c.inst->name)) {
+		log_warn(NULL, "%s: no automatic CLAT: an instance %s exists",
+			 u->name, c.inst->name);
+		conf_free(&c);
+		return;
+	}
+	log_info(c.inst->name, "automatic CLAT for %s (no [clat] section names it)",
+		 u->name);
+	u->auto_inst = true; /* clat_auto_bind() runs inside */
+	if (!instance_create(c.inst))
+		u->auto_inst = false;
+	conf_free(&c);
+}
+
+static void auto_destroy(struct uplink *u, const char *why)
+{
+	if (!u->inst || !u->auto_inst)
+		return;
+	log_info(u->inst->name, "removing the automatic CLAT: %s", why);
+	instance_destroy(u->inst); /* unbinds */
+}
+
+/* Make instances, discovery and plans agree with the facts. */
+static void sync_uplink(struct uplink *u)
+{
+	const char *why = u->present ? not_candidate(&u->facts) : "interface removed";
+
+	if (u->inst && !u->auto_inst) {
+		/* A [clat] section: it stays whatever happens to the link. */
+		if (u->present && u->inst->conf->clat.mode != CLAT_MODE_OFF)
+			disc_start(u);
+		else
+			disc_stop(u);
+		apply(u);
+		return;
+	}
+	if (why) {
+		auto_destroy(u, why);
+		disc_stop(u);
+		return;
+	}
+	if (!u->inst)
+		auto_create(u);
+	if (!u->inst)
+		return;
+	disc_start(u);
+	apply(u);
+}
+
+static void sync_all(bool force)
+{
+	for (int i = 0; i < MAX_UPLINKS; i++) {
+		struct uplink *u = &M.up[i];
+
+		if (!u->used || (!force && !u->dirty))
+			continue;
+		sync_uplink(u);
+		/* Forget interfaces nobody refers to any more. */
+		if (!u->present && !u->inst) {
+			disc_stop(u);
+			u->used = false;
+		}
+	}
+}
+
+static void lm_changed(void *arg, const struct lm_if *old, const struct lm_if *now)
+{
+	const struct lm_if *f = now ? now : old;
+	struct uplink *u = up_find(f->name);
+	const char *why;
+
+	(void)arg;
+	if (old && now && strcmp(old->name, now->name)) {
+		/* Renamed: the old name's uplink is gone. */
+		struct uplink *o = up_find(old->name);
+
+		if (o) {
+			o->present = false;
+			o->dirty = true;
+		}
+	}
+	if (!u && now) {
+		why = not_candidate(now);
+		if (why) {
+			log_debug(NULL, "%s: not a CLAT uplink: %s", now->name, why);
+			return;
+		}
+		u = up_get(now->name);
+	}
+	if (!u)
+		return;
+	if (now && u->present && u->facts.ifindex != now->ifindex)
+		disc_stop(u); /* a new device under an old name */
+	u->present = now != NULL;
+	if (now)
+		u->facts = *now;
+	else
+		disc_stop(u);
+	u->dirty = true;
+	if (old && now)
+		log_debug(NULL, "%s: link %s, /64 %s, IPv6 default %s, native IPv4 default %s",
+			  now->name, now->up ? "up" : "down",
+			  now->has_slaac64 ? "yes" : "no",
+			  now->has_default6 ? "yes" : "no",
+			  now->has_default4 ? "yes" : "no");
+}
+
+/* ---- timers ---- */
+
+static void arm_timer(void)
+{
+	uint64_t next = DISC_NEVER, now = discovery_now();
+	struct itimerspec its = { 0 };
+
+	for (int i = 0; i < MAX_UPLINKS; i++) {
+		uint64_t d;
+
+		if (!M.up[i].used || !M.up[i].disc_on)
+			continue;
+		d = discovery_next_deadline(&M.up[i].disc);
+		if (d < next)
+			next = d;
+	}
+	if (next != DISC_NEVER) {
+		uint64_t ms = next > now ? next - now : 0;
+
+		/* it_value 0 would disarm: at least 1 ns. */
+		its.it_value.tv_sec = (time_t)(ms / 1000);
+		its.it_value.tv_nsec = (long)(ms % 1000) * 1000000 + 1;
+	}
+	timerfd_settime(M.timerfd, 0, &its, NULL);
+}
+
+/* ---- the interface to xlatd ---- */
+
+void clat_auto_bind(struct instance *inst)
+{
+	struct uplink *u = up_get(clat_uplink(inst));
+	const struct lm_if *f;
+
+	if (!u) {
+		log_err(inst->name, "too many uplinks: %s not managed",
+			clat_uplink(inst));
+		return;
+	}
+	if (u->inst && u->auto_inst && !u->inst->priv) {
+		/* stale */
+		u->inst = NULL;
+	}
+	if (u->inst && u->inst != inst) {
+		/* A [clat] section for an uplink that has an automatic
+		 * CLAT: the section wins; resync removes the other. */
+		log_info(inst->name, "takes over %s from %s", u->name,
+			 u->inst->name);
+		if (u->auto_inst) {
+			struct instance *old = u->inst;
+
+			u->inst = NULL;
+			u->auto_inst = false;
+			instance_destroy(old);
+		}
+	}
+	u->inst = inst;
+	f = M.lm_open ? link_monitor_find_name(&M.lm, u->name) : NULL;
+	u->present = f != NULL;
+	if (f)
+		u->facts = *f;
+	/* Discovery belongs to the instance (its static pref64). */
+	disc_stop(u);
+	u->slot = -1;
+	u->dirty = true;
+}
+
+void clat_auto_unbind(struct instance *inst)
+{
+	for (int i = 0; i < MAX_UPLINKS; i++) {
+		struct uplink *u = &M.up[i];
+
+		if (!u->used || u->inst != inst)
+			continue;
+		u->inst = NULL;
+		u->auto_inst = false;
+		u->slot = -1;
+		disc_stop(u);
+		u->dirty = true;
+	}
+}
+
+struct instance *clat_auto_find(const char *ifname)
+{
+	struct uplink *u = up_find(ifname);
+
+	return u ? u->inst : NULL;
+}
+
+static void set_lists(const struct xlatd_conf *c)
+{
+	M.clat_auto = c->clat_auto;
+	memcpy(M.interfaces, c->interfaces, sizeof(M.interfaces));
+	M.n_interfaces = c->n_interfaces;
+	memcpy(M.ignore, c->ignore, sizeof(M.ignore));
+	M.n_ignore = c->n_ignore;
+	statefile_set_dir(c->state_dir);
+}
+
+int clat_auto_init(const struct xlatd_conf *c)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ret;
+
+	set_lists(c);
+	M.epfd = epoll_create1(EPOLL_CLOEXEC);
+	M.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (M.epfd < 0 || M.timerfd < 0)
+		return -errno;
+	ev.data.ptr = &M.timerfd;
+	if (epoll_ctl(M.epfd, EPOLL_CTL_ADD, M.timerfd, &ev) < 0)
+		return -errno;
+	ret = link_monitor_open(&M.lm, lm_changed, NULL);
+	if (ret < 0) {
+		log_err(NULL, "link monitor: %s", strerror(-ret));
+		return ret;
+	}
+	M.lm_open = true;
+	ev.data.ptr = &M.lm;
+	if (epoll_ctl(M.epfd, EPOLL_CTL_ADD, link_monitor_fd(&M.lm), &ev) < 0)
+		return -errno;
+	M.on = true;
+	link_monitor_replay(&M.lm);
+	/* Bound [clat] sections saw no facts yet if they started first. */
+	for (int i = 0; i < MAX_UPLINKS; i++) {
+		const struct lm_if *f;
+
+		if (!M.up[i].used)
+			continue;
+		f = link_monitor_find_name(&M.lm, M.up[i].name);
+		M.up[i].present = f != NULL;
+		if (f)
+			M.up[i].facts = *f;
+	}
+	log_info(NULL, "CLAT manager: watching every interface%s%s",
+		 M.clat_auto ? "" : " (clat-auto = no: [clat] sections only)",
+		 M.n_interfaces ? " listed in interfaces" : "");
+	sync_all(true);
+	arm_timer();
+	return 0;
+}
+
+void clat_auto_reload(const struct xlatd_conf *c)
+{
+	set_lists(c);
+	if (M.on)
+		clat_auto_resync();
+}
+
+void clat_auto_resync(void)
+{
+	if (!M.on)
+		return;
+	/* Lists may have changed: every interface is looked at again. */
+	link_monitor_replay(&M.lm);
+	sync_all(true);
+	arm_timer();
+}
+
+int clat_auto_fd(void)
+{
+	return M.epfd;
+}
+
+void clat_auto_process(void)
+{
+	struct epoll_event ev[16];
+	uint64_t x, now;
+	int n;
+
+	n = epoll_wait(M.epfd, ev, 16, 0);
+	for (int i = 0; i < n; i++) {
+		if (ev[i].data.ptr == &M.timerfd) {
+			if (read(M.timerfd, &x, sizeof(x)) < 0)
+				x = 0;
+		} else if (ev[i].data.ptr == &M.lm) {
+			int r = link_monitor_process(&M.lm);
+
+			if (r < 0)
+				log_warn(NULL, "link monitor: %s", strerror(-r));
+		}
+	}
+	/* Every discovery gets its reads and its due timers, whichever fd
+	 * woke us: cheap, and no expiry waits for an unrelated event. */
+	now = discovery_now();
+	for (int i = 0; i < MAX_UPLINKS; i++)
+		if (M.up[i].used && M.up[i].disc_on)
+			discovery_process(&M.up[i].disc, now);
+	sync_all(false);
+	for (int i = 0; i < MAX_UPLINKS; i++) {
+		struct uplink *u = &M.up[i];
+
+		/* Keep the shown lifetime current without a restart. */
+		if (u->used && u->inst && u->disc_on && !u->dirty)
+			apply(u);
+	}
+	arm_timer();
+}
+
+void clat_auto_shutdown(void)
+{
+	for (int i = 0; i < MAX_UPLINKS; i++)
+		disc_stop(&M.up[i]);
+	if (M.lm_open)
+		link_monitor_close(&M.lm);
+	M.lm_open = false;
+	if (M.timerfd >= 0)
+		close(M.timerfd);
+	if (M.epfd >= 0)
+		close(M.epfd);
+	M.timerfd = M.epfd = -1;
+	M.on = false;
+}
