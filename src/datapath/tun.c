@@ -26,6 +26,8 @@ int tun_open_flags(const char *name, unsigned int flags, char *ifname_out)
 	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
 	if (flags & TUN_MULTIQUEUE)
 		ifr.ifr_flags |= IFF_MULTI_QUEUE;
+	if (flags & TUN_VNET_HDR)
+		ifr.ifr_flags |= IFF_VNET_HDR;
 	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		int e = -errno;
@@ -73,6 +75,17 @@ int tun_set_nonblock(int fd, bool on)
 		return -errno;
 	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
 	if (fcntl(fd, F_SETFL, fl) < 0)
+		return -errno;
+	return 0;
+}
+
+int tun_set_offload(int fd, bool on)
+{
+	unsigned long f = 0;
+
+	if (on)
+		f = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+	if (ioctl(fd, TUNSETOFFLOAD, f) < 0)
 		return -errno;
 	return 0;
 }

@@ -11,6 +11,9 @@
 
 #define TUN_NONBLOCK 0x1 /* O_NONBLOCK on the returned fd */
 #define TUN_MULTIQUEUE 0x2
+/* IFF_VNET_HDR: every read and write starts with a struct virtio_net_hdr
+ * (datapath/vnet.h), the only way to get and give GSO packets. */
+#define TUN_VNET_HDR 0x4
 
 /*
  * Open (creating if needed) TUN device name and return a queue fd, or a
@@ -23,6 +26,14 @@
  */
 int tun_open(const char *name, bool multiqueue, char *ifname_out);
 int tun_open_flags(const char *name, unsigned int flags, char *ifname_out);
+
+/*
+ * Let the kernel hand this TUN TCP super-packets and unfinished checksums
+ * (TUNSETOFFLOAD with TUN_F_CSUM and TSO for both families), and accept
+ * them from us.  The queue must have been opened with TUN_VNET_HDR.
+ * 0 or a negative errno.
+ */
+int tun_set_offload(int fd, bool on);
 
 /* Set the device's transmit queue length (kernel -> reader backlog). */
 int tun_set_txqueuelen(const char *ifname, unsigned int qlen);

@@ -296,6 +296,19 @@ static bool icmp4_is_info(uint8_t type)
 }
 
 /*
+ * A CHECKSUM_PARTIAL field holds the folded pseudo-header sum itself, not
+ * its complement: the delta is added, not subtracted from ~field.
+ */
+static uint16_t partial_update(uint16_t field, uint32_t delta)
+{
+	uint16_t d = csum_fold(delta);
+
+	if (d == 0 || d == 0xffff)
+		return field;
+	return csum_fold((uint32_t)field + d);
+}
+
+/*
  * TCP and UDP: only the pseudo-header changed, so the checksum follows by
  * RFC 1624 (a checksum-neutral mapping leaves it byte-identical).
  */
@@ -310,6 +323,11 @@ static enum xlat_drop fix_tcp_udp(const struct ctx *c, const struct v4 *h,
 	if (hd->len < co + 2)
 		return inner ? XLAT_DROP_NONE : XLAT_DROP_TRUNCATED;
 	ck = get16(hd->b + co);
+	if (!inner && (c->flags & XLAT_F_CSUM_PARTIAL)) {
+		/* Zero is no "no checksum" here, and the kernel finishes it. */
+		put16(hd->b + co, partial_update(ck, addr_delta(h, s6, d6)));
+		return XLAT_DROP_NONE;
+	}
 	if (h->proto == PROTO_UDP && ck == 0) {
 		/* Inside an error, a zero checksum is left as it was sent. */
 		if (inner)
@@ -421,7 +439,7 @@ static enum xlat_verdict emit(struct ctx *c, const struct head *hd,
 	size_t chunk, nfr, pos = 0;
 	bool frag = is_frag(h);
 
-	if (!frag && IP6_HDR + l4len <= c->mtu) {
+	if (!frag && (IP6_HDR + l4len <= c->mtu || (c->flags & XLAT_F_GSO))) {
 		if (IP6_HDR + l4len > out->cap)
 			return drop(out, XLAT_DROP_NO_SPACE);
 		write_ip6(out->buf, tc, l4len, nh, c->hlim, &c->src6, &c->dst6);
@@ -813,7 +831,7 @@ enum xlat_verdict xlat_4to6_flags(const struct xlat_cfg *cfg,
 		return icmp4(&c, l4, l4len);
 
 	size = IP6_HDR + l4len + (is_frag(h) ? FRAG_HDR : 0);
-	if (size > c.mtu && h->df)
+	if (size > c.mtu && h->df && !(flags & XLAT_F_GSO))
 		return reply4(&c, 3, 4, (uint16_t)(c.mtu - 20),
 			      XLAT_DROP_FRAG_NEEDED);
 	head_init(&hd, l4, h->off ? 0 : l4len);
@@ -829,4 +847,17 @@ enum xlat_verdict xlat_4to6(const struct xlat_cfg *cfg, const uint8_t *pkt,
 			    size_t len, struct xlat_out *out)
 {
 	return xlat_4to6_flags(cfg, pkt, len, out, 0);
+}
+
+enum xlat_verdict xlat_packet_flags(const struct xlat_cfg *cfg,
+				    const uint8_t *pkt, size_t len,
+				    struct xlat_out *out, unsigned int flags)
+{
+	/* Callers never get to set the engine's internal bits. */
+	flags &= XLAT_F_GSO | XLAT_F_CSUM_PARTIAL;
+	if (len >= 1 && pkt[0] >> 4 == 4)
+		return xlat_4to6_flags(cfg, pkt, len, out, flags);
+	if (len >= 1 && pkt[0] >> 4 == 6)
+		return xlat_6to4_flags(cfg, pkt, len, out, flags);
+	return xlat_packet(cfg, pkt, len, out);
 }

@@ -60,6 +60,7 @@ struct ctx {
 	struct in_addr src4, dst4;
 	bool dst_eam; /* the destination matched an EAM entry */
 	uint8_t ttl;
+	unsigned int flags; /* XLAT_F_GSO, XLAT_F_CSUM_PARTIAL */
 };
 
 static enum xlat_verdict drop(struct xlat_out *out, enum xlat_drop r)
@@ -315,6 +316,22 @@ static void fix_l4(uint8_t *l4, size_t n, uint8_t proto, uint32_t delta)
 	if (proto == PROTO_UDP && c == 0)
 		c = 0xffff;
 	put16(l4 + o, c);
+}
+
+/*
+ * CHECKSUM_PARTIAL (XLAT_F_CSUM_PARTIAL): the field is the folded
+ * pseudo-header sum, not complemented, so the delta is simply added; no
+ * zero rule for UDP, the kernel completes the sum later.
+ */
+static void fix_l4_partial(uint8_t *l4, size_t n, uint8_t proto,
+			   uint32_t delta)
+{
+	size_t o = csum_off(proto);
+	uint16_t d = csum_fold(delta);
+
+	if (!o || n < o + 2 || d == 0 || d == 0xffff)
+		return;
+	put16(l4 + o, csum_fold((uint32_t)get16(l4 + o) + d));
 }
 
 static enum xlat_drop map_pair(const struct xlat_cfg *cfg, const struct p6 *h,
@@ -668,7 +685,7 @@ static enum xlat_verdict xlat_icmp_error(struct ctx *c, size_t *len4)
 /* ------------------------------------------------------------------ */
 /* Everything but ICMP errors: TCP, UDP, echo, other protocols.       */
 
-static enum xlat_drop check_l4(const struct p6 *h)
+static enum xlat_drop check_l4(const struct p6 *h, unsigned int flags)
 {
 	size_t n = h->len - h->l4off;
 
@@ -680,8 +697,10 @@ static enum xlat_drop check_l4(const struct p6 *h)
 	case PROTO_UDP:
 		if (n < 8)
 			return XLAT_DROP_TRUNCATED;
-		/* RFC 8200 8.1: IPv6 UDP must carry a checksum. */
-		if (get16(h->p + h->l4off + 6) == 0)
+		/* RFC 8200 8.1: IPv6 UDP must carry a checksum (a partial
+		 * one is a sum the kernel has yet to finish). */
+		if (get16(h->p + h->l4off + 6) == 0 &&
+		    !(flags & XLAT_F_CSUM_PARTIAL))
 			return XLAT_DROP_BAD_UDP_CSUM6;
 		return XLAT_DROP_NONE;
 	case PROTO_ICMP6:
@@ -712,6 +731,9 @@ static enum xlat_verdict xlat_plain(struct ctx *c, size_t *len4)
 	if (!h->fo) {
 		if (h->proto == PROTO_ICMP6)
 			fix_echo(l4, h, l4[0] == 128 ? 8 : 0);
+		else if (c->flags & XLAT_F_CSUM_PARTIAL)
+			fix_l4_partial(l4, n, h->proto,
+				       addr_delta(h, &c->src4, &c->dst4));
 		else
 			fix_l4(l4, n, h->proto,
 			       addr_delta(h, &c->src4, &c->dst4));
@@ -737,7 +759,8 @@ static enum xlat_verdict hairpin(struct ctx *c, size_t len4)
 	tmp.buf = out->buf;
 	tmp.cap = out->cap - len4;
 	tmp.next_id = out->next_id;
-	v = xlat_4to6_flags(c->cfg, v4, len4, &tmp, XLAT_4TO6_HAIRPIN);
+	v = xlat_4to6_flags(c->cfg, v4, len4, &tmp,
+			    XLAT_4TO6_HAIRPIN | c->flags);
 	out->next_id = tmp.next_id;
 	/* No ICMPv4 error can reach a hairpinned, IPv6-only sender. */
 	if (v != XLAT_OUT)
@@ -796,10 +819,11 @@ static enum xlat_verdict map_addrs(struct ctx *c)
 	return unreachable(c, r);
 }
 
-enum xlat_verdict xlat_6to4(const struct xlat_cfg *cfg, const uint8_t *pkt,
-			    size_t len, struct xlat_out *out)
+enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
+				  const uint8_t *pkt, size_t len,
+				  struct xlat_out *out, unsigned int flags)
 {
-	struct ctx c = { .cfg = cfg, .out = out };
+	struct ctx c = { .cfg = cfg, .out = out, .flags = flags };
 	struct p6 *h = &c.h;
 	enum xlat_verdict v;
 	enum xlat_drop r;
@@ -826,7 +850,7 @@ enum xlat_verdict xlat_6to4(const struct xlat_cfg *cfg, const uint8_t *pkt,
 	if (h->sl_ptr)
 		return reply6(&c, 4, 0, (uint32_t)h->sl_ptr,
 			      XLAT_DROP_ROUTING_HDR);
-	r = check_l4(h);
+	r = check_l4(h, flags);
 	if (r != XLAT_DROP_NONE)
 		return drop(out, r);
 	v = map_addrs(&c);
@@ -850,4 +874,10 @@ enum xlat_verdict xlat_6to4(const struct xlat_cfg *cfg, const uint8_t *pkt,
 	    eam_lookup4(cfg, &c.dst4, &e6))
 		return hairpin(&c, len4);
 	return emit(out, len4, AF_INET);
+}
+
+enum xlat_verdict xlat_6to4(const struct xlat_cfg *cfg, const uint8_t *pkt,
+			    size_t len, struct xlat_out *out)
+{
+	return xlat_6to4_flags(cfg, pkt, len, out, 0);
 }

@@ -63,7 +63,8 @@
 	X(UNSUPPORTED_PROTO, "unsupported_protocol")                           \
 	X(MULTICAST, "multicast_or_broadcast")                                 \
 	X(HAIRPIN_LOOP, "hairpin_loop")                                        \
-	X(NO_SPACE, "output_buffer_too_small")
+	X(NO_SPACE, "output_buffer_too_small")                                 \
+	X(BAD_VNET_HDR, "bad_virtio_net_header")
 
 enum xlat_drop {
 #define XLAT_X_ENUM(e, s) XLAT_DROP_##e,
@@ -190,6 +191,26 @@ enum xlat_verdict xlat_6to4(const struct xlat_cfg *cfg, const uint8_t *pkt,
 /* Dispatch on the IP version nibble. */
 enum xlat_verdict xlat_packet(const struct xlat_cfg *cfg, const uint8_t *pkt,
 			      size_t len, struct xlat_out *out);
+
+/*
+ * Flags for xlat_packet_flags(), for packets read with a virtio-net
+ * header (TUN offload).  The low byte stays free for the engine's own.
+ *
+ * XLAT_F_GSO: a TCP super-packet the kernel will segment after us: no
+ * MTU check and no fragmentation; emitted as one packet.
+ * XLAT_F_CSUM_PARTIAL: the TCP/UDP checksum field holds the folded
+ * pseudo-header sum, not complemented (CHECKSUM_PARTIAL); it is moved to
+ * the new pseudo-header the same way and completed by the kernel.
+ */
+#define XLAT_F_GSO (1u << 8)
+#define XLAT_F_CSUM_PARTIAL (1u << 9)
+
+enum xlat_verdict xlat_packet_flags(const struct xlat_cfg *cfg,
+				    const uint8_t *pkt, size_t len,
+				    struct xlat_out *out, unsigned int flags);
+enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
+				  const uint8_t *pkt, size_t len,
+				  struct xlat_out *out, unsigned int flags);
 
 static inline uint8_t *xlat_out_data(const struct xlat_out *out, unsigned int i)
 {

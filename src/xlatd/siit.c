@@ -7,6 +7,7 @@
  */
 #include "control/rtnl.h"
 #include "datapath/tun.h"
+#include "datapath/vnet.h"
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
@@ -19,11 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* Packets per queue before looking at the stop event again. */
 #define SIIT_BATCH 256
 #define SIIT_RX_MAX 65536
+/* Room in front of the engine's output for a virtio-net header, so one
+ * write() carries both. */
+#define SIIT_HEADROOM 16
 
 struct siit;
 
@@ -34,8 +39,10 @@ struct siit_worker {
 	bool running;
 	pthread_t tid;
 	uint8_t *rx;
+	uint8_t *out_base;
 	struct xlat_out out;
 	uint64_t write_errors;
+	uint64_t gso_in; /* super-packets translated in one piece */
 };
 
 struct siit {
@@ -45,6 +52,8 @@ struct siit {
 	char ifname[IFNAMSIZ];
 	int ifindex;
 	int stopfd;
+	bool vnet;    /* IFF_VNET_HDR: a virtio_net_hdr before every packet */
+	bool offload; /* TUNSETOFFLOAD accepted: GSO and partial checksums */
 	unsigned int n_workers;
 	struct siit_worker *w;
 	/* What we added, so stop removes exactly that. */
@@ -61,14 +70,83 @@ static void worker_output(struct siit_worker *w, enum xlat_verdict v)
 	}
 }
 
+/* One output packet behind its virtio-net header. */
+static void write_vnet(struct siit_worker *w, unsigned int i,
+		       const struct virtio_net_hdr *vh)
+{
+	uint8_t *p = xlat_out_data(&w->out, i);
+	size_t len = w->out.pkt[i].len;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)vh, .iov_len = VNET_HDR_LEN },
+		{ .iov_base = p, .iov_len = len },
+	};
+	ssize_t r;
+
+	/* The first packet has the headroom; fragments sit back to back. */
+	if (w->out.pkt[i].off == 0) {
+		memcpy(p - VNET_HDR_LEN, vh, VNET_HDR_LEN);
+		r = write(w->fd, p - VNET_HDR_LEN, len + VNET_HDR_LEN);
+	} else {
+		r = writev(w->fd, iov, 2);
+	}
+	if (r < 0)
+		w->write_errors++;
+}
+
+static void worker_output_vnet(struct siit_worker *w, enum xlat_verdict v,
+			       const struct virtio_net_hdr *in,
+			       unsigned int flags)
+{
+	struct virtio_net_hdr vh;
+
+	if (v == XLAT_DROP)
+		return;
+	for (unsigned int i = 0; i < w->out.n; i++) {
+		vnet_tx_hdr(in, flags, v, w->out.n, xlat_out_data(&w->out, i),
+			    w->out.pkt[i].len, &vh);
+		write_vnet(w, i, &vh);
+	}
+}
+
+/* One packet read with a virtio-net header in front of it. */
+static void worker_one_vnet(struct siit_worker *w, size_t n)
+{
+	const struct xlat_cfg *cfg = &w->s->inst->conf->xlat;
+	struct xlat_stats *st = instance_stats(w->s->inst, w->idx);
+	struct virtio_net_hdr vh;
+	uint8_t *pkt = w->rx + VNET_HDR_LEN;
+	enum xlat_verdict v;
+	enum xlat_dir dir;
+	int flags;
+
+	if (n <= VNET_HDR_LEN)
+		return;
+	memcpy(&vh, w->rx, VNET_HDR_LEN);
+	n -= VNET_HDR_LEN;
+	dir = (pkt[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
+	flags = vnet_rx_flags(&vh, pkt, n, cfg->lowest_ipv6_mtu);
+	if (flags < 0) {
+		w->out.n = 0;
+		w->out.reason = XLAT_DROP_BAD_VNET_HDR;
+		xlat_account(st, dir, n, XLAT_DROP, &w->out);
+		return;
+	}
+	if (flags & XLAT_F_GSO)
+		__atomic_store_n(&w->gso_in, w->gso_in + 1, __ATOMIC_RELAXED);
+	v = xlat_packet_flags(cfg, pkt, n, &w->out, (unsigned int)flags);
+	xlat_account(st, dir, n, v, &w->out);
+	worker_output_vnet(w, v, &vh, (unsigned int)flags);
+}
+
 /* Drain the queue (up to SIIT_BATCH): 1 if more may be waiting. */
 static int worker_drain(struct siit_worker *w)
 {
 	const struct xlat_cfg *cfg = &w->s->inst->conf->xlat;
 	struct xlat_stats *st = instance_stats(w->s->inst, w->idx);
+	bool vnet = w->s->vnet;
 
 	for (int i = 0; i < SIIT_BATCH; i++) {
-		ssize_t n = read(w->fd, w->rx, SIIT_RX_MAX);
+		ssize_t n = read(w->fd, w->rx, VNET_HDR_LEN + SIIT_RX_MAX);
 		enum xlat_verdict v;
 		enum xlat_dir dir;
 
@@ -76,6 +154,10 @@ static int worker_drain(struct siit_worker *w)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		if (n == 0)
 			continue;
+		if (vnet) {
+			worker_one_vnet(w, (size_t)n);
+			continue;
+		}
 		dir = (w->rx[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
 		v = xlat_packet(cfg, w->rx, (size_t)n, &w->out);
 		xlat_account(st, dir, (size_t)n, v, &w->out);
@@ -209,10 +291,30 @@ addr_fail:
 	return ret;
 }
 
+/*
+ * Offload on every queue: one read then carries a whole TCP super-packet
+ * (up to 64 KB) and the kernel segments what we write back.  A kernel
+ * without it leaves us with the plain one-packet-per-call path.
+ */
+static void try_offload(struct siit *s)
+{
+	s->offload = true;
+	for (unsigned int i = 0; i < s->n_workers; i++) {
+		int ret = tun_set_offload(s->w[i].fd, true);
+
+		if (ret < 0) {
+			log_info(s->inst->name, "no TUN offload on %s: %s",
+				 s->ifname, strerror(-ret));
+			s->offload = false;
+			return;
+		}
+	}
+}
+
 static int open_queues(struct siit *s)
 {
 	const struct siit_conf *c = &s->inst->conf->siit;
-	unsigned int flags = TUN_NONBLOCK;
+	unsigned int flags = TUN_NONBLOCK | TUN_VNET_HDR;
 
 	if (rtnl_link_index(c->tun) > 0) {
 		instance_set_state(s->inst, "failed",
@@ -233,6 +335,8 @@ static int open_queues(struct siit *s)
 		}
 		s->w[i].fd = fd;
 	}
+	s->vnet = true;
+	try_offload(s);
 	s->ifindex = rtnl_link_index(s->ifname);
 	return s->ifindex > 0 ? 0 : s->ifindex;
 }
@@ -263,11 +367,12 @@ static int start_workers(struct siit *s)
 		struct siit_worker *w = &s->w[i];
 		int ret;
 
-		w->rx = malloc(SIIT_RX_MAX);
-		w->out.buf = malloc(XLAT_OUT_MIN);
-		w->out.cap = XLAT_OUT_MIN;
-		if (!w->rx || !w->out.buf)
+		w->rx = malloc(VNET_HDR_LEN + SIIT_RX_MAX);
+		w->out_base = malloc(SIIT_HEADROOM + XLAT_OUT_MIN);
+		if (!w->rx || !w->out_base)
 			return -ENOMEM;
+		w->out.buf = w->out_base + SIIT_HEADROOM;
+		w->out.cap = XLAT_OUT_MIN;
 		ret = pthread_create(&w->tid, NULL, worker_main, w);
 		if (ret) {
 			instance_set_state(s->inst, "failed",
@@ -361,7 +466,7 @@ static void siit_stop(struct instance *inst)
 		if (s->w[i].fd >= 0)
 			close(s->w[i].fd);
 		free(s->w[i].rx);
-		free(s->w[i].out.buf);
+		free(s->w[i].out_base);
 	}
 	if (s->rtnl_open)
 		rtnl_close(&s->rtnl);
@@ -376,12 +481,13 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 {
 	const struct inst_conf *ic = inst->conf;
 	struct siit *s = inst->priv;
-	uint64_t werr = 0;
+	uint64_t werr = 0, gso = 0;
 	char b[64];
 
 	ctl_kv_str(o, "tun", "%s", s->ifname);
 	ctl_kv_u64(o, "mtu", ic->siit.mtu);
 	ctl_kv_u64(o, "threads", s->n_workers);
+	ctl_kv_str(o, "offload", "%s", s->offload ? "yes" : "no");
 	if (ic->xlat.has_pool6) {
 		fmt_p6(&ic->xlat.pool6, b, sizeof(b));
 		ctl_kv_str(o, "pool6", "%s", b);
@@ -391,6 +497,9 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 	for (unsigned int i = 0; i < s->n_workers; i++)
 		werr += __atomic_load_n(&s->w[i].write_errors, __ATOMIC_RELAXED);
 	ctl_kv_u64(o, "tun_write_errors", werr);
+	for (unsigned int i = 0; i < s->n_workers; i++)
+		gso += __atomic_load_n(&s->w[i].gso_in, __ATOMIC_RELAXED);
+	ctl_kv_u64(o, "tun_gso_in", gso);
 }
 
 const struct instance_kind siit_kind = {

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* virtio-net header handling for offloading TUN queues; see vnet.h. */
+#include "datapath/vnet.h"
+
+#include "checksum.h"
+
+#include <string.h>
+
+#define IP4_HDR 20
+#define IP6_HDR 40
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define TCP_CSUM_OFF 16
+#define UDP_CSUM_OFF 6
+#define GSO_ECN VIRTIO_NET_HDR_GSO_ECN
+
+/* Where the transport header of a packet starts, when it is simple. */
+struct l4loc {
+	unsigned int ver;
+	unsigned int off;  /* transport header offset */
+	unsigned int len;  /* transport bytes the IP header claims */
+	uint8_t proto;
+	bool frag;
+};
+
+/*
+ * The legacy header that TUN uses without TUNSETVNETLE is in the host's
+ * byte order; plain loads and stores are right.
+ */
+static unsigned int h16(__virtio16 v)
+{
+	return (unsigned int)v;
+}
+
+static bool locate(const uint8_t *p, size_t len, struct l4loc *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (len < IP4_HDR)
+		return false;
+	l->ver = p[0] >> 4;
+	if (l->ver == 4) {
+		size_t ihl = (size_t)(p[0] & 15) * 4, tot = get16(p + 2);
+
+		if (ihl < IP4_HDR || tot < ihl || tot > len)
+			return false;
+		l->off = (unsigned int)ihl;
+		l->len = (unsigned int)(tot - ihl);
+		l->proto = p[9];
+		l->frag = (get16(p + 6) & 0x3fff) != 0;
+		return true;
+	}
+	if (l->ver != 6 || len < IP6_HDR ||
+	    IP6_HDR + (size_t)get16(p + 4) > len)
+		return false;
+	/* Extension headers are no "simple" layout: p[6] is then not the
+	 * transport, and the caller falls back to a full checksum. */
+	l->off = IP6_HDR;
+	l->len = get16(p + 4);
+	l->proto = p[6];
+	return true;
+}
+
+static unsigned int csum_field(uint8_t proto)
+{
+	if (proto == PROTO_TCP)
+		return TCP_CSUM_OFF;
+	if (proto == PROTO_UDP)
+		return UDP_CSUM_OFF;
+	return 0;
+}
+
+int vnet_csum_finish(uint8_t *pkt, size_t len, unsigned int start,
+		     unsigned int off)
+{
+	uint16_t c;
+
+	if ((size_t)start + off + 2 > len)
+		return -1;
+	c = csum_finish(csum_add_buf(0, pkt + start, len - start));
+	/* UDP's zero means "no checksum"; its one's complement twin is sent. */
+	if (c == 0 && off == UDP_CSUM_OFF)
+		c = 0xffff;
+	put16(pkt + start + off, c);
+	return 0;
+}
+
+/* The partial sum may go through the engine as it is. */
+static bool partial_ok(const struct l4loc *l, unsigned int start,
+		       unsigned int off)
+{
+	unsigned int co = csum_field(l->proto);
+
+	return co && co == off && start == l->off && !l->frag &&
+	       l->len >= co + 2;
+}
+
+static int rx_plain(const struct virtio_net_hdr *vh, uint8_t *pkt, size_t len,
+		    const struct l4loc *l, bool loc_ok, unsigned int mtu6)
+{
+	unsigned int start = h16(vh->csum_start), off = h16(vh->csum_offset);
+
+	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		return 0;
+	/* A 4->6 packet the engine may fragment needs its real sum first. */
+	if (loc_ok && partial_ok(l, start, off) &&
+	    !(l->ver == 4 && IP6_HDR + (size_t)l->len > mtu6))
+		return XLAT_F_CSUM_PARTIAL;
+	return vnet_csum_finish(pkt, len, start, off) ? -1 : 0;
+}
+
+int vnet_rx_flags(const struct virtio_net_hdr *vh, uint8_t *pkt, size_t len,
+		  unsigned int mtu6)
+{
+	unsigned int gso = vh->gso_type & ~GSO_ECN, want, thl;
+	struct l4loc l;
+	bool loc_ok = locate(pkt, len, &l);
+
+	if (gso == VIRTIO_NET_HDR_GSO_NONE)
+		return rx_plain(vh, pkt, len, &l, loc_ok, mtu6);
+	want = loc_ok && l.ver == 4 ? VIRTIO_NET_HDR_GSO_TCPV4 :
+				      VIRTIO_NET_HDR_GSO_TCPV6;
+	if (!loc_ok || gso != want || l.proto != PROTO_TCP ||
+	    !(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || !h16(vh->gso_size) ||
+	    !partial_ok(&l, h16(vh->csum_start), h16(vh->csum_offset)))
+		return -1;
+	thl = (unsigned int)(pkt[l.off + 12] >> 4) * 4;
+	if (thl < 20 || thl > l.len)
+		return -1;
+	/*
+	 * 4->6 segments grow by 20 bytes.  Ones that would not fit the IPv6
+	 * MTU take the engine's ordinary path as one packet, so the sender
+	 * learns the MTU the RFC 7915 way.
+	 */
+	if (l.ver == 4 && IP6_HDR + thl + h16(vh->gso_size) > mtu6) {
+		vnet_csum_finish(pkt, len, l.off, TCP_CSUM_OFF);
+		return 0;
+	}
+	return XLAT_F_GSO | XLAT_F_CSUM_PARTIAL;
+}
+
+void vnet_tx_hdr(const struct virtio_net_hdr *in, unsigned int flags,
+		 enum xlat_verdict v, unsigned int n_out, const uint8_t *pkt,
+		 size_t len, struct virtio_net_hdr *out)
+{
+	struct l4loc l;
+
+	memset(out, 0, sizeof(*out));
+	if (v != XLAT_OUT || n_out != 1 || !(flags & XLAT_F_CSUM_PARTIAL))
+		return;
+	if (!locate(pkt, len, &l) || !csum_field(l.proto) || l.frag)
+		return;
+	out->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	out->csum_start = (__virtio16)l.off;
+	out->csum_offset = (__virtio16)csum_field(l.proto);
+	if (!(flags & XLAT_F_GSO) || l.proto != PROTO_TCP || l.len < 20)
+		return;
+	out->gso_type = (uint8_t)((l.ver == 4 ? VIRTIO_NET_HDR_GSO_TCPV4 :
+						VIRTIO_NET_HDR_GSO_TCPV6) |
+				  (in->gso_type & GSO_ECN));
+	out->gso_size = in->gso_size;
+	out->hdr_len = (__virtio16)(l.off + (pkt[l.off + 12] >> 4) * 4);
+}
