@@ -167,10 +167,16 @@ static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->rtgen_family = (unsigned char)family;
-	if (type == RTM_GETROUTE) /* a struct rtmsg is expected */
-		nlh->nlmsg_len += sizeof(struct rtmsg) - sizeof(*g);
+	/* Routes want a whole (zeroed: no RTM_F_CLONED, no table filter)
+	 * struct rtmsg; links and addresses take the short rtgenmsg. */
+	if (type == RTM_GETROUTE) {
+		struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+		rtm->rtm_family = (unsigned char)family;
+	} else {
+		g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+		g->rtgen_family = (unsigned char)family;
+	}
 	if (mnl_socket_sendto(m->dump, nlh, nlh->nlmsg_len) < 0) {
 		free(buf);
 		return -errno;

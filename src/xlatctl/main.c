@@ -22,8 +22,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: xlatctl [-s SOCKET] status [--json]\n"
 		"       xlatctl [-s SOCKET] counters [--json]\n"
+		"       xlatctl [-s SOCKET] ipv6-only-preferred IF\n"
 		"  status    instances, their state and counters\n"
 		"  counters  the same (alias)\n"
+		"  ipv6-only-preferred IF  exit 0 if a working CLAT runs on IF, else 1\n"
+		"            (RFC 8925 option 108 hook for DHCPv4 clients)\n"
 		"  --json    machine-readable output\n"
 		"  -s SOCKET control socket (default %s)\n"
 		"exit status: 0 ok, 1 error reply, 2 usage, 3 xlatd not reachable\n",
@@ -100,6 +103,7 @@ static int transact(const char *path, const char *cmd)
 int main(int argc, char **argv)
 {
 	const char *sock = CTL_DEFAULT_SOCKET, *cmd = NULL;
+	char v6only[64];
 	bool json = false;
 
 	for (int i = 1; i < argc; i++) {
@@ -114,6 +118,11 @@ int main(int argc, char **argv)
 			json = true;
 		} else if (!cmd && (!strcmp(a, "status") || !strcmp(a, "counters"))) {
 			cmd = "status";
+		} else if (!cmd && !strcmp(a, "ipv6-only-preferred") && i + 1 < argc &&
+			   strlen(argv[i + 1]) < 32) {
+			snprintf(v6only, sizeof(v6only), "ipv6-only-preferred %s",
+				 argv[++i]);
+			cmd = v6only;
 		} else {
 			fprintf(stderr, "xlatctl: unknown argument \"%s\"\n", a);
 			usage(stderr);
@@ -124,5 +133,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (cmd == v6only) /* no xlatd is no CLAT: plain "no" for hooks */
+		return transact(sock, cmd) ? 1 : 0;
 	return transact(sock, json ? "status json" : "status");
 }

@@ -2,6 +2,7 @@
 /* Control socket server and the text/JSON status builder; see ctl.h. */
 #include "xlatd/ctl.h"
 
+#include "xlatd/clat_auto.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
 
@@ -357,6 +358,30 @@ static int read_cmd(int fd, char *buf, size_t n)
 	return 0;
 }
 
+/*
+ * RFC 8925: a DHCPv4 client may honour option 108 only if IPv4 keeps
+ * working without a lease, i.e. a CLAT translates on that interface now.
+ */
+static void ipv6_only_preferred(int fd, const char *ifname)
+{
+	struct instance *inst = clat_auto_find(ifname);
+	char state[16], reason[256], msg[400];
+	int n;
+
+	if (!inst) {
+		n = snprintf(msg, sizeof(msg), "error: no: no CLAT on %s\n", ifname);
+	} else if (clat_working(inst)) {
+		n = snprintf(msg, sizeof(msg), "yes: %s translates on %s\n",
+			     inst->name, ifname);
+	} else {
+		instance_get_state(inst, state, sizeof(state), reason, sizeof(reason));
+		n = snprintf(msg, sizeof(msg), "error: no: %s is %s%s%s\n",
+			     inst->name, state, reason[0] ? ": " : "", reason);
+	}
+	if (n > 0)
+		reply(fd, msg, strlen(msg));
+}
+
 static void serve(int fd)
 {
 	struct ctl_out o;
@@ -364,6 +389,10 @@ static void serve(int fd)
 
 	if (read_cmd(fd, cmd, sizeof(cmd)) < 0)
 		return;
+	if (!strncmp(cmd, "ipv6-only-preferred ", 20)) {
+		ipv6_only_preferred(fd, cmd + 20);
+		return;
+	}
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "counters")) {
 		ctl_out_init(&o, false);
 		ctl_status(&o);
@@ -371,7 +400,7 @@ static void serve(int fd)
 		ctl_out_init(&o, true);
 		ctl_status(&o);
 	} else {
-		static const char msg[] = "error: unknown command (status, status json)\n";
+		static const char msg[] = "error: unknown command (status, status json, ipv6-only-preferred IF)\n";
 
 		log_debug(NULL, "control: unknown command \"%.64s\"", cmd);
 		reply(fd, msg, sizeof(msg) - 1);

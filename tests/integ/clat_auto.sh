@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The self-configuring CLAT with no [clat] section: it comes up from
+# SLAAC + a PREF64 RA, translates (TAYGA is the PLAT), follows prefix
+# changes, withdrawal, expiry, a native IPv4 default route, link
+# down/up, interface removal, and a kill -9 restart leaves nothing twice.
+#
+#   C (client, xlatd)  eth0 ---- r0  R (radvd, pref64_ra, TAYGA,
+#                                       203.0.113.10 on lo)
+. "$(dirname "$0")/../lib/netns.sh"
+
+nt_need_root
+nt_need radvd tayga ping
+
+XLATD=$NT_BUILD/xlatd
+XLATCTL=$NT_BUILD/xlatctl
+RA=$NT_BUILD/tools/pref64_ra
+P64=2001:db8:64::/96
+P65=2001:db8:65::/96
+[ -x "$XLATD" ] && [ -x "$RA" ] || t_bail "build first: make BUILD=$NT_BUILD"
+
+nt_ns c && nt_ns r || t_bail "namespaces"
+C=$(ns c) R=$(ns r)
+nt_veth "$C" eth0 "$R" r0 || t_bail "veth"
+nt_sysctl "$R" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
+nt_addr "$R" r0 2001:db8:1::1/64 nodad
+nt_addr "$R" r0 fe80::64/64 nodad
+nt_addr "$R" r0 fe80::1/64 nodad
+ip -n "$R" addr add 203.0.113.10/32 dev lo
+nt_resolv "$C" 2001:db8:1::1
+
+cat >"$NT_TMP/radvd.conf" <<EOF
+interface r0 {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 4;
+	# Not fe80::64: an RA with router lifetime 0 from the default
+	# router's own address (pref64_ra's) would remove the default route.
+	AdvRASrcAddress { fe80::1; };
+	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
+};
+EOF
+cat >"$NT_TMP/tayga.conf" <<EOF
+tun-device nat64
+ipv4-addr 192.0.2.1
+prefix $P64
+dynamic-pool 198.51.100.0/24
+data-dir $NT_TMP/tayga
+EOF
+mkdir -p "$NT_TMP/tayga"
+nx "$R" tayga -c "$NT_TMP/tayga.conf" --mktun >/dev/null 2>&1 || t_bail "tayga mktun"
+ip -n "$R" link set nat64 up
+ip -n "$R" route add 198.51.100.0/24 dev nat64
+ip -n "$R" -6 route add $P64 dev nat64
+run_bg "$R" tayga -c "$NT_TMP/tayga.conf" -d
+run_bg "$R" radvd -n -m stderr -C "$NT_TMP/radvd.conf" -p "$NT_TMP/radvd.pid"
+
+SOCK=$NT_TMP/xlatd.sock
+cat >"$NT_TMP/xlatd.conf" <<EOF
+[global]
+control-socket = $SOCK
+state-dir = $NT_TMP/state
+EOF
+XPID=
+start_xlatd() {
+	run_bg "$C" "$XLATD" -v -c "$NT_TMP/xlatd.conf"
+	XPID=$NT_LAST_PID
+	XLOG=$NT_LAST_LOG
+	nt_wait 5 test -S "$SOCK"
+}
+ctl() { nx "$C" "$XLATCTL" -s "$SOCK" "$@"; }
+state() { ctl status --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for i in d["instances"]:
+    if i["name"] == sys.argv[1]:
+        c = i.get("config", {})
+        print(i["state"], c.get("pref64", {}).get("prefix", "-"), c.get("pref64", {}).get("source", "-"), i["reason"])
+' "${1:-clat-eth0}"; }
+running() { state | grep -q "^running ${1:-}"; }
+stopped() { state | grep -q "^stopped .*${1:-}"; }
+clat_route() { ip -n "$C" -4 route show default | grep -q 'dev clat-eth0 proto 100'; }
+ping4() { nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null 2>&1; }
+ra_bg() { # prefix lifetime count interval
+	run_bg "$R" "$RA" --iface r0 --src fe80::64 --prefix "$1" --lifetime "$2" --count "$3" --interval "$4"
+	RA_PID=$NT_LAST_PID
+}
+ra_stop() { [ -n "${RA_PID:-}" ] && kill "$RA_PID" 2>/dev/null; wait "$RA_PID" 2>/dev/null; RA_PID=; }
+
+start_xlatd || t_bail "xlatd did not start: $(cat "$XLOG")"
+nt_wait 10 bash -c "ip -n $C -6 route show default | grep -q via" || t_bail "no SLAAC default route"
+nt_wait 5 bash -c "ip -n $C -6 addr show dev eth0 scope global -tentative | grep -q 2001:db8:1:"
+t_check "no prefix yet: clat-eth0 stopped with reason 'no NAT64 prefix'" nt_wait 5 stopped "no NAT64 prefix on eth0"
+t_check "state file says stopped" grep -q '^clat=stopped reason=no NAT64 prefix' "$NT_TMP/state/eth0.state"
+t_check "ipv6-only-preferred eth0 -> 1 without a CLAT" bash -c "! nx $C $XLATCTL -s $SOCK ipv6-only-preferred eth0"
+
+# 1. Comes up from the RA alone.
+ra_bg $P64 1800 300 1
+t_check "CLAT comes up from the PREF64 RA, no config" nt_wait 8 running "$P64 RA"
+t_check "IPv4 default route via clat-eth0, protocol 100, metric 4096" \
+	bash -c "ip -n $C -4 route show default | grep -q 'dev clat-eth0 proto 100 .*metric 4096'"
+t_check "IPv4 ping through the CLAT and TAYGA" ping4
+t_check "state file says running" grep -q '^clat=running reason=NAT64 prefix 2001:db8:64::/96 from RA' "$NT_TMP/state/eth0.state"
+t_check "ipv6-only-preferred eth0 -> 0" ctl ipv6-only-preferred eth0
+t_check "status --json has both addresses, MTU, metric, lifetime" bash -c "
+	ctl() { ip netns exec $C $XLATCTL -s $SOCK \"\$@\"; }
+	ctl status --json | /usr/bin/python3 -c '
+import json, sys
+i = [x for x in json.load(sys.stdin)[\"instances\"] if x[\"name\"] == \"clat-eth0\"][0]
+c = i[\"config\"]
+assert c[\"clat_ipv4\"].startswith(\"192.0.0.\"), c
+assert c[\"clat_ipv6\"].startswith(\"2001:db8:1:\"), c
+assert c[\"mtu\"] == 1472 and c[\"metric\"] == 4096, c
+assert 1700 < c[\"pref64\"][\"lifetime_s\"] <= 1800, c
+assert i[\"counters\"][\"4to6\"][\"out_packets\"] >= 2, i
+'"
+
+# 2. Native IPv4 appears on eth0 -> stop; leaves -> start.
+ip -n "$C" addr add 192.0.2.50/24 dev eth0
+ip -n "$C" route add default via 192.0.2.1 dev eth0
+t_check "native IPv4 default route: CLAT stops, says why" nt_wait 3 stopped "native IPv4 default route on eth0"
+t_check "and its route and TUN are gone" bash -c "! ip -n $C link show clat-eth0 >/dev/null 2>&1"
+ip -n "$C" route del default via 192.0.2.1 dev eth0
+ip -n "$C" addr del 192.0.2.50/24 dev eth0
+t_check "native IPv4 gone: CLAT runs again" nt_wait 3 running "$P64"
+t_check "ping works again" nt_wait 5 ping4
+
+# 3. Link down / up (the peer's end: carrier).
+ip -n "$R" link set r0 down
+t_check "link down: CLAT stops ('link down')" nt_wait 3 stopped "link down on eth0"
+ip -n "$R" link set r0 up
+# Admin down flushed R's addresses on r0.
+nt_addr "$R" r0 2001:db8:1::1/64 nodad
+nt_addr "$R" r0 fe80::64/64 nodad
+t_check "link up: CLAT runs again" nt_wait 15 running "$P64"
+
+# 4. Prefix change: withdraw 64, announce 65.
+ra_stop
+ra_bg $P65 1800 300 1
+nx "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 0 --count 1 >/dev/null
+t_check "prefix change: CLAT reconfigured with $P65 within a second or two" nt_wait 3 running "$P65 RA"
+t_check "log says why it reconfigured" nt_wait 2 grep -q "NAT64 prefix 2001:db8:64::/96 -> 2001:db8:65::/96\|NAT64 prefix changed" "$XLOG"
+
+# 5. Withdrawal (lifetime 0).
+ra_stop
+nx "$R" "$RA" --iface r0 --src fe80::64 --prefix $P65 --lifetime 0 --count 1 >/dev/null
+t_check "withdrawal: CLAT stops, 'no NAT64 prefix'" nt_wait 2 stopped "no NAT64 prefix"
+t_check "and no IPv4 default route of ours is left" bash -c "! ip -n $C -4 route show proto 100 | grep -q ."
+
+# 6. Expiry: one RA with lifetime 16 s, then silence.
+nx "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 16 --count 1 >/dev/null
+t0=$(date +%s.%N)
+t_check "short-lived prefix: CLAT up" nt_wait 3 running "$P64"
+nt_wait 25 stopped "no NAT64 prefix"
+t1=$(date +%s.%N)
+dt=$(echo "$t1 - $t0" | bc 2>/dev/null || /usr/bin/python3 -c "print($t1-$t0)")
+t_check "expiry: CLAT gone 16-18.5 s after the RA (took ${dt}s)" \
+	/usr/bin/python3 -c "import sys; sys.exit(0 if 15.5 <= $dt <= 18.5 else 1)"
+
+# 7. kill -9 then start again: no duplicates, no leftovers.
+ra_bg $P64 1800 300 1
+nt_wait 5 running "$P64"
+kill -KILL "$XPID"; wait "$XPID" 2>/dev/null
+t_check "after kill -9 no clat-eth0 TUN is left" bash -c "! ip -n $C link show clat-eth0 >/dev/null 2>&1"
+start_xlatd
+t_check "restart: CLAT running again" nt_wait 8 running "$P64"
+t_check "exactly one IPv4 default route of ours" bash -c "[ \$(ip -n $C -4 route show default proto 100 | wc -l) -eq 1 ]"
+t_check "ping after restart" nt_wait 5 ping4
+
+# 8. SIGHUP keeps it; SIGTERM removes all.
+kill -HUP "$XPID"
+sleep 1
+t_check "SIGHUP: still running" running "$P64"
+
+# 9. Interface removed.
+ip -n "$C" link del eth0
+t_check "interface removed: its automatic CLAT is gone" nt_wait 3 bash -c "! ip netns exec $C $XLATCTL -s $SOCK status | grep -q clat-eth0"
+t_check "... with its TUN and route" bash -c "! ip -n $C link show clat-eth0 >/dev/null 2>&1 && ! ip -n $C -4 route show proto 100 | grep -q ."
+kill -TERM "$XPID"; wait "$XPID" 2>/dev/null
+t_check "SIGTERM: xlatd exits, no route of ours" bash -c "! kill -0 $XPID 2>/dev/null && ! ip -n $C -4 route show proto 100 | grep -q ."
+ra_stop
+t_done
