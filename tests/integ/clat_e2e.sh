@@ -58,6 +58,8 @@ control-socket = $SOCK
 uplink = eth0
 pref64 = 2001:db8:64::/96
 EOF
+# XLAT_DATAPATH=auto|bpf|userspace runs the same checks on that path.
+[ -n "${XLAT_DATAPATH:-}" ] && echo "datapath = $XLAT_DATAPATH" >>"$NT_TMP/xlatd.conf"
 run_bg "$C" "$XLATD" -c "$NT_TMP/xlatd.conf"
 XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
 if ! nt_wait 15 bash -c "ip -n $C -4 route show default | grep -q . && \
