@@ -15,16 +15,17 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_addr.h>
-#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
-/* Packets per queue before looking at the stop event again. */
-#define SIIT_BATCH 256
+/* Interrupts a worker's blocking read (see worker_main()). */
+#define SIIT_WAKE_SIG (SIGRTMIN + 5)
 #define SIIT_RX_MAX 65536
 /* Room in front of the engine's output for a virtio-net header, so one
  * write() carries both. */
@@ -51,7 +52,7 @@ struct siit {
 	bool rtnl_open;
 	char ifname[IFNAMSIZ];
 	int ifindex;
-	int stopfd;
+	bool stopping; /* read by the workers after every packet */
 	bool vnet;    /* IFF_VNET_HDR: a virtio_net_hdr before every packet */
 	bool offload; /* TUNSETOFFLOAD accepted: GSO and partial checksums */
 	unsigned int n_workers;
@@ -138,55 +139,52 @@ static void worker_one_vnet(struct siit_worker *w, size_t n)
 	worker_output_vnet(w, v, &vh, (unsigned int)flags);
 }
 
-/* Drain the queue (up to SIIT_BATCH): 1 if more may be waiting. */
-static int worker_drain(struct siit_worker *w)
+/* One blocking read and its translation: 0, or a negative errno. */
+static int worker_read(struct siit_worker *w)
 {
 	const struct xlat_cfg *cfg = &w->s->inst->conf->xlat;
 	struct xlat_stats *st = instance_stats(w->s->inst, w->idx);
-	bool vnet = w->s->vnet;
+	ssize_t n = read(w->fd, w->rx, VNET_HDR_LEN + SIIT_RX_MAX);
+	enum xlat_verdict v;
+	enum xlat_dir dir;
 
-	for (int i = 0; i < SIIT_BATCH; i++) {
-		ssize_t n = read(w->fd, w->rx, VNET_HDR_LEN + SIIT_RX_MAX);
-		enum xlat_verdict v;
-		enum xlat_dir dir;
-
-		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-		if (n == 0)
-			continue;
-		if (vnet) {
-			worker_one_vnet(w, (size_t)n);
-			continue;
-		}
-		dir = (w->rx[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
-		v = xlat_packet(cfg, w->rx, (size_t)n, &w->out);
-		xlat_account(st, dir, (size_t)n, v, &w->out);
-		worker_output(w, v);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (n == 0)
+		return 0;
+	if (w->s->vnet) {
+		worker_one_vnet(w, (size_t)n);
+		return 0;
 	}
-	return 1;
+	dir = (w->rx[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
+	v = xlat_packet(cfg, w->rx, (size_t)n, &w->out);
+	xlat_account(st, dir, (size_t)n, v, &w->out);
+	worker_output(w, v);
+	return 0;
 }
 
+static void wake_handler(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Blocking reads: a packet costs one read and one write, where poll()
+ * plus a read that ends in EAGAIN doubled the system calls whenever the
+ * queue ran empty (any rate below saturation).  siit_stop() interrupts
+ * the read with SIIT_WAKE_SIG, installed without SA_RESTART.
+ */
 static void *worker_main(void *arg)
 {
 	struct siit_worker *w = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = w->fd, .events = POLLIN },
-		{ .fd = w->s->stopfd, .events = POLLIN },
-	};
+	sigset_t ss;
 
-	for (;;) {
-		int r;
+	sigemptyset(&ss);
+	sigaddset(&ss, SIIT_WAKE_SIG);
+	pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
+	while (!__atomic_load_n(&w->s->stopping, __ATOMIC_ACQUIRE)) {
+		int r = worker_read(w);
 
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pfd[1].revents)
-			break;
-		do
-			r = worker_drain(w);
-		while (r > 0);
 		if (r < 0) {
 			instance_set_state(w->s->inst, "failed",
 					   "queue %u: read: %s", w->idx,
@@ -195,6 +193,34 @@ static void *worker_main(void *arg)
 		}
 	}
 	return NULL;
+}
+
+static int install_wake_handler(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wake_handler;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIIT_WAKE_SIG, &sa, NULL) < 0 ? -errno : 0;
+}
+
+/* A signal just before the thread blocks in read() is lost: repeat it. */
+static void stop_worker(struct siit_worker *w)
+{
+	for (;;) {
+		struct timespec ts;
+
+		pthread_kill(w->tid, SIIT_WAKE_SIG);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 20 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_timedjoin_np(w->tid, NULL, &ts) != ETIMEDOUT)
+			return;
+	}
 }
 
 static void fmt_p4(const struct xlat_prefix4 *p, char *b, size_t n)
@@ -314,7 +340,7 @@ static void try_offload(struct siit *s)
 static int open_queues(struct siit *s)
 {
 	const struct siit_conf *c = &s->inst->conf->siit;
-	unsigned int flags = TUN_NONBLOCK | TUN_VNET_HDR;
+	unsigned int flags = TUN_VNET_HDR;
 
 	if (rtnl_link_index(c->tun) > 0) {
 		instance_set_state(s->inst, "failed",
@@ -363,6 +389,10 @@ static int setup_link(struct siit *s)
 
 static int start_workers(struct siit *s)
 {
+	int err = install_wake_handler();
+
+	if (err < 0)
+		return err;
 	for (unsigned int i = 0; i < s->n_workers; i++) {
 		struct siit_worker *w = &s->w[i];
 		int ret;
@@ -395,7 +425,6 @@ static int siit_start(struct instance *inst)
 		return -ENOMEM;
 	inst->priv = s;
 	s->inst = inst;
-	s->stopfd = -1;
 	s->n_workers = c->threads ? c->threads : 1;
 	s->w = calloc(s->n_workers, sizeof(*s->w));
 	if (!s->w)
@@ -408,9 +437,6 @@ static int siit_start(struct instance *inst)
 	ret = instance_stats_alloc(inst, s->n_workers);
 	if (ret < 0)
 		return ret;
-	s->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (s->stopfd < 0)
-		return -errno;
 	ret = rtnl_open(&s->rtnl);
 	if (ret < 0) {
 		instance_set_state(inst, "failed", "netlink: %s", strerror(-ret));
@@ -437,15 +463,13 @@ static void siit_stop(struct instance *inst)
 {
 	struct siit *s = inst->priv;
 	const struct siit_conf *c = &inst->conf->siit;
-	uint64_t one = 1;
 
 	if (!s)
 		return;
-	if (s->stopfd >= 0 && write(s->stopfd, &one, sizeof(one)) < 0)
-		log_err(inst->name, "cannot signal threads: %s", strerror(errno));
+	__atomic_store_n(&s->stopping, true, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; s->w && i < s->n_workers; i++)
 		if (s->w[i].running)
-			pthread_join(s->w[i].tid, NULL);
+			stop_worker(&s->w[i]);
 	/* Closing the device would take these with it; removing them first
 	 * keeps the order explicit and the log honest. */
 	while (s->n_route6)
@@ -470,8 +494,6 @@ static void siit_stop(struct instance *inst)
 	}
 	if (s->rtnl_open)
 		rtnl_close(&s->rtnl);
-	if (s->stopfd >= 0)
-		close(s->stopfd);
 	free(s->w);
 	free(s);
 	inst->priv = NULL;
