@@ -918,7 +918,7 @@ static void why_restart(struct clat *c, const struct clat_plan *p)
 		log_info(c->inst->name, "reconfiguring: NAT64 prefix %s/%u -> %s/%u (%s)",
 			 fmt6(&c->plan.pref64.addr, a), c->plan.pref64.len,
 			 fmt6(&p->pref64.addr, b), p->pref64.len,
-			 discovery_source_name(p->source));
+			 clat_source_name(p->source));
 	else if (memcmp(&p->prefix64, &c->plan.prefix64, 8))
 		log_info(c->inst->name, "reconfiguring: uplink /64 %s -> %s (renumbered)",
 			 fmt6(&c->plan.prefix64, a), fmt6(&p->prefix64, b));
@@ -1091,8 +1091,7 @@ static void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_obj_begin(o, "pref64");
 	ctl_kv_str(o, "prefix", "%s/%u", fmt6(&c->plan.pref64.addr, b),
 		   c->plan.pref64.len);
-	ctl_kv_str(o, "source", "%s", c->plan.source == DISC_SRC_RA ? "RA" :
-				      c->plan.source == DISC_SRC_DNS ? "DNS" : "static");
+	ctl_kv_str(o, "source", "%s", clat_source_name(c->plan.source));
 	if (c->plan.expires == DISC_NEVER)
 		ctl_kv_str(o, "lifetime", "forever");
 	else

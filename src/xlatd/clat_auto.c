@@ -55,6 +55,13 @@ struct mgr {
 
 static struct mgr M = { .epfd = -1, .timerfd = -1 };
 
+/* The names status and the state files use (RFC 8781 RA, RFC 7050 DNS). */
+const char *clat_source_name(enum discovery_source s)
+{
+	return s == DISC_SRC_RA ? "RA" : s == DISC_SRC_DNS ? "DNS" :
+	       s == DISC_SRC_STATIC ? "static" : "none";
+}
+
 static struct uplink *up_find(const char *name)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++)
@@ -126,13 +133,13 @@ static void disc_cb(void *arg, enum discovery_event ev,
 	if (ev == DISC_EV_APPEARED || ev == DISC_EV_CHANGED)
 		log_info(NULL, "%s: NAT64 prefix %s: %s/%u from %s%s%s%s", u->name,
 			 discovery_event_name(ev), a, cur->prefix.len,
-			 discovery_source_name(cur->source),
+			 clat_source_name(cur->source),
 			 ev == DISC_EV_CHANGED ? " (was " : "",
 			 ev == DISC_EV_CHANGED ? b : "",
 			 ev == DISC_EV_CHANGED ? ")" : "");
 	else
 		log_info(NULL, "%s: NAT64 prefix %s/%u (%s) %s", u->name, b,
-			 old->prefix.len, discovery_source_name(old->source),
+			 old->prefix.len, clat_source_name(old->source),
 			 discovery_event_name(ev));
 	u->dirty = true;
 }
@@ -242,7 +249,7 @@ static void plan_for(struct uplink *u, struct clat_plan *p)
 	p->metric = metric_of(u);
 	snprintf(p->reason, sizeof(p->reason), "NAT64 prefix %s/%u from %s on %s%s",
 		 inet_ntop(AF_INET6, &d->prefix.addr, b, sizeof(b)), d->prefix.len,
-		 discovery_source_name(d->source), u->name,
+		 clat_source_name(d->source), u->name,
 		 cc->mode == CLAT_MODE_ON && f->has_default4 ?
 			 " (mode = on: despite a native IPv4 default route)" : "");
 }
@@ -264,6 +271,7 @@ static void apply(struct uplink *u)
 
 static void auto_create(struct uplink *u)
 {
+	struct instance *inst;
 	struct xlatd_conf c;
 	char text[128], err[256];
 
@@ -282,7 +290,10 @@ static void auto_create(struct uplink *u)
 	log_info(c.inst->name, "automatic CLAT for %s (no [clat] section names it)",
 		 u->name);
 	u->auto_inst = true; /* clat_auto_bind() runs inside */
-	if (!instance_create(c.inst))
+	inst = instance_create(c.inst);
+	if (inst)
+		inst->automatic = true;
+	else
 		u->auto_inst = false;
 	conf_free(&c);
 }

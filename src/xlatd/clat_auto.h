@@ -57,6 +57,9 @@ void clat_auto_process(void);
 /* Recompute every plan now (after config instances came or went). */
 void clat_auto_resync(void);
 
+/* "RA", "DNS", "static" (or "none"). */
+const char *clat_source_name(enum discovery_source s);
+
 /* The clat instance for uplink ifname, or NULL. */
 struct instance *clat_auto_find(const char *ifname);
 

@@ -92,6 +92,7 @@ struct instance {
 	char reason[256];
 
 	bool started;
+	bool automatic; /* made by the CLAT manager, not by a config section */
 	struct instance *next;
 };
 

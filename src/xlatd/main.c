@@ -113,6 +113,10 @@ static void reload(const char *path, bool missing_ok)
 		next = i->next;
 		if (ic && inst_conf_equal(ic, i->conf))
 			continue;
+		/* The CLAT manager's own instances are not in any file; it
+		 * re-decides about them in clat_auto_reload(). */
+		if (!ic && i->automatic)
+			continue;
 		log_info(i->name, "reload: %s", ic ? "configuration changed, restarting"
 						   : "removed from the configuration");
 		instance_destroy(i);
