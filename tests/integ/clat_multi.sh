@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Two uplinks, two NAT64 prefixes, no [clat] section: one automatic CLAT
+# per uplink, each with its own prefix, its own 192.0.0.0/29 address and
+# its own default route metric (4096 + offset), both translating.
+#
+#   R1 (radvd 2001:db8:1::/64, PREF64 2001:db8:64::/96, TAYGA) r0 -- eth0 C
+#   R2 (radvd 2001:db8:2::/64, PREF64 2001:db8:65::/96, TAYGA) r0 -- eth1 C
+. "$(dirname "$0")/../lib/netns.sh"
+
+nt_need_root
+nt_need radvd tayga ping
+
+XLATD=$NT_BUILD/xlatd
+XLATCTL=$NT_BUILD/xlatctl
+RA=$NT_BUILD/tools/pref64_ra
+[ -x "$XLATD" ] && [ -x "$RA" ] || t_bail "build first: make BUILD=$NT_BUILD"
+
+nt_ns c && nt_ns r1 && nt_ns r2 || t_bail "namespaces"
+C=$(ns c)
+nt_resolv "$C" 2001:db8:1::1
+
+router() { # N: R$N on C's eth$((N-1)), /64 2001:db8:N::, prefix 2001:db8:6(3+N)::/96
+	local n=$1 r p64
+	r=$(ns r$n)
+	p64=2001:db8:6$((3 + n))::/96
+	nt_veth "$C" eth$((n - 1)) "$r" r0 || return 1
+	nt_sysctl "$r" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
+	nt_addr "$r" r0 2001:db8:$n::1/64 nodad
+	nt_addr "$r" r0 fe80::1/64 nodad
+	nt_addr "$r" r0 fe80::64/64 nodad
+	ip -n "$r" addr add 203.0.113.10/32 dev lo
+	cat >"$NT_TMP/radvd$n.conf" <<-EOF
+		interface r0 {
+			AdvSendAdvert on;
+			MinRtrAdvInterval 3;
+			MaxRtrAdvInterval 4;
+			AdvRASrcAddress { fe80::1; };
+			prefix 2001:db8:$n::/64 { AdvOnLink on; AdvAutonomous on; };
+		};
+	EOF
+	mkdir -p "$NT_TMP/tayga$n"
+	cat >"$NT_TMP/tayga$n.conf" <<-EOF
+		tun-device nat64
+		ipv4-addr 192.0.2.1
+		prefix $p64
+		dynamic-pool 198.51.100.0/24
+		data-dir $NT_TMP/tayga$n
+	EOF
+	nx "$r" tayga -c "$NT_TMP/tayga$n.conf" --mktun >/dev/null 2>&1 || return 1
+	ip -n "$r" link set nat64 up
+	ip -n "$r" route add 198.51.100.0/24 dev nat64
+	ip -n "$r" -6 route add $p64 dev nat64
+	run_bg "$r" tayga -c "$NT_TMP/tayga$n.conf" -d
+	run_bg "$r" radvd -n -m stderr -C "$NT_TMP/radvd$n.conf" -p "$NT_TMP/radvd$n.pid"
+	run_bg "$r" "$RA" --iface r0 --src fe80::64 --prefix $p64 --lifetime 1800 --count 120 --interval 1
+}
+router 1 && router 2 || t_bail "routers"
+
+SOCK=$NT_TMP/xlatd.sock
+printf '[global]\ncontrol-socket = %s\nstate-dir = %s/state\n' "$SOCK" "$NT_TMP" >"$NT_TMP/xlatd.conf"
+[ -n "${KEEP_LOGS:-}" ] && nt_on_exit "mkdir -p '$KEEP_LOGS' && cp $NT_TMP/*.log '$KEEP_LOGS/'"
+run_bg "$C" "$XLATD" -v -c "$NT_TMP/xlatd.conf"
+XPID=$NT_LAST_PID
+nt_wait 5 test -S "$SOCK" || t_bail "xlatd did not start"
+
+field() { # INSTANCE KEY: a key of status --json's config (pref64.prefix for the prefix)
+	nx "$C" "$XLATCTL" -s "$SOCK" status --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["instances"]:
+    if i["name"] == sys.argv[1]:
+        v = dict(i, **i.get("config", {}))
+        for k in sys.argv[2].split("."):
+            v = v.get(k, {}) if isinstance(v, dict) else {}
+        print(v if v != {} else "")
+' "$1" "$2"
+}
+both_running() { [ "$(field clat-eth0 state)" = running ] && [ "$(field clat-eth1 state)" = running ]; }
+
+t_check "two automatic CLATs, both running" nt_wait 20 both_running
+t_check "clat-eth0 uses 2001:db8:64::/96, clat-eth1 2001:db8:65::/96" \
+	bash -c "[ '$(field clat-eth0 pref64.prefix)' = 2001:db8:64::/96 ] && [ '$(field clat-eth1 pref64.prefix)' = 2001:db8:65::/96 ]"
+a0=$(field clat-eth0 clat_ipv4) a1=$(field clat-eth1 clat_ipv4)
+m0=$(field clat-eth0 metric) m1=$(field clat-eth1 metric)
+t_check "distinct CLAT IPv4 addresses in 192.0.0.0/29 ($a0, $a1)" \
+	bash -c "[ '$a0' != '$a1' ] && case '$a0$a1' in 192.0.0.?192.0.0.?) ;; *) exit 1;; esac"
+t_check "distinct metrics 4096 and 4097 ($m0, $m1)" \
+	bash -c "[ \"\$(printf '%s\n' $m0 $m1 | sort -n | tr '\n' ' ')\" = '4096 4097 ' ]"
+t_check "two IPv4 default routes of ours" bash -c "[ \$(ip -n $C -4 route show default proto 100 | wc -l) -eq 2 ]"
+t_check "IPv4 through clat-eth0 (R1's TAYGA)" nx "$C" ping -c 2 -W 1 -i 0.3 -I clat-eth0 203.0.113.10
+t_check "IPv4 through clat-eth1 (R2's TAYGA)" nx "$C" ping -c 2 -W 1 -i 0.3 -I clat-eth1 203.0.113.10
+t_check "each translated its own packets" bash -c "
+	[ \$(ip netns exec $C $XLATCTL -s $SOCK status --json | /usr/bin/python3 -c '
+import json, sys
+print(min(i[\"counters\"][\"4to6\"][\"out_packets\"] for i in json.load(sys.stdin)[\"instances\"]))') -ge 2 ]"
+ip -n "$C" link set eth1 down
+eth1_down() { [ "$(field clat-eth1 state)" = stopped ] && [ "$(field clat-eth1 reason)" = "link down on eth1" ]; }
+t_check "eth1 down stops clat-eth1 ('link down on eth1')" nt_wait 3 eth1_down
+t_check "... and not clat-eth0" test "$(field clat-eth0 state)" = running
+t_check "clat-eth0 still translates" nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10
+kill -TERM "$XPID"; wait "$XPID" 2>/dev/null
+t_check "SIGTERM: no route, no TUN of ours left" \
+	bash -c "! ip -n $C -4 route show proto 100 | grep -q . && ! ip -n $C link show | grep -q clat-"
+t_done
