@@ -17,7 +17,7 @@ set title "Delivered packet rate under overload (kpps, higher is better)"
 plot datafile using 2:xtic(1) title "84 B frames", \
      '' using 3 title "1518 B frames"
 set title "CPU per delivered packet at the fixed rate (µs, lower is better)"
-plot datafile using 4:xtic(1) title "translator (or CPU 1 softirq)"
+plot datafile using 4:xtic(1) title "xlat ns: translator + its NAPI threads"
 set title "iperf3 TCP (Gbit/s, higher is better)"
 plot datafile using 5:xtic(1) title "gen -> sink", \
      '' using 6 title "sink -> gen"

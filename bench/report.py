@@ -165,7 +165,7 @@ def main():
                    ("cpu_us", "CPU µs/pkt", 1), ("proc_us", "translator µs/pkt", 1),
                    ("napi_us", "xlat NAPI µs/pkt", 1),
                    ("ovl_proc_us_84", "translator µs/pkt, overload", 1),
-                   ("ovl_cpu_us_84", "xlat ns µs/pkt, overload", 1), ("tcp_fwd", "TCP 6→", 1),
+                   ("tcp_fwd", "TCP 6→", 1),
                    ("tcp_rev", "TCP →6", 1), ("rtt_ms", "RTT ms", 1)]
     L.append("| case | " + " | ".join(h for _, h, _ in spread_cols) + " |")
     L.append("|---" * (len(spread_cols) + 1) + "|")
