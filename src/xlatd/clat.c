@@ -16,6 +16,7 @@
 #include "datapath/clat_io.h"
 #include "datapath/tun.h"
 #include "xlatd/clat_auto.h"
+#include "xlatd/clat_bpf.h"
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
@@ -96,6 +97,7 @@ struct clat {
 	uint8_t *arena;
 	struct clat_worker w[2]; /* 0: 4->6, 1: 6->4 */
 	uint64_t ns_answered;
+	struct clat_bpf_path bpf; /* eBPF fast path (docs/fastpath.md) */
 };
 
 static uint64_t now_ms(void)
@@ -645,6 +647,24 @@ static int start_workers(struct clat *c)
 	return 0;
 }
 
+/* After the TUN, its address and the EAM exist, before the workers. */
+static int start_fastpath(struct clat *c)
+{
+	char why[160];
+	int ret = clat_bpf_start(&c->bpf, &c->cfg, c->up_ifindex,
+				 c->tun_ifindex, c->up_mtu,
+				 c->inst->conf->clat.datapath, why, sizeof(why));
+
+	if (ret < 0)
+		return fail(c, ret, "datapath = bpf: %s (%s)", why);
+	if (ret == 0 && c->inst->conf->clat.datapath == CLAT_DP_AUTO)
+		log_warn(c->inst->name, "userspace data path only: %s", why);
+	if (ret > 0)
+		log_info(c->inst->name, "eBPF fast path attached on %s and %s",
+			 c->uplink, c->tun);
+	return 0;
+}
+
 static int go_live(struct clat *c)
 {
 	struct rtnl_route rt = {
@@ -663,6 +683,9 @@ static int go_live(struct clat *c)
 		instance_unwatch_fd(c->inst, c->timer_fd);
 	c->watch_pkt = c->watch_timer = false;
 	set_eam(c);
+	ret = start_fastpath(c);
+	if (ret < 0)
+		return ret;
 	ret = start_workers(c);
 	if (ret < 0)
 		return ret;
@@ -991,7 +1014,7 @@ static int clat_start(struct instance *inst)
 	if (!c)
 		return -ENOMEM;
 	inst->priv = c;
-	ret = instance_stats_alloc(inst, 2);
+	ret = instance_stats_alloc(inst, 3); /* 2: the fast path's */
 	if (ret < 0)
 		return ret;
 	c->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -1022,6 +1045,7 @@ static void teardown(struct clat *c)
 			pthread_join(c->w[i].tid, NULL);
 	for (unsigned int i = 0; i < 2; i++)
 		c->w[i].running = false;
+	clat_bpf_stop(&c->bpf); /* before the TUN it redirects into goes */
 	/* Re-arm for the next bring-up: threads started later must not
 	 * see this stop request. */
 	if (c->stopfd >= 0 && read(c->stopfd, &one, sizeof(one)) < 0)
@@ -1083,6 +1107,15 @@ static void clat_status(struct instance *inst, struct ctl_out *o)
 	char b[INET6_ADDRSTRLEN];
 	uint64_t err = 0, now = now_ms();
 
+	if (c) {
+		/* Block 2 is the fast path's snapshot; the framework sums
+		 * the blocks after this returns. */
+		struct xlat_stats *bs = instance_stats(inst, 2);
+
+		memset(bs, 0, sizeof(*bs));
+		clat_bpf_stats(&c->bpf, bs);
+	}
+
 	ctl_kv_str(o, "uplink", "%s", cc->uplink);
 	ctl_kv_str(o, "mode", "%s", cc->mode == CLAT_MODE_ON ? "on" :
 				    cc->mode == CLAT_MODE_OFF ? "off" : "auto");
@@ -1107,7 +1140,8 @@ static void clat_status(struct instance *inst, struct ctl_out *o)
 		   inet_ntop(AF_INET, &c->addr4, b, sizeof(b)));
 	ctl_kv_u64(o, "mtu", c->mtu);
 	ctl_kv_u64(o, "metric", c->metric);
-	ctl_kv_str(o, "datapath", "userspace");
+	ctl_kv_str(o, "datapath", "%s", clat_bpf_active(&c->bpf));
+	clat_bpf_status(&c->bpf, o);
 	ctl_kv_u64(o, "ns_answered",
 		   __atomic_load_n(&c->ns_answered, __ATOMIC_RELAXED));
 	for (unsigned int i = 0; i < 2; i++)
