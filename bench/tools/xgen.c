@@ -416,7 +416,8 @@ static void send_batch(struct sender *s, unsigned int n, struct send_stats *st)
 		stamp(s, i, st->seq + i);
 	st->seq += n;
 	while (done < n && !stop) {
-		int r = sendmmsg(s->fd, s->msg + done, n - done, 0);
+		/* Never block: --seconds must hold even if the socket fills. */
+		int r = sendmmsg(s->fd, s->msg + done, n - done, MSG_DONTWAIT);
 
 		if (r > 0) {
 			done += (unsigned int)r;
@@ -424,7 +425,7 @@ static void send_batch(struct sender *s, unsigned int n, struct send_stats *st)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		/* ENOBUFS, ECONNREFUSED...: this packet is lost; go on. */
+		/* ENOBUFS, EAGAIN, ECONNREFUSED: this packet is lost; go on. */
 		st->errors++;
 		st->last_errno = errno;
 		done++;
