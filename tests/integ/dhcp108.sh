@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# RFC 8925 (DHCPv4 option 108, IPv6-only preferred) with the automatic
+# CLAT.  dhcpcd asks for option 108 only when `xlatctl ipv6-only-preferred
+# IF` says yes (the hook of docs/clat-auto.md); dnsmasq offers it when
+# asked.  With a translating CLAT the client takes no IPv4 lease and IPv4
+# still works through the CLAT and TAYGA; with xlatd stopped it takes the
+# native lease; and a native lease in turn keeps the CLAT down.
+#
+#   C (client, xlatd, dhcpcd)  eth0 ---- r0  R (radvd, pref64_ra, dnsmasq,
+#                                              TAYGA, 203.0.113.10 on lo)
+. "$(dirname "$0")/../lib/netns.sh"
+
+nt_need_root
+nt_need radvd tayga dnsmasq dhcpcd ping timeout
+
+XLATD=$NT_BUILD/xlatd
+XLATCTL=$NT_BUILD/xlatctl
+RA=$NT_BUILD/tools/pref64_ra
+P64=2001:db8:64::/96
+[ -x "$XLATD" ] && [ -x "$XLATCTL" ] && [ -x "$RA" ] || t_bail "build first: make BUILD=$NT_BUILD"
+
+nt_ns c && nt_ns r || t_bail "namespaces"
+C=$(ns c) R=$(ns r)
+nt_veth "$C" eth0 "$R" r0 || t_bail "veth"
+nt_sysctl "$R" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
+nt_addr "$R" r0 2001:db8:1::1/64 nodad
+nt_addr "$R" r0 fe80::64/64 nodad
+nt_addr "$R" r0 fe80::1/64 nodad
+nt_addr "$R" r0 192.0.2.1/24
+ip -n "$R" addr add 203.0.113.10/32 dev lo
+
+# The RA setup of clat_auto.sh: radvd sends from fe80::1 (the default
+# router), pref64_ra from fe80::64 with router lifetime 0.
+cat >"$NT_TMP/radvd.conf" <<EOF
+interface r0 {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 4;
+	AdvRASrcAddress { fe80::1; };
+	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
+};
+EOF
+cat >"$NT_TMP/tayga.conf" <<EOF
+tun-device nat64
+ipv4-addr 203.0.113.1
+prefix $P64
+dynamic-pool 198.51.100.0/24
+data-dir $NT_TMP/tayga
+EOF
+mkdir -p "$NT_TMP/tayga"
+nx "$R" tayga -c "$NT_TMP/tayga.conf" --mktun >/dev/null 2>&1 || t_bail "tayga mktun"
+ip -n "$R" link set nat64 up
+ip -n "$R" route add 198.51.100.0/24 dev nat64
+ip -n "$R" -6 route add $P64 dev nat64
+run_bg "$R" tayga -c "$NT_TMP/tayga.conf" -d
+run_bg "$R" radvd -n -m stderr -C "$NT_TMP/radvd.conf" -p "$NT_TMP/radvd.pid"
+run_bg "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 1800 --count 120 --interval 1
+
+# V6ONLY_WAIT 1800 s as 4 raw bytes; dnsmasq sends it only to clients
+# that put 108 in their parameter request list (RFC 8925 section 3.3).
+run_bg "$R" dnsmasq --no-daemon --conf-file=/dev/null --pid-file= --port=0 \
+	--interface=r0 --bind-interfaces --log-dhcp \
+	--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
+	--dhcp-option=108,00:00:07:08 --dhcp-leasefile="$NT_TMP/dnsmasq.leases"
+DNSMASQ_LOG=$NT_LAST_LOG
+
+[ -n "${KEEP_LOGS:-}" ] && nt_on_exit "mkdir -p '$KEEP_LOGS' && cp $NT_TMP/*.log '$KEEP_LOGS/'"
+SOCK=$NT_TMP/xlatd.sock
+cat >"$NT_TMP/xlatd.conf" <<EOF
+[global]
+control-socket = $SOCK
+state-dir = $NT_TMP/state
+EOF
+XPID=
+start_xlatd() {
+	run_bg "$C" "$XLATD" -v -c "$NT_TMP/xlatd.conf"
+	XPID=$NT_LAST_PID
+	XLOG=$NT_LAST_LOG
+	nt_wait 5 test -S "$SOCK"
+}
+ctl() { nx "$C" "$XLATCTL" -s "$SOCK" "$@"; }
+v6only() { ctl ipv6-only-preferred eth0 >/dev/null 2>&1; }
+state() { ctl status --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["instances"]:
+    if i["name"] == "clat-eth0":
+        print(i["state"], i["reason"])
+'; }
+running() { state | grep -q "^running"; }
+stopped() { state | grep -q "^stopped .*$1"; }
+native4() { ip -n "$C" -4 addr show dev eth0 | grep -q 'inet 192\.0\.2\.'; }
+ping4() { nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null 2>&1; }
+
+# dhcpcd: the hook of docs/clat-auto.md decides whether the private
+# config asks for option 108.  Its own script only logs (no resolv.conf,
+# no hostname); noarp saves the 5 s address probe.  It runs in a mount
+# namespace of its own (ip netns exec makes one) with a tmpfs on /run
+# and a private /var/lib/dhcpcd, so nothing of the host's is used.
+cat >"$NT_TMP/dhcpcd-hook" <<EOF
+#!/bin/sh
+echo "reason=\$reason ip=\${new_ip_address:-}" >>"$NT_TMP/dhcpcd-reasons"
+EOF
+chmod +x "$NT_TMP/dhcpcd-hook"
+printf 'script %s\nnoarp\n' "$NT_TMP/dhcpcd-hook" >"$NT_TMP/dhcpcd.base.conf"
+DH_N=0
+dhcpcd_conf() {
+	local conf=$NT_TMP/dhcpcd-eth0.conf
+	cp "$NT_TMP/dhcpcd.base.conf" "$conf"
+	if v6only; then
+		printf 'interface %s\noption ipv6_only_preferred\n' eth0 >>"$conf"
+	fi
+}
+# dhcpcd_cmd SECS: an IPv4-only, one-shot dhcpcd bounded by timeout SECS
+# with fresh state; its log file is left in DH_LOG.
+dhcpcd_cmd() {
+	DH_N=$((DH_N + 1))
+	local d=$NT_TMP/dhcpcd.$DH_N
+	mkdir -p "$d/db"
+	DH_LOG=$d/dhcpcd.log
+	DH_CMD=(timeout "$1" sh -c "mount -t tmpfs tmpfs /run && mkdir /run/dhcpcd &&
+		mount --bind '$d/db' /var/lib/dhcpcd &&
+		exec dhcpcd -f '$NT_TMP/dhcpcd-eth0.conf' -4 -B -1 -t $(($1 - 2)) -j '$DH_LOG' eth0")
+}
+
+start_xlatd || t_bail "xlatd did not start" "$(cat "$XLOG")"
+nt_wait 10 bash -c "ip -n $C -6 route show default | grep -q via" || t_bail "no SLAAC default route"
+
+# 1. A translating CLAT: ask for 108, get it, take no lease.
+t_check "CLAT running from SLAAC + PREF64 RA (no [clat] config)" nt_wait 10 running
+t_check "clat-eth0 has a 192.0.0.x address and the IPv4 default route" bash -c "
+	ip -n $C -4 addr show dev clat-eth0 | grep -q 'inet 192\.0\.0\.' &&
+	ip -n $C -4 route show default | grep -q 'dev clat-eth0 proto 100'"
+t_check "ipv6-only-preferred eth0 -> 0 with a working CLAT" v6only
+dhcpcd_conf
+t_check "hook: dhcpcd config requests option 108" grep -qx 'option ipv6_only_preferred' "$NT_TMP/dhcpcd-eth0.conf"
+dhcpcd_cmd 20
+run_bg "$C" "${DH_CMD[@]}"
+DH_PID=$NT_LAST_PID
+t_check "dhcpcd: 'IPv6-Only Preferred received (1800 seconds)'" \
+	nt_wait 12 grep -q 'eth0: IPv6-Only Preferred received (1800 seconds)' "$DH_LOG"
+t_check "dnsmasq saw 108 requested and sent it (4 bytes, 1800)" bash -c "
+	grep -q 'requested options:.*108' '$DNSMASQ_LOG' &&
+	grep -q 'sent size:  4 option:108 .*1800' '$DNSMASQ_LOG'"
+sleep 1.5 # a lease would be requested and bound by now
+t_check "no IPv4 lease: no 192.0.2.x on eth0, no DHCPREQUEST, no BOUND" bash -c "
+	! ip -n $C -4 addr show dev eth0 | grep -q 'inet 192\.0\.2\.' &&
+	! grep -q DHCPREQUEST '$DNSMASQ_LOG' &&
+	! grep -q 'reason=BOUND' '$NT_TMP/dhcpcd-reasons'"
+t_check "dhcpcd still running (waiting out V6ONLY_WAIT)" kill -0 "$DH_PID"
+t_check "CLAT still running, IPv4 default route still ours" bash -c "
+	ip -n $C -4 route show default | grep -q 'dev clat-eth0 proto 100' &&
+	[ \$(ip -n $C -4 route show default | wc -l) -eq 1 ]"
+t_check "IPv4 literal ping beyond the router works through CLAT + TAYGA" nt_wait 5 ping4
+nt_kill_pids "$DH_PID"
+
+# 2. xlatd stopped: no 108 asked, native lease taken.
+kill -TERM "$XPID"
+wait "$XPID" 2>/dev/null
+t_check "xlatd stopped: its route is gone" bash -c "! kill -0 $XPID 2>/dev/null && ! ip -n $C -4 route show proto 100 | grep -q ."
+t_check "ipv6-only-preferred eth0 -> non-zero with xlatd down" bash -c "! ip netns exec $C $XLATCTL -s $SOCK ipv6-only-preferred eth0"
+dhcpcd_conf
+t_check "hook: dhcpcd config does not request option 108" bash -c "! grep -q ipv6_only_preferred '$NT_TMP/dhcpcd-eth0.conf'"
+dhcpcd_cmd 15
+t_check "dhcpcd (one-shot) takes a lease and exits 0" nx "$C" "${DH_CMD[@]}"
+t_check "native lease 192.0.2.100-150 on eth0, default via 192.0.2.1" bash -c "
+	ip -n $C -4 addr show dev eth0 | grep -Eq 'inet 192\.0\.2\.(1[0-4][0-9]|150)/24' &&
+	ip -n $C -4 route show default | grep -q 'via 192.0.2.1 dev eth0 proto dhcp'"
+t_check "dnsmasq: no 108 sent for this lease (not requested)" bash -c "
+	[ \$(grep -c 'sent size:  4 option:108' '$DNSMASQ_LOG') -eq 1 ] &&
+	grep -q 'DHCPACK(r0) 192.0.2.' '$DNSMASQ_LOG'"
+t_check "native IPv4 ping to 203.0.113.10 via eth0" bash -c "
+	ip -n $C route get 203.0.113.10 | grep -q 'via 192.0.2.1 dev eth0' &&
+	ip netns exec $C ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null"
+
+# 3. The loop of docs/clat-auto.md: with the native lease xlatd keeps
+# the CLAT down and says "no", so the next DISCOVER will not ask for 108.
+start_xlatd || t_bail "xlatd did not restart" "$(cat "$XLOG")"
+t_check "xlatd restarted: CLAT stopped, 'native IPv4 default route on eth0'" \
+	nt_wait 8 stopped "native IPv4 default route on eth0"
+t_check "... and ipv6-only-preferred eth0 -> non-zero" bash -c "! ip netns exec $C $XLATCTL -s $SOCK ipv6-only-preferred eth0"
+t_done
