@@ -34,6 +34,9 @@ FUZZ_BIN   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 PROGS := $(BUILD)/xlatd $(BUILD)/xlatctl
 
+# Keep objects of test programs and tools: they are not throw-away.
+.SECONDARY:
+
 .PHONY: all deps check unit demo bench install clean fuzz asan tools format
 
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
