@@ -98,7 +98,16 @@ struct clat {
 	struct clat_worker w[2]; /* 0: 4->6, 1: 6->4 */
 	uint64_t ns_answered;
 	struct clat_bpf_path bpf; /* eBPF fast path (docs/fastpath.md) */
+	uint64_t retry_at; /* after a failure: no retry of the same plan before */
 };
+
+/*
+ * A failed start (DAD conflict, an error while configuring) is not retried
+ * with the same plan for this long: the teardown itself makes link events,
+ * and without a hold-off they would restart it in a tight loop.  A changed
+ * plan (new prefix, new /64, new interface) is tried at once.
+ */
+#define CLAT_RETRY_MS 30000
 
 static uint64_t now_ms(void)
 {
@@ -740,6 +749,7 @@ static void dad_fail(struct clat *c, int err, const char *why)
 	/* A failed instance leaves nothing on the host behind it. */
 	teardown(c);
 	c->engaged = false;
+	c->retry_at = now_ms() + CLAT_RETRY_MS;
 	publish(c);
 }
 
@@ -968,6 +978,12 @@ void clat_apply(struct instance *inst, const struct clat_plan *p)
 		publish(c);
 		return;
 	}
+	if (!c->engaged && !strcmp(state, "failed") && same_plan(p, &c->plan) &&
+	    now_ms() < c->retry_at) {
+		c->plan.expires = p->expires;
+		c->plan.source = p->source;
+		return;
+	}
 	if (c->engaged && same_plan(p, &c->plan) && strcmp(state, "failed")) {
 		/* Same data path; only the lifetime or wording moved on. */
 		c->plan.expires = p->expires;
@@ -987,6 +1003,8 @@ void clat_apply(struct instance *inst, const struct clat_plan *p)
 		 * why; nothing may stay behind either way. */
 		teardown(c);
 		c->engaged = false;
+		if (ret < 0)
+			c->retry_at = now_ms() + CLAT_RETRY_MS;
 	}
 	publish(c);
 }
