@@ -51,8 +51,7 @@ int rtnl_link_index(const char *name)
  * Send one request and read until its ACK (or the end of a dump), feeding
  * every data message to cb.  Returns 0 or the kernel's -errno.
  */
-static int rtnl_talk(struct rtnl *r, struct nlmsghdr *nlh, mnl_cb_t cb,
-		     void *data)
+int rtnl_talk(struct rtnl *r, struct nlmsghdr *nlh, rtnl_cb_t cb, void *data)
 {
 	char *buf;
 	ssize_t n;
@@ -81,13 +80,25 @@ static int rtnl_talk(struct rtnl *r, struct nlmsghdr *nlh, mnl_cb_t cb,
 	return ret;
 }
 
-static struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags)
+struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	return nlh;
+}
+
+int rtnl_request(struct nlmsghdr *nlh, rtnl_cb_t cb, void *data)
+{
+	struct rtnl r;
+	int ret = rtnl_open(&r);
+
+	if (ret < 0)
+		return ret;
+	ret = rtnl_talk(&r, nlh, cb, data);
+	rtnl_close(&r);
+	return ret;
 }
 
 int rtnl_link_set_up(struct rtnl *r, int ifindex, bool up)

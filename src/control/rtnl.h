@@ -79,6 +79,19 @@ int rtnl_route(struct rtnl *r, bool add, const struct rtnl_route *rt);
  */
 int rtnl_route_flush_proto(struct rtnl *r, int family, uint8_t proto);
 
+/*
+ * For requests this file has no helper for: rtnl_msg() starts a message
+ * in buf (at least MNL_SOCKET_BUFFER_SIZE bytes) with NLM_F_REQUEST |
+ * flags; rtnl_talk() sends it and reads until its ACK or the end of a
+ * dump, feeding every data message to cb (may be NULL); rtnl_request()
+ * does the same on a socket of its own.  0 or the kernel's -errno.
+ */
+struct nlmsghdr;
+typedef int (*rtnl_cb_t)(const struct nlmsghdr *nlh, void *data);
+struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags);
+int rtnl_talk(struct rtnl *r, struct nlmsghdr *nlh, rtnl_cb_t cb, void *data);
+int rtnl_request(struct nlmsghdr *nlh, rtnl_cb_t cb, void *data);
+
 /* Parse "192.0.2.1" or "2001:db8::1" into a; returns the family or -EINVAL. */
 int rtnl_addr_parse(const char *s, union rtnl_addr *a);
 

@@ -395,47 +395,15 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 /* The uplink's IPv6 addresses (RTM_GETADDR dump). */
 static int dump_addrs6(int ifindex, struct clat_if_addr6 *a, size_t max)
 {
-	char buf[32768];
+	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct addr_dump d = { ifindex, a, 0, max };
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct rtgenmsg *g;
-	unsigned int seq = (unsigned int)time(NULL), portid;
+	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	int ret;
 
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_INET6;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, addr_cb, &d);
-		if (ret <= 0)
-			break;
-	}
-	ret = ret < 0 ? -errno : (int)d.n;
-out:
-	mnl_socket_close(nl);
-	return ret;
+	ret = rtnl_request(nlh, addr_cb, &d);
+	return ret < 0 ? ret : (int)d.n;
 }
 
 static size_t used_ipv4(struct in_addr *used, size_t max)
@@ -548,26 +516,10 @@ static void set_eam(struct clat *c)
 static int tun_no_ipv6_ll(int ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	struct nlattr *af, *in6;
-	unsigned int portid, seq = (unsigned int)time(NULL);
-	int ret = 0;
 
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
@@ -575,17 +527,7 @@ static int tun_no_ipv6_ll(int ifindex)
 	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
 	mnl_attr_nest_end(nlh, in6);
 	mnl_attr_nest_end(nlh, af);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	ret = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (ret >= 0)
-		ret = mnl_cb_run(buf, (size_t)ret, seq, portid, NULL, NULL);
-	ret = ret < 0 ? -errno : 0;
-out:
-	mnl_socket_close(nl);
-	return ret;
+	return rtnl_request(nlh, NULL, NULL);
 }
 
 static int setup_tun(struct clat *c)

@@ -2,6 +2,8 @@
 /* The clat instance's eBPF fast path glue: see clat_bpf.h. */
 #include "xlatd/clat_bpf.h"
 
+#include "control/rtnl.h"
+
 #include "xlatd/ctl.h"
 
 #include <bpf/libbpf.h>
@@ -12,7 +14,6 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 /* libbpf names a cls_bpf filter "PROGNAME:[ID]". */
 #define UP_PROG_TAG "clat_up_ingress:"
@@ -93,49 +94,15 @@ static int filter_cb(const struct nlmsghdr *nlh, void *data)
 /* Our 6->4 filters on the uplink's clsact ingress (RTM_GETTFILTER dump). */
 static int find_leftovers(int ifindex, struct leftover *l)
 {
-	char buf[16384];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct tcmsg *tcm;
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	int ret;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_GETTFILTER, NLM_F_DUMP);
+	struct tcmsg *tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
 
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETTFILTER;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
 	tcm->tcm_family = AF_UNSPEC;
 	tcm->tcm_ifindex = ifindex;
 	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, filter_cb, l);
-		if (ret <= 0)
-			break;
-	}
 	/* An error here mostly means no clsact qdisc: nothing left. */
-	ret = ret < 0 ? -errno : 0;
-out:
-	mnl_socket_close(nl);
-	return ret;
+	return rtnl_request(nlh, filter_cb, l);
 }
 
 /*
