@@ -29,31 +29,8 @@ nt_addr "$R" r0 fe80::1/64 nodad
 ip -n "$R" addr add 203.0.113.10/32 dev lo
 nt_resolv "$C" 2001:db8:1::1
 
-cat >"$NT_TMP/radvd.conf" <<EOF
-interface r0 {
-	AdvSendAdvert on;
-	MinRtrAdvInterval 3;
-	MaxRtrAdvInterval 4;
-	# Not fe80::64: an RA with router lifetime 0 from the default
-	# router's own address (pref64_ra's) would remove the default route.
-	AdvRASrcAddress { fe80::1; };
-	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
-};
-EOF
-cat >"$NT_TMP/tayga.conf" <<EOF
-tun-device nat64
-ipv4-addr 192.0.2.1
-prefix $P64
-dynamic-pool 198.51.100.0/24
-data-dir $NT_TMP/tayga
-EOF
-mkdir -p "$NT_TMP/tayga"
-nx "$R" tayga -c "$NT_TMP/tayga.conf" --mktun >/dev/null 2>&1 || t_bail "tayga mktun"
-ip -n "$R" link set nat64 up
-ip -n "$R" route add 198.51.100.0/24 dev nat64
-ip -n "$R" -6 route add $P64 dev nat64
-run_bg "$R" tayga -c "$NT_TMP/tayga.conf" -d
-run_bg "$R" radvd -n -m stderr -C "$NT_TMP/radvd.conf" -p "$NT_TMP/radvd.pid"
+nt_tayga "$R" 192.0.2.1 $P64 198.51.100.0/24 || t_bail "tayga"
+nt_radvd "$R" r0 2001:db8:1::/64
 
 # KEEP_LOGS=DIR keeps the daemons' logs for a post-mortem.
 [ -n "${KEEP_LOGS:-}" ] && nt_on_exit "mkdir -p '$KEEP_LOGS' && cp $NT_TMP/*.log '$KEEP_LOGS/'"

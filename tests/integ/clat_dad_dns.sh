@@ -29,17 +29,7 @@ nt_addr "$R" r0 2001:db8:1::1/64 nodad
 nt_addr "$R" r0 fe80::1/64 nodad
 nt_resolv "$C" 2001:db8:1::1 || t_bail "resolv.conf for C"
 
-cat >"$NT_TMP/radvd.conf" <<EOF
-interface r0 {
-	AdvSendAdvert on;
-	MinRtrAdvInterval 3;
-	MaxRtrAdvInterval 4;
-	AdvRASrcAddress { fe80::1; };
-	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
-	RDNSS 2001:db8:1::1 { };
-};
-EOF
-run_bg "$R" radvd -n -m stderr -C "$NT_TMP/radvd.conf" -p "$NT_TMP/radvd.pid"
+nt_radvd "$R" r0 2001:db8:1::/64 'RDNSS 2001:db8:1::1 { };'
 
 UB=$NT_TMP/unbound
 mkdir -p "$UB"

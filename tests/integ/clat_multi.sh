@@ -30,29 +30,8 @@ router() { # N: R$N on C's eth$((N-1)), /64 2001:db8:N::, prefix 2001:db8:6(3+N)
 	nt_addr "$r" r0 fe80::1/64 nodad
 	nt_addr "$r" r0 fe80::64/64 nodad
 	ip -n "$r" addr add 203.0.113.10/32 dev lo
-	cat >"$NT_TMP/radvd$n.conf" <<-EOF
-		interface r0 {
-			AdvSendAdvert on;
-			MinRtrAdvInterval 3;
-			MaxRtrAdvInterval 4;
-			AdvRASrcAddress { fe80::1; };
-			prefix 2001:db8:$n::/64 { AdvOnLink on; AdvAutonomous on; };
-		};
-	EOF
-	mkdir -p "$NT_TMP/tayga$n"
-	cat >"$NT_TMP/tayga$n.conf" <<-EOF
-		tun-device nat64
-		ipv4-addr 192.0.2.1
-		prefix $p64
-		dynamic-pool 198.51.100.0/24
-		data-dir $NT_TMP/tayga$n
-	EOF
-	nx "$r" tayga -c "$NT_TMP/tayga$n.conf" --mktun >/dev/null 2>&1 || return 1
-	ip -n "$r" link set nat64 up
-	ip -n "$r" route add 198.51.100.0/24 dev nat64
-	ip -n "$r" -6 route add $p64 dev nat64
-	run_bg "$r" tayga -c "$NT_TMP/tayga$n.conf" -d
-	run_bg "$r" radvd -n -m stderr -C "$NT_TMP/radvd$n.conf" -p "$NT_TMP/radvd$n.pid"
+	nt_tayga "$r" 192.0.2.1 $p64 198.51.100.0/24 || return 1
+	nt_radvd "$r" r0 2001:db8:$n::/64
 	run_bg "$r" "$RA" --iface r0 --src fe80::64 --prefix $p64 --lifetime 1800 --count 120 --interval 1
 }
 router 1 && router 2 || t_bail "routers"

@@ -159,6 +159,46 @@ run_bg() {
 	NT_PIDS+=("$NT_LAST_PID")
 }
 
+# nt_radvd NS IF PREFIX [EXTRA]: radvd in NS advertising PREFIX (a /64)
+# for SLAAC every 3-4 s, from fe80::1, which must be on IF.  EXTRA lines
+# (e.g. "RDNSS 2001:db8:1::1 { };") go into the interface block.  PREF64
+# comes from pref64_ra on a second link-local address (fe80::64): an RA
+# with router lifetime 0 from the default router's own address would make
+# the client drop its default route.
+nt_radvd() {
+	local n=$1 dev=$2 conf=$NT_TMP/radvd.$1.$2.conf
+	cat >"$conf" <<EOF
+interface $dev {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 4;
+	AdvRASrcAddress { fe80::1; };
+	prefix $3 { AdvOnLink on; AdvAutonomous on; };
+	${4:-}
+};
+EOF
+	run_bg "$n" radvd -n -m stderr -C "$conf" -p "${conf%.conf}.pid"
+}
+
+# nt_tayga NS IPV4 PREFIX POOL: TAYGA as a NAT64 in NS on device nat64
+# (its own address IPV4, NAT64 PREFIX, dynamic POOL), routes into it.
+nt_tayga() {
+	local n=$1 conf=$NT_TMP/tayga.$1.conf dir=$NT_TMP/tayga.$1
+	mkdir -p "$dir"
+	cat >"$conf" <<EOF
+tun-device nat64
+ipv4-addr $2
+prefix $3
+dynamic-pool $4
+data-dir $dir
+EOF
+	nx "$n" tayga -c "$conf" --mktun >/dev/null 2>&1 || return 1
+	ip -n "$n" link set nat64 up &&
+		ip -n "$n" route add "$4" dev nat64 &&
+		ip -n "$n" -6 route add "$3" dev nat64 || return 1
+	run_bg "$n" tayga -c "$conf" -d
+}
+
 nt_on_exit() {
 	NT_HOOKS+=("$*")
 }
