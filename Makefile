@@ -11,7 +11,7 @@ DESTDIR ?=
 
 XCFLAGS  = -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -D_GNU_SOURCE -Isrc/engine -Isrc -Itests/lib
-LDLIBS_D = -lmnl -lpthread -lbpf -lelf -lz
+LDLIBS_D = -lmnl -lpthread -lbpf -lelf -lz -luring
 
 ENGINE_SRC  := $(sort $(wildcard src/engine/*.c))
 DAEMON_SRC  := $(sort $(wildcard src/datapath/*.c src/control/*.c \

@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
 	# build
 	build-essential make pkg-config clang llvm libclang-rt-14-dev
-	libmnl-dev libbpf-dev bpftool libelf-dev zlib1g-dev
+	libmnl-dev libbpf-dev bpftool libelf-dev zlib1g-dev liburing-dev liburing2
 	# tests, lab and bench peers
 	iproute2 iputils-ping iputils-tracepath traceroute nftables procps
 	radvd unbound tayga dnsmasq-base dhcpcd-base iperf3 netsniff-ng ethtool

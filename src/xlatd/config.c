@@ -327,6 +327,25 @@ static int k_udp0(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+static int k_offload(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	if (parse_bool(v, &p->ic->siit.offload))
+		return bad(msg, n, "invalid offload \"%s\": yes or no", v);
+	return 0;
+}
+
+static int k_io(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	static const char *const names[] = { "auto", "uring", "blocking" };
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(v, names[i])) {
+			p->ic->siit.io = (enum siit_io)i;
+			return 0;
+		}
+	return bad(msg, n, "invalid io \"%s\": auto, uring or blocking", v);
+}
+
 /* ---- [siit] routes and addresses ---- */
 
 static int k_route4(struct pctx *p, const char *v, char *msg, size_t n)
@@ -458,6 +477,8 @@ static const struct key keys[] = {
 	{ "route6", SC_SIIT, true, k_route6 },
 	{ "address4", SC_SIIT, true, k_addr4 },
 	{ "address6", SC_SIIT, true, k_addr6 },
+	{ "offload", SC_SIIT, false, k_offload },
+	{ "io", SC_SIIT, false, k_io },
 	{ "uplink", SC_CLAT, false, k_uplink },
 	{ "pref64", SC_CLAT, false, k_pref64 },
 	{ "metric", SC_CLAT, false, k_metric },
@@ -530,6 +551,8 @@ static void inst_defaults(struct inst_conf *ic)
 	xlat_cfg_init(&ic->xlat);
 	ic->siit.mtu = 1500;
 	ic->siit.threads = 1;
+	ic->siit.offload = true;
+	ic->siit.io = SIIT_IO_AUTO;
 	ic->clat.metric = 4096;
 	ic->clat.threads = 1;
 	if (!strcmp(ic->kind, "clat")) {

@@ -28,10 +28,15 @@
 #define CONF_MAX_ADDRS 8      /* per family, per instance */
 #define CONF_DEFAULT_FILE "/etc/xlatd.conf"
 
+/* How a siit worker moves packets through its TUN queue. */
+enum siit_io { SIIT_IO_AUTO, SIIT_IO_URING, SIIT_IO_BLOCKING };
+
 struct siit_conf {
 	char tun[IFNAMSIZ];          /* default: the instance name */
 	unsigned int mtu;            /* default 1500 */
 	unsigned int threads;        /* default 1; > 1: multi-queue TUN */
+	bool offload;                /* default yes: IFF_VNET_HDR + GSO */
+	enum siit_io io;             /* default auto: io_uring if it works */
 	struct xlat_prefix4 route4[CONF_MAX_ROUTES];
 	unsigned int n_route4;
 	struct xlat_prefix6 route6[CONF_MAX_ROUTES];

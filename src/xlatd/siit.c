@@ -13,6 +13,7 @@
 #include "xlatd/log.h"
 
 #include <arpa/inet.h>
+#include <liburing.h>
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +34,7 @@
 #define SIIT_HEADROOM 16
 
 struct siit;
+struct siit_ring;
 
 struct siit_worker {
 	struct siit *s;
@@ -44,6 +47,7 @@ struct siit_worker {
 	struct xlat_out out;
 	uint64_t write_errors;
 	uint64_t gso_in; /* super-packets translated in one piece */
+	struct siit_ring *ring; /* NULL: blocking read()/write() */
 };
 
 struct siit {
@@ -55,36 +59,38 @@ struct siit {
 	bool stopping; /* read by the workers after every packet */
 	bool vnet;    /* IFF_VNET_HDR: a virtio_net_hdr before every packet */
 	bool offload; /* TUNSETOFFLOAD accepted: GSO and partial checksums */
+	bool uring;   /* the workers run io_uring rings */
 	unsigned int n_workers;
 	struct siit_worker *w;
 	/* What we added, so stop removes exactly that. */
 	unsigned int n_route4, n_route6, n_addr4, n_addr6;
 };
 
-static void worker_output(struct siit_worker *w, enum xlat_verdict v)
-{
-	if (v == XLAT_DROP)
-		return;
-	for (unsigned int i = 0; i < w->out.n; i++) {
-		if (write(w->fd, xlat_out_data(&w->out, i), w->out.pkt[i].len) < 0)
-			w->write_errors++;
-	}
-}
+/* What a read brought: the engine's verdict and, with a virtio-net
+ * header, the input header and engine flags the output headers need. */
+struct rx_result {
+	enum xlat_verdict v;
+	unsigned int flags;
+	struct virtio_net_hdr vh;
+};
 
-/* One output packet behind its virtio-net header. */
-static void write_vnet(struct siit_worker *w, unsigned int i,
-		       const struct virtio_net_hdr *vh)
+/* out->pkt[i] behind a virtio-net header (vh) or bare (vh NULL). */
+static void write_one(struct siit_worker *w, const struct xlat_out *out,
+		      unsigned int i, const struct virtio_net_hdr *vh)
 {
-	uint8_t *p = xlat_out_data(&w->out, i);
-	size_t len = w->out.pkt[i].len;
+	uint8_t *p = xlat_out_data(out, i);
+	size_t len = out->pkt[i].len;
 	struct iovec iov[2] = {
 		{ .iov_base = (void *)vh, .iov_len = VNET_HDR_LEN },
 		{ .iov_base = p, .iov_len = len },
 	};
 	ssize_t r;
 
-	/* The first packet has the headroom; fragments sit back to back. */
-	if (w->out.pkt[i].off == 0) {
+	if (!vh) {
+		r = write(w->fd, p, len);
+	} else if (out->pkt[i].off == 0) {
+		/* The first packet has the headroom; fragments sit back to
+		 * back. */
 		memcpy(p - VNET_HDR_LEN, vh, VNET_HDR_LEN);
 		r = write(w->fd, p - VNET_HDR_LEN, len + VNET_HDR_LEN);
 	} else {
@@ -94,72 +100,329 @@ static void write_vnet(struct siit_worker *w, unsigned int i,
 		w->write_errors++;
 }
 
-static void worker_output_vnet(struct siit_worker *w, enum xlat_verdict v,
-			       const struct virtio_net_hdr *in,
-			       unsigned int flags)
+/* Every packet of a translation, with blocking writes. */
+static void worker_output(struct siit_worker *w, const struct xlat_out *out,
+			  const struct rx_result *rr)
 {
 	struct virtio_net_hdr vh;
 
-	if (v == XLAT_DROP)
+	if (rr->v == XLAT_DROP)
 		return;
-	for (unsigned int i = 0; i < w->out.n; i++) {
-		vnet_tx_hdr(in, flags, v, w->out.n, xlat_out_data(&w->out, i),
-			    w->out.pkt[i].len, &vh);
-		write_vnet(w, i, &vh);
+	for (unsigned int i = 0; i < out->n; i++) {
+		if (!w->s->vnet) {
+			write_one(w, out, i, NULL);
+			continue;
+		}
+		vnet_tx_hdr(&rr->vh, rr->flags, rr->v, out->n,
+			    xlat_out_data(out, i), out->pkt[i].len, &vh);
+		write_one(w, out, i, &vh);
 	}
 }
 
 /* One packet read with a virtio-net header in front of it. */
-static void worker_one_vnet(struct siit_worker *w, size_t n)
+static void xlat_one_vnet(struct siit_worker *w, uint8_t *buf, size_t n,
+			  struct xlat_out *out, struct rx_result *rr)
 {
 	const struct xlat_cfg *cfg = &w->s->inst->conf->xlat;
 	struct xlat_stats *st = instance_stats(w->s->inst, w->idx);
-	struct virtio_net_hdr vh;
-	uint8_t *pkt = w->rx + VNET_HDR_LEN;
-	enum xlat_verdict v;
+	uint8_t *pkt = buf + VNET_HDR_LEN;
 	enum xlat_dir dir;
 	int flags;
 
+	rr->v = XLAT_DROP;
 	if (n <= VNET_HDR_LEN)
 		return;
-	memcpy(&vh, w->rx, VNET_HDR_LEN);
+	memcpy(&rr->vh, buf, VNET_HDR_LEN);
 	n -= VNET_HDR_LEN;
 	dir = (pkt[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
-	flags = vnet_rx_flags(&vh, pkt, n, cfg->lowest_ipv6_mtu);
+	flags = vnet_rx_flags(&rr->vh, pkt, n, cfg->lowest_ipv6_mtu);
 	if (flags < 0) {
-		w->out.n = 0;
-		w->out.reason = XLAT_DROP_BAD_VNET_HDR;
-		xlat_account(st, dir, n, XLAT_DROP, &w->out);
+		out->n = 0;
+		out->reason = XLAT_DROP_BAD_VNET_HDR;
+		xlat_account(st, dir, n, XLAT_DROP, out);
 		return;
 	}
 	if (flags & XLAT_F_GSO)
 		__atomic_store_n(&w->gso_in, w->gso_in + 1, __ATOMIC_RELAXED);
-	v = xlat_packet_flags(cfg, pkt, n, &w->out, (unsigned int)flags);
-	xlat_account(st, dir, n, v, &w->out);
-	worker_output_vnet(w, v, &vh, (unsigned int)flags);
+	rr->flags = (unsigned int)flags;
+	rr->v = xlat_packet_flags(cfg, pkt, n, out, rr->flags);
+	xlat_account(st, dir, n, rr->v, out);
+}
+
+/* Translate the n bytes read into buf; out gets the result. */
+static void xlat_one(struct siit_worker *w, uint8_t *buf, size_t n,
+		     struct xlat_out *out, struct rx_result *rr)
+{
+	const struct xlat_cfg *cfg = &w->s->inst->conf->xlat;
+	struct xlat_stats *st = instance_stats(w->s->inst, w->idx);
+	enum xlat_dir dir;
+
+	if (w->s->vnet) {
+		xlat_one_vnet(w, buf, n, out, rr);
+		return;
+	}
+	rr->flags = 0;
+	dir = (buf[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
+	rr->v = xlat_packet(cfg, buf, n, out);
+	xlat_account(st, dir, n, rr->v, out);
 }
 
 /* One blocking read and its translation: 0, or a negative errno. */
 static int worker_read(struct siit_worker *w)
 {
-	const struct xlat_cfg *cfg = &w->s->inst->conf->xlat;
-	struct xlat_stats *st = instance_stats(w->s->inst, w->idx);
 	ssize_t n = read(w->fd, w->rx, VNET_HDR_LEN + SIIT_RX_MAX);
-	enum xlat_verdict v;
-	enum xlat_dir dir;
+	struct rx_result rr;
 
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 	if (n == 0)
 		return 0;
-	if (w->s->vnet) {
-		worker_one_vnet(w, (size_t)n);
+	xlat_one(w, w->rx, (size_t)n, &w->out, &rr);
+	worker_output(w, &w->out, &rr);
+	return 0;
+}
+
+/*
+ * io_uring: SIIT_RING_SLOTS receive buffers, of which up to `want` have a
+ * read posted on the TUN queue, and as many transmit areas.  A round is
+ * one io_uring_enter(): it sends the writes queued since the last one,
+ * re-posts the reads, runs the reads that found a packet and waits for
+ * the next.  Under load a round carries many packets; at low rates each
+ * packet costs about one call, where read() + write() cost two.
+ *
+ * Every posted read has a poll entry on the queue and one packet wakes
+ * them all, so posting all the buffers when traffic trickles in would
+ * cost a failed read per buffer per packet: `want` follows the number of
+ * reads a round completes (doubling while all complete).
+ */
+#define SIIT_RING_SLOTS 32
+#define RING_TAG_WRITE (1ULL << 32)
+
+struct siit_ring {
+	struct io_uring ring;
+	bool disabled; /* IORING_SETUP_R_DISABLED: the worker enables it */
+	uint8_t *rx_area, *tx_area;
+	uint8_t *rx[SIIT_RING_SLOTS];
+	struct xlat_out tx[SIIT_RING_SLOTS];
+	unsigned int rx_free[SIIT_RING_SLOTS], n_rx_free;
+	unsigned int tx_free[SIIT_RING_SLOTS], n_tx_free;
+	unsigned int posted, want;
+	unsigned int writes; /* queued or in flight since the last round */
+};
+
+#define RX_SLOT (VNET_HDR_LEN + SIIT_RX_MAX)
+#define TX_SLOT (SIIT_HEADROOM + XLAT_OUT_MIN)
+
+static struct io_uring_sqe *ring_sqe(struct siit_ring *r)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
+
+	/* The queue holds a read and a write per slot, so this is only a
+	 * safety net. */
+	if (!sqe && io_uring_submit(&r->ring) >= 0)
+		sqe = io_uring_get_sqe(&r->ring);
+	return sqe;
+}
+
+static void ring_post_reads(struct siit_worker *w, struct siit_ring *r)
+{
+	while (r->posted < r->want && r->n_rx_free) {
+		unsigned int i = r->rx_free[r->n_rx_free - 1];
+		struct io_uring_sqe *sqe = ring_sqe(r);
+
+		if (!sqe)
+			return;
+		r->n_rx_free--;
+		io_uring_prep_read(sqe, w->fd, r->rx[i], RX_SLOT, (__u64)-1);
+		io_uring_sqe_set_data64(sqe, i);
+		r->posted++;
+	}
+}
+
+/*
+ * Queue the translation in tx area t, or write it at once when it is
+ * more than one packet (fragments, rare): those keep their order
+ * behind what is queued by flushing the queue first.
+ */
+static void ring_send(struct siit_worker *w, struct siit_ring *r,
+		      unsigned int t, const struct rx_result *rr)
+{
+	struct xlat_out *out = &r->tx[t];
+	struct io_uring_sqe *sqe;
+	struct virtio_net_hdr vh;
+	uint8_t *p = xlat_out_data(out, 0);
+	size_t len = out->pkt[0].len;
+
+	if (rr->v != XLAT_DROP && out->n == 1 && out->pkt[0].off == 0 &&
+	    (sqe = ring_sqe(r))) {
+		if (w->s->vnet) {
+			vnet_tx_hdr(&rr->vh, rr->flags, rr->v, 1, p, len, &vh);
+			p -= VNET_HDR_LEN;
+			len += VNET_HDR_LEN;
+			memcpy(p, &vh, VNET_HDR_LEN);
+		}
+		io_uring_prep_write(sqe, w->fd, p, (unsigned int)len, (__u64)-1);
+		io_uring_sqe_set_data64(sqe, RING_TAG_WRITE | t);
+		r->writes++;
+		return;
+	}
+	if (rr->v != XLAT_DROP) {
+		io_uring_submit(&r->ring);
+		worker_output(w, out, rr);
+	}
+	r->tx_free[r->n_tx_free++] = t;
+}
+
+/* A read completed in rx slot i with res bytes or a negative errno. */
+static int ring_rx(struct siit_worker *w, struct siit_ring *r, unsigned int i,
+		   int res)
+{
+	struct rx_result rr;
+	unsigned int t;
+
+	r->posted--;
+	r->rx_free[r->n_rx_free++] = i;
+	if (res < 0)
+		return res == -EAGAIN || res == -EINTR || res == -ECANCELED ?
+			       0 : res;
+	if (res == 0)
+		return 0;
+	if (!r->n_tx_free) {
+		/* Every area waits for its write: translate into the
+		 * worker's own and write it now. */
+		xlat_one(w, r->rx[i], (size_t)res, &w->out, &rr);
+		io_uring_submit(&r->ring);
+		worker_output(w, &w->out, &rr);
 		return 0;
 	}
-	dir = (w->rx[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
-	v = xlat_packet(cfg, w->rx, (size_t)n, &w->out);
-	xlat_account(st, dir, (size_t)n, v, &w->out);
-	worker_output(w, v);
+	t = r->tx_free[--r->n_tx_free];
+	/* The IPv4 Identification sequence belongs to the worker. */
+	r->tx[t].next_id = w->out.next_id;
+	xlat_one(w, r->rx[i], (size_t)res, &r->tx[t], &rr);
+	w->out.next_id = r->tx[t].next_id;
+	ring_send(w, r, t, &rr);
+	return 1;
+}
+
+/* Reap what the last round completed: 0, or a negative errno. */
+static int ring_reap(struct siit_worker *w, struct siit_ring *r)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int head, n = 0, reads = 0, posted = r->posted;
+	int err = 0;
+
+	io_uring_for_each_cqe(&r->ring, head, cqe) {
+		uint64_t d = io_uring_cqe_get_data64(cqe);
+		int ret;
+
+		n++;
+		if (d & RING_TAG_WRITE) {
+			if (cqe->res < 0)
+				w->write_errors++;
+			r->tx_free[r->n_tx_free++] = (unsigned int)d;
+			continue;
+		}
+		ret = ring_rx(w, r, (unsigned int)d, cqe->res);
+		if (ret < 0 && !err)
+			err = ret;
+		reads += ret > 0;
+	}
+	io_uring_cq_advance(&r->ring, n);
+	if (reads && reads >= posted)
+		r->want = r->want * 2 > SIIT_RING_SLOTS ? SIIT_RING_SLOTS :
+							  r->want * 2;
+	else if (reads)
+		r->want = reads;
+	return err;
+}
+
+static int ring_loop(struct siit_worker *w, struct siit_ring *r)
+{
+	int ret;
+
+	if (r->disabled) {
+		/* liburing 2.3 declares io_uring_enable_rings() but its
+		 * library lacks it. */
+		ret = (int)syscall(__NR_io_uring_register, r->ring.ring_fd,
+				   IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+		if (ret < 0)
+			return -errno;
+	}
+	while (!__atomic_load_n(&w->s->stopping, __ATOMIC_ACQUIRE)) {
+		unsigned int wait;
+
+		ring_post_reads(w, r);
+		/* The writes finish inside the call (a TUN write does not
+		 * block): waiting for one more completion than that is
+		 * waiting for the next packet. */
+		wait = r->writes + 1;
+		r->writes = 0;
+		ret = io_uring_submit_and_wait(&r->ring, wait);
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN &&
+		    ret != -EBUSY)
+			return ret;
+		ret = ring_reap(w, r);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void ring_free(struct siit_ring *r)
+{
+	if (!r)
+		return;
+	io_uring_queue_exit(&r->ring);
+	free(r->rx_area);
+	free(r->tx_area);
+	free(r);
+}
+
+/*
+ * Set the ring up in the starting thread so a failure is reported
+ * there.  The cheapest kind first: completions run only when the worker
+ * asks for them (DEFER_TASKRUN), not by interrupting it.
+ */
+static int ring_new(struct siit_ring **out)
+{
+	static const unsigned int setups[] = {
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+			IORING_SETUP_R_DISABLED,
+		IORING_SETUP_COOP_TASKRUN,
+		0,
+	};
+	struct siit_ring *r = calloc(1, sizeof(*r));
+	int ret = -EINVAL;
+
+	if (!r)
+		return -ENOMEM;
+	for (unsigned int k = 0; k < 3; k++) {
+		ret = io_uring_queue_init(2 * SIIT_RING_SLOTS, &r->ring,
+					  setups[k]);
+		if (ret == 0) {
+			r->disabled = setups[k] & IORING_SETUP_R_DISABLED;
+			break;
+		}
+	}
+	if (ret < 0) {
+		free(r);
+		return ret;
+	}
+	r->rx_area = malloc((size_t)SIIT_RING_SLOTS * RX_SLOT);
+	r->tx_area = malloc((size_t)SIIT_RING_SLOTS * TX_SLOT);
+	if (!r->rx_area || !r->tx_area) {
+		ring_free(r);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < SIIT_RING_SLOTS; i++) {
+		r->rx[i] = r->rx_area + (size_t)i * RX_SLOT;
+		r->tx[i].buf = r->tx_area + (size_t)i * TX_SLOT + SIIT_HEADROOM;
+		r->tx[i].cap = XLAT_OUT_MIN;
+		r->rx_free[r->n_rx_free++] = i;
+		r->tx_free[r->n_tx_free++] = i;
+	}
+	r->want = 1;
+	*out = r;
 	return 0;
 }
 
@@ -182,6 +445,15 @@ static void *worker_main(void *arg)
 	sigemptyset(&ss);
 	sigaddset(&ss, SIIT_WAKE_SIG);
 	pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
+	if (w->ring) {
+		int r = ring_loop(w, w->ring);
+
+		if (r < 0)
+			instance_set_state(w->s->inst, "failed",
+					   "queue %u: io_uring: %s", w->idx,
+					   strerror(-r));
+		return NULL;
+	}
 	while (!__atomic_load_n(&w->s->stopping, __ATOMIC_ACQUIRE)) {
 		int r = worker_read(w);
 
@@ -340,7 +612,7 @@ static void try_offload(struct siit *s)
 static int open_queues(struct siit *s)
 {
 	const struct siit_conf *c = &s->inst->conf->siit;
-	unsigned int flags = TUN_VNET_HDR;
+	unsigned int flags = c->offload ? TUN_VNET_HDR : 0;
 
 	if (rtnl_link_index(c->tun) > 0) {
 		instance_set_state(s->inst, "failed",
@@ -361,8 +633,9 @@ static int open_queues(struct siit *s)
 		}
 		s->w[i].fd = fd;
 	}
-	s->vnet = true;
-	try_offload(s);
+	s->vnet = c->offload;
+	if (s->vnet)
+		try_offload(s);
 	s->ifindex = rtnl_link_index(s->ifname);
 	return s->ifindex > 0 ? 0 : s->ifindex;
 }
@@ -387,10 +660,44 @@ static int setup_link(struct siit *s)
 	return ret;
 }
 
+/*
+ * A ring per worker, or none at all: io = auto falls back to blocking
+ * calls (saying why once), io = uring fails the instance instead.
+ */
+static int make_rings(struct siit *s)
+{
+	enum siit_io io = s->inst->conf->siit.io;
+	int ret = 0;
+
+	if (io == SIIT_IO_BLOCKING)
+		return 0;
+	for (unsigned int i = 0; i < s->n_workers && ret == 0; i++)
+		ret = ring_new(&s->w[i].ring);
+	if (ret == 0) {
+		s->uring = true;
+		return 0;
+	}
+	for (unsigned int i = 0; i < s->n_workers; i++) {
+		ring_free(s->w[i].ring);
+		s->w[i].ring = NULL;
+	}
+	if (io == SIIT_IO_URING) {
+		instance_set_state(s->inst, "failed", "io_uring: %s",
+				   strerror(-ret));
+		return ret;
+	}
+	log_info(s->inst->name, "no io_uring (%s): one read and one write per packet",
+		 strerror(-ret));
+	return 0;
+}
+
 static int start_workers(struct siit *s)
 {
 	int err = install_wake_handler();
 
+	if (err < 0)
+		return err;
+	err = make_rings(s);
 	if (err < 0)
 		return err;
 	for (unsigned int i = 0; i < s->n_workers; i++) {
@@ -452,8 +759,9 @@ static int siit_start(struct instance *inst)
 		ret = start_workers(s);
 	if (ret < 0)
 		return ret;
-	log_info(inst->name, "running on %s: mtu %u, %u thread%s, %u route%s, %u EAM entr%s",
+	log_info(inst->name, "running on %s: mtu %u, %u thread%s (%s), %u route%s, %u EAM entr%s",
 		 s->ifname, c->mtu, s->n_workers, s->n_workers > 1 ? "s" : "",
+		 s->uring ? "io_uring" : "blocking I/O",
 		 c->n_route4 + c->n_route6, c->n_route4 + c->n_route6 == 1 ? "" : "s",
 		 inst->conf->n_eam, inst->conf->n_eam == 1 ? "y" : "ies");
 	return 0;
@@ -489,6 +797,7 @@ static void siit_stop(struct instance *inst)
 	for (unsigned int i = 0; s->w && i < s->n_workers; i++) {
 		if (s->w[i].fd >= 0)
 			close(s->w[i].fd);
+		ring_free(s->w[i].ring);
 		free(s->w[i].rx);
 		free(s->w[i].out_base);
 	}
@@ -510,6 +819,7 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "mtu", ic->siit.mtu);
 	ctl_kv_u64(o, "threads", s->n_workers);
 	ctl_kv_str(o, "offload", "%s", s->offload ? "yes" : "no");
+	ctl_kv_str(o, "io", "%s", s->uring ? "uring" : "blocking");
 	if (ic->xlat.has_pool6) {
 		fmt_p6(&ic->xlat.pool6, b, sizeof(b));
 		ctl_kv_str(o, "pool6", "%s", b);

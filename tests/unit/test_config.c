@@ -159,6 +159,36 @@ TEST(full_siit_and_repeatable_keys)
 	conf_free(&c);
 }
 
+/* The data-path keys of [siit]: defaults, every value, errors. */
+TEST(siit_offload_and_io)
+{
+	static const char *const io[] = { "auto", "uring", "blocking" };
+	static const enum siit_io want[] = { SIIT_IO_AUTO, SIIT_IO_URING,
+					     SIIT_IO_BLOCKING };
+	struct xlatd_conf c;
+	char text[128];
+
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\n", &c) == 0);
+	CHECK(c.inst->siit.offload);
+	CHECK_EQ(c.inst->siit.io, SIIT_IO_AUTO);
+	conf_free(&c);
+	for (int i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text),
+			 "[siit a]\npool6 = 2001:db8:64::/96\noffload = %s\nio = %s\n",
+			 i == 1 ? "yes" : "no", io[i]);
+		REQUIRE(parse(text, &c) == 0);
+		CHECK_EQ(c.inst->siit.offload, i == 1);
+		CHECK_EQ(c.inst->siit.io, want[i]);
+		conf_free(&c);
+	}
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\noffload = some\n",
+		   "t.conf:3: invalid offload \"some\": yes or no in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nio = epoll\n",
+		   "t.conf:3: invalid io \"epoll\": auto, uring or blocking in [siit a]");
+	expect_err("[clat c]\nuplink = eth0\nio = uring\n",
+		   "t.conf:3: unknown key \"io\" in [clat c]");
+}
+
 TEST(clat_defaults)
 {
 	struct xlatd_conf c;
