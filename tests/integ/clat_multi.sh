@@ -11,10 +11,8 @@
 nt_need_root
 nt_need radvd tayga ping
 
-XLATD=$NT_BUILD/xlatd
-XLATCTL=$NT_BUILD/xlatctl
+nt_need_build xlatd xlatctl tools/pref64_ra
 RA=$NT_BUILD/tools/pref64_ra
-[ -x "$XLATD" ] && [ -x "$RA" ] || t_bail "build first: make BUILD=$NT_BUILD"
 
 nt_ns c && nt_ns r1 && nt_ns r2 || t_bail "namespaces"
 C=$(ns c)
@@ -36,24 +34,9 @@ router() { # N: R$N on C's eth$((N-1)), /64 2001:db8:N::, prefix 2001:db8:6(3+N)
 }
 router 1 && router 2 || t_bail "routers"
 
-SOCK=$NT_TMP/xlatd.sock
-printf '[global]\ncontrol-socket = %s\nstate-dir = %s/state\n' "$SOCK" "$NT_TMP" >"$NT_TMP/xlatd.conf"
-[ -n "${KEEP_LOGS:-}" ] && nt_on_exit "mkdir -p '$KEEP_LOGS' && cp $NT_TMP/*.log '$KEEP_LOGS/'"
-run_bg "$C" "$XLATD" -v -c "$NT_TMP/xlatd.conf"
-XPID=$NT_LAST_PID
-nt_wait 5 test -S "$SOCK" || t_bail "xlatd did not start"
+nt_xlatd "$C" || t_bail "xlatd did not start"
 
-field() { # INSTANCE KEY: a key of status --json's config (pref64.prefix for the prefix)
-	nx "$C" "$XLATCTL" -s "$SOCK" status --json 2>/dev/null | /usr/bin/python3 -c '
-import json, sys
-for i in json.load(sys.stdin)["instances"]:
-    if i["name"] == sys.argv[1]:
-        v = dict(i, **i.get("config", {}))
-        for k in sys.argv[2].split("."):
-            v = v.get(k, {}) if isinstance(v, dict) else {}
-        print(v if v != {} else "")
-' "$1" "$2"
-}
+field() { nt_clat "$1" "$2"; } # INSTANCE KEY (pref64.prefix for the prefix)
 both_running() { [ "$(field clat-eth0 state)" = running ] && [ "$(field clat-eth1 state)" = running ]; }
 
 t_check "two automatic CLATs, both running" nt_wait 20 both_running
@@ -68,16 +51,14 @@ t_check "distinct metrics 4096 and 4097 ($m0, $m1)" \
 t_check "two IPv4 default routes of ours" bash -c "[ \$(ip -n $C -4 route show default proto 100 | wc -l) -eq 2 ]"
 t_check "IPv4 through clat-eth0 (R1's TAYGA)" nx "$C" ping -c 2 -W 1 -i 0.3 -I clat-eth0 203.0.113.10
 t_check "IPv4 through clat-eth1 (R2's TAYGA)" nx "$C" ping -c 2 -W 1 -i 0.3 -I clat-eth1 203.0.113.10
-t_check "each translated its own packets" bash -c "
-	[ \$(ip netns exec $C $XLATCTL -s $SOCK status --json | /usr/bin/python3 -c '
-import json, sys
-print(min(i[\"counters\"][\"4to6\"][\"out_packets\"] for i in json.load(sys.stdin)[\"instances\"]))') -ge 2 ]"
+t_check "each translated its own packets" \
+	bash -c "[ $(field clat-eth0 counters.4to6.out_packets) -ge 2 ] && [ $(field clat-eth1 counters.4to6.out_packets) -ge 2 ]"
 ip -n "$C" link set eth1 down
 eth1_down() { [ "$(field clat-eth1 state)" = stopped ] && [ "$(field clat-eth1 reason)" = "link down on eth1" ]; }
 t_check "eth1 down stops clat-eth1 ('link down on eth1')" nt_wait 3 eth1_down
 t_check "... and not clat-eth0" test "$(field clat-eth0 state)" = running
 t_check "clat-eth0 still translates" nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10
-kill -TERM "$XPID"; wait "$XPID" 2>/dev/null
+kill -TERM "$NT_XPID"; wait "$NT_XPID" 2>/dev/null
 t_check "SIGTERM: no route, no TUN of ours left" \
 	bash -c "! ip -n $C -4 route show proto 100 | grep -q . && ! ip -n $C link show | grep -q clat-"
 t_done

@@ -14,11 +14,9 @@
 nt_need_root
 nt_need radvd tayga dnsmasq dhcpcd ping timeout
 
-XLATD=$NT_BUILD/xlatd
-XLATCTL=$NT_BUILD/xlatctl
+nt_need_build xlatd xlatctl tools/pref64_ra
 RA=$NT_BUILD/tools/pref64_ra
 P64=2001:db8:64::/96
-[ -x "$XLATD" ] && [ -x "$XLATCTL" ] && [ -x "$RA" ] || t_bail "build first: make BUILD=$NT_BUILD"
 
 nt_ns c && nt_ns r || t_bail "namespaces"
 C=$(ns c) R=$(ns r)
@@ -42,30 +40,9 @@ run_bg "$R" dnsmasq --no-daemon --conf-file=/dev/null --pid-file= --port=0 \
 	--dhcp-option=108,00:00:07:08 --dhcp-leasefile="$NT_TMP/dnsmasq.leases"
 DNSMASQ_LOG=$NT_LAST_LOG
 
-[ -n "${KEEP_LOGS:-}" ] && nt_on_exit "mkdir -p '$KEEP_LOGS' && cp $NT_TMP/*.log '$KEEP_LOGS/'"
-SOCK=$NT_TMP/xlatd.sock
-cat >"$NT_TMP/xlatd.conf" <<EOF
-[global]
-control-socket = $SOCK
-state-dir = $NT_TMP/state
-EOF
-XPID=
-start_xlatd() {
-	run_bg "$C" "$XLATD" -v -c "$NT_TMP/xlatd.conf"
-	XPID=$NT_LAST_PID
-	XLOG=$NT_LAST_LOG
-	nt_wait 5 test -S "$SOCK"
-}
-ctl() { nx "$C" "$XLATCTL" -s "$SOCK" "$@"; }
-v6only() { ctl ipv6-only-preferred eth0 >/dev/null 2>&1; }
-state() { ctl status --json 2>/dev/null | /usr/bin/python3 -c '
-import json, sys
-for i in json.load(sys.stdin)["instances"]:
-    if i["name"] == "clat-eth0":
-        print(i["state"], i["reason"])
-'; }
-running() { state | grep -q "^running"; }
-stopped() { state | grep -q "^stopped .*$1"; }
+v6only() { nt_xlatctl ipv6-only-preferred eth0 >/dev/null 2>&1; }
+running() { nt_clat_is clat-eth0 "^running"; }
+stopped() { nt_clat_is clat-eth0 "^stopped .*$1"; }
 native4() { ip -n "$C" -4 addr show dev eth0 | grep -q 'inet 192\.0\.2\.'; }
 ping4() { nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null 2>&1; }
 
@@ -100,7 +77,7 @@ dhcpcd_cmd() {
 		exec dhcpcd -f '$NT_TMP/dhcpcd-eth0.conf' -4 -B -1 -t $(($1 - 2)) -j '$DH_LOG' eth0")
 }
 
-start_xlatd || t_bail "xlatd did not start" "$(cat "$XLOG")"
+nt_xlatd "$C" || t_bail "xlatd did not start" "$(cat "$NT_XLOG")"
 nt_wait 10 bash -c "ip -n $C -6 route show default | grep -q via" || t_bail "no SLAAC default route"
 
 # 1. A translating CLAT: ask for 108, get it, take no lease.
@@ -132,10 +109,10 @@ t_check "IPv4 literal ping beyond the router works through CLAT + TAYGA" nt_wait
 nt_kill_pids "$DH_PID"
 
 # 2. xlatd stopped: no 108 asked, native lease taken.
-kill -TERM "$XPID"
-wait "$XPID" 2>/dev/null
-t_check "xlatd stopped: its route is gone" bash -c "! kill -0 $XPID 2>/dev/null && ! ip -n $C -4 route show proto 100 | grep -q ."
-t_check "ipv6-only-preferred eth0 -> non-zero with xlatd down" bash -c "! ip netns exec $C $XLATCTL -s $SOCK ipv6-only-preferred eth0"
+kill -TERM "$NT_XPID"
+wait "$NT_XPID" 2>/dev/null
+t_check "xlatd stopped: its route is gone" bash -c "! kill -0 $NT_XPID 2>/dev/null && ! ip -n $C -4 route show proto 100 | grep -q ."
+t_check "ipv6-only-preferred eth0 -> non-zero with xlatd down" nt_not nt_xlatctl ipv6-only-preferred eth0
 dhcpcd_conf
 t_check "hook: dhcpcd config does not request option 108" bash -c "! grep -q ipv6_only_preferred '$NT_TMP/dhcpcd-eth0.conf'"
 dhcpcd_cmd 15
@@ -152,8 +129,8 @@ t_check "native IPv4 ping to 203.0.113.10 via eth0" bash -c "
 
 # 3. The loop of docs/clat-auto.md: with the native lease xlatd keeps
 # the CLAT down and says "no", so the next DISCOVER will not ask for 108.
-start_xlatd || t_bail "xlatd did not restart" "$(cat "$XLOG")"
+nt_xlatd_start || t_bail "xlatd did not restart" "$(cat "$NT_XLOG")"
 t_check "xlatd restarted: CLAT stopped, 'native IPv4 default route on eth0'" \
 	nt_wait 8 stopped "native IPv4 default route on eth0"
-t_check "... and ipv6-only-preferred eth0 -> non-zero" bash -c "! ip netns exec $C $XLATCTL -s $SOCK ipv6-only-preferred eth0"
+t_check "... and ipv6-only-preferred eth0 -> non-zero" nt_not nt_xlatctl ipv6-only-preferred eth0
 t_done

@@ -111,57 +111,10 @@ exp_check() {
 t_check "lifetime 8 s expiry reported within 1 s of its end" exp_check
 
 # --- RFC 7050 against unbound DNS64, no PREF64 --------------------------
-# unbound_up PREFIX: (re)start unbound in R with that dns64-prefix.
-UB_PID=
-unbound_up() {
-	local d=$NT_TMP/unbound
-	mkdir -p "$d"
-	cat >"$d/ipv4only.arpa.zone" <<-Z
-	\$ORIGIN ipv4only.arpa.
-	\$TTL 3600
-	@ IN SOA ns.ipv4only.arpa. hostmaster.ipv4only.arpa. 1 3600 600 86400 60
-	@ IN NS ns.ipv4only.arpa.
-	@ IN A 192.0.0.170
-	@ IN A 192.0.0.171
-	Z
-	cat >"$d/unbound.conf" <<-U
-	server:
-		interface: 2001:db8:1::1
-		port: 53
-		do-daemonize: no
-		chroot: ""
-		username: ""
-		directory: "$d"
-		pidfile: ""
-		use-syslog: no
-		logfile: ""
-		num-threads: 1
-		do-ip4: no
-		access-control: 2001:db8::/32 allow
-		module-config: "dns64 iterator"
-		dns64-prefix: $1
-		do-not-query-localhost: yes
-	remote-control:
-		control-enable: no
-	auth-zone:
-		name: "ipv4only.arpa"
-		zonefile: "$d/ipv4only.arpa.zone"
-		for-upstream: yes
-		for-downstream: no
-		fallback-enabled: no
-	U
-	if [ -n "$UB_PID" ]; then
-		nt_kill_pids "$UB_PID"
-	fi
-	run_bg "$R" unbound -d -c "$d/unbound.conf"
-	UB_PID=$NT_LAST_PID
-	nt_wait_listen "$R" 53 10 udp
-}
-
 nt_resolv "$C" 2001:db8:1::1 || t_bail "resolv.conf for C"
 dns_run() {
 	local want=$1
-	unbound_up "$want" || { t_not_ok "unbound with dns64-prefix $want starts"; return; }
+	nt_unbound "$R" 2001:db8:1::1 "$want" || { t_not_ok "unbound with dns64-prefix $want starts"; return; }
 	probe 8 --no-ra --dns-delay 0 || { t_not_ok "probe ready (dns $want)"; return; }
 	nt_wait 7 grep -q " appeared " "$PROBE_LOG"
 	kill "$PROBE_PID" 2>/dev/null

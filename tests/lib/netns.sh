@@ -19,6 +19,13 @@
 #        nt_on_exit CMD...  (extra cleanup, run in reverse order)
 # wait:  nt_wait SECS CMD...  nt_wait_dad NS SECS  nt_wait_route NS SECS ARGS...
 #        nt_wait_listen NS PORT SECS [tcp|udp]   nt_wait_tcp NS HOST PORT SECS
+# peers: nt_router C CIF R N  nt_radvd NS IF PREFIX [EXTRA]  nt_tayga NS IPV4 PREFIX POOL
+#        nt_unbound NS LISTEN DNS64_PREFIX [ZONEFILE...]  nt_lab_up
+# xlatd: nt_xlatd NS [EXTRA]  nt_xlatd_start  nt_xlatd_stop  nt_xlatctl ARGS...
+#        nt_clat NAME KEY...  nt_clat_state NAME  nt_clat_is NAME REGEX
+#        nt_wait_clat NAME REGEX SECS
+# misc:  nt_need_build NAME...  nt_not CMD...
+#        KEEP_LOGS=DIR keeps the logs of everything run_bg started.
 
 set -u
 export LC_ALL=C
@@ -28,6 +35,8 @@ NT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NT_BUILD=${BUILD:-build}
 case "$NT_BUILD" in /*) ;; *) NT_BUILD=$NT_ROOT/$NT_BUILD ;; esac
 NT_NAME=$(basename "$0" .sh)
+NT_XLATD=$NT_BUILD/xlatd
+NT_XLATCTL=$NT_BUILD/xlatctl
 # Interface names are limited to 15 bytes; namespace names are free, but
 # keep them short so "ip netns list" stays readable: 4 letters + PID.
 NT_PFX=${NT_PFX:-$(printf '%s' "${NT_NAME//[^a-z0-9]/}" | cut -c1-4)$$}
@@ -41,6 +50,8 @@ NT_DONE=0
 
 t_n=0
 t_fail=0
+
+. "$NT_ROOT/tests/lib/conf.sh"
 
 t_ok() {
 	t_n=$((t_n + 1))
@@ -159,6 +170,20 @@ run_bg() {
 	NT_PIDS+=("$NT_LAST_PID")
 }
 
+# nt_router C CIF R N: a link from C's CIF to R's r0, where R is a
+# forwarding router with 2001:db8:N::1/64, fe80::1 (for nt_radvd),
+# fe80::64 (for pref64_ra) and, on lo, 203.0.113.10 as the IPv4 host
+# beyond its PLAT.
+nt_router() {
+	local r=$3
+	nt_veth "$1" "$2" "$r" r0 || return 1
+	nt_sysctl "$r" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
+	nt_addr "$r" r0 "2001:db8:$4::1/64" nodad &&
+		nt_addr "$r" r0 fe80::1/64 nodad &&
+		nt_addr "$r" r0 fe80::64/64 nodad &&
+		ip -n "$r" addr add 203.0.113.10/32 dev lo
+}
+
 # nt_radvd NS IF PREFIX [EXTRA]: radvd in NS advertising PREFIX (a /64)
 # for SLAAC every 3-4 s, from fe80::1, which must be on IF.  EXTRA lines
 # (e.g. "RDNSS 2001:db8:1::1 { };") go into the interface block.  PREF64
@@ -197,6 +222,98 @@ EOF
 		ip -n "$n" route add "$4" dev nat64 &&
 		ip -n "$n" -6 route add "$3" dev nat64 || return 1
 	run_bg "$n" tayga -c "$conf" -d
+}
+
+# nt_unbound NS LISTEN DNS64_PREFIX [ZONEFILE...]: unbound as a DNS64 in
+# NS (nt_unbound_conf of conf.sh), ready once it listens on port 53.  A
+# second call restarts it, e.g. with another prefix.
+NT_UNBOUND_PID=
+nt_unbound() {
+	local n=$1 dir=$NT_TMP/unbound.$1
+	shift
+	mkdir -p "$dir" && nt_unbound_conf "$dir" "$@" || return 1
+	[ -n "$NT_UNBOUND_PID" ] && nt_kill_pids "$NT_UNBOUND_PID"
+	run_bg "$n" unbound -d -c "$dir/unbound.conf"
+	NT_UNBOUND_PID=$NT_LAST_PID
+	nt_wait_listen "$n" 53 10 udp
+}
+
+# nt_lab_up: lab/lab.sh up with this run's prefix (namespaces
+# $NT_PFX-client etc.), taken down on exit; "lab comes up" is a test
+# point and the script ends there if it fails.  LAB is lab.sh, LAB_STATE
+# its state dir.  LAB_* settings exported before the call apply.
+nt_lab_up() {
+	export LAB_PREFIX=$NT_PFX BUILD=$NT_BUILD
+	LAB=$NT_ROOT/lab/lab.sh
+	LAB_STATE=/run/xlat464-lab/$LAB_PREFIX
+	nt_on_exit "'$LAB' down"
+	t_check "lab comes up" "$LAB" up || t_done
+}
+
+# nt_xlatd NS [EXTRA]: xlatd -v in NS with a config of its own: a private
+# control socket (NT_XSOCK) and state dir (NT_XSTATE), then EXTRA, e.g. a
+# [clat] section.  Returns once the control socket is there (5 s at most).
+# nt_xlatd_start starts the same again (after a kill); the PID is in
+# NT_XPID and the log in NT_XLOG.  nt_xlatctl, nt_clat* and nt_wait_clat
+# talk to the xlatd of the last nt_xlatd.
+NT_XN=0
+nt_xlatd() {
+	NT_XN=$((NT_XN + 1))
+	NT_XNS=$1
+	NT_XCONF=$NT_TMP/xlatd.$NT_XN.conf
+	NT_XSOCK=$NT_TMP/xlatd.$NT_XN.sock
+	NT_XSTATE=$NT_TMP/xlatd.$NT_XN.state
+	nt_xlatd_conf "$NT_XCONF" "$NT_XSOCK" "$NT_XSTATE" "${2:-}"
+	nt_xlatd_start
+}
+
+nt_xlatd_start() {
+	run_bg "$NT_XNS" "$NT_XLATD" -v -c "$NT_XCONF"
+	NT_XPID=$NT_LAST_PID
+	NT_XLOG=$NT_LAST_LOG
+	nt_wait 5 test -S "$NT_XSOCK"
+}
+
+# nt_xlatd_stop: SIGTERM, SIGKILL if it has not gone in 3 s.
+nt_xlatd_stop() {
+	[ -n "${NT_XPID:-}" ] && nt_kill_pids "$NT_XPID"
+	NT_XPID=
+}
+
+nt_xlatctl() {
+	nx "$NT_XNS" "$NT_XLATCTL" -s "$NT_XSOCK" "$@"
+}
+
+# nt_clat NAME KEY...: instance NAME's KEYs from status --json (see
+# nt_json_clat); nt_clat_state NAME: "STATE PREFIX SOURCE REASON".
+nt_clat() {
+	nt_xlatctl status --json 2>/dev/null | nt_json_clat "$@"
+}
+
+nt_clat_state() {
+	nt_clat "$1" state pref64.prefix pref64.source reason
+}
+
+# nt_clat_is NAME REGEX: the state line matches the extended REGEX.
+nt_clat_is() {
+	nt_clat_state "$1" | grep -Eq "$2"
+}
+
+nt_wait_clat() {
+	nt_wait "$3" nt_clat_is "$1" "$2"
+}
+
+# nt_not CMD...: succeeds when CMD fails (for t_check and nt_wait).
+nt_not() {
+	! "$@"
+}
+
+# nt_need_build NAME...: bail out unless $NT_BUILD/NAME is built.
+nt_need_build() {
+	local b
+	for b in "$@"; do
+		[ -x "$NT_BUILD/$b" ] || t_bail "$b is built" "missing $NT_BUILD/$b: make BUILD=$NT_BUILD"
+	done
 }
 
 nt_on_exit() {
@@ -249,6 +366,9 @@ nt_cleanup() {
 	for p in "${NT_ETC[@]}"; do
 		rm -rf "$p"
 	done
+	if [ -n "${KEEP_LOGS:-}" ]; then
+		mkdir -p "$KEEP_LOGS" && cp "$NT_TMP"/*.log "$KEEP_LOGS/"
+	fi
 	rm -rf "$NT_TMP"
 }
 
