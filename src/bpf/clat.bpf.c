@@ -22,6 +22,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "clat_fp.h"
+#include "../engine/ipv4_special.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
@@ -73,13 +74,27 @@ struct l4info {
 	__u64 csum_flags;
 };
 
-static __always_inline void count(enum clat_fp_counter c)
+static __always_inline void add(enum clat_fp_counter c, __u64 n)
 {
 	__u32 k = c;
 	__u64 *v = bpf_map_lookup_elem(&clat_stats, &k);
 
 	if (v)
-		*v += 1;
+		*v += n;
+}
+
+static __always_inline void count(enum clat_fp_counter c)
+{
+	add(c, 1);
+}
+
+/* A packet translated one for one: in and out L3 lengths. */
+static __always_inline void count_xlat(bool from6, __u32 in_len,
+				       __u32 out_len)
+{
+	add(from6 ? CLAT_FP_XLAT_6TO4 : CLAT_FP_XLAT_4TO6, 1);
+	add(from6 ? CLAT_FP_BYTES_6TO4_IN : CLAT_FP_BYTES_4TO6_IN, in_len);
+	add(from6 ? CLAT_FP_BYTES_6TO4_OUT : CLAT_FP_BYTES_4TO6_OUT, out_len);
 }
 
 static __always_inline int pass(enum clat_fp_counter c)
@@ -103,19 +118,10 @@ static __always_inline bool special4(__u32 a_be, __u32 clat4_be)
 	       (a >> 24) == 0x7f;
 }
 
-/* RFC 6052 section 3.1 with the well-known prefix. */
+/* RFC 6052 section 3.1 with the well-known prefix: the engine's table. */
 static __always_inline bool nonglobal4(__u32 a_be)
 {
-	__u32 a = bpf_ntohl(a_be);
-
-	if (CLAT_FP_GLOBAL_EXC4(a))
-		return false;
-#define CLAT_FP_X_NG(net, len)                                                 \
-	if ((a & ~(0xffffffffu >> (len))) == (net))                            \
-		return true;
-	CLAT_FP_NONGLOBAL4(CLAT_FP_X_NG)
-#undef CLAT_FP_X_NG
-	return false;
+	return ipv4_nonglobal(bpf_ntohl(a_be));
 }
 
 static __always_inline __u16 ip4_csum(const struct iphdr *h)
@@ -331,7 +337,7 @@ int clat_up_ingress(struct __sk_buff *skb)
 		count(CLAT_FP_ERR_HELPER);
 		return TC_ACT_SHOT;
 	}
-	count(CLAT_FP_XLAT_6TO4);
+	count_xlat(true, sizeof(ip6) + plen, tot);
 	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
 }
 
@@ -431,7 +437,7 @@ int clat_tun_egress(struct __sk_buff *skb)
 		count(CLAT_FP_ERR_HELPER);
 		return TC_ACT_SHOT;
 	}
-	count(CLAT_FP_XLAT_4TO6);
+	count_xlat(false, tot, out);
 	return bpf_redirect_neigh(c->up_ifindex, NULL, 0, 0);
 }
 

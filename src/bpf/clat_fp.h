@@ -37,6 +37,11 @@ struct clat_fp_cfg {
 /*
  * Per-CPU counters (array map "clat_stats", one __u64 per index).  The
  * first column is the enum suffix, the second the name for operators.
+ * Packet counters first; the byte counters, from CLAT_FP_BYTES_6TO4_IN
+ * on, count the L3 length (no link-layer header) of the translated
+ * packets before and after translation, as xlat_account() does for the
+ * engine's in_bytes and out_bytes.  A 4->6 GSO super-packet counts as
+ * one packet of its whole length, as in the engine.
  */
 #define CLAT_FP_COUNTERS(X)                                                    \
 	X(XLAT_6TO4, "fp_6to4_translated")                                     \
@@ -54,7 +59,11 @@ struct clat_fp_cfg {
 	X(PASS_UDP0, "fp_pass_udp_zero_checksum")                              \
 	X(PASS_PROTO, "fp_pass_protocol")                                      \
 	X(PASS_SIZE, "fp_pass_size")                                           \
-	X(ERR_HELPER, "fp_drop_helper_failed")
+	X(ERR_HELPER, "fp_drop_helper_failed")                                 \
+	X(BYTES_6TO4_IN, "fp_6to4_in_bytes")                                   \
+	X(BYTES_6TO4_OUT, "fp_6to4_out_bytes")                                 \
+	X(BYTES_4TO6_IN, "fp_4to6_in_bytes")                                   \
+	X(BYTES_4TO6_OUT, "fp_4to6_out_bytes")
 
 enum clat_fp_counter {
 #define CLAT_FP_X_ENUM(e, s) CLAT_FP_##e,
@@ -62,6 +71,9 @@ enum clat_fp_counter {
 #undef CLAT_FP_X_ENUM
 	CLAT_FP__COUNT
 };
+
+/* The packet counters are the ones below this. */
+#define CLAT_FP__NPKT CLAT_FP_BYTES_6TO4_IN
 
 /*
  * RFC 7915 rules the fast path applies, named once.  The engine states
@@ -73,19 +85,7 @@ enum clat_fp_counter {
 #define CLAT_FP_ICMP6_ECHO_REQ 128
 #define CLAT_FP_ICMP6_ECHO_REP 129
 
-/*
- * IPv4 ranges that are not globally reachable (IANA special-purpose
- * registry), for the RFC 6052 section 3.1 rule on 64:ff9b::/96.  Same
- * list as ipv4_is_global() in src/engine/rfc6052.c; the differential
- * test checks every boundary against that function.  X(net, len).
- */
-#define CLAT_FP_NONGLOBAL4(X)                                                  \
-	X(0x00000000, 8) X(0x0a000000, 8) X(0x64400000, 10)                    \
-	X(0x7f000000, 8) X(0xa9fe0000, 16) X(0xac100000, 12)                   \
-	X(0xc0000000, 24) X(0xc0000200, 24) X(0xc0a80000, 16)                  \
-	X(0xc6120000, 15) X(0xc6336400, 24) X(0xcb007100, 24)                  \
-	X(0xf0000000, 4)
-/* Globally reachable exceptions inside 192.0.0.0/24. */
-#define CLAT_FP_GLOBAL_EXC4(a) ((a) == 0xc0000009 || (a) == 0xc000000a)
+/* The non-global IPv4 ranges of RFC 6052 section 3.1 are not here: the
+ * programs include the engine's own table, src/engine/ipv4_special.h. */
 
 #endif

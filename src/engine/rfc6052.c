@@ -2,6 +2,8 @@
 /* RFC 6052: IPv4-embedded IPv6 address format, section 2. */
 #include "rfc6052.h"
 
+#include "ipv4_special.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -80,42 +82,8 @@ bool prefix6_contains(const struct in6_addr *pfx, unsigned int len,
 	return ((pfx->s6_addr[whole] ^ a->s6_addr[whole]) & mask) == 0;
 }
 
-/*
- * IANA IPv4 Special-Purpose Address Registry entries whose "Globally
- * Reachable" column is False (RFC 6890 and successors).  192.0.0.9/32 and
- * 192.0.0.10/32 are globally reachable exceptions inside 192.0.0.0/24.
- */
-static const struct {
-	uint32_t net;
-	uint8_t len;
-} nonglobal4[] = {
-	{ 0x00000000, 8 },  /* 0.0.0.0/8 "this network" */
-	{ 0x0a000000, 8 },  /* 10.0.0.0/8 */
-	{ 0x64400000, 10 }, /* 100.64.0.0/10 shared address space */
-	{ 0x7f000000, 8 },  /* 127.0.0.0/8 loopback */
-	{ 0xa9fe0000, 16 }, /* 169.254.0.0/16 link local */
-	{ 0xac100000, 12 }, /* 172.16.0.0/12 */
-	{ 0xc0000000, 24 }, /* 192.0.0.0/24 IETF protocol assignments */
-	{ 0xc0000200, 24 }, /* 192.0.2.0/24 TEST-NET-1 */
-	{ 0xc0a80000, 16 }, /* 192.168.0.0/16 */
-	{ 0xc6120000, 15 }, /* 198.18.0.0/15 benchmarking */
-	{ 0xc6336400, 24 }, /* 198.51.100.0/24 TEST-NET-2 */
-	{ 0xcb007100, 24 }, /* 203.0.113.0/24 TEST-NET-3 */
-	{ 0xf0000000, 4 },  /* 240.0.0.0/4 reserved, incl. broadcast */
-};
-
+/* The table is shared with the eBPF fast path: see ipv4_special.h. */
 bool ipv4_is_global(const struct in_addr *v4)
 {
-	uint32_t a = ntohl(v4->s_addr);
-
-	if (a == 0xc0000009 || a == 0xc000000a)
-		return true;
-	for (size_t i = 0; i < sizeof(nonglobal4) / sizeof(nonglobal4[0]);
-	     i++) {
-		uint32_t mask = ~(0xffffffffu >> nonglobal4[i].len);
-
-		if ((a & mask) == nonglobal4[i].net)
-			return false;
-	}
-	return true;
+	return !ipv4_nonglobal(ntohl(v4->s_addr));
 }

@@ -242,8 +242,12 @@ void clat_bpf_stats(struct clat_bpf_path *b, struct xlat_stats *add)
 	clat_bpf_counters(b, v);
 	d64->in_pkts += v[CLAT_FP_XLAT_6TO4];
 	d64->out_pkts += v[CLAT_FP_XLAT_6TO4];
+	d64->in_bytes += v[CLAT_FP_BYTES_6TO4_IN];
+	d64->out_bytes += v[CLAT_FP_BYTES_6TO4_OUT];
 	d46->in_pkts += v[CLAT_FP_XLAT_4TO6];
 	d46->out_pkts += v[CLAT_FP_XLAT_4TO6];
+	d46->in_bytes += v[CLAT_FP_BYTES_4TO6_IN];
+	d46->out_bytes += v[CLAT_FP_BYTES_4TO6_OUT];
 }
 
 const char *clat_bpf_active(const struct clat_bpf_path *b)

@@ -67,8 +67,8 @@ void clat_bpf_stop(struct clat_bpf_path *b);
 
 /*
  * Add the fast path's translations to add: packets translated one for
- * one count as in and out packets of their direction.  The programs do
- * not count bytes, so the byte counters are left alone.  Packets passed
+ * one count as in and out packets of their direction, and their L3
+ * lengths before and after as in_bytes and out_bytes.  Packets passed
  * to userspace are not added (the engine counts them when it sees them)
  * and are not drops: clat_bpf_status() shows them.
  */

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The CLAT with `datapath = bpf` on the lab: the eBPF fast path carries
-# ping, TCP and UDP by IPv4 literal, its counters show up in xlatctl
-# status, a fragmented UDP datagram still arrives (through userspace),
+# ping, TCP and UDP by IPv4 literal, its counters (packets and bytes)
+# show up in xlatctl status and in the instance's totals, a fragmented UDP datagram still arrives (through userspace),
 # and nothing of the programs stays on the uplink after xlatd exits.
 # Skips when the clat instance does not report an active bpf datapath
 # yet (src/xlatd/clat.c not wired to src/xlatd/clat_bpf.c).
@@ -112,6 +112,33 @@ for d, k, more in (("4to6", "fp_4to6_translated", 1), ("6to4", "fp_6to4_translat
         bad.append("%s out_packets %s < %s + %d" % (d, c[d]["out_packets"], fp.get(k), more))
 print("; ".join(bad) if bad else "ok")' <<<"$js" 2>&1)
 t_check "status: BPF counters non-zero, fragments passed, merged with userspace" \
+	test "$out" = ok || t_diag "$out" "$js"
+
+# Bytes: the programs count L3 lengths; every translated header is 20
+# bytes longer (4->6) or shorter (6->4).  The merged in_bytes/out_bytes
+# hold them, and 4->6 also the 3000-byte datagram userspace fragmented.
+out=$(/usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+i = [i for i in d["instances"] if i["name"] == "c0"][0]
+fp, c = i["config"]["fastpath"], i["counters"]
+bad = []
+for d, grow, more in (("4to6", 20, 3000), ("6to4", -20, 0)):
+    n = fp.get("fp_%s_translated" % d, 0)
+    fin = fp.get("fp_%s_in_bytes" % d, 0)
+    fout = fp.get("fp_%s_out_bytes" % d, 0)
+    if not (n > 0 and fin > 0 and fout > 0):
+        bad.append("%s: fp bytes in %s out %s for %s packets" % (d, fin, fout, n))
+    elif fout - fin != grow * n:
+        bad.append("%s: fp out-in %d != %d * %d" % (d, fout - fin, grow, n))
+    for k, f in (("in_bytes", fin), ("out_bytes", fout)):
+        if not (c[d][k] > 0 and c[d][k] >= f + more):
+            bad.append("%s %s %s < fp %s + %d" % (d, k, c[d][k], f, more))
+# The 1 MiB upload went 4->6, by whichever path.
+if c["4to6"]["in_bytes"] < 1048576:
+    bad.append("4to6 in_bytes %s < 1 MiB" % c["4to6"]["in_bytes"])
+print("; ".join(bad) if bad else "ok")' <<<"$js" 2>&1)
+t_check "status: in_bytes/out_bytes non-zero, fast path bytes merged" \
 	test "$out" = ok || t_diag "$out" "$js"
 
 kill -TERM "$XPID"

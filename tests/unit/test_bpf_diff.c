@@ -18,6 +18,7 @@
 
 #include "checksum.h"
 #include "datapath/bpf_loader.h"
+#include "ipv4_special.h"
 #include "pkt.h"
 #include "rfc6052.h"
 #include "xlat.h"
@@ -45,6 +46,10 @@ static struct xlat_bpf fp;
 static struct xlat_cfg xc;
 static struct xlat_eam eam;
 static uint8_t *engine_buf;
+
+/* L3 bytes of every packet BPF translated, in and out, per direction
+ * ([0] 6->4, [1] 4->6), as this test measured them. */
+static uint64_t ran_in[2], ran_out[2], ran_pkts[2];
 
 static void engine_cfg(const char *pfx)
 {
@@ -117,14 +122,34 @@ static int run_prog(enum xlat_bpf_prog p, const uint8_t *pkt, size_t len,
 	return 0;
 }
 
-/* Only counter `want` moved, by one (NO_COUNTER: none moved). */
+/* Only packet counter `want` moved, by one (NO_COUNTER: none moved). */
 static void check_counters(const struct run *r, int want)
 {
-	for (int i = 0; i < CLAT_FP__COUNT; i++) {
+	for (int i = 0; i < CLAT_FP__NPKT; i++) {
 		uint64_t exp = i == want ? 1 : 0;
 
 		if (r->delta[i] != exp)
 			TAP_FAIL("counter %s moved by %llu, expected %llu",
+				 xlat_bpf_counter_name((unsigned int)i),
+				 (unsigned long long)r->delta[i],
+				 (unsigned long long)exp);
+	}
+}
+
+/* The byte counters moved by in/out for direction v6 (0 and 0: none). */
+static void check_bytes(const char *what, const struct run *r, bool v6,
+			uint64_t in, uint64_t out)
+{
+	static const int ctr[2][2] = {
+		{ CLAT_FP_BYTES_4TO6_IN, CLAT_FP_BYTES_4TO6_OUT },
+		{ CLAT_FP_BYTES_6TO4_IN, CLAT_FP_BYTES_6TO4_OUT },
+	};
+
+	for (int i = CLAT_FP__NPKT; i < CLAT_FP__COUNT; i++) {
+		uint64_t exp = i == ctr[v6][0] ? in : i == ctr[v6][1] ? out : 0;
+
+		if (r->delta[i] != exp)
+			TAP_FAIL("%s: %s moved by %llu, expected %llu", what,
 				 xlat_bpf_counter_name((unsigned int)i),
 				 (unsigned long long)r->delta[i],
 				 (unsigned long long)exp);
@@ -160,6 +185,7 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 		if (r.len == len)
 			CHECK_MEM(r.out, pkt, len);
 		check_counters(&r, want);
+		check_bytes(what, &r, v6, 0, 0);
 		return r.ret == ACT_REDIRECT;
 	}
 	if (r.ret != ACT_REDIRECT) {
@@ -172,6 +198,10 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 		return false;
 	}
 	check_counters(&r, v6 ? CLAT_FP_XLAT_6TO4 : CLAT_FP_XLAT_4TO6);
+	check_bytes(what, &r, v6, len, r.len);
+	ran_pkts[!v6]++;
+	ran_in[!v6] += len;
+	ran_out[!v6] += r.len;
 	CHECK_EQ(r.ethertype, v6 ? 0x0800 : 0x86dd);
 	if (bad_l4)
 		CHECK(pkt_check(r.out, r.len) != NULL);
@@ -553,9 +583,11 @@ TEST(wkp_nonglobal_matches_engine)
 {
 	static const struct { uint32_t net; uint8_t len; } ranges[] = {
 #define X(n, l) { n, l },
-		CLAT_FP_NONGLOBAL4(X)
+		IPV4_NONGLOBAL(X)
 #undef X
-		{ 0xc0000009, 32 }, { 0xc000000a, 32 },
+#define X(a) { a, 32 },
+		IPV4_GLOBAL_EXCEPTIONS(X)
+#undef X
 		{ 0x08080808, 32 },
 	};
 	uint8_t b[2048];
@@ -594,6 +626,39 @@ TEST(wkp_nonglobal_matches_engine)
 	}
 	CHECK(n > 40);
 	setup(PFX);
+}
+
+/*
+ * Last: the counters, as the loader sums them over all CPUs since the
+ * programs were loaded, add up to what this test sent and got back.
+ * The engine's xlat_account() counts the same lengths (L3, no link
+ * layer), which clat_bpf_stats() adds to in_bytes/out_bytes.
+ */
+TEST(byte_counters_add_up)
+{
+	uint64_t v[CLAT_FP__COUNT];
+	uint8_t b[2048];
+	size_t n;
+
+	/* One more of each, with lengths worked out by hand. */
+	n = udp6(b, PEER6, CLAT6, 100); /* 40 + 8 + 100 */
+	CHECK_EQ(n, 148);
+	diff_one("udp6 148", b, n, XLATED, false);
+	n = udp4(b, CLAT4, PEER4, true, 100); /* 20 + 8 + 100 */
+	CHECK_EQ(n, 128);
+	diff_one("udp4 128", b, n, XLATED, false);
+
+	REQUIRE(xlat_bpf_counters(&fp, v) == 0);
+	CHECK(ran_pkts[0] > 10 && ran_pkts[1] > 10);
+	CHECK_EQ(v[CLAT_FP_XLAT_6TO4], ran_pkts[0]);
+	CHECK_EQ(v[CLAT_FP_XLAT_4TO6], ran_pkts[1]);
+	CHECK_EQ(v[CLAT_FP_BYTES_6TO4_IN], ran_in[0]);
+	CHECK_EQ(v[CLAT_FP_BYTES_6TO4_OUT], ran_out[0]);
+	CHECK_EQ(v[CLAT_FP_BYTES_4TO6_IN], ran_in[1]);
+	CHECK_EQ(v[CLAT_FP_BYTES_4TO6_OUT], ran_out[1]);
+	/* Each translated header is 20 bytes shorter or longer. */
+	CHECK_EQ(ran_in[0] - ran_out[0], 20 * ran_pkts[0]);
+	CHECK_EQ(ran_out[1] - ran_in[1], 20 * ran_pkts[1]);
 }
 
 static void skip_all(const char *why)
