@@ -127,14 +127,11 @@ int vnet_rx_flags(const struct virtio_net_hdr *vh, uint8_t *pkt, size_t len,
 	if (thl < 20 || thl > l.len)
 		return -1;
 	/*
-	 * 4->6 segments grow by 20 bytes.  Ones that would not fit the IPv6
-	 * MTU take the engine's ordinary path as one packet, so the sender
-	 * learns the MTU the RFC 7915 way.
+	 * TCP sets DF, and RFC 7915 holds DF=1 packets to the next-hop MTU,
+	 * not to lowest-ipv6-mtu: segments grown by 20 bytes that do not fit
+	 * the IPv6 path make the kernel answer with Packet Too Big, which we
+	 * translate back to the sender as Fragmentation Needed.
 	 */
-	if (l.ver == 4 && IP6_HDR + thl + h16(vh->gso_size) > mtu6) {
-		vnet_csum_finish(pkt, len, l.off, TCP_CSUM_OFF);
-		return 0;
-	}
 	return XLAT_F_GSO | XLAT_F_CSUM_PARTIAL;
 }
 

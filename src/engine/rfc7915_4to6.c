@@ -61,6 +61,21 @@ struct head {
 	size_t len;
 };
 
+/*
+ * The size a translated packet must fit: DF=0 packets are fragmented to
+ * lowest-ipv6-mtu; DF=1 packets are held to the next-hop MTU when it is
+ * known (else no limit: the IPv6 side answers with Packet Too Big).  An
+ * IPv6 link is never below 1280; a lower setting is an error.
+ */
+static size_t out_mtu(const struct xlat_cfg *cfg, bool df)
+{
+	size_t m = df ? cfg->ipv6_mtu : cfg->lowest_ipv6_mtu;
+
+	if (df && !m)
+		return SIZE_MAX;
+	return m < IP6_MIN_MTU ? IP6_MIN_MTU : m;
+}
+
 static enum xlat_verdict drop(struct xlat_out *out, enum xlat_drop r)
 {
 	out->n = 0;
@@ -807,9 +822,7 @@ enum xlat_verdict xlat_4to6_flags(const struct xlat_cfg *cfg,
 		return drop(out, XLAT_DROP_IGMP);
 	l4 = pkt + h->ihl;
 	l4len = h->tot - h->ihl;
-	/* An IPv6 link is never below 1280; a lower setting is an error. */
-	c.mtu = cfg->lowest_ipv6_mtu < IP6_MIN_MTU ? IP6_MIN_MTU :
-						     cfg->lowest_ipv6_mtu;
+	c.mtu = out_mtu(cfg, h->df);
 
 	/* A hairpinned packet already lost its hop in the 6->4 pass. */
 	c.hlim = h->ttl;

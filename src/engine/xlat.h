@@ -124,7 +124,13 @@ struct xlat_cfg {
 	struct in_addr self4;
 	struct in6_addr self6;
 
-	uint16_t lowest_ipv6_mtu; /* default 1280 */
+	uint16_t lowest_ipv6_mtu; /* default 1280: DF=0 packets fragmented to it */
+	/* MTU towards the IPv6 side for DF=1 packets (Fragmentation Needed
+	 * with this - 20 when they do not fit); 0: not known here, the IPv6
+	 * side's own MTU check answers with Packet Too Big, which comes back
+	 * translated.  RFC 7915 section 4 compares DF=1 packets with the
+	 * next-hop MTU, never with lowest-ipv6-mtu. */
+	uint32_t ipv6_mtu;
 	bool decrement_ttl;       /* router mode: true; host (CLAT) mode: false */
 	bool wkp_global_only;     /* RFC 6052 section 3.1, default true */
 	bool hairpin;             /* RFC 7757 section 4, default true */

@@ -127,7 +127,9 @@ TEST(gso_4to6_super_packet_is_one_packet)
 
 	setup();
 	len = partial4(6, 30000, true);
-	/* Without the flag a 30 KB DF packet is Fragmentation Needed. */
+	/* Without the flag a 30 KB DF packet is Fragmentation Needed (with
+	 * a known next-hop MTU; else it would go out whole). */
+	cfg.ipv6_mtu = 1500;
 	v = xlat_packet_flags(&cfg, in, len, &out, XLAT_F_CSUM_PARTIAL);
 	CHECK_EQ(v, XLAT_REPLY);
 	CHECK_EQ(out.reason, XLAT_DROP_FRAG_NEEDED);

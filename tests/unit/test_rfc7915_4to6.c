@@ -615,6 +615,7 @@ TEST(df1_too_big_frag_needed)
 	size_t n;
 
 	setup();
+	cfg.ipv6_mtu = 1280; /* the next-hop MTU, when the caller knows it */
 	n = udp4(in, &s, 1232); /* 1260 bytes: IPv6 1280 fits */
 	REQUIRE(run(in, n) == XLAT_OUT);
 	CHECK_EQ(out.n, 1);
@@ -625,12 +626,37 @@ TEST(df1_too_big_frag_needed)
 	check_reply(3, 4, 1260, in, n);
 	CHECK_EQ(out.pkt[0].len, 576);
 
-	cfg.lowest_ipv6_mtu = 1500;
+	cfg.ipv6_mtu = 1500;
 	n = udp4(in, &s, 1452); /* 1480 bytes */
 	CHECK_EQ(run(in, n), XLAT_OUT);
 	n = udp4(in, &s, 1453);
 	REQUIRE(run(in, n) == XLAT_REPLY);
 	check_reply(3, 4, 1480, in, n);
+}
+
+/*
+ * lowest-ipv6-mtu governs DF=0 fragmentation only: a DF=1 packet is held
+ * to the next-hop MTU, and with none known it goes out whole (the IPv6
+ * side answers with Packet Too Big if it does not fit).
+ */
+TEST(df1_not_held_to_lowest_ipv6_mtu)
+{
+	struct pkt4_spec s = { .src = H4, .dst = R4, .proto = 17, .df = true };
+	size_t n;
+
+	setup();
+	CHECK_EQ(cfg.ipv6_mtu, 0);
+	CHECK_EQ(cfg.lowest_ipv6_mtu, 1280);
+	n = udp4(in, &s, 1453); /* IPv4 1481, IPv6 1501 */
+	REQUIRE(run(in, n) == XLAT_OUT);
+	CHECK_EQ(out.n, 1);
+	check6(opkt(0), out.pkt[0].len, 0, 1461, 17, 63, H6, R6);
+	/* DF=0, same size: fragmented to lowest-ipv6-mtu */
+	s.df = false;
+	n = udp4(in, &s, 1453);
+	REQUIRE(run(in, n) == XLAT_OUT);
+	CHECK_EQ(out.n, 2);
+	CHECK_EQ(out.pkt[0].len, 1280);
 }
 
 /* ---- 4.2: ICMP informational ---- */
@@ -683,6 +709,7 @@ TEST(icmp_echo_df1_too_big)
 	size_t n;
 
 	setup();
+	cfg.ipv6_mtu = 1280;
 	n = pkt_echo4(in, H4, R4, 1, 1, d, 1300);
 	in[6] = 0x40;
 	put16(in + 10, ip4_header_csum(in, 20));
