@@ -497,6 +497,10 @@ static void set_engine(struct clat *c)
 	if (c->cfg.lowest_ipv6_mtu == 1280 && c->up_mtu > 1280)
 		c->cfg.lowest_ipv6_mtu = (uint16_t)(c->up_mtu > 65535 ? 65535
 								       : c->up_mtu);
+	/* The raw socket refuses (EMSGSIZE) what exceeds the uplink MTU
+	 * instead of answering with Packet Too Big: DF=1 packets that do not
+	 * fit get Fragmentation Needed from the engine. */
+	c->cfg.ipv6_mtu = c->up_mtu;
 }
 
 static void set_eam(struct clat *c)
@@ -644,7 +648,7 @@ static int go_live(struct clat *c)
 	if (ret < 0)
 		return fail(c, ret, "IPv4 default route via %s: %s", c->tun);
 	c->route_added = true;
-	instance_set_state(c->inst, "running", "%s", "");
+	instance_set_state(c->inst, "running", "%s", c->plan.reason);
 	publish(c);
 	log_info(c->inst->name, "running: %s <-> %s on %s, TUN %s mtu %u metric %u",
 		 inet_ntop(AF_INET, &c->addr4, b4, sizeof(b4)),
