@@ -20,6 +20,8 @@ export LC_ALL=C
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Config writers shared with the tests (it only defines functions).
+. "$ROOT/tests/lib/conf.sh"
 P=${LAB_PREFIX:-x464}
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
@@ -118,42 +120,6 @@ write_configs() {
 			};
 		};
 	EOF
-	# unbound's dns64 does not synthesize from local-data: serve the lab
-	# zones as auth-zones the iterator reads (field notes).
-	cat >"$STATE/unbound.conf" <<-EOF
-		server:
-			interface: $ISP6
-			interface: ::1
-			port: 53
-			do-daemonize: no
-			chroot: ""
-			username: ""
-			directory: "$STATE"
-			pidfile: ""
-			use-syslog: no
-			logfile: ""
-			verbosity: 1
-			num-threads: 1
-			access-control: ::/0 allow
-			access-control: 0.0.0.0/0 allow
-			module-config: "dns64 iterator"
-			dns64-prefix: $PREF64
-			do-not-query-localhost: yes
-		remote-control:
-			control-enable: no
-		auth-zone:
-			name: "v4only.example"
-			zonefile: "$STATE/v4only.example.zone"
-			for-upstream: yes
-			for-downstream: no
-			fallback-enabled: no
-		auth-zone:
-			name: "ipv4only.arpa"
-			zonefile: "$STATE/ipv4only.arpa.zone"
-			for-upstream: yes
-			for-downstream: no
-			fallback-enabled: no
-	EOF
 	cat >"$STATE/v4only.example.zone" <<-EOF
 		\$ORIGIN v4only.example.
 		\$TTL 60
@@ -163,15 +129,8 @@ write_configs() {
 		server	A	$SERVER4
 		r4	A	$R4_DOWN
 	EOF
-	cat >"$STATE/ipv4only.arpa.zone" <<-EOF
-		\$ORIGIN ipv4only.arpa.
-		\$TTL 60
-		@	SOA	ns hostmaster 1 3600 600 86400 60
-		@	NS	ns
-		@	A	192.0.0.170
-		@	A	192.0.0.171
-		ns	A	192.0.0.170
-	EOF
+	# The DNS64 (with ipv4only.arpa) is the one the tests run.
+	nt_unbound_conf "$STATE" "$ISP6 ::1" "$PREF64" "$STATE/v4only.example.zone"
 	cat >"$STATE/tayga.conf" <<-EOF
 		tun-device nat64
 		ipv4-addr $PLAT4

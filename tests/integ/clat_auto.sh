@@ -12,52 +12,21 @@
 nt_need_root
 nt_need radvd tayga ping
 
-XLATD=$NT_BUILD/xlatd
-XLATCTL=$NT_BUILD/xlatctl
+nt_need_build xlatd xlatctl tools/pref64_ra
 RA=$NT_BUILD/tools/pref64_ra
 P64=2001:db8:64::/96
 P65=2001:db8:65::/96
-[ -x "$XLATD" ] && [ -x "$RA" ] || t_bail "build first: make BUILD=$NT_BUILD"
 
 nt_ns c && nt_ns r || t_bail "namespaces"
 C=$(ns c) R=$(ns r)
-nt_veth "$C" eth0 "$R" r0 || t_bail "veth"
-nt_sysctl "$R" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
-nt_addr "$R" r0 2001:db8:1::1/64 nodad
-nt_addr "$R" r0 fe80::64/64 nodad
-nt_addr "$R" r0 fe80::1/64 nodad
-ip -n "$R" addr add 203.0.113.10/32 dev lo
+nt_router "$C" eth0 "$R" 1 || t_bail "router link"
 nt_resolv "$C" 2001:db8:1::1
 
 nt_tayga "$R" 192.0.2.1 $P64 198.51.100.0/24 || t_bail "tayga"
 nt_radvd "$R" r0 2001:db8:1::/64
 
-# KEEP_LOGS=DIR keeps the daemons' logs for a post-mortem.
-[ -n "${KEEP_LOGS:-}" ] && nt_on_exit "mkdir -p '$KEEP_LOGS' && cp $NT_TMP/*.log '$KEEP_LOGS/'"
-SOCK=$NT_TMP/xlatd.sock
-cat >"$NT_TMP/xlatd.conf" <<EOF
-[global]
-control-socket = $SOCK
-state-dir = $NT_TMP/state
-EOF
-XPID=
-start_xlatd() {
-	run_bg "$C" "$XLATD" -v -c "$NT_TMP/xlatd.conf"
-	XPID=$NT_LAST_PID
-	XLOG=$NT_LAST_LOG
-	nt_wait 5 test -S "$SOCK"
-}
-ctl() { nx "$C" "$XLATCTL" -s "$SOCK" "$@"; }
-state() { ctl status --json 2>/dev/null | /usr/bin/python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-for i in d["instances"]:
-    if i["name"] == sys.argv[1]:
-        c = i.get("config", {})
-        print(i["state"], c.get("pref64", {}).get("prefix", "-"), c.get("pref64", {}).get("source", "-"), i["reason"])
-' "${1:-clat-eth0}"; }
-running() { state | grep -q "^running ${1:-}"; }
-stopped() { state | grep -q "^stopped .*${1:-}"; }
+running() { nt_clat_is clat-eth0 "^running ${1:-}"; }
+stopped() { nt_clat_is clat-eth0 "^stopped .*${1:-}"; }
 clat_route() { ip -n "$C" -4 route show default | grep -q 'dev clat-eth0 proto 100'; }
 ping4() { nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null 2>&1; }
 ra_bg() { # prefix lifetime count interval
@@ -66,12 +35,12 @@ ra_bg() { # prefix lifetime count interval
 }
 ra_stop() { [ -n "${RA_PID:-}" ] && kill "$RA_PID" 2>/dev/null; wait "$RA_PID" 2>/dev/null; RA_PID=; }
 
-start_xlatd || t_bail "xlatd did not start: $(cat "$XLOG")"
+nt_xlatd "$C" || t_bail "xlatd did not start: $(cat "$NT_XLOG")"
 nt_wait 10 bash -c "ip -n $C -6 route show default | grep -q via" || t_bail "no SLAAC default route"
 nt_wait 5 bash -c "ip -n $C -6 addr show dev eth0 scope global -tentative | grep -q 2001:db8:1:"
 t_check "no prefix yet: clat-eth0 stopped with reason 'no NAT64 prefix'" nt_wait 5 stopped "no NAT64 prefix on eth0"
-t_check "state file says stopped" grep -q '^clat=stopped reason=no NAT64 prefix' "$NT_TMP/state/eth0.state"
-t_check "ipv6-only-preferred eth0 -> 1 without a CLAT" bash -c "! nx $C $XLATCTL -s $SOCK ipv6-only-preferred eth0"
+t_check "state file says stopped" grep -q '^clat=stopped reason=no NAT64 prefix' "$NT_XSTATE/eth0.state"
+t_check "ipv6-only-preferred eth0 -> 1 without a CLAT" nt_not nt_xlatctl ipv6-only-preferred eth0
 
 # 1. Comes up from the RA alone.
 ra_bg $P64 1800 300 1
@@ -79,20 +48,21 @@ t_check "CLAT comes up from the PREF64 RA, no config" nt_wait 8 running "$P64 RA
 t_check "IPv4 default route via clat-eth0, protocol 100, metric 4096" \
 	bash -c "ip -n $C -4 route show default | grep -q 'dev clat-eth0 proto 100 .*metric 4096'"
 t_check "IPv4 ping through the CLAT and TAYGA" ping4
-t_check "state file says running" grep -q '^clat=running reason=NAT64 prefix 2001:db8:64::/96 from RA' "$NT_TMP/state/eth0.state"
-t_check "ipv6-only-preferred eth0 -> 0" ctl ipv6-only-preferred eth0
-t_check "status --json has both addresses, MTU, metric, lifetime" bash -c "
-	ctl() { ip netns exec $C $XLATCTL -s $SOCK \"\$@\"; }
-	ctl status --json | /usr/bin/python3 -c '
+t_check "state file says running" grep -q '^clat=running reason=NAT64 prefix 2001:db8:64::/96 from RA' "$NT_XSTATE/eth0.state"
+t_check "ipv6-only-preferred eth0 -> 0" nt_xlatctl ipv6-only-preferred eth0
+status_ok() {
+	nt_xlatctl status --json | /usr/bin/python3 -c '
 import json, sys
-i = [x for x in json.load(sys.stdin)[\"instances\"] if x[\"name\"] == \"clat-eth0\"][0]
-c = i[\"config\"]
-assert c[\"clat_ipv4\"].startswith(\"192.0.0.\"), c
-assert c[\"clat_ipv6\"].startswith(\"2001:db8:1:\"), c
-assert c[\"mtu\"] == 1472 and c[\"metric\"] == 4096, c
-assert 1700 < c[\"pref64\"][\"lifetime_s\"] <= 1800, c
-assert i[\"counters\"][\"4to6\"][\"out_packets\"] >= 2, i
-'"
+i = [x for x in json.load(sys.stdin)["instances"] if x["name"] == "clat-eth0"][0]
+c = i["config"]
+assert c["clat_ipv4"].startswith("192.0.0."), c
+assert c["clat_ipv6"].startswith("2001:db8:1:"), c
+assert c["mtu"] == 1472 and c["metric"] == 4096, c
+assert 1700 < c["pref64"]["lifetime_s"] <= 1800, c
+assert i["counters"]["4to6"]["out_packets"] >= 2, i
+'
+}
+t_check "status --json has both addresses, MTU, metric, lifetime" status_ok
 
 # 2. Native IPv4 appears on eth0 -> stop; leaves -> start.
 ip -n "$C" addr add 192.0.2.50/24 dev eth0
@@ -117,7 +87,7 @@ ra_bg $P65 1800 300 1
 sleep 1.5 # 65 is known (not chosen: 64 was first), then 64 goes
 nx "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 0 --count 1 >/dev/null
 t_check "prefix change: CLAT reconfigured with $P65 within a second or two" nt_wait 3 running "$P65 RA"
-t_check "log says why it reconfigured" nt_wait 2 grep -q "reconfiguring: NAT64 prefix 2001:db8:64::/96 -> 2001:db8:65::/96" "$XLOG"
+t_check "log says why it reconfigured" nt_wait 2 grep -q "reconfiguring: NAT64 prefix 2001:db8:64::/96 -> 2001:db8:65::/96" "$NT_XLOG"
 
 # 5. Withdrawal (lifetime 0).
 ra_stop
@@ -138,23 +108,23 @@ t_check "expiry: CLAT gone 16-18.5 s after the RA (took ${dt}s)" \
 # 7. kill -9 then start again: no duplicates, no leftovers.
 ra_bg $P64 1800 300 1
 nt_wait 5 running "$P64"
-kill -KILL "$XPID"; wait "$XPID" 2>/dev/null
+kill -KILL "$NT_XPID"; wait "$NT_XPID" 2>/dev/null
 t_check "after kill -9 no clat-eth0 TUN is left" bash -c "! ip -n $C link show clat-eth0 >/dev/null 2>&1"
-start_xlatd
+nt_xlatd_start
 t_check "restart: CLAT running again" nt_wait 8 running "$P64"
 t_check "exactly one IPv4 default route of ours" bash -c "[ \$(ip -n $C -4 route show default proto 100 | wc -l) -eq 1 ]"
 t_check "ping after restart" nt_wait 5 ping4
 
 # 8. SIGHUP keeps it; SIGTERM removes all.
-kill -HUP "$XPID"
+kill -HUP "$NT_XPID"
 sleep 1
 t_check "SIGHUP: still running" running "$P64"
 
 # 9. Interface removed.
 ip -n "$C" link del eth0
-t_check "interface removed: its automatic CLAT is gone" nt_wait 3 bash -c "! ip netns exec $C $XLATCTL -s $SOCK status | grep -q clat-eth0"
+t_check "interface removed: its automatic CLAT is gone" nt_wait 3 nt_not nt_clat_is clat-eth0 .
 t_check "... with its TUN and route" bash -c "! ip -n $C link show clat-eth0 >/dev/null 2>&1 && ! ip -n $C -4 route show proto 100 | grep -q ."
-kill -TERM "$XPID"; wait "$XPID" 2>/dev/null
-t_check "SIGTERM: xlatd exits, no route of ours" bash -c "! kill -0 $XPID 2>/dev/null && ! ip -n $C -4 route show proto 100 | grep -q ."
+kill -TERM "$NT_XPID"; wait "$NT_XPID" 2>/dev/null
+t_check "SIGTERM: xlatd exits, no route of ours" bash -c "! kill -0 $NT_XPID 2>/dev/null && ! ip -n $C -4 route show proto 100 | grep -q ."
 ra_stop
 t_done

@@ -8,21 +8,12 @@
 
 nt_need_root
 nt_need tayga radvd unbound nft socat curl tcpdump traceroute sha256sum /usr/bin/python3
-XLATD=$NT_BUILD/xlatd
-XLATCTL=$NT_BUILD/xlatctl
-[ -x "$XLATD" ] && [ -x "$XLATCTL" ] || t_bail "xlatd and xlatctl are built" "missing $XLATD or $XLATCTL (make)"
-
-export LAB_PREFIX=$NT_PFX BUILD=$NT_BUILD
-LAB=$NT_ROOT/lab/lab.sh
+nt_need_build xlatd xlatctl
+nt_lab_up
 C=$LAB_PREFIX-client
 R4=$LAB_PREFIX-r4
 SRV=$LAB_PREFIX-server4
-ISP=$LAB_PREFIX-isp
-STATE=/run/xlat464-lab/$LAB_PREFIX
 SERVER=203.0.113.10
-nt_on_exit "'$LAB' down"
-
-t_check "lab comes up" "$LAB" up || t_done
 
 # What must be the same after xlatd has stopped.  sysctl -a also shows
 # global counters that move by themselves; leave those out.
@@ -49,24 +40,15 @@ snapshot "$NT_TMP/before"
 t_check "client has no IPv4 address and no IPv4 route before" bash -c \
 	"[ -z \"\$(ip -n $C -4 addr show scope global)\" ] && [ -z \"\$(ip -n $C -4 route show)\" ]"
 
-SOCK=$NT_TMP/xlatd.sock
-cat >"$NT_TMP/xlatd.conf" <<EOF
-[global]
-control-socket = $SOCK
-
-[clat c0]
-uplink = eth0
-pref64 = 2001:db8:64::/96
-EOF
 # XLAT_DATAPATH=auto|bpf|userspace runs the same checks on that path.
-[ -n "${XLAT_DATAPATH:-}" ] && echo "datapath = $XLAT_DATAPATH" >>"$NT_TMP/xlatd.conf"
-run_bg "$C" "$XLATD" -c "$NT_TMP/xlatd.conf"
-XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
-if ! nt_wait 15 bash -c "ip -n $C -4 route show default | grep -q . && \
-		ip netns exec $C $XLATCTL -s $SOCK status --json | grep -q '\"running\"'"; then
+nt_xlatd "$C" "[clat c0]
+uplink = eth0
+pref64 = 2001:db8:64::/96${XLAT_DATAPATH:+
+datapath = $XLAT_DATAPATH}"
+up() { ip -n "$C" -4 route show default | grep -q . && nt_clat_is c0 '^running'; }
+if ! nt_wait 15 up; then
 	t_not_ok "xlatd clat instance runs and installs an IPv4 default route" \
-		"$(tail -n 20 "$XLOG"; nx "$C" "$XLATCTL" -s "$SOCK" status 2>&1 | head -20)"
-	kill -TERM "$XPID" 2>/dev/null
+		"$(tail -n 20 "$NT_XLOG"; nt_xlatctl status 2>&1 | head -20)"
 	t_done
 fi
 t_ok "xlatd clat instance runs and installs an IPv4 default route"
@@ -74,7 +56,7 @@ t_diag "$(nx "$C" ip -4 -br addr show; nx "$C" ip -4 route show)"
 
 t_check "ping -c 3 $SERVER by IPv4 literal" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$SERVER"
 
-want=$(cut -d' ' -f1 "$STATE/www/blob.sha256")
+want=$(cut -d' ' -f1 "$LAB_STATE/www/blob.sha256")
 sha_is() {
 	local have
 	have=$(sha256sum <"$1" 2>/dev/null | cut -d' ' -f1)
@@ -139,7 +121,7 @@ else
 fi
 nx "$R4" ip link set dev srv0 mtu 1500
 
-js=$(nx "$C" "$XLATCTL" -s "$SOCK" status --json 2>&1)
+js=$(nt_xlatctl status --json 2>&1)
 out=$(/usr/bin/python3 -c '
 import json, sys
 d = json.loads(sys.stdin.read())
@@ -148,9 +130,9 @@ bad = [k for k in ("4to6", "6to4") for f in ("in_packets", "out_packets") if not
 print("zero: %s" % bad if bad else "ok")' <<<"$js" 2>&1)
 t_check "xlatctl status --json counts packets both ways" test "$out" = ok || t_diag "$js"
 
-kill -TERM "$XPID"
-nt_wait 10 bash -c "! kill -0 $XPID"
-t_check "xlatd exits on SIGTERM" bash -c "! kill -0 $XPID"
+kill -TERM "$NT_XPID"
+nt_wait 10 nt_not kill -0 "$NT_XPID"
+t_check "xlatd exits on SIGTERM" nt_not kill -0 "$NT_XPID"
 t_check "no route with proto 100 is left" bash -c \
 	"[ -z \"\$(ip -n $C -4 route show table all proto 100)\" ] && \
 	 [ -z \"\$(ip -n $C -6 route show table all proto 100)\" ]"

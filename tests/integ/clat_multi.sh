@@ -22,12 +22,7 @@ router() { # N: R$N on C's eth$((N-1)), /64 2001:db8:N::, prefix 2001:db8:6(3+N)
 	local n=$1 r p64
 	r=$(ns r$n)
 	p64=2001:db8:6$((3 + n))::/96
-	nt_veth "$C" eth$((n - 1)) "$r" r0 || return 1
-	nt_sysctl "$r" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
-	nt_addr "$r" r0 2001:db8:$n::1/64 nodad
-	nt_addr "$r" r0 fe80::1/64 nodad
-	nt_addr "$r" r0 fe80::64/64 nodad
-	ip -n "$r" addr add 203.0.113.10/32 dev lo
+	nt_router "$C" eth$((n - 1)) "$r" "$n" || return 1
 	nt_tayga "$r" 192.0.2.1 $p64 198.51.100.0/24 || return 1
 	nt_radvd "$r" r0 2001:db8:$n::/64
 	run_bg "$r" "$RA" --iface r0 --src fe80::64 --prefix $p64 --lifetime 1800 --count 120 --interval 1

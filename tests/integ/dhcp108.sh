@@ -20,13 +20,8 @@ P64=2001:db8:64::/96
 
 nt_ns c && nt_ns r || t_bail "namespaces"
 C=$(ns c) R=$(ns r)
-nt_veth "$C" eth0 "$R" r0 || t_bail "veth"
-nt_sysctl "$R" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
-nt_addr "$R" r0 2001:db8:1::1/64 nodad
-nt_addr "$R" r0 fe80::64/64 nodad
-nt_addr "$R" r0 fe80::1/64 nodad
+nt_router "$C" eth0 "$R" 1 || t_bail "router link"
 nt_addr "$R" r0 192.0.2.1/24
-ip -n "$R" addr add 203.0.113.10/32 dev lo
 
 nt_tayga "$R" 203.0.113.1 $P64 198.51.100.0/24 || t_bail "tayga"
 nt_radvd "$R" r0 2001:db8:1::/64

@@ -8,15 +8,10 @@
 nt_need_root
 nt_need tayga radvd unbound nft busybox curl tcpdump /usr/bin/python3
 
-export LAB_PREFIX=$NT_PFX LAB_PREF64_INTERVAL=2 LAB_PREF64_COUNT=60 BUILD=$NT_BUILD
-LAB=$NT_ROOT/lab/lab.sh
+export LAB_PREF64_INTERVAL=2 LAB_PREF64_COUNT=60
+nt_lab_up
 C=$LAB_PREFIX-client
-STATE=/run/xlat464-lab/$LAB_PREFIX
-nt_on_exit "'$LAB' down"
-
-if ! t_check "lab comes up" "$LAB" up; then
-	t_done
-fi
+STATE=$LAB_STATE
 pids=$(awk '{print $1}' "$STATE/pids")
 
 t_check "client has a SLAAC address in 2001:db8:1::/64" \
