@@ -13,6 +13,8 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 export BUILD
 LAB=$ROOT/lab/lab.sh
+# Config writers and status filters shared with the tests.
+. "$ROOT/tests/lib/conf.sh"
 P=${LAB_PREFIX:-x464}
 C=$P-client
 STATE=/run/xlat464-lab/$P
@@ -49,6 +51,11 @@ cx() {
 	ip netns exec "$C" "$@"
 }
 
+clat_running() {
+	[ "$(cx "$BUILD/xlatctl" -s "$SOCK" status --json 2>/dev/null |
+		nt_json_clat clat0 state)" = running ]
+}
+
 teardown() {
 	[ $keep -eq 1 ] && return 0
 	if [ -n "$xpid" ] && kill -0 "$xpid" 2>/dev/null; then
@@ -78,14 +85,9 @@ cx ip -br addr show
 cx ip -4 route show | grep -q . && echo "(it has IPv4 routes!)" || echo "no IPv4 route"
 
 head1 "Starting xlatd with a [clat] instance on the client"
-cat >"$XCONF" <<EOF
-[global]
-control-socket = $SOCK
-
-[clat clat0]
+nt_xlatd_conf "$XCONF" "$SOCK" "$STATE/xlatd-state" "[clat clat0]
 uplink = eth0
-pref64 = 2001:db8:64::/96
-EOF
+pref64 = 2001:db8:64::/96"
 sed 's/^/    /' "$XCONF"
 if ! "$BUILD/xlatd" --check-config "$XCONF" >"$STATE/xlatd-check.log" 2>&1; then
 	echo "NOT AVAILABLE YET: this xlatd does not accept a [clat] section:"
@@ -97,8 +99,7 @@ else
 	echo "$xpid xlatd" >>"$STATE/pids"
 	ok=1
 	for _ in $(seq 150); do
-		if cx ip -4 route show default | grep -q . &&
-		   cx "$BUILD/xlatctl" -s "$SOCK" status --json 2>/dev/null | grep -q '"running"'; then
+		if cx ip -4 route show default | grep -q . && clat_running; then
 			ok=0
 			break
 		fi
