@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Chart of one bench/run.sh report.  Usage:
 #   gnuplot -e "datafile='X.dat'; outfile='X.png'" bench/plot.gp
-# Columns of datafile: label pps84_k pps1518_k cpu_us tcp_fwd tcp_rev rtt_ms
+# Columns of datafile: label pps84_k pps1518_k cpu_us tcp_fwd tcp_rev rtt_ms pps_rev84_k
 set terminal pngcairo size 1200,800 font ",10" noenhanced
 set output outfile
 set style data histograms
@@ -15,7 +15,8 @@ set yrange [0:*]
 set multiplot layout 2,2 title "xlat464 benchmark (medians; see docs/bench.md)"
 set title "Delivered packet rate under overload (kpps, higher is better)"
 plot datafile using 2:xtic(1) title "84 B frames", \
-     '' using 3 title "1518 B frames"
+     '' using 3 title "1518 B frames", \
+     '' using 8 title "84 B, sink -> gen"
 set title "CPU per delivered packet at the fixed rate (µs, lower is better)"
 plot datafile using 4:xtic(1) title "xlat ns: translator + its NAPI threads"
 set title "iperf3 TCP (Gbit/s, higher is better)"

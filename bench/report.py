@@ -56,6 +56,7 @@ COLUMNS = [
     ("pps_84", "84 B kpps", 1e-3, False),
     ("pps_1518", "1518 B kpps", 1e-3, False),
     ("gbit_1518", "1518 B Gbit/s", 1.0, False),
+    ("pps_rev_84", "84 B kpps, sink→gen", 1e-3, False),
     ("cpu_us", "CPU µs/pkt", 1.0, True),
     ("proc_us", "translator µs/pkt", 1.0, True),
     ("ovl_proc_us_84", "translator µs/pkt, overload", 1.0, True),
@@ -84,7 +85,7 @@ def warnings(data, case, label):
     if d.get("start_failed"):
         out.append(f"{label}: the translator failed to start in "
                    f"{len(d['start_failed'])} repetition(s).")
-    for fr in ("84", "1518"):
+    for fr in ("84", "1518", "rev_84"):
         sent = med(data, case, f"sent_pps_{fr}")
         got = med(data, case, f"pps_{fr}")
         if sent and got and got >= 0.97 * sent:
@@ -162,6 +163,7 @@ def main():
     L.append("## Spread (min–max over repetitions)")
     L.append("")
     spread_cols = [("pps_84", "84 B kpps", 1e-3), ("pps_1518", "1518 B kpps", 1e-3),
+                   ("pps_rev_84", "84 B kpps, sink→gen", 1e-3),
                    ("cpu_us", "CPU µs/pkt", 1), ("proc_us", "translator µs/pkt", 1),
                    ("napi_us", "xlat NAPI µs/pkt", 1),
                    ("ovl_proc_us_84", "translator µs/pkt, overload", 1),
@@ -173,8 +175,22 @@ def main():
         L.append(f"| {labels.get(c, c)} | " +
                  " | ".join(spread(data, c, k, s) for k, _, s in spread_cols) + " |")
     L.append("")
+    mem = [c for c in cases if data[c].get("rss_kb_idle")]
+    if mem:
+        L.append("## Translator memory (VmRSS, kB)")
+        L.append("")
+        L.append("| case | after start (idle) | after the load of one repetition | spread after load |")
+        L.append("|---|---|---|---|")
+        for c in mem:
+            L.append(f"| {labels.get(c, c)} | {fnum(med(data, c, 'rss_kb_idle'))} | "
+                     f"{fnum(med(data, c, 'rss_kb_after'))} | "
+                     f"{spread(data, c, 'rss_kb_after')} |")
+        L.append("")
     L.append("Columns: *kpps* = packets the sink received / sender duration, "
-             "sender at full speed (overload); *1518 B Gbit/s* = that rate × "
+             "sender at full speed (overload); *sink→gen* = the same "
+             "from the sink namespace towards gen (rows that have a "
+             "reverse target: plain forwarding and the CLAT rows, whose "
+             "CLAT then translates 6→4 into its host); *1518 B Gbit/s* = that rate × "
              "1518 × 8; *CPU µs/pkt* = at the fixed rate, CPU time of the "
              "xlat namespace per delivered packet: translator process (all "
              "threads, schedstat) plus the two NAPI kthreads of the xlat "
@@ -197,11 +213,11 @@ def main():
         f.write("\n".join(L))
 
     with open(a.out + ".dat", "w") as f:
-        f.write("# label pps84_k pps1518_k cpu_us tcp_fwd tcp_rev rtt_ms\n")
+        f.write("# label pps84_k pps1518_k cpu_us tcp_fwd tcp_rev rtt_ms pps_rev84_k\n")
         for c in cases:
             r = rows[c]
             vals = [r["pps_84"], r["pps_1518"], r["cpu_us"], r["tcp_fwd"],
-                    r["tcp_rev"], r["rtt_ms"]]
+                    r["tcp_rev"], r["rtt_ms"], r["pps_rev_84"]]
             f.write(f"\"{labels.get(c, c)}\" " +
                     " ".join(f"{v:.4f}" if v is not None else "0" for v in vals) + "\n")
 

@@ -6,8 +6,8 @@
 # CPU 1; the generator, the sink and their softirqs get CPU 0.  Cases run
 # interleaved, REPS times, and the report shows medians.  See docs/bench.md.
 #
-#   bench/run.sh                 full run (about 8 minutes with 3 cases)
-#   QUICK=1 bench/run.sh         about 2 minutes, for development
+#   bench/run.sh                 full run (about 10 minutes, 7 cases x 3 reps)
+#   QUICK=1 bench/run.sh         about 3 minutes (one rep), for development
 #   CASES="plain tayga" bench/run.sh
 #
 # Environment: BUILD (build dir, default build), QUICK, REPS, DUR (seconds
@@ -21,9 +21,9 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
-	REPS=${REPS:-3}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-2}
+	REPS=${REPS:-1}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-2}
 else
-	REPS=${REPS:-5}; DUR=${DUR:-3}; IPERF_T=${IPERF_T:-5}
+	REPS=${REPS:-3}; DUR=${DUR:-2}; IPERF_T=${IPERF_T:-4}
 fi
 RATE=${RATE:-25000}   # below TAYGA's saturation on this 2-CPU VM: docs/bench.md
 TUN_TXQ=${TUN_TXQ:-1000}
@@ -76,10 +76,14 @@ stop_pid() {
 	return 0
 }
 
+# Cases that build more than processes (the lab) add a command here.
+CLEANUP_HOOKS=()
+
 cleanup() {
-	local p n
+	local p n h
 	trap - EXIT INT TERM
 	for p in "${PIDS[@]}"; do stop_pid "$p"; done
+	for h in "${CLEANUP_HOOKS[@]}"; do eval "$h"; done
 	for n in "${NSLIST[@]}"; do ip netns del "$n" 2>/dev/null; done
 	if [ "${KEEP_TMP:-0}" = 1 ]; then echo "bench: kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
@@ -104,7 +108,7 @@ bg_start() {
 napi_pid() {
 	local c n p
 	for c in /proc/[0-9]*/comm; do
-		read -r n <"$c" 2>/dev/null || continue
+		read -r n 2>/dev/null <"$c" || continue
 		case $n in "napi/$1-"*) p=${c#/proc/}; echo "${p%/comm}"; return 0 ;; esac
 	done
 	return 1
@@ -167,6 +171,7 @@ setup_topology() {
 	napi_setup "$NSS" $DS 0
 	XNAPI="${NAPI[$DI]} ${NAPI[$DO]}"
 	XMAC=$(nsx "$NSX" cat /sys/class/net/$DI/address)
+	XMAC_OUT=$(nsx "$NSX" cat /sys/class/net/$DO/address)
 	# Resolve neighbours and let links settle before anything is timed.
 	nsx "$NSG" ping -6 -c 3 -i 0.2 -w 5 $SINK6 >/dev/null 2>&1 ||
 		die "plain forwarding does not work: check the topology"
@@ -188,7 +193,7 @@ wait_dev() {
 # defines NAME_start, NAME_stop and CASE_LABEL_NAME. ----
 
 CASE_LABEL_plain="plain IPv6 forwarding"
-plain_start() { DST=$SINK6; XPID=; }
+plain_start() { DST=$SINK6; XPID=; RDST=$GEN6 RSRC=$SINK6; }
 plain_stop() { :; }
 
 CASE_LABEL_tayga="TAYGA 0.9.2 SIIT"
@@ -234,13 +239,13 @@ siit_start() {
 	ipv4-address = $XLAT4
 	lowest-ipv6-mtu = 1500
 	mtu = 1500
-	threads = 1
+	threads = ${SIIT_THREADS:-1}
 	route4 = $GEN_AS4/32
 	route6 = $POOL6
 	EOF
 	DST=$SINK4_AS6
 	[ -x "$XLATD" ] || { log "$XLATD missing"; XPID=; return 1; }
-	bg_start "$NSX" 1 xlatd "$XLATD" -c "$d/xlatd.conf"
+	bg_start "$NSX" "${SIIT_CPUS:-1}" xlatd "$XLATD" -c "$d/xlatd.conf"
 	XPID=$BGPID
 	if ! wait_dev "$NSX" siit0; then
 		log "xlatd made no siit0: $(tail -3 "$TMP/xlatd.err" | tr '\n' ' ')"
@@ -298,23 +303,44 @@ sched_ns() {
 	echo "$s"
 }
 
-# run_udp NAME FRAME RATE: one sink + one sender; leaves JSON in
-# $TMP/NAME.sink and $TMP/NAME.send.
+# run_udp NAME FRAME RATE [rev]: one sink + GEN_FLOWS senders (default
+# 1, source ports 9001...); leaves JSON in $TMP/NAME.sink and
+# $TMP/NAME.send (the senders' figures summed).  "rev" sends from the sink
+# namespace to $RDST (from $RSRC) and counts in the gen namespace.
 run_udp() {
-	local name=$1 frame=$2 rate=$3 spid i gargs
+	local name=$1 frame=$2 rate=$3 dir=${4:-fwd} spid i gargs sns=$NSS gns=$NSG
+	local dst=$DST src=$GEN6 dev=$DG mac=$XMAC f flows=${GEN_FLOWS:-1} pids=()
+	if [ "$dir" = rev ]; then
+		sns=$NSG gns=$NSS dst=$RDST src=$RSRC dev=$DS mac=$XMAC_OUT
+	fi
 	rm -f "$TMP/ready"
-	bg_start "$NSS" 0 "$name.sink" "$XGEN" sink --port $PORT \
+	bg_start "$sns" 0 "$name.sink" "$XGEN" sink --port $PORT \
 		--seconds $((DUR + 10)) --ready "$TMP/ready"
 	spid=$BGPID
 	for i in $(seq 50); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
-	gargs=(--dst "$DST" --port $PORT --frame "$frame" --rate "$rate"
+	# An IPv4 sender (CLAT rows) sends the IPv4 twin of the frame size,
+	# 20 bytes smaller, so the IPv6 side carries 84 and 1518 B frames.
+	[[ $dst == *:* ]] || frame=$((frame - 20))
+	gargs=(--dst "$dst" --port $PORT --frame "$frame" --rate "$rate"
 	       --seconds "$DUR" --count $((DUR * 20000000)) --hlim 64)
 	# Raw frames go straight onto the gen veth; an IPv4 destination (a
 	# CLAT row translating inside the gen namespace) takes a UDP socket.
-	[ "$GEN" = raw ] && [[ $DST == *:* ]] &&
-		gargs+=(--raw $DG --dmac "$XMAC" --src $GEN6)
-	nsx "$NSG" nice -n "$NICE" taskset -c 0 "$XGEN" send "${gargs[@]}" \
-		>"$TMP/$name.send" 2>"$TMP/$name.send.err"
+	[ "$GEN" = raw ] && [[ $dst == *:* ]] && [ -n "$dev" ] &&
+		gargs+=(--raw "$dev" --dmac "$mac" --src "$src")
+	# Several flows (source ports) spread over the queues of a
+	# multi-queue TUN; one flow always hashes to one queue.
+	for f in $(seq "$flows"); do
+		nsx "$gns" nice -n "$NICE" taskset -c 0 "$XGEN" send "${gargs[@]}" \
+			--sport $((9000 + f)) \
+			>"$TMP/$name.send.$f" 2>"$TMP/$name.send.err.$f" &
+		pids+=($!)
+		PIDS+=($!)
+	done
+	for f in "${pids[@]}"; do wait "$f"; done
+	jq -s '{sent: (map(.sent // 0) | add), errors: (map(.errors // 0) | add),
+		seconds: (map(.seconds // 0) | max)}' "$TMP/$name.send".[0-9]* \
+		>"$TMP/$name.send" 2>/dev/null || echo '{}' >"$TMP/$name.send"
+	rm -f "$TMP/$name.send".[0-9]*
 	sleep 0.3   # let queues drain into the sink
 	stop_pid "$spid"
 	cp "$TMP/$name.sink.out" "$TMP/$name.sink"
@@ -385,6 +411,26 @@ measure_tcp() {
 		"$TMP/iperf.json" 2>/dev/null || echo 0)"
 }
 
+# The reverse small-packet rate (sink ns -> gen ns) of rows that define
+# RDST: plain forwarding and the CLAT rows (6->4 into the CLAT host).
+measure_rev() {
+	local sent secs got
+	run_udp rev$SMALL $SMALL max rev
+	sent=$(jq -r '(.sent // 0) + (.errors // 0)' "$TMP/rev$SMALL.send" 2>/dev/null || echo 0)
+	secs=$(jget "$TMP/rev$SMALL.send" .seconds)
+	got=$(jget "$TMP/rev$SMALL.sink" .packets)
+	record "sent_pps_rev_$SMALL" "$(awk -v s="$sent" -v t="$secs" 'BEGIN { print (t > 0 ? s / t : 0) }')"
+	record "pps_rev_$SMALL" "$(awk -v s="$got" -v t="$secs" 'BEGIN { print (t > 0 ? s / t : 0) }')"
+	record "sink_drops_rev_$SMALL" "$(jget "$TMP/rev$SMALL.sink" .rcvbuf_errors)"
+	return 0
+}
+
+# Resident set of the translator in kB (VmRSS), empty without one.
+rss_kb() {
+	[ -n "${XPID:-}" ] || return 0
+	awk '$1 == "VmRSS:" { print $2 }' /proc/"$XPID"/status 2>/dev/null
+}
+
 measure_ping() {
 	local rtt
 	rtt=$(nsx "$NSG" ping -c 20 -i 0.05 -W 1 "$DST" 2>/dev/null |
@@ -402,13 +448,20 @@ run_case() {
 	fi
 	# Prime neighbour caches so no test pays for resolution.
 	nsx "$NSG" ping -c 2 -i 0.1 -W 1 "$DST" >/dev/null 2>&1
+	local rss0 rss1
+	rss0=$(rss_kb)
 	measure_overload $SMALL
 	measure_overload $LARGE
+	[ -n "${RDST:-}" ] && measure_rev
 	measure_cpu
 	measure_tcp fwd
 	measure_tcp rev
 	measure_ping
+	rss1=$(rss_kb)
+	[ -n "$rss0" ] && record rss_kb_idle "$rss0"
+	[ -n "$rss1" ] && record rss_kb_after "$rss1"
 	"${CASE}_stop"
+	RDST= RSRC=
 }
 
 # ---- main ----
