@@ -71,8 +71,11 @@ static size_t out_mtu(const struct xlat_cfg *cfg, bool df)
 {
 	size_t m = df ? cfg->ipv6_mtu : cfg->lowest_ipv6_mtu;
 
+	/* No limit, but a finite one: an IPv4 datagram is at most 64 KiB,
+	 * and the fragmenting arithmetic must not overflow for a DF=1
+	 * fragment. */
 	if (df && !m)
-		return SIZE_MAX;
+		return IP6_HDR + FRAG_HDR + 65536;
 	return m < IP6_MIN_MTU ? IP6_MIN_MTU : m;
 }
 

@@ -12,7 +12,8 @@
  *           bits 5-6 RFC 6791 pool size (0 = empty, self4 used),
  *           bit 7 fix the packet's checksums first (so that the strict
  *           output checks apply to mutated packets too)
- *   byte 2-3 lowest_ipv6_mtu = 1280 + value % 221
+ *   byte 2-3 lowest_ipv6_mtu = 1280 + value % 221; with the top bit
+ *           set, the next-hop ipv6_mtu (for DF=1 packets) is the same
  *   byte 4  small cap in 16-byte units (when byte 1 bit 4 is set)
  *   byte 5  initial IPv4 Identification (high byte; low byte 0x5a)
  *
@@ -112,6 +113,7 @@ static inline void fuzz_setup(struct fuzz_env *env, const uint8_t *h)
 	for (unsigned int i = 0; i < n791; i++)
 		c->pool6791[i].s_addr = htonl(0xcb0071f0 + i); /* 203.0.113.240+ */
 	c->lowest_ipv6_mtu = (uint16_t)(1280 + get16(h + 2) % 221);
+	c->ipv6_mtu = get16(h + 2) & 0x8000 ? c->lowest_ipv6_mtu : 0;
 	env->cap = h[1] & 0x10 ? (size_t)h[4] * 16 : XLAT_OUT_MIN;
 	env->next_id = (uint16_t)(h[5] << 8 | 0x5a);
 	/* The fuzzer must only build configurations xlatd would accept. */

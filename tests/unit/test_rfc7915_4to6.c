@@ -651,6 +651,14 @@ TEST(df1_not_held_to_lowest_ipv6_mtu)
 	REQUIRE(run(in, n) == XLAT_OUT);
 	CHECK_EQ(out.n, 1);
 	check6(opkt(0), out.pkt[0].len, 0, 1461, 17, 63, H6, R6);
+	/* A (strange) DF=1 fragment: one IPv6 fragment, found by the fuzzer
+	 * when "no limit" overflowed the fragmenting arithmetic. */
+	s.frag_off = 100;
+	n = udp4(in, &s, 1453);
+	REQUIRE(run(in, n) == XLAT_OUT);
+	CHECK_EQ(out.n, 1);
+	CHECK_EQ(opkt(0)[6], 44);
+	s.frag_off = 0;
 	/* DF=0, same size: fragmented to lowest-ipv6-mtu */
 	s.df = false;
 	n = udp4(in, &s, 1453);
