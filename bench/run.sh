@@ -6,7 +6,7 @@
 # CPU 1; the generator, the sink and their softirqs get CPU 0.  Cases run
 # interleaved, REPS times, and the report shows medians.  See docs/bench.md.
 #
-#   bench/run.sh                 full run (about 10 minutes, 7 cases x 3 reps)
+#   bench/run.sh                 full run (7 cases x 5 interleaved reps, 1 s rate tests)
 #   QUICK=1 bench/run.sh         about 3 minutes (one rep), for development
 #   CASES="plain tayga" bench/run.sh
 #
@@ -23,7 +23,7 @@ QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
 	REPS=${REPS:-1}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-2}
 else
-	REPS=${REPS:-3}; DUR=${DUR:-2}; IPERF_T=${IPERF_T:-4}
+	REPS=${REPS:-5}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-3}
 fi
 RATE=${RATE:-25000}   # below TAYGA's saturation on this 2-CPU VM: docs/bench.md
 TUN_TXQ=${TUN_TXQ:-1000}
