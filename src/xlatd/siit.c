@@ -197,6 +197,7 @@ static int worker_read(struct siit_worker *w)
  */
 #define SIIT_RING_SLOTS 32
 #define RING_TAG_WRITE (1ULL << 32)
+#define SIIT_RING_FLUSH 4096
 
 struct siit_ring {
 	struct io_uring ring;
@@ -207,7 +208,7 @@ struct siit_ring {
 	unsigned int rx_free[SIIT_RING_SLOTS], n_rx_free;
 	unsigned int tx_free[SIIT_RING_SLOTS], n_tx_free;
 	unsigned int posted, want;
-	unsigned int writes; /* queued or in flight since the last round */
+	unsigned int writes; /* queued or in flight, completion not reaped */
 };
 
 #define RX_SLOT (VNET_HDR_LEN + SIIT_RX_MAX)
@@ -264,6 +265,10 @@ static void ring_send(struct siit_worker *w, struct siit_ring *r,
 		io_uring_prep_write(sqe, w->fd, p, (unsigned int)len, (__u64)-1);
 		io_uring_sqe_set_data64(sqe, RING_TAG_WRITE | t);
 		r->writes++;
+		/* A super-packet costs far more than a system call: send it
+		 * now rather than behind the rest of the round. */
+		if (len > SIIT_RING_FLUSH)
+			io_uring_submit(&r->ring);
 		return;
 	}
 	if (rr->v != XLAT_DROP) {
@@ -319,6 +324,7 @@ static int ring_reap(struct siit_worker *w, struct siit_ring *r)
 		if (d & RING_TAG_WRITE) {
 			if (cqe->res < 0)
 				w->write_errors++;
+			r->writes--;
 			r->tx_free[r->n_tx_free++] = (unsigned int)d;
 			continue;
 		}
@@ -354,9 +360,9 @@ static int ring_loop(struct siit_worker *w, struct siit_ring *r)
 		ring_post_reads(w, r);
 		/* The writes finish inside the call (a TUN write does not
 		 * block): waiting for one more completion than that is
-		 * waiting for the next packet. */
+		 * waiting for the next packet.  Writes flushed early may be
+		 * reaped already: count only those still out. */
 		wait = r->writes + 1;
-		r->writes = 0;
 		ret = io_uring_submit_and_wait(&r->ring, wait);
 		if (ret < 0 && ret != -EINTR && ret != -EAGAIN &&
 		    ret != -EBUSY)
