@@ -34,6 +34,7 @@ nt_sysctl "$H4" net.ipv6.conf.all.disable_ipv6=1
 nt_sysctl "$XL" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
 head -c $((4 * 1024 * 1024)) /dev/urandom >"$NT_TMP/data"
+head -c 3000 /dev/urandom >"$NT_TMP/big"
 want=$(sha256sum <"$NT_TMP/data" | cut -d' ' -f1)
 same_as_data() {
 	local have
@@ -101,6 +102,17 @@ run_mode() {
 	nt_wait_listen "$H6" $((port + 1)) 5
 	nx "$H4" timeout 30 socat -u "TCP4:$H6_V4:$((port + 1))" CREATE:"$NT_TMP/got4" 2>/dev/null
 	t_check "$tag: TCP 4 MiB IPv6 server -> IPv4 client, sha256 equal" same_as_data "$NT_TMP/got4"
+	# 4->6 fragments: the engine's output is several packets, written
+	# outside the batch.
+	rm -f "$NT_TMP/big.out"
+	run_bg "$H6" timeout 20 socat -u -b 65536 UDP6-RECV:$((port + 2)) OPEN:"$NT_TMP/big.out",creat
+	nt_wait_listen "$H6" $((port + 2)) 5 udp
+	nx "$H4" timeout 5 socat -u -b 65536 OPEN:"$NT_TMP/big" "UDP4-SENDTO:$H6_V4:$((port + 2))"
+	nt_wait 5 test -s "$NT_TMP/big.out"
+	t_check "$tag: a 3000-byte UDP datagram IPv4 -> IPv6 (translated to fragments) arrives intact" \
+		cmp "$NT_TMP/big" "$NT_TMP/big.out"
+	t_check "$tag: 300 pings IPv6 -> IPv4 after it, all answered" \
+		ping_burst "$H6" 6 "$H4_V6"
 	t0=$(date +%s%N)
 	kill -TERM "$XPID"
 	nt_wait 5 bash -c "! kill -0 $XPID"
