@@ -166,8 +166,8 @@ setup_topology() {
 
 	# The xlat side receives on CPU 1, the two ends on CPU 0.
 	napi_setup "$NSG" $DG 0
-	napi_setup "$NSX" $DI 1
-	napi_setup "$NSX" $DO 1
+	napi_setup "$NSX" $DI "${XNAPI_CPU:-1}"
+	napi_setup "$NSX" $DO "${XNAPI_CPU:-1}"
 	napi_setup "$NSS" $DS 0
 	XNAPI="${NAPI[$DI]} ${NAPI[$DO]}"
 	XMAC=$(nsx "$NSX" cat /sys/class/net/$DI/address)
