@@ -12,7 +12,7 @@ PKGS=(
 	iproute2 iputils-ping iputils-tracepath traceroute nftables procps
 	radvd unbound tayga dnsmasq-base dhcpcd-base iperf3 netsniff-ng ethtool
 	python3 python3-scapy tcpdump ndisc6 curl socat busybox
-	gnuplot-nox kmod util-linux psmisc
+	gnuplot-nox jq bc kmod util-linux psmisc
 )
 
 missing=()
