@@ -397,8 +397,13 @@ int clat_tun_egress(struct __sk_buff *skb)
 		/* A TCP super-packet from the host (TUN egress runs before
 		 * segmentation).  bpf_skb_change_proto() shrinks gso_size
 		 * by 20, so each segment keeps its IPv4 wire size. */
+		__u8 doff;
+
 		if (ip4.protocol != NH_TCP ||
-		    sizeof(ip4) + 60 + skb->gso_size > mtu)
+		    bpf_skb_load_bytes(skb, off + sizeof(ip4) + 12, &doff, 1))
+			return pass(CLAT_FP_PASS_SIZE);
+		/* A segment's IPv6 size: 40 + TCP header + gso_size - 20. */
+		if (sizeof(ip4) + (__u32)(doff >> 4) * 4 + skb->gso_size > mtu)
 			return pass(CLAT_FP_PASS_SIZE);
 	} else if (out > mtu) {
 		return pass(CLAT_FP_PASS_SIZE);

@@ -15,6 +15,7 @@
 #include "control/rtnl.h"
 #include "datapath/clat_io.h"
 #include "datapath/tun.h"
+#include "datapath/vnet.h"
 #include "xlatd/clat_auto.h"
 #include "xlatd/clat_bpf.h"
 #include "xlatd/ctl.h"
@@ -37,6 +38,7 @@
 #include <sys/eventfd.h>
 #include <sys/random.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,10 +168,44 @@ static void send_now(struct clat_worker *w, const uint8_t *pkt, size_t len)
 		w->io_errors++;
 }
 
+/*
+ * The TUN carries a virtio-net header (TUN_VNET_HDR) so that, while the
+ * eBPF fast path translates at its egress, the host's TCP can hand it
+ * 64 KB super-packets (see start_fastpath()).  What we write is always
+ * complete: an empty header.
+ */
 static void tun_write(struct clat_worker *w, const uint8_t *pkt, size_t len)
 {
-	if (write(w->c->tun_fd, pkt, len) < 0)
+	static const struct virtio_net_hdr none;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)&none, .iov_len = sizeof(none) },
+		{ .iov_base = (void *)pkt, .iov_len = len },
+	};
+
+	if (writev(w->c->tun_fd, iov, 2) < 0)
 		w->io_errors++;
+}
+
+/*
+ * Strip the virtio-net header of a TUN read.  A partial checksum (only
+ * while offload is on) is finished here; a super-packet the fast path did
+ * not take cannot go out of a raw socket whole: refused (-1).
+ */
+static ssize_t tun_rx_strip(uint8_t *rx, ssize_t n)
+{
+	struct virtio_net_hdr vh;
+
+	if (n < (ssize_t)sizeof(vh))
+		return -1;
+	memcpy(&vh, rx, sizeof(vh));
+	n -= (ssize_t)sizeof(vh);
+	memmove(rx, rx + sizeof(vh), (size_t)n);
+	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		return -1;
+	if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    vnet_csum_finish(rx, (size_t)n, vh.csum_start, vh.csum_offset))
+		return -1;
+	return n;
 }
 
 /* ---- IPv4 -> IPv6: TUN reads, one sendmmsg per batch ---- */
@@ -207,6 +243,11 @@ static int w46_drain(struct clat_worker *w, uint8_t *rx)
 
 		if (n < 0)
 			break;
+		n = tun_rx_strip(rx, n);
+		if (n < 0) {
+			w->io_errors++;
+			continue;
+		}
 		if (CLAT_ARENA - used < XLAT_OUT_MIN ||
 		    c->tx.n + XLAT_MAX_FRAGS > CLAT_BATCH) {
 			w46_flush(w);
@@ -541,7 +582,7 @@ static int setup_tun(struct clat *c)
 
 	if (rtnl_link_index(cc->tun) > 0)
 		return fail(c, -EEXIST, "device %s: %s", cc->tun);
-	c->tun_fd = tun_open_flags(cc->tun, TUN_NONBLOCK, c->tun);
+	c->tun_fd = tun_open_flags(cc->tun, TUN_NONBLOCK | TUN_VNET_HDR, c->tun);
 	if (c->tun_fd < 0)
 		return fail(c, c->tun_fd, "TUN %s: %s", cc->tun);
 	c->tun_ifindex = rtnl_link_index(c->tun);
@@ -614,9 +655,21 @@ static int start_fastpath(struct clat *c)
 		return fail(c, ret, "datapath = bpf: %s (%s)", why);
 	if (ret == 0 && c->inst->conf->clat.datapath == CLAT_DP_AUTO)
 		log_warn(c->inst->name, "userspace data path only: %s", why);
-	if (ret > 0)
-		log_info(c->inst->name, "eBPF fast path attached on %s and %s",
-			 c->uplink, c->tun);
+	if (ret <= 0)
+		return 0;
+	log_info(c->inst->name, "eBPF fast path attached on %s and %s",
+		 c->uplink, c->tun);
+	/*
+	 * With the fast path translating at the TUN's egress, let the host's
+	 * TCP hand it 64 KB super-packets and unfinished checksums: the
+	 * program keeps GSO (bpf_skb_change_proto) and the uplink segments.
+	 * Without it, a TUN has no checksum offload, hence no SG and no GSO:
+	 * every segment would cross the stack alone.
+	 */
+	ret = tun_set_offload(c->tun_fd, true);
+	if (ret < 0)
+		log_warn(c->inst->name, "no TUN offload on %s: %s", c->tun,
+			 strerror(-ret));
 	return 0;
 }
 
