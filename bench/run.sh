@@ -243,6 +243,8 @@ siit_start() {
 	route4 = $GEN_AS4/32
 	route6 = $POOL6
 	EOF
+	# Unset: xlatd's default.
+	[ -n "${SIIT_COALESCE:-}" ] && echo "coalesce-usecs = $SIIT_COALESCE" >>"$d/xlatd.conf"
 	DST=$SINK4_AS6
 	[ -x "$XLATD" ] || { log "$XLATD missing"; XPID=; return 1; }
 	bg_start "$NSX" "${SIIT_CPUS:-1}" xlatd "$XLATD" -c "$d/xlatd.conf"

@@ -334,6 +334,17 @@ static int k_offload(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+static int k_coalesce(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	unsigned long x;
+
+	if (parse_uint(v, 0, CONF_COALESCE_MAX, &x))
+		return bad(msg, n, "invalid coalesce-usecs \"%s\": 0 (off) to %d", v,
+			   CONF_COALESCE_MAX);
+	p->ic->siit.coalesce_usecs = (unsigned int)x;
+	return 0;
+}
+
 static int k_io(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	static const char *const names[] = { "auto", "uring", "blocking" };
@@ -479,6 +490,7 @@ static const struct key keys[] = {
 	{ "address6", SC_SIIT, true, k_addr6 },
 	{ "offload", SC_SIIT, false, k_offload },
 	{ "io", SC_SIIT, false, k_io },
+	{ "coalesce-usecs", SC_SIIT, false, k_coalesce },
 	{ "uplink", SC_CLAT, false, k_uplink },
 	{ "pref64", SC_CLAT, false, k_pref64 },
 	{ "metric", SC_CLAT, false, k_metric },
@@ -552,6 +564,7 @@ static void inst_defaults(struct inst_conf *ic)
 	ic->siit.mtu = 1500;
 	ic->siit.threads = 1;
 	ic->siit.offload = true;
+	ic->siit.coalesce_usecs = CONF_COALESCE_DEFAULT;
 	ic->siit.io = SIIT_IO_AUTO;
 	ic->clat.metric = 4096;
 	ic->clat.threads = 1;

@@ -27,6 +27,8 @@
 #define CONF_MAX_ROUTES 32    /* per family, per instance */
 #define CONF_MAX_ADDRS 8      /* per family, per instance */
 #define CONF_DEFAULT_FILE "/etc/xlatd.conf"
+#define CONF_COALESCE_DEFAULT 200 /* us: at most 5000 timer wake-ups/s */
+#define CONF_COALESCE_MAX 10000
 
 /* How a siit worker moves packets through its TUN queue. */
 enum siit_io { SIIT_IO_AUTO, SIIT_IO_URING, SIIT_IO_BLOCKING };
@@ -37,6 +39,7 @@ struct siit_conf {
 	unsigned int threads;        /* default 1; > 1: multi-queue TUN */
 	bool offload;                /* default yes: IFF_VNET_HDR + GSO */
 	enum siit_io io;             /* default auto: io_uring if it works */
+	unsigned int coalesce_usecs; /* io_uring wake-up moderation, 0: off */
 	struct xlat_prefix4 route4[CONF_MAX_ROUTES];
 	unsigned int n_route4;
 	struct xlat_prefix6 route6[CONF_MAX_ROUTES];

@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <liburing.h>
 #include <errno.h>
+#include <poll.h>
 #include <linux/if_addr.h>
 #include <pthread.h>
 #include <signal.h>
@@ -47,6 +48,7 @@ struct siit_worker {
 	struct xlat_out out;
 	uint64_t write_errors;
 	uint64_t gso_in; /* super-packets translated in one piece */
+	uint64_t wake_poll, wake_timer; /* io_uring sleeps, by what ended them */
 	struct siit_ring *ring; /* NULL: blocking read()/write() */
 };
 
@@ -183,21 +185,29 @@ static int worker_read(struct siit_worker *w)
 }
 
 /*
- * io_uring: SIIT_RING_SLOTS receive buffers, of which up to `want` have a
- * read posted on the TUN queue, and as many transmit areas.  A round is
- * one io_uring_enter(): it sends the writes queued since the last one,
- * re-posts the reads, runs the reads that found a packet and waits for
- * the next.  Under load a round carries many packets; at low rates each
- * packet costs about one call, where read() + write() cost two.
- *
- * Every posted read has a poll entry on the queue and one packet wakes
- * them all, so posting all the buffers when traffic trickles in would
- * cost a failed read per buffer per packet: `want` follows the number of
- * reads a round completes (doubling while all complete).
+ * io_uring: SIIT_RING_SLOTS receive buffers and as many transmit areas.
+ * Reads are RWF_NOWAIT, so a read posted on an empty queue ends at once
+ * with EAGAIN.  A *drain* posts `want` reads, which run inside the
+ * io_uring_enter() that also sends the writes queued by the last drain;
+ * it then translates what they found and queues those writes.  A drain
+ * whose reads all found a packet is followed by the next at once (load);
+ * otherwise the worker sleeps in one io_uring_enter() until
+ *  - a poll on the queue fires: a packet arrived (the "interrupt"), or,
+ *  - while packets arrive more often than every coalesce-usecs, a timer
+ *    of that length expires.  Like a NIC's interrupt moderation this
+ *    turns one wake-up per packet, which costs several times the
+ *    translation, into one per batch, for at most coalesce-usecs of
+ *    added delay and only under load; sparse traffic (a ping) still wakes
+ *    the worker at once.
+ * No read is ever left waiting on the queue, so the poll is the only
+ * thing a packet wakes.
  */
 #define SIIT_RING_SLOTS 32
 #define RING_TAG_WRITE (1ULL << 32)
+#define RING_TAG_WAKE (1ULL << 33)
 #define SIIT_RING_FLUSH 4096
+#define RING_WANT_MIN 4
+#define RING_STREAK 4
 
 struct siit_ring {
 	struct io_uring ring;
@@ -207,12 +217,26 @@ struct siit_ring {
 	struct xlat_out tx[SIIT_RING_SLOTS];
 	unsigned int rx_free[SIIT_RING_SLOTS], n_rx_free;
 	unsigned int tx_free[SIIT_RING_SLOTS], n_tx_free;
-	unsigned int posted, want;
+	unsigned int want;   /* reads the next drain posts */
 	unsigned int writes; /* queued or in flight, completion not reaped */
+	bool wake_out;       /* a poll or a timer is posted */
+	uint64_t coalesce_ns; /* 0: wake for every packet */
+	uint64_t last_found;  /* when a drain last found packets */
+	unsigned int streak;  /* drains in a row that found packets quickly */
+	bool timer_mode;      /* the last sleep was the timer's */
+	struct __kernel_timespec ts;
 };
 
 #define RX_SLOT (VNET_HDR_LEN + SIIT_RX_MAX)
 #define TX_SLOT (SIIT_HEADROOM + XLAT_OUT_MIN)
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
 
 static struct io_uring_sqe *ring_sqe(struct siit_ring *r)
 {
@@ -223,21 +247,6 @@ static struct io_uring_sqe *ring_sqe(struct siit_ring *r)
 	if (!sqe && io_uring_submit(&r->ring) >= 0)
 		sqe = io_uring_get_sqe(&r->ring);
 	return sqe;
-}
-
-static void ring_post_reads(struct siit_worker *w, struct siit_ring *r)
-{
-	while (r->posted < r->want && r->n_rx_free) {
-		unsigned int i = r->rx_free[r->n_rx_free - 1];
-		struct io_uring_sqe *sqe = ring_sqe(r);
-
-		if (!sqe)
-			return;
-		r->n_rx_free--;
-		io_uring_prep_read(sqe, w->fd, r->rx[i], RX_SLOT, (__u64)-1);
-		io_uring_sqe_set_data64(sqe, i);
-		r->posted++;
-	}
 }
 
 /*
@@ -266,7 +275,7 @@ static void ring_send(struct siit_worker *w, struct siit_ring *r,
 		io_uring_sqe_set_data64(sqe, RING_TAG_WRITE | t);
 		r->writes++;
 		/* A super-packet costs far more than a system call: send it
-		 * now rather than behind the rest of the round. */
+		 * now rather than behind the rest of the drain. */
 		if (len > SIIT_RING_FLUSH)
 			io_uring_submit(&r->ring);
 		return;
@@ -278,14 +287,14 @@ static void ring_send(struct siit_worker *w, struct siit_ring *r,
 	r->tx_free[r->n_tx_free++] = t;
 }
 
-/* A read completed in rx slot i with res bytes or a negative errno. */
+/* A read completed in rx slot i with res bytes or a negative errno:
+ * 1 if it brought a packet, 0 if not, or a negative errno. */
 static int ring_rx(struct siit_worker *w, struct siit_ring *r, unsigned int i,
 		   int res)
 {
 	struct rx_result rr;
 	unsigned int t;
 
-	r->posted--;
 	r->rx_free[r->n_rx_free++] = i;
 	if (res < 0)
 		return res == -EAGAIN || res == -EINTR || res == -ECANCELED ?
@@ -298,7 +307,7 @@ static int ring_rx(struct siit_worker *w, struct siit_ring *r, unsigned int i,
 		xlat_one(w, r->rx[i], (size_t)res, &w->out, &rr);
 		io_uring_submit(&r->ring);
 		worker_output(w, &w->out, &rr);
-		return 0;
+		return 1;
 	}
 	t = r->tx_free[--r->n_tx_free];
 	/* The IPv4 Identification sequence belongs to the worker. */
@@ -309,18 +318,23 @@ static int ring_rx(struct siit_worker *w, struct siit_ring *r, unsigned int i,
 	return 1;
 }
 
-/* Reap what the last round completed: 0, or a negative errno. */
+/* Reap every completion: the packets the reads found, or a negative
+ * errno. */
 static int ring_reap(struct siit_worker *w, struct siit_ring *r)
 {
 	struct io_uring_cqe *cqe;
-	unsigned int head, n = 0, reads = 0, posted = r->posted;
-	int err = 0;
+	unsigned int head, n = 0;
+	int err = 0, found = 0;
 
 	io_uring_for_each_cqe(&r->ring, head, cqe) {
 		uint64_t d = io_uring_cqe_get_data64(cqe);
 		int ret;
 
 		n++;
+		if (d & RING_TAG_WAKE) {
+			r->wake_out = false;
+			continue;
+		}
 		if (d & RING_TAG_WRITE) {
 			if (cqe->res < 0)
 				w->write_errors++;
@@ -331,15 +345,106 @@ static int ring_reap(struct siit_worker *w, struct siit_ring *r)
 		ret = ring_rx(w, r, (unsigned int)d, cqe->res);
 		if (ret < 0 && !err)
 			err = ret;
-		reads += ret > 0;
+		found += ret > 0;
 	}
 	io_uring_cq_advance(&r->ring, n);
-	if (reads && reads >= posted)
-		r->want = r->want * 2 > SIIT_RING_SLOTS ? SIIT_RING_SLOTS :
-							  r->want * 2;
-	else if (reads)
-		r->want = reads;
-	return err;
+	return err ? err : found;
+}
+
+static bool ring_enter_failed(int ret)
+{
+	return ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY;
+}
+
+/* Post up to `want` reads, run them and translate what they found: the
+ * number of packets, or a negative errno. */
+static int ring_drain(struct siit_worker *w, struct siit_ring *r,
+		      unsigned int *posted)
+{
+	int ret;
+
+	*posted = 0;
+	while (*posted < r->want && r->n_rx_free) {
+		unsigned int i = r->rx_free[r->n_rx_free - 1];
+		struct io_uring_sqe *sqe = ring_sqe(r);
+
+		if (!sqe)
+			break;
+		r->n_rx_free--;
+		io_uring_prep_read(sqe, w->fd, r->rx[i], RX_SLOT, (__u64)-1);
+		/* An empty queue ends the read with EAGAIN: io_uring would
+		 * otherwise leave it waiting, whatever O_NONBLOCK says. */
+		sqe->rw_flags = RWF_NOWAIT;
+		io_uring_sqe_set_data64(sqe, i);
+		(*posted)++;
+	}
+	/* The reads (and the writes queued before them) run inside this
+	 * call; waiting for them costs nothing. */
+	ret = io_uring_submit_and_wait(&r->ring, *posted + r->writes);
+	if (ring_enter_failed(ret))
+		return ret;
+	return ring_reap(w, r);
+}
+
+/* Sleep until a packet arrives, or for coalesce_ns while they arrive
+ * faster than that. */
+static int ring_sleep(struct siit_worker *w, struct siit_ring *r, bool timer)
+{
+	struct io_uring_sqe *sqe;
+	int ret;
+
+	if (!r->wake_out) {
+		sqe = ring_sqe(r);
+		if (!sqe)
+			return -EBUSY;
+		if (timer) {
+			r->ts.tv_sec = 0;
+			r->ts.tv_nsec = (long long)r->coalesce_ns;
+			io_uring_prep_timeout(sqe, &r->ts, 0, 0);
+			__atomic_store_n(&w->wake_timer, w->wake_timer + 1,
+					 __ATOMIC_RELAXED);
+		} else {
+			io_uring_prep_poll_add(sqe, w->fd, POLLIN);
+			__atomic_store_n(&w->wake_poll, w->wake_poll + 1,
+					 __ATOMIC_RELAXED);
+		}
+		io_uring_sqe_set_data64(sqe, RING_TAG_WAKE);
+		r->wake_out = true;
+	}
+	/* The writes finish inside the call (a TUN write does not block):
+	 * one completion more is the wake-up. */
+	ret = io_uring_submit_and_wait(&r->ring, r->writes + 1);
+	if (ring_enter_failed(ret))
+		return ret;
+	ret = ring_reap(w, r);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * After a drain that found `found` packets: is the traffic a stream, so
+ * the next wake-up should be the timer?  A drain that found several is
+ * one; so are RING_STREAK drains in a row each less than coalesce_ns
+ * after the last.  A request and its answer (a ping) make one short gap,
+ * not a streak, and keep their latency.  A timer drain that finds
+ * nothing ends the stream.
+ */
+static bool ring_busy(struct siit_ring *r, unsigned int found)
+{
+	uint64_t now;
+
+	if (!r->coalesce_ns || !found) {
+		r->streak = 0;
+		r->timer_mode = false;
+		return false;
+	}
+	now = mono_ns();
+	if (now - r->last_found < r->coalesce_ns || r->timer_mode)
+		r->streak++;
+	else
+		r->streak = 0;
+	r->last_found = now;
+	r->timer_mode = found > 1 || r->streak >= RING_STREAK;
+	return r->timer_mode;
 }
 
 static int ring_loop(struct siit_worker *w, struct siit_ring *r)
@@ -355,19 +460,25 @@ static int ring_loop(struct siit_worker *w, struct siit_ring *r)
 			return -errno;
 	}
 	while (!__atomic_load_n(&w->s->stopping, __ATOMIC_ACQUIRE)) {
-		unsigned int wait;
+		unsigned int posted;
 
-		ring_post_reads(w, r);
-		/* The writes finish inside the call (a TUN write does not
-		 * block): waiting for one more completion than that is
-		 * waiting for the next packet.  Writes flushed early may be
-		 * reaped already: count only those still out. */
-		wait = r->writes + 1;
-		ret = io_uring_submit_and_wait(&r->ring, wait);
-		if (ret < 0 && ret != -EINTR && ret != -EAGAIN &&
-		    ret != -EBUSY)
+		ret = ring_drain(w, r, &posted);
+		if (ret < 0)
 			return ret;
-		ret = ring_reap(w, r);
+		if (ret > 0 && (unsigned int)ret == posted) {
+			/* Every read found a packet: more are waiting. */
+			r->want = posted * 2 > SIIT_RING_SLOTS ?
+					  SIIT_RING_SLOTS : posted * 2;
+			continue;
+		}
+		/* A read that finds the queue empty costs a little: post
+		 * what the last drain found and some margin. */
+		r->want = (unsigned int)ret + (unsigned int)ret / 2 + 2;
+		if (r->want < RING_WANT_MIN)
+			r->want = RING_WANT_MIN;
+		if (r->want > SIIT_RING_SLOTS)
+			r->want = SIIT_RING_SLOTS;
+		ret = ring_sleep(w, r, ring_busy(r, (unsigned int)ret));
 		if (ret < 0)
 			return ret;
 	}
@@ -427,7 +538,7 @@ static int ring_new(struct siit_ring **out)
 		r->rx_free[r->n_rx_free++] = i;
 		r->tx_free[r->n_tx_free++] = i;
 	}
-	r->want = 1;
+	r->want = RING_WANT_MIN;
 	*out = r;
 	return 0;
 }
@@ -679,6 +790,9 @@ static int make_rings(struct siit *s)
 		return 0;
 	for (unsigned int i = 0; i < s->n_workers && ret == 0; i++)
 		ret = ring_new(&s->w[i].ring);
+	for (unsigned int i = 0; i < s->n_workers && ret == 0; i++)
+		s->w[i].ring->coalesce_ns =
+			(uint64_t)s->inst->conf->siit.coalesce_usecs * 1000;
 	if (ret == 0) {
 		s->uring = true;
 		return 0;
@@ -818,7 +932,7 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 {
 	const struct inst_conf *ic = inst->conf;
 	struct siit *s = inst->priv;
-	uint64_t werr = 0, gso = 0;
+	uint64_t werr = 0, gso = 0, wp = 0, wt = 0;
 	char b[64];
 
 	ctl_kv_str(o, "tun", "%s", s->ifname);
@@ -838,6 +952,17 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 	for (unsigned int i = 0; i < s->n_workers; i++)
 		gso += __atomic_load_n(&s->w[i].gso_in, __ATOMIC_RELAXED);
 	ctl_kv_u64(o, "tun_gso_in", gso);
+	if (!s->uring)
+		return;
+	/* How the workers slept: a poll per packet when traffic is sparse,
+	 * a timer per batch under load (coalesce-usecs). */
+	ctl_kv_u64(o, "coalesce_usecs", ic->siit.coalesce_usecs);
+	for (unsigned int i = 0; i < s->n_workers; i++) {
+		wp += __atomic_load_n(&s->w[i].wake_poll, __ATOMIC_RELAXED);
+		wt += __atomic_load_n(&s->w[i].wake_timer, __ATOMIC_RELAXED);
+	}
+	ctl_kv_u64(o, "io_sleeps_poll", wp);
+	ctl_kv_u64(o, "io_sleeps_timer", wt);
 }
 
 const struct instance_kind siit_kind = {

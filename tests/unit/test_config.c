@@ -189,6 +189,28 @@ TEST(siit_offload_and_io)
 		   "t.conf:3: unknown key \"io\" in [clat c]");
 }
 
+/* coalesce-usecs: default, the bounds, errors, [siit] only. */
+TEST(siit_coalesce)
+{
+	struct xlatd_conf c;
+
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.coalesce_usecs, CONF_COALESCE_DEFAULT);
+	conf_free(&c);
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = 0\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.coalesce_usecs, 0);
+	conf_free(&c);
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = 10000\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.coalesce_usecs, 10000);
+	conf_free(&c);
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = 10001\n",
+		   "t.conf:3: invalid coalesce-usecs \"10001\": 0 (off) to 10000 in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = -1\n",
+		   "t.conf:3: invalid coalesce-usecs \"-1\": 0 (off) to 10000 in [siit a]");
+	expect_err("[clat c]\nuplink = eth0\ncoalesce-usecs = 100\n",
+		   "t.conf:3: unknown key \"coalesce-usecs\" in [clat c]");
+}
+
 TEST(clat_defaults)
 {
 	struct xlatd_conf c;
