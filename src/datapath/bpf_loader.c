@@ -204,9 +204,14 @@ static int attach_one(struct xlat_bpf *b, enum xlat_bpf_prog p, int ifindex)
 	bool ingress = p == XLAT_BPF_UP_INGRESS;
 	int fd = xlat_bpf_prog_fd(b, p);
 
+	int err = -EOPNOTSUPP;
+
 	h->ifindex = ifindex;
-	if (attach_tcx(h, fd, ingress) == 0)
-		return 0;
+	if (b->attach != XLAT_ATTACH_CLSACT) {
+		err = attach_tcx(h, fd, ingress);
+		if (err == 0 || b->attach == XLAT_ATTACH_TCX)
+			return err;
+	}
 	return attach_clsact(h, fd, ingress);
 }
 

@@ -43,8 +43,12 @@ struct xlat_bpf_hook {
 	uint32_t handle, priority;
 };
 
+/* Which hooks xlat_bpf_attach() may use. */
+enum xlat_bpf_attach { XLAT_ATTACH_AUTO, XLAT_ATTACH_TCX, XLAT_ATTACH_CLSACT };
+
 struct xlat_bpf {
 	struct clat_bpf *skel;
+	enum xlat_bpf_attach attach; /* auto: tcx, else clsact */
 	struct xlat_bpf_hook hook[XLAT_BPF__NPROG];
 };
 

@@ -647,10 +647,12 @@ static int start_workers(struct clat *c)
 static int start_fastpath(struct clat *c)
 {
 	char why[160];
-	int ret = clat_bpf_start(&c->bpf, &c->cfg, c->up_ifindex,
-				 c->tun_ifindex, c->up_mtu,
-				 c->inst->conf->clat.datapath, why, sizeof(why));
+	int ret;
 
+	c->bpf.attach = c->inst->conf->clat.bpf_attach;
+	ret = clat_bpf_start(&c->bpf, &c->cfg, c->up_ifindex, c->tun_ifindex,
+			     c->up_mtu, c->inst->conf->clat.datapath, why,
+			     sizeof(why));
 	if (ret < 0)
 		return fail(c, ret, "datapath = bpf: %s (%s)", why);
 	if (ret == 0 && c->inst->conf->clat.datapath == CLAT_DP_AUTO)

@@ -161,12 +161,16 @@ int clat_bpf_start(struct clat_bpf_path *b, const struct xlat_cfg *engine_cfg,
 		return refuse(b, err, why, whylen);
 	}
 	b->loaded = true;
+	b->bpf.attach = (enum xlat_bpf_attach)b->attach;
 	xlat_bpf_cfg_make(&fc, engine_cfg, up_mtu);
 	xlat_bpf_configure(&b->bpf, &fc);
 	err = xlat_bpf_attach(&b->bpf, up_ifindex, tun_ifindex);
 	if (err) {
 		snprintf(b->why, sizeof(b->why),
-			 "cannot attach the eBPF programs (tcx or clsact): %s",
+			 "cannot attach the eBPF programs (%s): %s",
+			 b->attach == CLAT_ATTACH_TCX	 ? "tcx" :
+			 b->attach == CLAT_ATTACH_CLSACT ? "clsact" :
+							   "tcx or clsact",
 			 strerror(-err));
 		return refuse(b, err, why, whylen);
 	}

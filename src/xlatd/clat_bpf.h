@@ -34,6 +34,7 @@ struct clat_bpf_path {
 	bool loaded;                 /* bpf.skel is ours to close */
 	bool active;                 /* attached and enabled */
 	enum clat_datapath mode;     /* what the configuration asked for */
+	enum clat_bpf_attach attach; /* bpf-attach: set before clat_bpf_start() */
 	char why[160];               /* why userspace, when it is */
 	/* Counters of fast paths already stopped: a restart of the data
 	 * path (new prefix, new address) must not make them go back. */

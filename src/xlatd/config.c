@@ -450,6 +450,18 @@ static int k_datapath(struct pctx *p, const char *v, char *msg, size_t n)
 	return bad(msg, n, "invalid datapath \"%s\": auto, bpf or userspace", v);
 }
 
+static int k_bpf_attach(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	static const char *const names[] = { "auto", "tcx", "clsact" };
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(v, names[i])) {
+			p->ic->clat.bpf_attach = (enum clat_bpf_attach)i;
+			return 0;
+		}
+	return bad(msg, n, "invalid bpf-attach \"%s\": auto, tcx or clsact", v);
+}
+
 static int k_mode(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	static const char *const names[] = { "auto", "on", "off" };
@@ -495,6 +507,7 @@ static const struct key keys[] = {
 	{ "pref64", SC_CLAT, false, k_pref64 },
 	{ "metric", SC_CLAT, false, k_metric },
 	{ "datapath", SC_CLAT, false, k_datapath },
+	{ "bpf-attach", SC_CLAT, false, k_bpf_attach },
 	{ "mode", SC_CLAT, false, k_mode },
 };
 

@@ -51,6 +51,8 @@ struct siit_conf {
 };
 
 enum clat_datapath { CLAT_DP_AUTO, CLAT_DP_BPF, CLAT_DP_USERSPACE };
+/* How the eBPF programs hook in: same order as enum xlat_bpf_attach. */
+enum clat_bpf_attach { CLAT_ATTACH_AUTO, CLAT_ATTACH_TCX, CLAT_ATTACH_CLSACT };
 enum clat_mode { CLAT_MODE_AUTO, CLAT_MODE_ON, CLAT_MODE_OFF };
 
 /*
@@ -71,6 +73,7 @@ struct clat_conf {
 	bool has_metric;             /* given: else 4096 + a per-instance offset */
 	unsigned int mtu;            /* 0: auto (uplink IPv6 MTU - 28) */
 	enum clat_datapath datapath; /* default auto */
+	enum clat_bpf_attach bpf_attach; /* default auto: tcx, else clsact */
 	enum clat_mode mode;         /* default auto */
 	unsigned int threads;        /* default 1 */
 };

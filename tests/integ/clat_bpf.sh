@@ -157,4 +157,58 @@ nt_wait 10 bash -c "! kill -0 $XPID"
 t_check "xlatd exits on SIGTERM" bash -c "! kill -0 $XPID"
 t_check "no clat filter left on the client's eth0" bash -c \
 	"! ip netns exec $C tc filter show dev eth0 ingress | grep -q clat_"
+
+# ---- bpf-attach = clsact: the fallback for kernels without tcx ----
+# cls_bpf filters outlive their process, unlike tcx links: after kill -9
+# the uplink keeps ours, and the next start must remove it, not add a
+# second one.
+sed 's/^datapath = bpf$/datapath = bpf\nbpf-attach = clsact/' "$NT_TMP/xlatd.conf" \
+	>"$NT_TMP/xlatd.clsact.conf"
+n_up_filters() { nx "$C" tc filter show dev eth0 ingress | grep -c clat_up_ingress; }
+fp6to4() {
+	status | /usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+i = [i for i in d["instances"] if i["name"] == "c0"][0]
+print(i["config"].get("fastpath", {}).get("fp_6to4_translated", 0))' 2>/dev/null || echo 0
+}
+clsact_start() {
+	run_bg "$C" "$XLATD" -c "$NT_TMP/xlatd.clsact.conf"
+	XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
+	nt_wait 15 bash -c "ip netns exec $C $XLATCTL -s $SOCK status --json | grep -Eq '\"(running|failed)\"'"
+	nt_wait 10 bash -c "ip -n $C -4 route show default | grep -q ."
+}
+clsact_start
+t_check "bpf-attach = clsact: running, attached by clsact ($(field fastpath_attach))" \
+	test "$(field state)/$(field fastpath_attach)" = running/clsact ||
+	t_diag "$(tail -n 20 "$XLOG")"
+t_check "bpf-attach = clsact: one cls_bpf filter on eth0 ingress, one on the TUN's egress" \
+	bash -c "[ \$(ip netns exec $C tc filter show dev eth0 ingress | grep -c clat_up_ingress) = 1 ] &&
+		ip netns exec $C tc filter show dev clat-eth0 egress | grep -q clat_"
+before=$(fp6to4)
+t_check "bpf-attach = clsact: ping -c 3 $SERVER" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$SERVER"
+t_check "bpf-attach = clsact: the replies took the fast path ($before -> $(fp6to4))" \
+	test "$(fp6to4)" -ge $((before + 3))
+kill -KILL "$XPID"
+wait "$XPID" 2>/dev/null
+nt_wait 5 bash -c "! kill -0 $XPID"
+t_check "after kill -9 the uplink still has the dead process's filter (the case to recover)" \
+	test "$(n_up_filters)" = 1
+clsact_start
+t_check "restart after kill -9: running on clsact again ($(field state))" \
+	test "$(field state)/$(field fastpath_attach)" = running/clsact
+t_check "restart after kill -9: exactly one clat filter on eth0 ingress ($(n_up_filters))" \
+	test "$(n_up_filters)" = 1
+before=$(fp6to4)
+t_check "restart after kill -9: ping -c 3 $SERVER through the new programs" \
+	bash -c "ip netns exec $C ping -4 -c 3 -i 0.3 -W 2 $SERVER >/dev/null &&
+		[ \$(ip netns exec $C $XLATCTL -s $SOCK status --json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+i = [i for i in d[\"instances\"] if i[\"name\"] == \"c0\"][0]
+print(i[\"config\"][\"fastpath\"][\"fp_6to4_translated\"])') -ge $((before + 3)) ]"
+kill -TERM "$XPID"
+nt_wait 10 bash -c "! kill -0 $XPID"
+t_check "bpf-attach = clsact: SIGTERM leaves no clat filter on eth0" bash -c \
+	"! ip netns exec $C tc filter show dev eth0 ingress | grep -q clat_"
 t_done

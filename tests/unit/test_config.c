@@ -211,6 +211,29 @@ TEST(siit_coalesce)
 		   "t.conf:3: unknown key \"coalesce-usecs\" in [clat c]");
 }
 
+/* bpf-attach: auto (default), tcx, clsact; [clat] only. */
+TEST(clat_bpf_attach)
+{
+	static const char *const v[] = { "auto", "tcx", "clsact" };
+	struct xlatd_conf c;
+	char text[96];
+
+	REQUIRE(parse("[clat c]\nuplink = eth0\n", &c) == 0);
+	CHECK_EQ(c.inst->clat.bpf_attach, CLAT_ATTACH_AUTO);
+	conf_free(&c);
+	for (int i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "[clat c]\nuplink = eth0\nbpf-attach = %s\n",
+			 v[i]);
+		REQUIRE(parse(text, &c) == 0);
+		CHECK_EQ(c.inst->clat.bpf_attach, (enum clat_bpf_attach)i);
+		conf_free(&c);
+	}
+	expect_err("[clat c]\nuplink = eth0\nbpf-attach = xdp\n",
+		   "t.conf:3: invalid bpf-attach \"xdp\": auto, tcx or clsact in [clat c]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nbpf-attach = tcx\n",
+		   "t.conf:3: unknown key \"bpf-attach\" in [siit a]");
+}
+
 TEST(clat_defaults)
 {
 	struct xlatd_conf c;
