@@ -13,6 +13,7 @@
 #include "control/clat_addr.h"
 #include "control/ndp.h"
 #include "control/rtnl.h"
+#include "datapath/coalesce.h"
 #include "datapath/clat_io.h"
 #include "datapath/tun.h"
 #include "datapath/vnet.h"
@@ -62,6 +63,8 @@ struct clat_worker {
 	bool running;
 	struct xlat_out out;
 	uint64_t io_errors;
+	struct coalesce co;
+	uint64_t sleeps_poll, sleeps_timer; /* how the worker waited */
 };
 
 struct clat {
@@ -236,6 +239,7 @@ static int w46_drain(struct clat_worker *w, uint8_t *rx)
 	struct clat *c = w->c;
 	struct xlat_stats *st = instance_stats(c->inst, w->idx);
 	unsigned int used = 0;
+	int found = 0;
 
 	for (;;) {
 		ssize_t n = read(c->tun_fd, rx, CLAT_RX_SLOT);
@@ -243,6 +247,7 @@ static int w46_drain(struct clat_worker *w, uint8_t *rx)
 
 		if (n < 0)
 			break;
+		found++;
 		n = tun_rx_strip(rx, n);
 		if (n < 0) {
 			w->io_errors++;
@@ -273,7 +278,31 @@ static int w46_drain(struct clat_worker *w, uint8_t *rx)
 		used = arena_end(&w->out, c->arena);
 	}
 	w46_flush(w);
-	return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	return errno == EAGAIN || errno == EINTR ? found : -errno;
+}
+
+/*
+ * Wait for work: until the queue (pfd[0]) is readable, or, while
+ * packets come as a stream, for the moderation window (coalesce.h).
+ * Either way the stop eventfd (pfd[1]) ends the wait: false then.
+ */
+static bool worker_wait(struct clat_worker *w, struct pollfd pfd[2],
+			bool timer)
+{
+	struct timespec ts;
+
+	if (timer) {
+		ts.tv_sec = (time_t)(w->co.window_ns / 1000000000ULL);
+		ts.tv_nsec = (long)(w->co.window_ns % 1000000000ULL);
+		__atomic_store_n(&w->sleeps_timer, w->sleeps_timer + 1,
+				 __ATOMIC_RELAXED);
+		pfd[0].revents = POLLIN;
+		return ppoll(&pfd[1], 1, &ts, NULL) <= 0 || !pfd[1].revents;
+	}
+	__atomic_store_n(&w->sleeps_poll, w->sleeps_poll + 1, __ATOMIC_RELAXED);
+	if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		return false;
+	return !pfd[1].revents;
 }
 
 static void *w46_main(void *arg)
@@ -284,17 +313,20 @@ static void *w46_main(void *arg)
 		{ .fd = w->c->stopfd, .events = POLLIN },
 	};
 	uint8_t *rx = malloc(CLAT_RX_SLOT);
+	bool timer = false;
 
-	while (rx) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (pfd[1].revents)
-			break;
-		if (pfd[0].revents && w46_drain(w, rx) < 0) {
+	while (rx && worker_wait(w, pfd, timer)) {
+		int found = 0;
+
+		if (pfd[0].revents)
+			found = w46_drain(w, rx);
+		if (found < 0) {
 			instance_set_state(w->c->inst, "failed", "TUN read: %s",
-					   strerror(errno));
+					   strerror(-found));
 			break;
 		}
+		timer = coalesce_after(&w->co, (unsigned int)found,
+				       coalesce_now());
 	}
 	free(rx);
 	return NULL;
@@ -358,14 +390,15 @@ static void *w64_main(void *arg)
 		{ .fd = c->stopfd, .events = POLLIN },
 	};
 
-	for (;;) {
-		int n;
+	bool timer = false;
 
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (pfd[1].revents)
-			break;
-		while ((n = clat_rx_batch(c->pkt_fd, &c->rx)) > 0) {
+	while (worker_wait(w, pfd, timer)) {
+		unsigned int found = 0;
+		int n = 0;
+
+		while (pfd[0].revents &&
+		       (n = clat_rx_batch(c->pkt_fd, &c->rx)) > 0) {
+			found += (unsigned int)n;
 			for (int i = 0; i < n; i++) {
 				size_t len;
 				uint8_t *p = clat_rx_pkt(&c->rx, (unsigned int)i,
@@ -380,6 +413,7 @@ static void *w64_main(void *arg)
 					   "packet socket: %s", strerror(-n));
 			break;
 		}
+		timer = coalesce_after(&w->co, found, coalesce_now());
 	}
 	return NULL;
 }
@@ -635,6 +669,7 @@ static int start_workers(struct clat *c)
 		w->out.cap = i == 0 ? CLAT_ARENA : XLAT_OUT_MIN;
 		if (!w->out.buf)
 			return fail(c, -ENOMEM, "%s: %s", "worker buffers");
+		coalesce_init(&w->co, c->inst->conf->clat.coalesce_usecs);
 		ret = pthread_create(&w->tid, NULL, fn[i], w);
 		if (ret)
 			return fail(c, -ret, "%s: %s", "thread");
@@ -1124,7 +1159,7 @@ static void clat_status(struct instance *inst, struct ctl_out *o)
 	const struct clat_conf *cc = &inst->conf->clat;
 	struct clat *c = inst->priv;
 	char b[INET6_ADDRSTRLEN];
-	uint64_t err = 0, now = now_ms();
+	uint64_t err = 0, sp = 0, stm = 0, now = now_ms();
 
 	if (c) {
 		/* Block 2 is the fast path's snapshot; the framework sums
@@ -1163,9 +1198,16 @@ static void clat_status(struct instance *inst, struct ctl_out *o)
 	clat_bpf_status(&c->bpf, o);
 	ctl_kv_u64(o, "ns_answered",
 		   __atomic_load_n(&c->ns_answered, __ATOMIC_RELAXED));
-	for (unsigned int i = 0; i < 2; i++)
+	for (unsigned int i = 0; i < 2; i++) {
 		err += __atomic_load_n(&c->w[i].io_errors, __ATOMIC_RELAXED);
+		sp += __atomic_load_n(&c->w[i].sleeps_poll, __ATOMIC_RELAXED);
+		stm += __atomic_load_n(&c->w[i].sleeps_timer, __ATOMIC_RELAXED);
+	}
 	ctl_kv_u64(o, "io_errors", err);
+	/* The userspace workers' waits (coalesce-usecs). */
+	ctl_kv_u64(o, "coalesce_usecs", cc->coalesce_usecs);
+	ctl_kv_u64(o, "io_sleeps_poll", sp);
+	ctl_kv_u64(o, "io_sleeps_timer", stm);
 }
 
 const struct instance_kind clat_kind = {

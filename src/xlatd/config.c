@@ -341,7 +341,10 @@ static int k_coalesce(struct pctx *p, const char *v, char *msg, size_t n)
 	if (parse_uint(v, 0, CONF_COALESCE_MAX, &x))
 		return bad(msg, n, "invalid coalesce-usecs \"%s\": 0 (off) to %d", v,
 			   CONF_COALESCE_MAX);
-	p->ic->siit.coalesce_usecs = (unsigned int)x;
+	if (!strcmp(p->ic->kind, "clat"))
+		p->ic->clat.coalesce_usecs = (unsigned int)x;
+	else
+		p->ic->siit.coalesce_usecs = (unsigned int)x;
 	return 0;
 }
 
@@ -502,7 +505,7 @@ static const struct key keys[] = {
 	{ "address6", SC_SIIT, true, k_addr6 },
 	{ "offload", SC_SIIT, false, k_offload },
 	{ "io", SC_SIIT, false, k_io },
-	{ "coalesce-usecs", SC_SIIT, false, k_coalesce },
+	{ "coalesce-usecs", SC_INST, false, k_coalesce },
 	{ "uplink", SC_CLAT, false, k_uplink },
 	{ "pref64", SC_CLAT, false, k_pref64 },
 	{ "metric", SC_CLAT, false, k_metric },
@@ -581,6 +584,7 @@ static void inst_defaults(struct inst_conf *ic)
 	ic->siit.io = SIIT_IO_AUTO;
 	ic->clat.metric = 4096;
 	ic->clat.threads = 1;
+	ic->clat.coalesce_usecs = CONF_COALESCE_DEFAULT;
 	if (!strcmp(ic->kind, "clat")) {
 		/* A CLAT is a host, not a router (RFC 6877, claton draft). */
 		ic->xlat.decrement_ttl = false;

@@ -76,6 +76,7 @@ struct clat_conf {
 	enum clat_bpf_attach bpf_attach; /* default auto: tcx, else clsact */
 	enum clat_mode mode;         /* default auto */
 	unsigned int threads;        /* default 1 */
+	unsigned int coalesce_usecs; /* userspace path wake-up moderation */
 };
 
 struct inst_conf {

@@ -6,6 +6,7 @@
  * device, where the kernel routes it on.
  */
 #include "control/rtnl.h"
+#include "datapath/coalesce.h"
 #include "datapath/tun.h"
 #include "datapath/vnet.h"
 #include "xlatd/ctl.h"
@@ -207,7 +208,6 @@ static int worker_read(struct siit_worker *w)
 #define RING_TAG_WAKE (1ULL << 33)
 #define SIIT_RING_FLUSH 4096
 #define RING_WANT_MIN 4
-#define RING_STREAK 4
 
 struct siit_ring {
 	struct io_uring ring;
@@ -220,23 +220,12 @@ struct siit_ring {
 	unsigned int want;   /* reads the next drain posts */
 	unsigned int writes; /* queued or in flight, completion not reaped */
 	bool wake_out;       /* a poll or a timer is posted */
-	uint64_t coalesce_ns; /* 0: wake for every packet */
-	uint64_t last_found;  /* when a drain last found packets */
-	unsigned int streak;  /* drains in a row that found packets quickly */
-	bool timer_mode;      /* the last sleep was the timer's */
+	struct coalesce co;  /* when to sleep on the timer */
 	struct __kernel_timespec ts;
 };
 
 #define RX_SLOT (VNET_HDR_LEN + SIIT_RX_MAX)
 #define TX_SLOT (SIIT_HEADROOM + XLAT_OUT_MIN)
-
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
-}
 
 static struct io_uring_sqe *ring_sqe(struct siit_ring *r)
 {
@@ -386,7 +375,7 @@ static int ring_drain(struct siit_worker *w, struct siit_ring *r,
 	return ring_reap(w, r);
 }
 
-/* Sleep until a packet arrives, or for coalesce_ns while they arrive
+/* Sleep until a packet arrives, or for the window while they arrive
  * faster than that. */
 static int ring_sleep(struct siit_worker *w, struct siit_ring *r, bool timer)
 {
@@ -398,8 +387,8 @@ static int ring_sleep(struct siit_worker *w, struct siit_ring *r, bool timer)
 		if (!sqe)
 			return -EBUSY;
 		if (timer) {
-			r->ts.tv_sec = 0;
-			r->ts.tv_nsec = (long long)r->coalesce_ns;
+			r->ts.tv_sec = (long long)(r->co.window_ns / 1000000000ULL);
+			r->ts.tv_nsec = (long long)(r->co.window_ns % 1000000000ULL);
 			io_uring_prep_timeout(sqe, &r->ts, 0, 0);
 			__atomic_store_n(&w->wake_timer, w->wake_timer + 1,
 					 __ATOMIC_RELAXED);
@@ -418,33 +407,6 @@ static int ring_sleep(struct siit_worker *w, struct siit_ring *r, bool timer)
 		return ret;
 	ret = ring_reap(w, r);
 	return ret < 0 ? ret : 0;
-}
-
-/*
- * After a drain that found `found` packets: is the traffic a stream, so
- * the next wake-up should be the timer?  A drain that found several is
- * one; so are RING_STREAK drains in a row each less than coalesce_ns
- * after the last.  A request and its answer (a ping) make one short gap,
- * not a streak, and keep their latency.  A timer drain that finds
- * nothing ends the stream.
- */
-static bool ring_busy(struct siit_ring *r, unsigned int found)
-{
-	uint64_t now;
-
-	if (!r->coalesce_ns || !found) {
-		r->streak = 0;
-		r->timer_mode = false;
-		return false;
-	}
-	now = mono_ns();
-	if (now - r->last_found < r->coalesce_ns || r->timer_mode)
-		r->streak++;
-	else
-		r->streak = 0;
-	r->last_found = now;
-	r->timer_mode = found > 1 || r->streak >= RING_STREAK;
-	return r->timer_mode;
 }
 
 static int ring_loop(struct siit_worker *w, struct siit_ring *r)
@@ -478,7 +440,9 @@ static int ring_loop(struct siit_worker *w, struct siit_ring *r)
 			r->want = RING_WANT_MIN;
 		if (r->want > SIIT_RING_SLOTS)
 			r->want = SIIT_RING_SLOTS;
-		ret = ring_sleep(w, r, ring_busy(r, (unsigned int)ret));
+		ret = ring_sleep(w, r,
+				 coalesce_after(&r->co, (unsigned int)ret,
+						coalesce_now()));
 		if (ret < 0)
 			return ret;
 	}
@@ -791,8 +755,8 @@ static int make_rings(struct siit *s)
 	for (unsigned int i = 0; i < s->n_workers && ret == 0; i++)
 		ret = ring_new(&s->w[i].ring);
 	for (unsigned int i = 0; i < s->n_workers && ret == 0; i++)
-		s->w[i].ring->coalesce_ns =
-			(uint64_t)s->inst->conf->siit.coalesce_usecs * 1000;
+		coalesce_init(&s->w[i].ring->co,
+			      s->inst->conf->siit.coalesce_usecs);
 	if (ret == 0) {
 		s->uring = true;
 		return 0;

@@ -129,6 +129,19 @@ c = [i for i in d["instances"] if i["name"] == "c0"][0]["counters"]
 bad = [k for k in ("4to6", "6to4") for f in ("in_packets", "out_packets") if not c[k][f] > 0]
 print("zero: %s" % bad if bad else "ok")' <<<"$js" 2>&1)
 t_check "xlatctl status --json counts packets both ways" test "$out" = ok || t_diag "$js"
+if [ "${XLAT_DATAPATH:-auto}" = userspace ]; then
+	# The bulk transfers are streams: the workers slept on the
+	# moderation timer (coalesce-usecs, default 200) for part of them.
+	out=$(/usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+c = [i for i in d["instances"] if i["name"] == "c0"][0]["config"]
+print("ok" if c["io_sleeps_timer"] > 0 and c["io_sleeps_poll"] > 0 and
+      c["coalesce_usecs"] == 200 else "sleeps poll %s timer %s window %s" %
+      (c["io_sleeps_poll"], c["io_sleeps_timer"], c["coalesce_usecs"]))' <<<"$js" 2>&1)
+	t_check "the userspace workers slept on a poll and, for the transfers, on the timer" \
+		test "$out" = ok || t_diag "$out"
+fi
 
 kill -TERM "$NT_XPID"
 nt_wait 10 nt_not kill -0 "$NT_XPID"

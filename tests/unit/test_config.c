@@ -189,7 +189,7 @@ TEST(siit_offload_and_io)
 		   "t.conf:3: unknown key \"io\" in [clat c]");
 }
 
-/* coalesce-usecs: default, the bounds, errors, [siit] only. */
+/* coalesce-usecs: default, the bounds, errors, both kinds. */
 TEST(siit_coalesce)
 {
 	struct xlatd_conf c;
@@ -207,8 +207,12 @@ TEST(siit_coalesce)
 		   "t.conf:3: invalid coalesce-usecs \"10001\": 0 (off) to 10000 in [siit a]");
 	expect_err("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = -1\n",
 		   "t.conf:3: invalid coalesce-usecs \"-1\": 0 (off) to 10000 in [siit a]");
-	expect_err("[clat c]\nuplink = eth0\ncoalesce-usecs = 100\n",
-		   "t.conf:3: unknown key \"coalesce-usecs\" in [clat c]");
+	REQUIRE(parse("[clat c]\nuplink = eth0\n", &c) == 0);
+	CHECK_EQ(c.inst->clat.coalesce_usecs, CONF_COALESCE_DEFAULT);
+	conf_free(&c);
+	REQUIRE(parse("[clat c]\nuplink = eth0\ncoalesce-usecs = 50\n", &c) == 0);
+	CHECK_EQ(c.inst->clat.coalesce_usecs, 50);
+	conf_free(&c);
 }
 
 /* bpf-attach: auto (default), tcx, clsact; [clat] only. */
