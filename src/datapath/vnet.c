@@ -157,3 +157,65 @@ void vnet_tx_hdr(const struct virtio_net_hdr *in, unsigned int flags,
 	out->gso_size = in->gso_size;
 	out->hdr_len = (__virtio16)(l.off + (pkt[l.off + 12] >> 4) * 4);
 }
+
+/* ---- software TSO, TCP/IPv4 ---- */
+
+#define TCP_FIN 0x01
+#define TCP_PSH 0x08
+#define TCP_CWR 0x80
+
+int tso4_init(struct tso4 *t, const uint8_t *pkt, size_t len,
+	      unsigned int gso_size)
+{
+	struct l4loc l;
+	unsigned int doff;
+
+	memset(t, 0, sizeof(*t));
+	if (!locate(pkt, len, &l) || l.ver != 4 || l.proto != PROTO_TCP ||
+	    l.frag || l.len < 20 || !gso_size)
+		return -1;
+	doff = (unsigned int)(pkt[l.off + 12] >> 4) * 4;
+	if (doff < 20 || doff > l.len)
+		return -1;
+	t->pkt = pkt;
+	t->hlen = l.off + doff;
+	t->plen = l.len - doff;
+	t->mss = gso_size;
+	return 0;
+}
+
+int tso4_next(struct tso4 *t, uint8_t *seg, size_t cap)
+{
+	unsigned int ihl = (unsigned int)(t->pkt[0] & 15) * 4, n;
+	uint8_t *tcp = seg + ihl;
+	uint32_t sum;
+	bool last;
+
+	if (t->done >= t->plen && (t->i || t->plen))
+		return 0;
+	n = t->plen - t->done < t->mss ? t->plen - t->done : t->mss;
+	if ((size_t)t->hlen + n > cap)
+		return -1;
+	last = t->done + n >= t->plen;
+	memcpy(seg, t->pkt, t->hlen);
+	memcpy(seg + t->hlen, t->pkt + t->hlen + t->done, n);
+	put16(seg + 2, (uint16_t)(t->hlen + n));
+	put16(seg + 4, (uint16_t)(get16(t->pkt + 4) + t->i));
+	put16(seg + 10, 0);
+	put16(seg + 10, csum_finish(csum_add_buf(0, seg, ihl)));
+	put32(tcp + 4, get32(t->pkt + ihl + 4) + t->done);
+	if (t->i)
+		tcp[13] &= (uint8_t)~TCP_CWR;
+	if (!last)
+		tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+	/* RFC 793 3.1: the pseudo header, then the segment. */
+	put16(tcp + TCP_CSUM_OFF, 0);
+	sum = csum_add_buf(0, seg + 12, 8);
+	sum = csum_add16(sum, PROTO_TCP);
+	sum = csum_add16(sum, (uint16_t)(t->hlen - ihl + n));
+	sum = csum_add_buf(sum, tcp, t->hlen - ihl + n);
+	put16(tcp + TCP_CSUM_OFF, csum_finish(sum));
+	t->done += n;
+	t->i++;
+	return (int)(t->hlen + n);
+}

@@ -49,4 +49,29 @@ void vnet_tx_hdr(const struct virtio_net_hdr *in, unsigned int flags,
 		 enum xlat_verdict v, unsigned int n_out, const uint8_t *pkt,
 		 size_t len, struct virtio_net_hdr *out);
 
+/*
+ * Software TSO for a TCP/IPv4 super-packet that must leave as ordinary
+ * packets (the CLAT's userspace path sends through a raw socket, which
+ * cannot take GSO).  Cuts it as the kernel's tcp_gso_segment() would:
+ * gso_size payload bytes per segment, the IPv4 ID counting up, sequence
+ * numbers advanced, CWR only in the first segment, FIN and PSH only in
+ * the last, both checksums complete (the input's may be partial).
+ */
+struct tso4 {
+	const uint8_t *pkt;
+	unsigned int hlen;   /* IPv4 + TCP header */
+	unsigned int plen;   /* payload bytes in all */
+	unsigned int mss;
+	unsigned int done;   /* payload bytes emitted */
+	unsigned int i;      /* segments emitted */
+};
+
+/* 0, or -1 when pkt (len bytes) is not a TCP/IPv4 packet to cut. */
+int tso4_init(struct tso4 *t, const uint8_t *pkt, size_t len,
+	      unsigned int gso_size);
+
+/* Write the next segment into seg (cap bytes): its length, 0 after the
+ * last, or -1 when it does not fit. */
+int tso4_next(struct tso4 *t, uint8_t *seg, size_t cap);
+
 #endif

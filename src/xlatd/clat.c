@@ -65,6 +65,8 @@ struct clat_worker {
 	uint64_t io_errors;
 	struct coalesce co;
 	uint64_t sleeps_poll, sleeps_timer; /* how the worker waited */
+	uint64_t gso_in;  /* TCP super-packets cut in software (4->6) */
+	uint8_t *seg;     /* one segment of such a super-packet */
 };
 
 struct clat {
@@ -172,10 +174,9 @@ static void send_now(struct clat_worker *w, const uint8_t *pkt, size_t len)
 }
 
 /*
- * The TUN carries a virtio-net header (TUN_VNET_HDR) so that, while the
- * eBPF fast path translates at its egress, the host's TCP can hand it
- * 64 KB super-packets (see start_fastpath()).  What we write is always
- * complete: an empty header.
+ * The TUN carries a virtio-net header (TUN_VNET_HDR) so that the host's
+ * TCP can hand it 64 KB super-packets (see start_fastpath()).  What we
+ * write is always complete: an empty header.
  */
 static void tun_write(struct clat_worker *w, const uint8_t *pkt, size_t len)
 {
@@ -190,19 +191,26 @@ static void tun_write(struct clat_worker *w, const uint8_t *pkt, size_t len)
 }
 
 /*
- * Strip the virtio-net header of a TUN read.  A partial checksum (only
- * while offload is on) is finished here; a super-packet the fast path did
- * not take cannot go out of a raw socket whole: refused (-1).
+ * Strip the virtio-net header of a TUN read (TUN offload is on).  A
+ * partial checksum is finished here.  A TCP/IPv4 super-packet is left as
+ * it is, with its segment size in *gso (0 for a plain packet): a raw
+ * socket cannot send it whole, so the caller cuts it (tso4_*), which
+ * also completes the checksums.  Other super-packets are refused (-1).
  */
-static ssize_t tun_rx_strip(uint8_t *rx, ssize_t n)
+static ssize_t tun_rx_strip(uint8_t *rx, ssize_t n, unsigned int *gso)
 {
 	struct virtio_net_hdr vh;
 
+	*gso = 0;
 	if (n < (ssize_t)sizeof(vh))
 		return -1;
 	memcpy(&vh, rx, sizeof(vh));
 	n -= (ssize_t)sizeof(vh);
 	memmove(rx, rx + sizeof(vh), (size_t)n);
+	if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4) {
+		*gso = vh.gso_size;
+		return *gso ? n : -1;
+	}
 	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
 		return -1;
 	if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
@@ -234,48 +242,76 @@ static void w46_flush(struct clat_worker *w)
 	w->io_errors += (unsigned int)w->c->tx.errors - before;
 }
 
-static int w46_drain(struct clat_worker *w, uint8_t *rx)
+/* Translate one IPv4 packet and queue the result (used: arena bytes). */
+static void w46_one(struct clat_worker *w, const uint8_t *pkt, size_t n,
+		    unsigned int *used)
 {
 	struct clat *c = w->c;
 	struct xlat_stats *st = instance_stats(c->inst, w->idx);
-	unsigned int used = 0;
+	enum xlat_verdict v;
+
+	if (CLAT_ARENA - *used < XLAT_OUT_MIN ||
+	    c->tx.n + XLAT_MAX_FRAGS > CLAT_BATCH) {
+		w46_flush(w);
+		*used = 0;
+	}
+	w->out.buf = c->arena + *used;
+	w->out.cap = CLAT_ARENA - *used;
+	v = xlat_4to6(&c->cfg, pkt, n, &w->out);
+	xlat_account(st, XLAT_DIR_4TO6, n, v, &w->out);
+	if (v == XLAT_DROP)
+		return;
+	if (v == XLAT_REPLY || w->out.family != AF_INET6) {
+		for (unsigned int i = 0; i < w->out.n; i++)
+			tun_write(w, xlat_out_data(&w->out, i), w->out.pkt[i].len);
+		return;
+	}
+	for (unsigned int i = 0; i < w->out.n; i++) {
+		if (!clat_tx_add(&c->tx, xlat_out_data(&w->out, i),
+				 w->out.pkt[i].len))
+			w->io_errors++;
+	}
+	*used = arena_end(&w->out, c->arena);
+}
+
+/* A TCP super-packet from the host: cut it as TSO would, translate each
+ * segment (the raw socket cannot send GSO). */
+static void w46_super(struct clat_worker *w, const uint8_t *pkt, size_t n,
+		      unsigned int gso, unsigned int *used)
+{
+	struct tso4 t;
+	int len;
+
+	if (tso4_init(&t, pkt, n, gso) < 0) {
+		w->io_errors++;
+		return;
+	}
+	__atomic_store_n(&w->gso_in, w->gso_in + 1, __ATOMIC_RELAXED);
+	while ((len = tso4_next(&t, w->seg, CLAT_RX_SLOT)) > 0)
+		w46_one(w, w->seg, (size_t)len, used);
+	if (len < 0)
+		w->io_errors++;
+}
+
+static int w46_drain(struct clat_worker *w, uint8_t *rx)
+{
+	struct clat *c = w->c;
+	unsigned int used = 0, gso;
 	int found = 0;
 
 	for (;;) {
 		ssize_t n = read(c->tun_fd, rx, CLAT_RX_SLOT);
-		enum xlat_verdict v;
 
 		if (n < 0)
 			break;
 		found++;
-		n = tun_rx_strip(rx, n);
-		if (n < 0) {
+		n = tun_rx_strip(rx, n, &gso);
+		if (n < 0)
 			w->io_errors++;
-			continue;
-		}
-		if (CLAT_ARENA - used < XLAT_OUT_MIN ||
-		    c->tx.n + XLAT_MAX_FRAGS > CLAT_BATCH) {
-			w46_flush(w);
-			used = 0;
-		}
-		w->out.buf = c->arena + used;
-		w->out.cap = CLAT_ARENA - used;
-		v = xlat_4to6(&c->cfg, rx, (size_t)n, &w->out);
-		xlat_account(st, XLAT_DIR_4TO6, (size_t)n, v, &w->out);
-		if (v == XLAT_DROP)
-			continue;
-		if (v == XLAT_REPLY || w->out.family != AF_INET6) {
-			for (unsigned int i = 0; i < w->out.n; i++)
-				tun_write(w, xlat_out_data(&w->out, i),
-					  w->out.pkt[i].len);
-			continue;
-		}
-		for (unsigned int i = 0; i < w->out.n; i++) {
-			if (!clat_tx_add(&c->tx, xlat_out_data(&w->out, i),
-					 w->out.pkt[i].len))
-				w->io_errors++;
-		}
-		used = arena_end(&w->out, c->arena);
+		else if (gso)
+			w46_super(w, rx, (size_t)n, gso, &used);
+		else
+			w46_one(w, rx, (size_t)n, &used);
 	}
 	w46_flush(w);
 	return errno == EAGAIN || errno == EINTR ? found : -errno;
@@ -315,7 +351,11 @@ static void *w46_main(void *arg)
 	uint8_t *rx = malloc(CLAT_RX_SLOT);
 	bool timer = false;
 
-	while (rx && worker_wait(w, pfd, timer)) {
+	w->seg = malloc(CLAT_RX_SLOT);
+	if (!rx || !w->seg)
+		instance_set_state(w->c->inst, "failed", "%s",
+				   "no memory for the TUN reader");
+	while (rx && w->seg && worker_wait(w, pfd, timer)) {
 		int found = 0;
 
 		if (pfd[0].revents)
@@ -329,6 +369,8 @@ static void *w46_main(void *arg)
 				       coalesce_now());
 	}
 	free(rx);
+	free(w->seg);
+	w->seg = NULL;
 	return NULL;
 }
 
@@ -692,16 +734,16 @@ static int start_fastpath(struct clat *c)
 		return fail(c, ret, "datapath = bpf: %s (%s)", why);
 	if (ret == 0 && c->inst->conf->clat.datapath == CLAT_DP_AUTO)
 		log_warn(c->inst->name, "userspace data path only: %s", why);
-	if (ret <= 0)
-		return 0;
-	log_info(c->inst->name, "eBPF fast path attached on %s and %s",
-		 c->uplink, c->tun);
+	if (ret > 0)
+		log_info(c->inst->name, "eBPF fast path attached on %s and %s",
+			 c->uplink, c->tun);
 	/*
-	 * With the fast path translating at the TUN's egress, let the host's
-	 * TCP hand it 64 KB super-packets and unfinished checksums: the
-	 * program keeps GSO (bpf_skb_change_proto) and the uplink segments.
-	 * Without it, a TUN has no checksum offload, hence no SG and no GSO:
-	 * every segment would cross the stack alone.
+	 * Let the host's TCP hand the TUN 64 KB super-packets and unfinished
+	 * checksums.  The fast path keeps GSO (bpf_skb_change_proto) and the
+	 * uplink segments; the userspace reader cuts what reaches it into
+	 * segments itself (tso4_*), one TUN read for up to 64 KB.  Without
+	 * offload a TUN has no checksum offload, hence no SG and no GSO:
+	 * every segment would cross the host's stack and the TUN alone.
 	 */
 	ret = tun_set_offload(c->tun_fd, true);
 	if (ret < 0)
@@ -1204,6 +1246,8 @@ static void clat_status(struct instance *inst, struct ctl_out *o)
 		stm += __atomic_load_n(&c->w[i].sleeps_timer, __ATOMIC_RELAXED);
 	}
 	ctl_kv_u64(o, "io_errors", err);
+	ctl_kv_u64(o, "tun_gso_in",
+		   __atomic_load_n(&c->w[0].gso_in, __ATOMIC_RELAXED));
 	/* The userspace workers' waits (coalesce-usecs). */
 	ctl_kv_u64(o, "coalesce_usecs", cc->coalesce_usecs);
 	ctl_kv_u64(o, "io_sleeps_poll", sp);
