@@ -21,16 +21,7 @@ H4_V6=2001:db8:64::c633:6402
 H6_V4=192.0.2.10
 PKTS=3000 RATE=3000 PORT=9000
 
-nt_ns h6 && nt_ns xl && nt_ns h4 || t_bail "namespaces"
-H6=$(ns h6) XL=$(ns xl) H4=$(ns h4)
-nt_veth "$H6" eth0 "$XL" v6 && nt_veth "$XL" v4 "$H4" eth0 || t_bail "veth pairs"
-nt_addr "$H6" eth0 2001:db8:6::10/64 nodad
-nt_addr "$XL" v6 2001:db8:6::1/64 nodad
-nt_addr "$XL" v4 198.51.100.1/24
-nt_addr "$H4" eth0 198.51.100.2/24
-nx "$H6" ip -6 route add default via 2001:db8:6::1
-nx "$H4" ip route add 192.0.2.0/24 via 198.51.100.1
-nt_sysctl "$XL" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+nt_siit_hosts || t_bail "namespaces and veth pairs"
 
 # stat KEY: one number from the instance's status.
 stat() {
@@ -44,19 +35,7 @@ print(c.get(sys.argv[1], "missing"))' "$1"
 # start COALESCE: xlatd with one siit instance, io = uring.
 start() {
 	SOCK=$NT_TMP/xlatd.$1.sock
-	cat >"$NT_TMP/xlatd.$1.conf" <<-EOF
-	[global]
-	control-socket = $SOCK
-	[siit s0]
-	tun = siit0
-	pool6 = 2001:db8:64::/96
-	eam = $H6_V4/32 2001:db8:6::10/128
-	ipv4-address = 192.0.2.1
-	route4 = 192.0.2.0/24
-	route6 = 2001:db8:64::/96
-	io = uring
-	coalesce-usecs = $1
-	EOF
+	nt_siit_conf "$NT_TMP/xlatd.$1.conf" "$SOCK" "io = uring" "coalesce-usecs = $1"
 	run_bg "$XL" "$NT_XLATD" -c "$NT_TMP/xlatd.$1.conf"
 	XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
 	nt_wait 10 bash -c "ip -n $XL route show 192.0.2.0/24 | grep -q siit0 && \

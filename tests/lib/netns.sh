@@ -19,7 +19,7 @@
 #        nt_on_exit CMD...  (extra cleanup, run in reverse order)
 # wait:  nt_wait SECS CMD...  nt_wait_dad NS SECS  nt_wait_route NS SECS ARGS...
 #        nt_wait_listen NS PORT SECS [tcp|udp]   nt_wait_tcp NS HOST PORT SECS
-# peers: nt_router C CIF R N  nt_radvd NS IF PREFIX [EXTRA]  nt_tayga NS IPV4 PREFIX POOL
+# peers: nt_siit_hosts  nt_router C CIF R N  nt_radvd NS IF PREFIX [EXTRA]  nt_tayga NS IPV4 PREFIX POOL
 #        nt_unbound NS LISTEN DNS64_PREFIX [ZONEFILE...]  nt_lab_up
 # xlatd: nt_xlatd NS [EXTRA]  nt_xlatd_start  nt_xlatd_stop  nt_xlatctl ARGS...
 #        nt_clat NAME KEY...  nt_clat_state NAME  nt_clat_is NAME REGEX
@@ -168,6 +168,37 @@ run_bg() {
 	NT_LAST_PID=$!
 	NT_LAST_LOG=$log
 	NT_PIDS+=("$NT_LAST_PID")
+}
+
+# nt_siit_hosts: an IPv6 host and an IPv4 host on either side of a
+# router namespace for a siit instance (forwarding on), in H6, XL, H4:
+#   h6 eth0 2001:db8:6::10 --- v6 [xl] v4 --- eth0 198.51.100.2 h4
+#          2001:db8:6::1 / 198.51.100.1; h4 routes 192.0.2.0/24 to xl
+nt_siit_hosts() {
+	nt_ns h6 && nt_ns xl && nt_ns h4 || return 1
+	H6=$(ns h6) XL=$(ns xl) H4=$(ns h4)
+	nt_veth "$H6" eth0 "$XL" v6 && nt_veth "$XL" v4 "$H4" eth0 || return 1
+	nt_addr "$H6" eth0 2001:db8:6::10/64 nodad
+	nt_addr "$XL" v6 2001:db8:6::1/64 nodad
+	nt_addr "$XL" v4 198.51.100.1/24
+	nt_addr "$H4" eth0 198.51.100.2/24
+	nx "$H6" ip -6 route add default via 2001:db8:6::1
+	nx "$H4" ip route add 192.0.2.0/24 via 198.51.100.1
+	nt_sysctl "$XL" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+# nt_siit_conf FILE SOCK [LINE...]: an xlatd.conf for nt_siit_hosts: one
+# [siit s0] on TUN siit0, pool6 2001:db8:64::/96, 192.0.2.10 mapped to
+# h6 (EAM), routes both ways; each LINE is appended to the section.
+nt_siit_conf() {
+	local f=$1 sock=$2 l
+	shift 2
+	{
+		printf '[global]\ncontrol-socket = %s\n[siit s0]\ntun = siit0\n' "$sock"
+		printf 'pool6 = 2001:db8:64::/96\neam = 192.0.2.10/32 2001:db8:6::10/128\n'
+		printf 'ipv4-address = 192.0.2.1\nroute4 = 192.0.2.0/24\nroute6 = 2001:db8:64::/96\n'
+		for l in "$@"; do printf '%s\n' "$l"; done
+	} >"$f"
 }
 
 # nt_router C CIF R N: a link from C's CIF to R's r0, where R is a

@@ -64,6 +64,15 @@ extern int tap_failed_now;
 		}                                                              \
 	} while (0)
 
+/* A validator's verdict (pkt_check4() and the like): NULL, or what is
+ * wrong, which is printed. */
+#define CHECK_OK(e)                                                            \
+	do {                                                                   \
+		const char *_e = (e);                                          \
+		if (_e)                                                        \
+			TAP_FAIL("%s: %s", #e, _e);                            \
+	} while (0)
+
 #define CHECK_STR(a, b)                                                        \
 	do {                                                                   \
 		const char *_a = (a), *_b = (b);                               \

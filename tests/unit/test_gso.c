@@ -25,14 +25,6 @@
 #define G6 "2001:db8:1::2"  /* EAM partner of G4 */
 #define G4 "192.0.2.2"
 
-/* A validator's verdict: NULL, or what is wrong (printed). */
-#define CHECK_OK(e)                                                            \
-	do {                                                                   \
-		const char *_e = (e);                                          \
-		if (_e)                                                        \
-			TAP_FAIL("%s: %s", #e, _e);                            \
-	} while (0)
-
 static struct xlat_cfg cfg;
 static struct xlat_eam eam;
 static uint8_t obuf[XLAT_OUT_MIN];

@@ -19,14 +19,6 @@
 #define SRC "192.0.0.4"
 #define DST "198.51.100.2"
 
-/* A validator's verdict: NULL, or what is wrong (printed). */
-#define CHECK_OK(e)                                                            \
-	do {                                                                   \
-		const char *_e = (e);                                          \
-		if (_e)                                                        \
-			TAP_FAIL("%s: %s", #e, _e);                            \
-	} while (0)
-
 static uint8_t in[70000], l4[70000], data[66000], seg[2000], got[66000];
 
 /* A super-packet of dlen payload bytes; the checksum field holds the

@@ -23,13 +23,6 @@
 #define G6 "2001:db8:1::2"
 #define R6 "2001:db8:64::c633:6402"
 
-#define CHECK_OK(e)                                                            \
-	do {                                                                   \
-		const char *_e = (e);                                          \
-		if (_e)                                                        \
-			TAP_FAIL("%s: %s", #e, _e);                            \
-	} while (0)
-
 static uint8_t in[70000], l4[70000], data[66000];
 
 static void fill(void)
