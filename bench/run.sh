@@ -11,7 +11,8 @@
 #   CASES="plain tayga" bench/run.sh
 #
 # Environment: BUILD (build dir, default build), QUICK, REPS, DUR (seconds
-# per packet-rate test), RATE (fixed rate of the CPU test, pps), IPERF_T,
+# per packet-rate test), RATE (fixed rate of the CPU test, pps), FIXED_DUR
+# (its seconds, default 3), IPERF_T,
 # TUN_TXQ (txqueuelen of every TUN under test), GEN (raw|udp), OUT (results
 # dir), NOPLOT=1.
 set -uo pipefail
@@ -26,6 +27,7 @@ else
 	REPS=${REPS:-5}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-3}
 fi
 RATE=${RATE:-25000}   # below TAYGA's saturation on this 2-CPU VM: docs/bench.md
+FIXED_DUR=${FIXED_DUR:-3}   # seconds of the fixed-rate CPU test
 TUN_TXQ=${TUN_TXQ:-1000}
 GEN=${GEN:-raw}
 NICE=${NICE:--20}   # every process and NAPI thread of the bench
@@ -380,7 +382,7 @@ measure_cpu() {
 	local p0 n0 b0 w0 p1 n1 b1 w1 got sent
 	p0=$(sched_ns ${XPID:-}); n0=$(sched_ns $XNAPI); b0=$(cpu1_busy_ns)
 	w0=$(date +%s%N)
-	run_udp fixed $SMALL "$RATE"
+	DUR=$FIXED_DUR run_udp fixed $SMALL "$RATE"
 	p1=$(sched_ns ${XPID:-}); n1=$(sched_ns $XNAPI); b1=$(cpu1_busy_ns)
 	w1=$(date +%s%N)
 	got=$(jget "$TMP/fixed.sink" .packets)
@@ -499,7 +501,7 @@ python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$OUT/$STAMP" \
 	--meta "commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
 	--meta "tayga=$(dpkg-query -W -f='${Version}' tayga 2>/dev/null || echo '?')" \
 	--meta "command=$( [ "$QUICK" = 1 ] && echo 'QUICK=1 ')bench/run.sh (CASES=\"$CASES\")" \
-	--meta "params=REPS=$REPS DUR=${DUR}s RATE=$RATE pps IPERF_T=${IPERF_T}s TUN_TXQ=$TUN_TXQ GEN=$GEN" \
+	--meta "params=REPS=$REPS DUR=${DUR}s RATE=$RATE pps FIXED_DUR=${FIXED_DUR}s IPERF_T=${IPERF_T}s TUN_TXQ=$TUN_TXQ GEN=$GEN" \
 	--meta "elapsed=${ELAPSED}s" || die "report failed"
 if [ "${NOPLOT:-0}" != 1 ] && command -v gnuplot >/dev/null; then
 	gnuplot -e "datafile='$OUT/$STAMP.dat'; outfile='$OUT/$STAMP.png'" \
