@@ -11,6 +11,7 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,60 @@ int clat_raw_open(const char *ifname)
 		return err;
 	}
 	return fd;
+}
+
+int clat_gso_open(void)
+{
+	int fd, on = 1, sndbuf = 4 << 20;
+
+	/* Protocol 0: nothing is ever queued for receive. */
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return neg_errno();
+	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &on, sizeof(on))) {
+		int err = neg_errno();
+
+		close(fd);
+		return err;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	return fd;
+}
+
+int clat_gso_send(int fd, int ifindex, const uint8_t dst[6],
+		  const uint8_t src[6], const struct virtio_net_hdr *vh,
+		  const uint8_t *pkt, size_t len)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IPV6),
+		.sll_ifindex = ifindex,
+	};
+	struct virtio_net_hdr h = *vh;
+	uint8_t eth[ETH_HLEN];
+	struct iovec iov[3] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = eth, .iov_len = sizeof(eth) },
+		{ .iov_base = (void *)pkt, .iov_len = len },
+	};
+	struct msghdr mh = {
+		.msg_name = &sll,
+		.msg_namelen = sizeof(sll),
+		.msg_iov = iov,
+		.msg_iovlen = 3,
+	};
+
+	memcpy(eth, dst, 6);
+	memcpy(eth + 6, src, 6);
+	eth[12] = ETH_P_IPV6 >> 8;
+	eth[13] = ETH_P_IPV6 & 0xff;
+	/* The frame starts at the Ethernet header now. */
+	if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		h.csum_start = (__virtio16)(h.csum_start + ETH_HLEN);
+	if (h.hdr_len)
+		h.hdr_len = (__virtio16)(h.hdr_len + ETH_HLEN);
+	return sendmsg(fd, &mh, 0) < 0 ? neg_errno() : 0;
 }
 
 int clat_mcast_open(int ifindex, const struct in6_addr *addr)

@@ -10,7 +10,12 @@
  *            takes our IPv6 header as is, source included), written in
  *            batches (sendmmsg);
  *   NDP:     an ordinary socket that holds the solicited-node membership,
- *            so the kernel sends MLD reports and opens the NIC filter.
+ *            so the kernel sends MLD reports and opens the NIC filter;
+ *   GSO:     an AF_PACKET SOCK_RAW socket with PACKET_VNET_HDR (the
+ *            kernel allows it on SOCK_RAW only), send only, for TCP
+ *            super-packets that a raw IPv6 socket cannot take: the kernel
+ *            segments them on the uplink; the caller gives the Ethernet
+ *            addresses (the next hop's from nexthop_lookup6()).
  *
  * Every function returns a file descriptor or 0 on success, a negative
  * errno on failure; none logs.
@@ -72,6 +77,16 @@ void clat_tx_init(struct clat_tx *tx, int ifindex);
 bool clat_tx_add(struct clat_tx *tx, const uint8_t *pkt, size_t len);
 /* Send everything queued; returns the number sent. */
 unsigned int clat_tx_flush(int fd, struct clat_tx *tx);
+
+/* Send-only packet socket with virtio-net headers (PACKET_VNET_HDR). */
+int clat_gso_open(void);
+/* One IPv6 packet with its virtio-net header vh (offsets from the IPv6
+ * header; moved behind the Ethernet header here) out of the Ethernet
+ * ifindex, from src to dst.  0 or a negative errno. */
+struct virtio_net_hdr;
+int clat_gso_send(int fd, int ifindex, const uint8_t dst[6],
+		  const uint8_t src[6], const struct virtio_net_hdr *vh,
+		  const uint8_t *pkt, size_t len);
 
 /* Interface facts (reads only). */
 int clat_if_mac(const char *ifname, uint8_t mac[6]);

@@ -12,6 +12,7 @@
  */
 #include "control/clat_addr.h"
 #include "control/ndp.h"
+#include "control/nexthop.h"
 #include "control/rtnl.h"
 #include "datapath/coalesce.h"
 #include "datapath/clat_io.h"
@@ -65,8 +66,12 @@ struct clat_worker {
 	uint64_t io_errors;
 	struct coalesce co;
 	uint64_t sleeps_poll, sleeps_timer; /* how the worker waited */
-	uint64_t gso_in;  /* TCP super-packets cut in software (4->6) */
-	uint8_t *seg;     /* one segment of such a super-packet */
+	uint64_t gso_in;  /* TCP super-packets from the host (4->6) */
+	uint64_t gso_out; /* of those, sent whole (GSO packet socket) */
+	uint8_t *seg;     /* one segment of a super-packet cut in software */
+	struct nexthop nh; /* 4->6: the uplink's next hop for GSO sends */
+	bool nh_ok;
+	uint64_t nh_checked;
 };
 
 struct clat {
@@ -84,6 +89,7 @@ struct clat {
 	char tun[IFNAMSIZ];
 	int tun_ifindex;
 	int tun_fd, pkt_fd, raw_fd, mcast_fd, timer_fd, stopfd;
+	int gso_fd; /* -1: super-packets are cut in software */
 	bool watch_pkt, watch_timer;
 
 	struct xlat_cfg cfg;
@@ -197,24 +203,23 @@ static void tun_write(struct clat_worker *w, const uint8_t *pkt, size_t len)
  * socket cannot send it whole, so the caller cuts it (tso4_*), which
  * also completes the checksums.  Other super-packets are refused (-1).
  */
-static ssize_t tun_rx_strip(uint8_t *rx, ssize_t n, unsigned int *gso)
+static ssize_t tun_rx_strip(uint8_t *rx, ssize_t n, struct virtio_net_hdr *vh,
+			    unsigned int *gso)
 {
-	struct virtio_net_hdr vh;
-
 	*gso = 0;
-	if (n < (ssize_t)sizeof(vh))
+	if (n < (ssize_t)sizeof(*vh))
 		return -1;
-	memcpy(&vh, rx, sizeof(vh));
-	n -= (ssize_t)sizeof(vh);
-	memmove(rx, rx + sizeof(vh), (size_t)n);
-	if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4) {
-		*gso = vh.gso_size;
+	memcpy(vh, rx, sizeof(*vh));
+	n -= (ssize_t)sizeof(*vh);
+	memmove(rx, rx + sizeof(*vh), (size_t)n);
+	if ((vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4) {
+		*gso = vh->gso_size;
 		return *gso ? n : -1;
 	}
-	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE)
 		return -1;
-	if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-	    vnet_csum_finish(rx, (size_t)n, vh.csum_start, vh.csum_offset))
+	if ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    vnet_csum_finish(rx, (size_t)n, vh->csum_start, vh->csum_offset))
 		return -1;
 	return n;
 }
@@ -274,19 +279,99 @@ static void w46_one(struct clat_worker *w, const uint8_t *pkt, size_t n,
 	*used = arena_end(&w->out, c->arena);
 }
 
-/* A TCP super-packet from the host: cut it as TSO would, translate each
- * segment (the raw socket cannot send GSO). */
-static void w46_super(struct clat_worker *w, const uint8_t *pkt, size_t n,
-		      unsigned int gso, unsigned int *used)
+/*
+ * The uplink's next hop for GSO sends, looked up again once a second: a
+ * packet socket bypasses the kernel's neighbour code, so a changed
+ * router address is followed within that second (and a vanished one
+ * sends us back to the raw socket, which makes the kernel resolve it).
+ */
+static bool nexthop_usable(struct clat_worker *w)
+{
+	uint64_t now = coalesce_now();
+	bool was = w->nh_ok, first = !w->nh_checked;
+	int ret;
+
+	if (now - w->nh_checked < 1000000000ULL && !first)
+		return w->nh_ok;
+	w->nh_checked = now;
+	ret = nexthop_lookup6(&w->c->plan.pref64.addr, &w->nh);
+	if (ret == 0 && w->nh.ifindex != w->c->up_ifindex)
+		ret = -EXDEV;
+	if (ret == 0 && w->nh.halen != 6)
+		ret = -EPFNOSUPPORT; /* not Ethernet: no header we can build */
+	w->nh_ok = ret == 0;
+	if (w->nh_ok != was || first)
+		log_info(w->c->inst->name, "TCP super-packets %s: next hop %s",
+			 w->nh_ok ? "leave whole (GSO)" : "are cut in software",
+			 w->nh_ok ? "resolved" : strerror(-ret));
+	return w->nh_ok;
+}
+
+/*
+ * A TCP super-packet sent whole: translated once, its virtio-net header
+ * moved to IPv6, and out of the GSO packet socket, so the uplink (or the
+ * next hop, over veth) segments it.  False when that path is not open;
+ * the caller then cuts the packet itself.
+ */
+static bool w46_gso(struct clat_worker *w, const struct virtio_net_hdr *vh,
+		    uint8_t *pkt, size_t n, unsigned int *used)
+{
+	struct clat *c = w->c;
+	struct xlat_stats *st = instance_stats(c->inst, w->idx);
+	struct virtio_net_hdr tx;
+	enum xlat_verdict v;
+	int flags;
+
+	if (c->gso_fd < 0 || !nexthop_usable(w))
+		return false;
+	flags = vnet_rx_flags(vh, pkt, n, c->up_mtu);
+	if (flags < 0)
+		return false;
+	if (!(flags & XLAT_F_GSO)) {
+		/* Its segments would not fit the uplink: one big packet,
+		 * checksum finished, for the engine (Fragmentation Needed). */
+		w46_one(w, pkt, n, used);
+		return true;
+	}
+	w46_flush(w); /* what came before it leaves before it */
+	*used = 0;
+	w->out.buf = c->arena;
+	w->out.cap = CLAT_ARENA;
+	v = xlat_packet_flags(&c->cfg, pkt, n, &w->out, (unsigned int)flags);
+	xlat_account(st, XLAT_DIR_4TO6, n, v, &w->out);
+	if (v == XLAT_DROP)
+		return true;
+	if (v != XLAT_OUT || w->out.n != 1 || w->out.family != AF_INET6) {
+		for (unsigned int i = 0; i < w->out.n; i++)
+			tun_write(w, xlat_out_data(&w->out, i), w->out.pkt[i].len);
+		return true;
+	}
+	vnet_tx_hdr(vh, (unsigned int)flags, v, 1, xlat_out_data(&w->out, 0),
+		    w->out.pkt[0].len, &tx);
+	if (clat_gso_send(c->gso_fd, c->up_ifindex, w->nh.lladdr, c->mac, &tx,
+			  xlat_out_data(&w->out, 0), w->out.pkt[0].len) < 0)
+		w->io_errors++;
+	else
+		__atomic_store_n(&w->gso_out, w->gso_out + 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* A TCP super-packet from the host: sent whole if we can, else cut as
+ * TSO would and each segment translated (a raw socket cannot send GSO). */
+static void w46_super(struct clat_worker *w, const struct virtio_net_hdr *vh,
+		      uint8_t *pkt, size_t n, unsigned int gso,
+		      unsigned int *used)
 {
 	struct tso4 t;
 	int len;
 
+	__atomic_store_n(&w->gso_in, w->gso_in + 1, __ATOMIC_RELAXED);
+	if (w46_gso(w, vh, pkt, n, used))
+		return;
 	if (tso4_init(&t, pkt, n, gso) < 0) {
 		w->io_errors++;
 		return;
 	}
-	__atomic_store_n(&w->gso_in, w->gso_in + 1, __ATOMIC_RELAXED);
 	while ((len = tso4_next(&t, w->seg, CLAT_RX_SLOT)) > 0)
 		w46_one(w, w->seg, (size_t)len, used);
 	if (len < 0)
@@ -296,6 +381,7 @@ static void w46_super(struct clat_worker *w, const uint8_t *pkt, size_t n,
 static int w46_drain(struct clat_worker *w, uint8_t *rx)
 {
 	struct clat *c = w->c;
+	struct virtio_net_hdr vh;
 	unsigned int used = 0, gso;
 	int found = 0;
 
@@ -305,11 +391,11 @@ static int w46_drain(struct clat_worker *w, uint8_t *rx)
 		if (n < 0)
 			break;
 		found++;
-		n = tun_rx_strip(rx, n, &gso);
+		n = tun_rx_strip(rx, n, &vh, &gso);
 		if (n < 0)
 			w->io_errors++;
 		else if (gso)
-			w46_super(w, rx, (size_t)n, gso, &used);
+			w46_super(w, &vh, rx, (size_t)n, gso, &used);
 		else
 			w46_one(w, rx, (size_t)n, &used);
 	}
@@ -689,6 +775,11 @@ static int setup_uplink_sockets(struct clat *c)
 	c->raw_fd = clat_raw_open(c->uplink);
 	if (c->raw_fd < 0)
 		return fail(c, c->raw_fd, "raw socket on %s: %s", c->uplink);
+	/* Optional: without it TCP super-packets are cut in software. */
+	c->gso_fd = clat_gso_open();
+	if (c->gso_fd < 0)
+		log_info(c->inst->name, "no GSO packet socket (%s): TCP segments go out one by one",
+			 strerror(-c->gso_fd));
 	c->mcast_fd = clat_mcast_open(c->up_ifindex, &c->addr6);
 	if (c->mcast_fd < 0)
 		return fail(c, c->mcast_fd, "solicited-node group on %s: %s",
@@ -967,7 +1058,7 @@ static struct clat *clat_alloc(struct instance *inst)
 	if (!c)
 		return NULL;
 	c->inst = inst;
-	c->tun_fd = c->pkt_fd = c->raw_fd = c->mcast_fd = -1;
+	c->tun_fd = c->pkt_fd = c->raw_fd = c->mcast_fd = c->gso_fd = -1;
 	c->timer_fd = c->stopfd = -1;
 	for (unsigned int i = 0; i < 2; i++) {
 		c->w[i].c = c;
@@ -1170,6 +1261,7 @@ static void teardown(struct clat *c)
 	close_fd(&c->tun_fd);
 	close_fd(&c->pkt_fd);
 	close_fd(&c->raw_fd);
+	close_fd(&c->gso_fd);
 	close_fd(&c->mcast_fd); /* leaves the solicited-node group */
 	close_fd(&c->timer_fd);
 }
@@ -1248,6 +1340,8 @@ static void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "io_errors", err);
 	ctl_kv_u64(o, "tun_gso_in",
 		   __atomic_load_n(&c->w[0].gso_in, __ATOMIC_RELAXED));
+	ctl_kv_u64(o, "tun_gso_out",
+		   __atomic_load_n(&c->w[0].gso_out, __ATOMIC_RELAXED));
 	/* The userspace workers' waits (coalesce-usecs). */
 	ctl_kv_u64(o, "coalesce_usecs", cc->coalesce_usecs);
 	ctl_kv_u64(o, "io_sleeps_poll", sp);

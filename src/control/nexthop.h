@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The next hop towards an IPv6 destination as the kernel would use it:
+ * the route (RTM_GETROUTE) and, on a link with addresses, the neighbour
+ * entry of its gateway (RTM_GETNEIGH).  For a sender that bypasses the
+ * kernel's neighbour code (the CLAT's GSO packet socket); it only reads.
+ */
+#ifndef XLAT_NEXTHOP_H
+#define XLAT_NEXTHOP_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+struct nexthop {
+	int ifindex;            /* output interface */
+	struct in6_addr via;    /* gateway, or the destination when on-link */
+	unsigned int halen;     /* 0: the link has no addresses */
+	uint8_t lladdr[8];
+};
+
+/*
+ * Fill nh for dst.  0; -ENETUNREACH without a route; -EAGAIN when the
+ * neighbour is not usable now (unresolved, failed: the kernel resolves
+ * it when its own traffic needs it); another negative errno on netlink
+ * errors.  halen is the link's address length (from the neighbour).
+ */
+int nexthop_lookup6(const struct in6_addr *dst, struct nexthop *nh);
+
+#endif
