@@ -96,7 +96,7 @@ TEST(options_in_every_segment)
 	int k = 0, r;
 
 	/* A 32-byte header: 20 + 12 bytes of options. */
-	pkt_tcp(l4, 1, 2, 100, 0x10, NULL, 0);
+	pkt_tcp(l4, 1, 2, 100, 0x10, data, 0);
 	memcpy(l4 + 20, ts, sizeof(ts));
 	l4[12] = 8 << 4;
 	memset(l4 + 32, 0x5a, 2500);
