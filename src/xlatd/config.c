@@ -287,6 +287,13 @@ static int k_mtu(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+/* Keys that [clat] and [siit] both have but keep apart: the section's. */
+static unsigned int *by_kind(struct pctx *p, unsigned int *clat,
+			     unsigned int *siit)
+{
+	return !strcmp(p->ic->kind, "clat") ? clat : siit;
+}
+
 static int k_threads(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	unsigned long x;
@@ -294,10 +301,7 @@ static int k_threads(struct pctx *p, const char *v, char *msg, size_t n)
 	if (parse_uint(v, 1, MAX_THREADS, &x))
 		return bad(msg, n, "invalid threads \"%s\": 1 to %d", v,
 			   MAX_THREADS);
-	if (!strcmp(p->ic->kind, "clat"))
-		p->ic->clat.threads = (unsigned int)x;
-	else
-		p->ic->siit.threads = (unsigned int)x;
+	*by_kind(p, &p->ic->clat.threads, &p->ic->siit.threads) = (unsigned int)x;
 	return 0;
 }
 
@@ -341,23 +345,29 @@ static int k_coalesce(struct pctx *p, const char *v, char *msg, size_t n)
 	if (parse_uint(v, 0, CONF_COALESCE_MAX, &x))
 		return bad(msg, n, "invalid coalesce-usecs \"%s\": 0 (off) to %d", v,
 			   CONF_COALESCE_MAX);
-	if (!strcmp(p->ic->kind, "clat"))
-		p->ic->clat.coalesce_usecs = (unsigned int)x;
-	else
-		p->ic->siit.coalesce_usecs = (unsigned int)x;
+	*by_kind(p, &p->ic->clat.coalesce_usecs, &p->ic->siit.coalesce_usecs) =
+		(unsigned int)x;
 	return 0;
+}
+
+/* Which of the n names v is, or -1: for keys with a fixed set of values. */
+static int name_index(const char *v, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(v, names[i]))
+			return i;
+	return -1;
 }
 
 static int k_io(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	static const char *const names[] = { "auto", "uring", "blocking" };
+	int i = name_index(v, names, 3);
 
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(v, names[i])) {
-			p->ic->siit.io = (enum siit_io)i;
-			return 0;
-		}
-	return bad(msg, n, "invalid io \"%s\": auto, uring or blocking", v);
+	if (i < 0)
+		return bad(msg, n, "invalid io \"%s\": auto, uring or blocking", v);
+	p->ic->siit.io = (enum siit_io)i;
+	return 0;
 }
 
 /* ---- [siit] routes and addresses ---- */
@@ -444,37 +454,34 @@ static int k_metric(struct pctx *p, const char *v, char *msg, size_t n)
 static int k_datapath(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	static const char *const names[] = { "auto", "bpf", "userspace" };
+	int i = name_index(v, names, 3);
 
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(v, names[i])) {
-			p->ic->clat.datapath = (enum clat_datapath)i;
-			return 0;
-		}
-	return bad(msg, n, "invalid datapath \"%s\": auto, bpf or userspace", v);
+	if (i < 0)
+		return bad(msg, n, "invalid datapath \"%s\": auto, bpf or userspace", v);
+	p->ic->clat.datapath = (enum clat_datapath)i;
+	return 0;
 }
 
 static int k_bpf_attach(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	static const char *const names[] = { "auto", "tcx", "clsact" };
+	int i = name_index(v, names, 3);
 
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(v, names[i])) {
-			p->ic->clat.bpf_attach = (enum clat_bpf_attach)i;
-			return 0;
-		}
-	return bad(msg, n, "invalid bpf-attach \"%s\": auto, tcx or clsact", v);
+	if (i < 0)
+		return bad(msg, n, "invalid bpf-attach \"%s\": auto, tcx or clsact", v);
+	p->ic->clat.bpf_attach = (enum clat_bpf_attach)i;
+	return 0;
 }
 
 static int k_mode(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	static const char *const names[] = { "auto", "on", "off" };
+	int i = name_index(v, names, 3);
 
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(v, names[i])) {
-			p->ic->clat.mode = (enum clat_mode)i;
-			return 0;
-		}
-	return bad(msg, n, "invalid mode \"%s\": auto, on or off", v);
+	if (i < 0)
+		return bad(msg, n, "invalid mode \"%s\": auto, on or off", v);
+	p->ic->clat.mode = (enum clat_mode)i;
+	return 0;
 }
 
 static const struct key keys[] = {
