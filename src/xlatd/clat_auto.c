@@ -55,13 +55,6 @@ struct mgr {
 
 static struct mgr M = { .epfd = -1, .timerfd = -1 };
 
-/* The names status and the state files use (RFC 8781 RA, RFC 7050 DNS). */
-const char *clat_source_name(enum discovery_source s)
-{
-	return s == DISC_SRC_RA ? "RA" : s == DISC_SRC_DNS ? "DNS" :
-	       s == DISC_SRC_STATIC ? "static" : "none";
-}
-
 static struct uplink *up_find(const char *name)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++)
@@ -419,7 +412,7 @@ static void arm_timer(void)
 
 /* ---- the interface to xlatd ---- */
 
-void clat_auto_bind(struct instance *inst)
+static void clat_auto_bind(struct instance *inst)
 {
 	struct uplink *u = up_get(clat_uplink(inst));
 	const struct lm_if *f;
@@ -457,7 +450,7 @@ void clat_auto_bind(struct instance *inst)
 	u->dirty = true;
 }
 
-void clat_auto_unbind(struct instance *inst)
+static void clat_auto_unbind(struct instance *inst)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++) {
 		struct uplink *u = &M.up[i];
@@ -471,6 +464,11 @@ void clat_auto_unbind(struct instance *inst)
 		u->dirty = true;
 	}
 }
+
+const struct clat_observer clat_auto_observer = {
+	.bind = clat_auto_bind,
+	.unbind = clat_auto_unbind,
+};
 
 struct instance *clat_auto_find(const char *ifname)
 {

@@ -271,6 +271,7 @@ int main(int argc, char **argv)
 
 	instance_register_kind(&siit_kind);
 	instance_register_kind(&clat_kind);
+	clat_set_observer(&clat_auto_observer);
 	if (parse_opts(argc, argv, &o, &check))
 		return 2;
 	if (check)

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The CLAT's userspace data path: two worker threads around the engine.
+ *
+ *   4->6  reads the TUN (virtio-net headers: TCP super-packets are sent
+ *         whole through the GSO packet socket or cut in software), writes
+ *         IPv6 to the uplink with one sendmmsg() per batch;
+ *   6->4  reads the uplink's packet socket in batches, answers Neighbour
+ *         Solicitations for the CLAT address, writes IPv4 into the TUN
+ *         with one io_uring submission per batch.
+ *
+ * The owner (the clat instance) opens the devices and sockets, fills the
+ * fields marked "owner" and starts the workers; it may change nothing of
+ * them while they run (stop, change, start again: clat_dp_stop() leaves
+ * everything open).  Both workers wait with coalesce.h's moderation.
+ * Nothing here logs: a worker reports through the owner's callbacks.
+ */
+#ifndef XLAT_CLAT_DP_H
+#define XLAT_CLAT_DP_H
+
+#include "datapath/clat_io.h"
+#include "datapath/coalesce.h"
+#include "control/nexthop.h"
+#include "xlat.h"
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CLAT_ARENA (XLAT_OUT_MIN + CLAT_BATCH * 2048)
+
+struct clat_dp;
+
+struct clat_dp_worker {
+	struct clat_dp *dp;
+	unsigned int idx;
+	pthread_t tid;
+	bool running;
+	struct xlat_out out;
+	uint64_t io_errors;
+	struct coalesce co;
+	uint64_t sleeps_poll, sleeps_timer; /* how the worker waited */
+	uint64_t gso_in;  /* TCP super-packets from the host (4->6) */
+	uint64_t gso_out; /* of those, sent whole (GSO packet socket) */
+	uint8_t *seg;     /* one segment of a super-packet cut in software */
+	uint8_t *wbuf;    /* the arena a batch is translated into */
+	struct nexthop nh; /* 4->6: the uplink's next hop for GSO sends */
+	bool nh_ok;
+	uint64_t nh_checked;
+};
+
+struct clat_dp {
+	/* owner: set before clat_dp_start(), constant while it runs */
+	const struct xlat_cfg *cfg;
+	int tun_fd, pkt_fd, raw_fd, gso_fd; /* gso_fd -1: cut in software */
+	int up_ifindex;
+	unsigned int up_mtu;
+	bool has_mac;             /* Ethernet-like uplink: NDP is ours */
+	uint8_t mac[6];
+	struct in6_addr addr6;    /* the CLAT address NS are answered for */
+	struct in6_addr pref64;   /* GSO next hops are looked up toward it */
+	unsigned int coalesce_usecs;
+	struct xlat_stats *stats[2]; /* 0: 4->6, 1: 6->4 */
+	void *arg;
+	/* From a worker thread: it stopped for good (why). */
+	void (*failed)(void *arg, const char *why);
+	/* From a worker thread: a decision worth one log line. */
+	void (*note)(void *arg, const char *what);
+
+	/* ours */
+	int stopfd;
+	struct clat_rx rx; /* also the owner's for DAD while stopped */
+	struct clat_tx tx; /* likewise */
+	struct clat_dp_worker w[2];
+	uint64_t ns_answered;
+};
+
+/* All fds -1, buffers allocated.  0 or -ENOMEM (clat_dp_free() anyway). */
+int clat_dp_init(struct clat_dp *dp);
+void clat_dp_free(struct clat_dp *dp);
+
+/* Start both workers; 0 or a negative errno (then nothing runs). */
+int clat_dp_start(struct clat_dp *dp);
+/* Stop and join them; idempotent; the fds stay the owner's. */
+void clat_dp_stop(struct clat_dp *dp);
+bool clat_dp_running(const struct clat_dp *dp);
+
+/* Send one IPv6 packet now (NA, DAD probes, replies: rare). */
+bool clat_dp_send6(struct clat_dp *dp, const uint8_t *pkt, size_t len);
+
+struct clat_dp_counters {
+	uint64_t io_errors, sleeps_poll, sleeps_timer, gso_in, gso_out;
+	uint64_t ns_answered;
+};
+
+void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c);
+
+#endif

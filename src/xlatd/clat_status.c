@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What `xlatctl status` shows of a clat instance. */
+#include "xlatd/clat_priv.h"
+
+#include "xlatd/ctl.h"
+#include "xlatd/instance.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void clat_status(struct instance *inst, struct ctl_out *o)
+{
+	const struct clat_conf *cc = &inst->conf->clat;
+	struct clat *c = inst->priv;
+	char b[INET6_ADDRSTRLEN];
+	struct clat_dp_counters k;
+	uint64_t now = now_ms();
+
+	if (c) {
+		/* Block 2 is the fast path's snapshot; the framework sums
+		 * the blocks after this returns. */
+		struct xlat_stats *bs = instance_stats(inst, 2);
+
+		memset(bs, 0, sizeof(*bs));
+		clat_bpf_stats(&c->bpf, bs);
+	}
+
+	ctl_kv_str(o, "uplink", "%s", cc->uplink);
+	ctl_kv_str(o, "mode", "%s", cc->mode == CLAT_MODE_ON ? "on" :
+				    cc->mode == CLAT_MODE_OFF ? "off" : "auto");
+	if (!c || !c->plan.run)
+		return;
+	ctl_obj_begin(o, "pref64");
+	ctl_kv_str(o, "prefix", "%s/%u", clat_fmt6(&c->plan.pref64.addr, b),
+		   c->plan.pref64.len);
+	ctl_kv_str(o, "source", "%s", clat_source_name(c->plan.source));
+	if (c->plan.expires == DISC_NEVER)
+		ctl_kv_str(o, "lifetime", "forever");
+	else
+		ctl_kv_u64(o, "lifetime_s", c->plan.expires > now ?
+				(c->plan.expires - now + 999) / 1000 : 0);
+	ctl_obj_end(o);
+	ctl_kv_str(o, "uplink_prefix", "%s/64", clat_fmt6(&c->plan.prefix64, b));
+	if (!c->engaged || !c->up_ifindex)
+		return;
+	ctl_kv_str(o, "tun", "%s", c->tun[0] ? c->tun : cc->tun);
+	ctl_kv_str(o, "clat_ipv6", "%s", clat_fmt6(&c->addr6, b));
+	ctl_kv_str(o, "clat_ipv4", "%s",
+		   inet_ntop(AF_INET, &c->addr4, b, sizeof(b)));
+	ctl_kv_u64(o, "mtu", c->mtu);
+	ctl_kv_u64(o, "metric", c->metric);
+	ctl_kv_str(o, "datapath", "%s", clat_bpf_active(&c->bpf));
+	clat_bpf_status(&c->bpf, o);
+	clat_dp_counters(&c->dp, &k);
+	ctl_kv_u64(o, "ns_answered", k.ns_answered);
+	ctl_kv_u64(o, "io_errors", k.io_errors);
+	ctl_kv_u64(o, "tun_gso_in", k.gso_in);
+	ctl_kv_u64(o, "tun_gso_out", k.gso_out);
+	/* The userspace workers' waits (coalesce-usecs). */
+	ctl_kv_u64(o, "coalesce_usecs", cc->coalesce_usecs);
+	ctl_kv_u64(o, "io_sleeps_poll", k.sleeps_poll);
+	ctl_kv_u64(o, "io_sleeps_timer", k.sleeps_timer);
+}
