@@ -2,6 +2,7 @@
 /* CLAT address selection: see clat_addr.h. */
 #include "control/clat_addr.h"
 
+#include "control/rfc6724.h"
 #include "engine/checksum.h"
 
 #include <arpa/inet.h>
@@ -39,22 +40,50 @@ static int prefix_score(const struct clat_if_addr6 *a)
 	return 0;
 }
 
-int clat_pick_prefix64(const struct clat_if_addr6 *a, size_t n)
+bool clat_prefix64_usable(const struct clat_if_addr6 *a)
 {
-	int best = -1, best_score = 0;
+	return prefix_score(a) > 0;
+}
+
+/* Whether a ranks above b as the source toward dst (both usable). */
+static bool better(const struct clat_if_addr6 *a, const struct clat_if_addr6 *b,
+		   const struct in6_addr *dst)
+{
+	if (dst) {
+		int want = rfc6724_label(dst);
+		bool la = rfc6724_label(&a->addr) == want;
+		bool lb = rfc6724_label(&b->addr) == want;
+		unsigned int ca, cb;
+
+		if (la != lb)
+			return la; /* rule 6 */
+		ca = rfc6724_common_prefix(&a->addr, dst, 64);
+		cb = rfc6724_common_prefix(&b->addr, dst, 64);
+		if (ca != cb)
+			return ca > cb; /* rule 8 */
+	} else if (prefix_score(a) != prefix_score(b)) {
+		return prefix_score(a) > prefix_score(b);
+	}
+	return memcmp(&a->addr, &b->addr, 8) < 0;
+}
+
+int clat_pick_prefix64_for(const struct clat_if_addr6 *a, size_t n,
+			   const struct in6_addr *dst)
+{
+	int best = -1;
 
 	for (size_t i = 0; i < n; i++) {
-		int s = prefix_score(&a[i]);
-
-		if (s == 0)
+		if (!prefix_score(&a[i]))
 			continue;
-		if (s > best_score ||
-		    (s == best_score && a[i].preferred > a[best].preferred)) {
+		if (best < 0 || better(&a[i], &a[best], dst))
 			best = (int)i;
-			best_score = s;
-		}
 	}
 	return best;
+}
+
+int clat_pick_prefix64(const struct clat_if_addr6 *a, size_t n)
+{
+	return clat_pick_prefix64_for(a, n, NULL);
 }
 
 bool clat_pick_ipv4(const struct in_addr *used, size_t n, struct in_addr *out)

@@ -24,12 +24,21 @@ struct clat_if_addr6 {
 };
 
 /*
- * Pick the /64 the CLAT IPv6 address lives in: a global, non-temporary,
- * non-deprecated, non-tentative /64 of the uplink.  Global unicast wins
- * over ULA, then the longest preferred lifetime.  Returns the index into
- * a[] or -1 when none qualifies.
+ * Pick the /64 the CLAT IPv6 address lives in, among the global (GUA or
+ * ULA), non-temporary, non-deprecated, non-tentative /64s of the uplink,
+ * the way RFC 6724 would pick a source toward dst (the NAT64 prefix):
+ * rule 6, the label that matches dst's (ULA with ULA, global with
+ * global); rule 8, the longest prefix in common with dst; then the lowest
+ * prefix, so the choice never depends on the order the kernel lists
+ * addresses in, nor flips as lifetimes count down.  dst NULL: global
+ * unicast before ULA, then the lowest.  Returns the index into a[] or -1
+ * when none qualifies.
  */
+int clat_pick_prefix64_for(const struct clat_if_addr6 *a, size_t n,
+			   const struct in6_addr *dst);
 int clat_pick_prefix64(const struct clat_if_addr6 *a, size_t n);
+/* Whether a[i] could be picked at all. */
+bool clat_prefix64_usable(const struct clat_if_addr6 *a);
 
 /*
  * The IPv4 address of the CLAT: the first of 192.0.0.4, .5, .6, .7, .2,

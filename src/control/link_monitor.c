@@ -196,6 +196,33 @@ static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
 	return ret;
 }
 
+/* The usable /64s of one interface, one entry each, lowest first. */
+static void collect_p64(struct lm_if *x, const struct clat_if_addr6 *a,
+			unsigned int n)
+{
+	x->n_p64 = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j, k;
+
+		if (!clat_prefix64_usable(&a[i]))
+			continue;
+		for (j = 0; j < x->n_p64; j++)
+			if (memcmp(&x->p64[j], &a[i].addr, 8) >= 0)
+				break;
+		if (j < x->n_p64 && !memcmp(&x->p64[j], &a[i].addr, 8))
+			continue; /* that /64 again */
+		if (x->n_p64 == LM_MAX_P64) {
+			if (j == LM_MAX_P64)
+				continue;
+			x->n_p64--; /* keep the lowest ones */
+		}
+		for (k = x->n_p64; k > j; k--)
+			x->p64[k] = x->p64[k - 1];
+		x->p64[j] = a[i].addr;
+		x->n_p64++;
+	}
+}
+
 static int snapshot(struct link_monitor *m, struct snap *s)
 {
 	int ret;
@@ -217,6 +244,7 @@ static int snapshot(struct link_monitor *m, struct snap *s)
 			continue;
 		s->ifs[i].has_slaac64 = true;
 		memcpy(&s->ifs[i].prefix64, &s->a6[i][best].addr, 8);
+		collect_p64(&s->ifs[i], s->a6[i], s->n_a6[i]);
 	}
 	return 0;
 }
@@ -227,6 +255,8 @@ bool lm_if_differs(const struct lm_if *a, const struct lm_if *b)
 	       a->mtu != b->mtu || a->up != b->up ||
 	       a->has_slaac64 != b->has_slaac64 ||
 	       memcmp(&a->prefix64, &b->prefix64, sizeof(a->prefix64)) ||
+	       a->n_p64 != b->n_p64 ||
+	       memcmp(a->p64, b->p64, a->n_p64 * sizeof(a->p64[0])) ||
 	       a->n_global6 != b->n_global6 ||
 	       a->has_default6 != b->has_default6 ||
 	       a->has_default4 != b->has_default4;

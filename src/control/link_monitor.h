@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #define LM_MAX_IFS 64
+#define LM_MAX_P64 8
 
 struct lm_if {
 	int ifindex;
@@ -32,6 +33,10 @@ struct lm_if {
 	bool up;                 /* IFF_UP and IFF_RUNNING (carrier) */
 	bool has_slaac64;        /* a usable global /64 (see clat_pick_prefix64) */
 	struct in6_addr prefix64; /* that /64's address, when has_slaac64 */
+	/* Every usable /64 (an address of each), lowest first, so that the
+	 * CLAT can choose by its NAT64 prefix (clat_pick_prefix64_for). */
+	struct in6_addr p64[LM_MAX_P64];
+	unsigned int n_p64;
 	unsigned int n_global6;  /* global IPv6 addresses of any length */
 	bool has_default6;       /* ::/0 in the main table via this link */
 	bool has_default4;       /* 0/0 in the main table, not ours (XLAT_RTPROT) */

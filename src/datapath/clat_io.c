@@ -13,6 +13,7 @@
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,8 @@ int clat_if_mac(const char *ifname, uint8_t mac[6])
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
 		err = neg_errno();
+	else if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		err = -EPFNOSUPPORT; /* no link layer: a point-to-point link */
 	else
 		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	close(fd);

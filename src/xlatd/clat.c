@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,7 +61,7 @@ const char *clat_source_name(enum discovery_source s)
  */
 #define CLAT_RETRY_MS 30000
 
-static uint64_t now_ms(void)
+uint64_t clat_now_ms(void)
 {
 	struct timespec ts;
 
@@ -73,14 +74,14 @@ const char *clat_fmt6(const struct in6_addr *a, char *b)
 	return inet_ntop(AF_INET6, a, b, INET6_ADDRSTRLEN);
 }
 
-static int fail(struct clat *c, int err, const char *fmt, const char *what)
+int clat_fail(struct clat *c, int err, const char *fmt, const char *what)
 {
 	instance_set_state(c->inst, "failed", fmt, what, strerror(-err));
 	log_err(c->inst->name, fmt, what, strerror(-err));
 	return err;
 }
 
-static void close_fd(int *fd)
+void clat_close_fd(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
@@ -123,214 +124,44 @@ static void dp_note(void *arg, const char *what)
 	log_info(c->inst->name, "%s", what);
 }
 
-/* ---- set-up ---- */
-
-static int pick_addr6(struct clat *c)
-{
-	char b[INET6_ADDRSTRLEN];
-
-	for (int i = 0; i < 64; i++) {
-		uint8_t rnd[8];
-
-		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-			return -EIO;
-		if (clat_make_ipv6(&c->prefix64, rnd, &c->cfg.pool6, &c->addr4,
-				   c->avoid, c->n_avoid, &c->addr6)) {
-			log_debug(c->inst->name, "CLAT IPv6 address %s",
-				  clat_fmt6(&c->addr6, b));
-			return 0;
-		}
-	}
-	return -EAGAIN;
-}
-
-static int choose_addrs(struct clat *c)
-{
-	const struct clat_conf *cc = &c->inst->conf->clat;
-	struct clat_if_addr6 a[CLAT_MAX_ADDRS];
-	struct in_addr used[CLAT_MAX_ADDRS];
-	int n, best;
-
-	if (cc->has_ipv4)
-		c->addr4 = cc->ipv4;
-	else if (!clat_pick_ipv4(used, hostaddr_used4(used, CLAT_MAX_ADDRS),
-				 &c->addr4))
-		return fail(c, -EADDRINUSE, "%s: %s", "all of 192.0.0.0/29 in use");
-
-	n = hostaddr_dump6(c->up_ifindex, a, CLAT_MAX_ADDRS);
-	if (n < 0)
-		return fail(c, n, "%s: %s", "reading uplink addresses");
-	for (int i = 0; i < n; i++)
-		c->avoid[c->n_avoid++] = a[i].addr;
-	if (cc->has_ipv6) {
-		c->addr6 = cc->ipv6;
-		return 0;
-	}
-	best = clat_pick_prefix64(a, (size_t)n);
-	if (best < 0) {
-		instance_set_state(c->inst, "waiting",
-				   "no global /64 address on %s", c->uplink);
-		return 1;
-	}
-	c->prefix64 = a[best].addr;
-	c->auto6 = true;
-	return pick_addr6(c) ? fail(c, -EAGAIN, "%s: %s", "CLAT IPv6 address")
-			     : 0;
-}
-
-static void set_engine(struct clat *c)
-{
-	const struct inst_conf *ic = c->inst->conf;
-
-	c->cfg = ic->xlat;
-	c->cfg.has_pool6 = true;
-	c->cfg.pool6 = c->plan.pref64;
-	c->cfg.decrement_ttl = false; /* host mode: we are not a router */
-	/* Hairpinning is a PLAT's business (RFC 7757 s4): a CLAT's IPv4
-	 * side is the host itself, never another pool6 address. */
-	c->cfg.hairpin = false;
-	c->cfg.eam = &c->eam;
-	c->cfg.n_eam = 1;
-	if (!c->cfg.self4.s_addr)
-		c->cfg.self4.s_addr = htonl(0xc0000008); /* 192.0.0.8 */
-	/* The engine's default 1280 is a router's guess about links it
-	 * cannot see.  A host knows its first hop: IPv4 packets up to the
-	 * TUN MTU (uplink - 28) must go out whole, and a smaller path MTU
-	 * further on comes back as Packet Too Big, translated. */
-	if (c->cfg.lowest_ipv6_mtu == 1280 && c->up_mtu > 1280)
-		c->cfg.lowest_ipv6_mtu = (uint16_t)(c->up_mtu > 65535 ? 65535
-								       : c->up_mtu);
-	/* The raw socket refuses (EMSGSIZE) what exceeds the uplink MTU
-	 * instead of answering with Packet Too Big: DF=1 packets that do not
-	 * fit get Fragmentation Needed from the engine. */
-	c->cfg.ipv6_mtu = c->up_mtu;
-}
-
-static void set_eam(struct clat *c)
-{
-	c->eam.p4.addr = c->addr4;
-	c->eam.p4.len = 32;
-	c->eam.p6.addr = c->addr6;
-	c->eam.p6.len = 128;
-	c->cfg.self6 = c->addr6;
-}
-
 /*
- * No IPv6 on the TUN: without a link-local address the kernel sends no
- * Router Solicitation or MLD into it.  A netlink attribute of our own
- * device, not a sysctl.
+ * The uplink's IPv6 MTU, checked once a second while the CLAT runs: the
+ * kernel sends no netlink event when a Router Advertisement changes it.
  */
-static int tun_no_ipv6_ll(int ifindex)
+static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	struct nlattr *af, *in6;
+	struct clat *c = inst->priv;
+	unsigned int mtu;
+	uint64_t x;
 
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
-	in6 = mnl_attr_nest_start(nlh, AF_INET6);
-	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
-	mnl_attr_nest_end(nlh, in6);
-	mnl_attr_nest_end(nlh, af);
-	return rtnl_request(nlh, NULL, NULL);
+	(void)events;
+	if (read(fd, &x, sizeof(x)) < 0)
+		return;
+	if (!clat_if_ipv6_mtu(c->uplink, &mtu) && mtu >= 1280 && mtu != c->up_mtu)
+		clat_follow_mtu(c, mtu);
 }
 
-static int setup_tun(struct clat *c)
+static int watch_mtu(struct clat *c)
 {
-	const struct clat_conf *cc = &c->inst->conf->clat;
+	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
 	int ret;
 
-	if (rtnl_link_index(cc->tun) > 0)
-		return fail(c, -EEXIST, "device %s: %s", cc->tun);
-	c->dp.tun_fd = tun_open_flags(cc->tun, TUN_NONBLOCK | TUN_VNET_HDR, c->tun);
-	if (c->dp.tun_fd < 0)
-		return fail(c, c->dp.tun_fd, "TUN %s: %s", cc->tun);
-	c->tun_ifindex = rtnl_link_index(c->tun);
-	if (c->tun_ifindex < 0)
-		return fail(c, c->tun_ifindex, "TUN %s: %s", c->tun);
-	ret = rtnl_link_set_mtu(&c->rtnl, c->tun_ifindex, c->mtu);
+	c->mtu_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (c->mtu_fd < 0)
+		return -errno;
+	timerfd_settime(c->mtu_fd, 0, &its, NULL);
+	ret = instance_watch_fd(c->inst, c->mtu_fd, EPOLLIN, mtu_cb);
 	if (ret < 0)
-		return fail(c, ret, "MTU of %s: %s", c->tun);
-	tun_set_txqueuelen(c->tun, 2048);
-	ret = tun_no_ipv6_ll(c->tun_ifindex);
-	if (ret < 0)
-		log_warn(c->inst->name, "no IPv6 off on %s: %s", c->tun,
-			 strerror(-ret));
-	ret = rtnl_addr(&c->rtnl, true, c->tun_ifindex, AF_INET,
-			(const union rtnl_addr *)&c->addr4, 32, 0);
-	if (ret < 0)
-		return fail(c, ret, "IPv4 address on %s: %s", c->tun);
-	c->addr4_added = true;
-	ret = rtnl_link_set_up(&c->rtnl, c->tun_ifindex, true);
-	return ret < 0 ? fail(c, ret, "set %s up: %s", c->tun) : 0;
+		clat_close_fd(&c->mtu_fd);
+	return ret;
 }
 
-static int setup_uplink_sockets(struct clat *c)
+static void unwatch_mtu(struct clat *c)
 {
-	c->dp.pkt_fd = clat_pkt_open(c->up_ifindex, &c->addr6);
-	if (c->dp.pkt_fd < 0)
-		return fail(c, c->dp.pkt_fd, "packet socket on %s: %s", c->uplink);
-	c->dp.raw_fd = clat_raw_open(c->uplink);
-	if (c->dp.raw_fd < 0)
-		return fail(c, c->dp.raw_fd, "raw socket on %s: %s", c->uplink);
-	/* Optional: without it TCP super-packets are cut in software. */
-	c->dp.gso_fd = clat_gso_open();
-	if (c->dp.gso_fd < 0)
-		log_info(c->inst->name, "no GSO packet socket (%s): TCP segments go out one by one",
-			 strerror(-c->dp.gso_fd));
-	c->mcast_fd = clat_mcast_open(c->up_ifindex, &c->addr6);
-	if (c->mcast_fd < 0)
-		return fail(c, c->mcast_fd, "solicited-node group on %s: %s",
-			    c->uplink);
-	return 0;
-}
-
-/* The workers see what the instance decided; then they run. */
-static int start_workers(struct clat *c)
-{
-	struct clat_dp *dp = &c->dp;
-
-	dp->cfg = &c->cfg;
-	dp->up_ifindex = c->up_ifindex;
-	dp->up_mtu = c->up_mtu;
-	dp->addr6 = c->addr6;
-	dp->pref64 = c->plan.pref64.addr;
-	dp->coalesce_usecs = c->inst->conf->clat.coalesce_usecs;
-	return clat_dp_start(dp);
-}
-
-/* After the TUN, its address and the EAM exist, before the workers. */
-static int start_fastpath(struct clat *c)
-{
-	char why[160];
-	int ret;
-
-	c->bpf.attach = c->inst->conf->clat.bpf_attach;
-	ret = clat_bpf_start(&c->bpf, &c->cfg, c->up_ifindex, c->tun_ifindex,
-			     c->up_mtu, c->inst->conf->clat.datapath, why,
-			     sizeof(why));
-	if (ret < 0)
-		return fail(c, ret, "datapath = bpf: %s (%s)", why);
-	if (ret == 0 && c->inst->conf->clat.datapath == CLAT_DP_AUTO)
-		log_warn(c->inst->name, "userspace data path only: %s", why);
-	if (ret > 0)
-		log_info(c->inst->name, "eBPF fast path attached on %s and %s",
-			 c->uplink, c->tun);
-	/*
-	 * Let the host's TCP hand the TUN 64 KB super-packets and unfinished
-	 * checksums.  The fast path keeps GSO (bpf_skb_change_proto) and the
-	 * uplink segments; the userspace reader cuts what reaches it into
-	 * segments itself (tso4_*), one TUN read for up to 64 KB.  Without
-	 * offload a TUN has no checksum offload, hence no SG and no GSO:
-	 * every segment would cross the host's stack and the TUN alone.
-	 */
-	ret = tun_set_offload(c->dp.tun_fd, true);
-	if (ret < 0)
-		log_warn(c->inst->name, "no TUN offload on %s: %s", c->tun,
-			 strerror(-ret));
-	return 0;
+	if (c->mtu_fd < 0)
+		return;
+	instance_unwatch_fd(c->inst, c->mtu_fd);
+	clat_close_fd(&c->mtu_fd);
 }
 
 static int go_live(struct clat *c)
@@ -345,17 +176,21 @@ static int go_live(struct clat *c)
 	char b6[INET6_ADDRSTRLEN], b4[INET_ADDRSTRLEN];
 	int ret;
 
-	set_eam(c);
-	ret = start_fastpath(c);
+	clat_set_eam(c);
+	ret = clat_start_fastpath(c);
 	if (ret < 0)
 		return ret;
-	ret = start_workers(c);
+	ret = clat_start_workers(c);
 	if (ret < 0)
-		return fail(c, ret, "%s: %s", "worker threads");
+		return clat_fail(c, ret, "%s: %s", "worker threads");
 	ret = rtnl_route(&c->rtnl, true, &rt);
 	if (ret < 0)
-		return fail(c, ret, "IPv4 default route via %s: %s", c->tun);
+		return clat_fail(c, ret, "IPv4 default route via %s: %s", c->tun);
 	c->route_added = true;
+	ret = watch_mtu(c);
+	if (ret < 0)
+		log_warn(c->inst->name, "the uplink MTU is not followed: %s",
+			 strerror(-ret));
 	instance_set_state(c->inst, "running", "%s", c->plan.reason);
 	publish(c);
 	log_info(c->inst->name, "running: %s <-> %s on %s, TUN %s mtu %u metric %u",
@@ -390,13 +225,13 @@ static int dad_new_addr(struct clat *c)
 		c->avoid[CLAT_MAX_ADDRS - 1] = c->addr6;
 	if (!c->auto6)
 		return -EADDRINUSE;
-	ret = pick_addr6(c);
+	ret = clat_pick_addr6(c);
 	if (ret < 0)
 		return ret;
 	ret = clat_pkt_set_filter(c->dp.pkt_fd, &c->addr6);
 	if (ret < 0)
 		return ret;
-	close_fd(&c->mcast_fd);
+	clat_close_fd(&c->mcast_fd);
 	c->mcast_fd = clat_mcast_open(c->up_ifindex, &c->addr6);
 	return c->mcast_fd < 0 ? c->mcast_fd : 0;
 }
@@ -418,7 +253,7 @@ static void dad_fail(struct clat *c, const char *fmt, ...)
 	/* A failed instance leaves nothing on the host behind it. */
 	teardown(c);
 	c->engaged = false;
-	c->retry_at = now_ms() + CLAT_RETRY_MS;
+	c->retry_at = clat_now_ms() + CLAT_RETRY_MS;
 	publish(c);
 }
 
@@ -428,7 +263,7 @@ static void dad_step(struct clat *c)
 	int ret;
 
 	for (;;) {
-		switch (clat_dad_step(&c->dad, now_ms())) {
+		switch (clat_dad_step(&c->dad, clat_now_ms())) {
 		case CLAT_DAD_PENDING:
 			return;
 		case CLAT_DAD_CONFLICT:
@@ -440,7 +275,7 @@ static void dad_step(struct clat *c)
 					 strerror(-ret));
 				return;
 			}
-			clat_dad_next(&c->dad, &c->addr6, now_ms());
+			clat_dad_next(&c->dad, &c->addr6, clat_now_ms());
 			continue;
 		case CLAT_DAD_OK:
 			dad_unwatch(c);
@@ -477,15 +312,15 @@ static int start_dad(struct clat *c)
 	ret = clat_dad_start(&c->dad, &c->dp, &c->addr6, probes,
 			     c->auto6 ? CLAT_DAD_TRIES : 1, retrans);
 	if (ret < 0)
-		return fail(c, ret, "%s: %s", "DAD timer");
+		return clat_fail(c, ret, "%s: %s", "DAD timer");
 	ret = instance_watch_fd(c->inst, clat_dad_timer_fd(&c->dad), EPOLLIN,
 				dad_cb);
 	if (ret < 0)
-		return fail(c, ret, "%s: %s", "watch");
+		return clat_fail(c, ret, "%s: %s", "watch");
 	c->watch_timer = true;
 	ret = instance_watch_fd(c->inst, c->dp.pkt_fd, EPOLLIN, dad_cb);
 	if (ret < 0)
-		return fail(c, ret, "%s: %s", "watch");
+		return clat_fail(c, ret, "%s: %s", "watch");
 	c->watch_pkt = true;
 	/* "waiting", not "starting": the framework turns a kind still
 	 * "starting" after start() into "running". */
@@ -512,9 +347,8 @@ static int uplink_facts(struct clat *c)
 	c->dp.has_mac = c->l2;
 	ret = clat_if_ipv6_mtu(c->uplink, &c->up_mtu);
 	if (ret < 0)
-		return fail(c, ret, "IPv6 MTU of %s: %s (IPv6 disabled?)",
+		return clat_fail(c, ret, "IPv6 MTU of %s: %s (IPv6 disabled?)",
 			    c->uplink);
-	c->mtu = cc->mtu ? cc->mtu : clat_default_mtu(c->up_mtu);
 	c->metric = c->plan.metric ? c->plan.metric : CLAT_DEFAULT_METRIC;
 	return 0;
 }
@@ -526,7 +360,7 @@ static struct clat *clat_alloc(struct instance *inst)
 	if (!c)
 		return NULL;
 	c->inst = inst;
-	c->mcast_fd = -1;
+	c->mcast_fd = c->mtu_fd = -1;
 	c->dad.timer_fd = -1;
 	if (clat_dp_init(&c->dp) < 0) {
 		clat_dp_free(&c->dp);
@@ -551,15 +385,15 @@ static int bring_up(struct clat *c)
 	ret = uplink_facts(c);
 	if (ret)
 		return ret;
-	set_engine(c);
-	ret = choose_addrs(c);
+	clat_set_engine(c);
+	ret = clat_choose_addrs(c);
 	if (ret)
 		return ret;
 	c->dp.up_ifindex = c->up_ifindex;
 	clat_tx_init(&c->dp.tx, c->up_ifindex);
-	ret = setup_tun(c);
+	ret = clat_setup_tun(c);
 	if (!ret)
-		ret = setup_uplink_sockets(c);
+		ret = clat_setup_uplink(c);
 	if (!ret)
 		ret = start_dad(c);
 	return ret;
@@ -621,7 +455,7 @@ void clat_apply(struct instance *inst, const struct clat_plan *p)
 		return;
 	}
 	if (!c->engaged && !strcmp(state, "failed") && same_plan(p, &c->plan) &&
-	    now_ms() < c->retry_at) {
+	    clat_now_ms() < c->retry_at) {
 		c->plan.expires = p->expires;
 		c->plan.source = p->source;
 		return;
@@ -646,7 +480,7 @@ void clat_apply(struct instance *inst, const struct clat_plan *p)
 		teardown(c);
 		c->engaged = false;
 		if (ret < 0)
-			c->retry_at = now_ms() + CLAT_RETRY_MS;
+			c->retry_at = clat_now_ms() + CLAT_RETRY_MS;
 	}
 	publish(c);
 }
@@ -681,7 +515,7 @@ static int clat_start(struct instance *inst)
 	c->dp.stats[1] = instance_stats(inst, 1);
 	ret = rtnl_open(&c->rtnl);
 	if (ret < 0)
-		return fail(c, ret, "%s: %s", "netlink");
+		return clat_fail(c, ret, "%s: %s", "netlink");
 	c->rtnl_open = true;
 	snprintf(c->uplink, sizeof(c->uplink), "%s", inst->conf->clat.uplink);
 	/* The manager decides when to run: it calls clat_apply(). */
@@ -694,6 +528,7 @@ static int clat_start(struct instance *inst)
 /* Remove everything the instance made on the host; idempotent. */
 static void teardown(struct clat *c)
 {
+	unwatch_mtu(c);
 	clat_dp_stop(&c->dp);
 	clat_bpf_stop(&c->bpf); /* before the TUN it redirects into goes */
 	dad_unwatch(c);
@@ -713,11 +548,11 @@ static void teardown(struct clat *c)
 			  (const union rtnl_addr *)&c->addr4, 32, 0);
 	c->addr4_added = false;
 	/* The TUN is not persistent: closing its fd deletes the device. */
-	close_fd(&c->dp.tun_fd);
-	close_fd(&c->dp.pkt_fd);
-	close_fd(&c->dp.raw_fd);
-	close_fd(&c->dp.gso_fd);
-	close_fd(&c->mcast_fd); /* leaves the solicited-node group */
+	clat_close_fd(&c->dp.tun_fd);
+	clat_close_fd(&c->dp.pkt_fd);
+	clat_close_fd(&c->dp.raw_fd);
+	clat_close_fd(&c->dp.gso_fd);
+	clat_close_fd(&c->mcast_fd); /* leaves the solicited-node group */
 }
 
 static void clat_stop(struct instance *inst)

@@ -34,6 +34,7 @@ struct clat_plan {
 	enum discovery_source source;
 	uint64_t expires;           /* ms CLOCK_MONOTONIC, DISC_NEVER */
 	struct in6_addr prefix64;   /* the uplink's /64 */
+	char prefix_why[120];       /* why that one */
 	uint32_t metric;
 };
 

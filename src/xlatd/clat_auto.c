@@ -7,6 +7,7 @@
  */
 #include "xlatd/clat_auto.h"
 
+#include "control/clat_addr.h"
 #include "control/link_monitor.h"
 #include "control/rtnl.h"
 #include "xlatd/instance.h"
@@ -16,6 +17,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_arp.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +93,30 @@ static bool in_list(char (*l)[IFNAMSIZ], unsigned int n, const char *name)
 }
 
 /*
+ * Link types an IPv6-only uplink comes as: Ethernet-like (the CLAT answers
+ * NDP for its address), and point-to-point links without a link layer,
+ * where the /64 is routed to the host and there is no NDP at all: raw-IP
+ * WWAN modems, PPP, TUN devices (WireGuard, VPN clients), IP tunnels.
+ * A TUN that is another translator's is told apart by its facts (it
+ * carries IPv4, not a global /64 and an IPv6 default route).
+ */
+static bool uplink_type(unsigned short type)
+{
+	switch (type) {
+	case ARPHRD_ETHER:
+	case ARPHRD_NONE:     /* TUN, WireGuard, wwan raw IP */
+	case ARPHRD_RAWIP:
+	case ARPHRD_PPP:
+	case ARPHRD_TUNNEL6:  /* ip6tnl */
+	case ARPHRD_SIT:
+	case ARPHRD_IPGRE:
+	case ARPHRD_IP6GRE:
+		return true;
+	}
+	return false;
+}
+
+/*
  * Whether an interface may get an automatic CLAT.  NULL if so, else why
  * not (logged once, at debug level: most interfaces are not uplinks).
  */
@@ -98,11 +124,10 @@ static const char *not_candidate(const struct lm_if *f)
 {
 	if (f->type == ARPHRD_LOOPBACK || (f->flags & IFF_LOOPBACK))
 		return "loopback";
-	if (!strncmp(f->name, AUTO_PREFIX, strlen(AUTO_PREFIX)) ||
-	    !strcmp(f->kind, "tun"))
-		return "a TUN device (ours or another translator's)";
-	if (f->type != ARPHRD_ETHER)
-		return "not an Ethernet-like link (the CLAT answers NDP itself)";
+	if (!strncmp(f->name, AUTO_PREFIX, strlen(AUTO_PREFIX)))
+		return "a CLAT's own TUN device";
+	if (!uplink_type(f->type))
+		return "not a link type a CLAT runs on (Ethernet-like or point-to-point IP)";
 	if (in_list(M.ignore, M.n_ignore, f->name))
 		return "listed in ignore-interfaces";
 	if (M.n_interfaces && !in_list(M.interfaces, M.n_interfaces, f->name))
@@ -204,6 +229,37 @@ static uint32_t metric_of(struct uplink *u)
 	return CLAT_METRIC_BASE + (uint32_t)u->slot;
 }
 
+/*
+ * The uplink /64 of the CLAT address: the one RFC 6724 source selection
+ * would take toward the NAT64 prefix (rules 6 and 8), so that CLAT
+ * traffic leaves from the prefix whose upstream reaches that PLAT.
+ */
+static void pick_prefix64(const struct lm_if *f, const struct xlat_prefix6 *nat64,
+			  struct clat_plan *p)
+{
+	struct clat_if_addr6 a[LM_MAX_P64];
+	char b[INET6_ADDRSTRLEN];
+	int best;
+
+	for (unsigned int i = 0; i < f->n_p64; i++)
+		a[i] = (struct clat_if_addr6){ .addr = f->p64[i], .plen = 64,
+					       .scope = RT_SCOPE_UNIVERSE,
+					       .preferred = ~0u };
+	best = clat_pick_prefix64_for(a, f->n_p64, &nat64->addr);
+	if (best < 0) {
+		memcpy(&p->prefix64, &f->prefix64, 8);
+		return;
+	}
+	memset(&p->prefix64, 0, sizeof(p->prefix64));
+	memcpy(&p->prefix64, &a[best].addr, 8);
+	if (f->n_p64 > 1)
+		snprintf(p->prefix_why, sizeof(p->prefix_why),
+			 "of %u /64s, the source RFC 6724 picks toward %s (label, then longest match)",
+			 f->n_p64, inet_ntop(AF_INET6, &nat64->addr, b, sizeof(b)));
+	else
+		snprintf(p->prefix_why, sizeof(p->prefix_why), "the only /64");
+}
+
 static void plan_for(struct uplink *u, struct clat_plan *p)
 {
 	const struct clat_conf *cc = &u->inst->conf->clat;
@@ -238,7 +294,7 @@ static void plan_for(struct uplink *u, struct clat_plan *p)
 	p->pref64 = d->prefix;
 	p->source = d->source;
 	p->expires = d->expires;
-	memcpy(&p->prefix64, &f->prefix64, 8);
+	pick_prefix64(f, &d->prefix, p);
 	p->metric = metric_of(u);
 	snprintf(p->reason, sizeof(p->reason), "NAT64 prefix %s/%u from %s on %s%s",
 		 inet_ntop(AF_INET6, &d->prefix.addr, b, sizeof(b)), d->prefix.len,

@@ -31,6 +31,7 @@ struct clat {
 	char tun[IFNAMSIZ];
 	int tun_ifindex;
 	int mcast_fd;
+	int mtu_fd;            /* while running: the uplink MTU check */
 	bool watch_pkt, watch_timer;
 
 	struct xlat_cfg cfg;
@@ -51,7 +52,24 @@ struct clat {
 	uint64_t retry_at; /* after a failure: no retry of the same plan before */
 };
 
+/* clat.c */
 const char *clat_fmt6(const struct in6_addr *a, char *b);
+uint64_t clat_now_ms(void);
+/* Set state failed, log why (fmt takes what and strerror(-err)). */
+int clat_fail(struct clat *c, int err, const char *fmt, const char *what);
+void clat_close_fd(int *fd);
+
+/* clat_setup.c: each returns 0, 1 (waiting: the state says why) or a
+ * negative errno (failed: the state says why). */
+int clat_pick_addr6(struct clat *c);
+int clat_choose_addrs(struct clat *c);
+void clat_set_engine(struct clat *c);
+void clat_set_eam(struct clat *c);
+int clat_setup_tun(struct clat *c);
+int clat_setup_uplink(struct clat *c);
+int clat_start_workers(struct clat *c);
+int clat_start_fastpath(struct clat *c);
+void clat_follow_mtu(struct clat *c, unsigned int up_mtu);
 /* clat_status.c */
 struct ctl_out;
 void clat_status(struct instance *inst, struct ctl_out *o);

@@ -50,6 +50,8 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 				(c->plan.expires - now + 999) / 1000 : 0);
 	ctl_obj_end(o);
 	ctl_kv_str(o, "uplink_prefix", "%s/64", clat_fmt6(&c->plan.prefix64, b));
+	if (c->plan.prefix_why[0])
+		ctl_kv_str(o, "uplink_prefix_why", "%s", c->plan.prefix_why);
 	if (!c->engaged || !c->up_ifindex)
 		return;
 	ctl_kv_str(o, "tun", "%s", c->tun[0] ? c->tun : cc->tun);
@@ -57,6 +59,10 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_str(o, "clat_ipv4", "%s",
 		   inet_ntop(AF_INET, &c->addr4, b, sizeof(b)));
 	ctl_kv_u64(o, "mtu", c->mtu);
+	ctl_kv_str(o, "mtu_source", "%s", c->mtu_why);
+	ctl_kv_u64(o, "uplink_ipv6_mtu", c->up_mtu);
+	ctl_kv_str(o, "uplink_link", "%s", c->l2 ? "ethernet (NDP answered by xlatd)" :
+				 "point-to-point (no link layer: no NDP, no DAD)");
 	ctl_kv_u64(o, "metric", c->metric);
 	ctl_kv_str(o, "datapath", "%s", clat_bpf_active(&c->bpf));
 	clat_bpf_status(&c->bpf, o);

@@ -4,6 +4,7 @@
 #include "tap.h"
 
 #include "control/clat_addr.h"
+#include "control/rfc6724.h"
 #include "engine/checksum.h"
 #include "engine/rfc6052.h"
 #include "pkt.h"
@@ -74,13 +75,63 @@ TEST(prefix64_pick)
 		{ pkt_a6("2001:db8:7::1"), 64, 0, 0, 0 },
 	};
 
-	CHECK_EQ(clat_pick_prefix64(a, 8), 7);
-	CHECK_EQ(clat_pick_prefix64(a, 7), 6);
+	/* Lifetimes do not rank (they count down between RAs and would
+	 * make the choice flip): the lowest usable prefix wins. */
+	CHECK_EQ(clat_pick_prefix64(a, 8), 6);
+	CHECK_EQ(clat_pick_prefix64(a + 7, 1), 0);
 	/* Without a global /64, a ULA /64 will do. */
 	CHECK_EQ(clat_pick_prefix64(a, 6), 4);
 	CHECK_EQ(clat_pick_prefix64(a, 4), -1);
 	CHECK_EQ(clat_pick_prefix64(a + 8, 1), -1);
 	CHECK_EQ(clat_pick_prefix64(NULL, 0), -1);
+}
+
+/* Both orders of a[] give the same prefix: returns its first 8 bytes. */
+static int pick_both_orders(struct clat_if_addr6 *a, size_t n, const char *dst)
+{
+	struct in6_addr d = pkt_a6(dst);
+	struct clat_if_addr6 r[8];
+	int i = clat_pick_prefix64_for(a, n, &d), j;
+
+	for (size_t k = 0; k < n; k++)
+		r[k] = a[n - 1 - k];
+	j = clat_pick_prefix64_for(r, n, &d);
+	if (i < 0 || j < 0)
+		return i < 0 && j < 0 ? -1 : -2;
+	return memcmp(&a[i].addr, &r[j].addr, 16) ? -3 : i;
+}
+
+TEST(prefix64_rfc6724)
+{
+	struct clat_if_addr6 a[] = {
+		{ pkt_a6("fd00:aa::1"), 64, 0, 0, ~0u },
+		{ pkt_a6("2001:db8:bb::1"), 64, 0, 0, ~0u },
+		{ pkt_a6("2001:db8:64:1::1"), 64, 0, 0, ~0u },
+		{ pkt_a6("2001:db8:ff::1"), 64, 0, IFA_F_DEPRECATED, 0 },
+	};
+
+	/* Labels (section 2.1). */
+	CHECK_EQ(rfc6724_label(&a[0].addr), 13);
+	CHECK_EQ(rfc6724_label(&a[1].addr), 1);
+	CHECK_EQ(rfc6724_label(&(struct in6_addr){ .s6_addr = { 0x20, 0x01 } }), 5);
+	CHECK_EQ(rfc6724_label(&(struct in6_addr){ .s6_addr = { 0x20, 0x02 } }), 2);
+	CHECK_EQ(rfc6724_label(&(struct in6_addr){ .s6_addr = { [15] = 1 } }), 0);
+	CHECK_EQ(rfc6724_common_prefix(&a[1].addr, &a[2].addr, 64), 40);
+	CHECK_EQ(rfc6724_common_prefix(&a[1].addr, &a[1].addr, 64), 64);
+	CHECK_EQ(rfc6724_common_prefix(&a[1].addr, &a[1].addr, 200), 128);
+
+	/* Rule 6: a ULA NAT64 prefix takes the ULA /64, a global one a
+	 * global /64, whatever order the kernel lists them in. */
+	CHECK_EQ(pick_both_orders(a, 2, "fd00:64::"), 0);
+	CHECK_EQ(pick_both_orders(a, 2, "64:ff9b::"), 1);
+	/* Rule 8: among global /64s, the longest prefix in common. */
+	CHECK_EQ(pick_both_orders(a, 3, "2001:db8:64::"), 2);
+	CHECK_EQ(pick_both_orders(a + 1, 2, "2001:db8:bb:64::"), 0);
+	/* With no /64 of the NAT64 prefix's label, another label will do. */
+	CHECK_EQ(pick_both_orders(a + 1, 2, "fd00:64::"), 1);
+	/* Deprecated (renumbered away) is never picked. */
+	CHECK_EQ(pick_both_orders(a + 3, 1, "2001:db8:ff::"), -1);
+	CHECK_EQ(pick_both_orders(a + 2, 2, "2001:db8:ff::"), 0);
 }
 
 TEST(iid_reserved)
