@@ -236,8 +236,9 @@ EOF
 	run_bg "$n" radvd -n -m stderr -C "$conf" -p "${conf%.conf}.pid"
 }
 
-# nt_tayga NS IPV4 PREFIX POOL: TAYGA as a NAT64 in NS on device nat64
-# (its own address IPV4, NAT64 PREFIX, dynamic POOL), routes into it.
+# nt_tayga NS IPV4 PREFIX POOL [EXTRA]: TAYGA as a NAT64 in NS on device
+# nat64 (its own address IPV4, NAT64 PREFIX, dynamic POOL), routes into
+# it.  EXTRA lines go into its configuration (e.g. "offlink-mtu 1500").
 nt_tayga() {
 	local n=$1 conf=$NT_TMP/tayga.$1.conf dir=$NT_TMP/tayga.$1
 	mkdir -p "$dir"
@@ -247,6 +248,7 @@ ipv4-addr $2
 prefix $3
 dynamic-pool $4
 data-dir $dir
+${5:-}
 EOF
 	nx "$n" tayga -c "$conf" --mktun >/dev/null 2>&1 || return 1
 	ip -n "$n" link set nat64 up &&
