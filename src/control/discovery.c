@@ -60,10 +60,34 @@ static bool same_prefix(const struct xlat_prefix6 *a,
 	return a->len == b->len && !memcmp(&a->addr, &b->addr, sizeof(a->addr));
 }
 
+static bool has_state(const struct discovery_state *s, int n,
+		      const struct xlat_prefix6 *p)
+{
+	for (int i = 0; i < n; i++)
+		if (same_prefix(&s[i].prefix, p))
+			return true;
+	return false;
+}
+
+static bool has_rdnss(const struct discovery *d, uint64_t now)
+{
+	for (int k = 0; k < ND_RDNSS_MAX; k++)
+		if (d->rdnss[k].used && d->rdnss[k].expires > now)
+			return true;
+	return false;
+}
+
+/*
+ * RFC 7050 is asked when there is no PREF64; and while PREF64 is in use
+ * too, of the link's own resolvers (RDNSS), so that a DNS64 that
+ * disagrees with the RA is seen and its prefix stays a candidate (the
+ * CLAT fails over to it when the PLAT behind the RA's prefix is dead).
+ */
 static bool dns_wanted(const struct discovery *d, uint64_t now)
 {
-	return !d->cfg.no_dns && !d->cfg.has_static &&
-	       !pref64_table_best(&d->ra, now);
+	if (d->cfg.no_dns || d->cfg.has_static)
+		return false;
+	return !pref64_table_best(&d->ra, now) || has_rdnss(d, now);
 }
 
 static struct discovery_state choose(const struct discovery *d, uint64_t now)
@@ -147,7 +171,11 @@ void discovery_on_pref64(struct discovery *d, const struct in6_addr *router,
 		return;
 	pref64_table_update(&d->ra, router, o, now);
 	plan_dns(d, now);
-	evaluate(d, now, false);
+	/* The options of one RA arrive together: judge them together
+	 * (discovery_process() evaluates once it has read them all), so a
+	 * router's two prefixes never look like a replacement midway. */
+	if (!d->reading)
+		evaluate(d, now, false);
 }
 
 void discovery_on_rdnss(struct discovery *d, const struct rdnss_opt *o,
@@ -177,6 +205,7 @@ void discovery_on_rdnss(struct discovery *d, const struct rdnss_opt *o,
 		r->expires = o->lifetime == UINT32_MAX ?
 			DISC_NEVER : now + (uint64_t)o->lifetime * 1000;
 	}
+	plan_dns(d, now); /* the link's resolvers: worth asking now */
 }
 
 /* Keep the prefix we have if the answer still lists it, else the first. */
@@ -390,8 +419,10 @@ void discovery_process(struct discovery *d, uint64_t now)
 	struct rfc7050_result res;
 
 	d->now = now;
+	d->reading = true;
 	if (d->started && nd_monitor_read(&d->mon) == -ENOBUFS && !d->cfg.no_rs)
 		nd_send_rs(d->cfg.ifindex); /* lost options: ask again */
+	d->reading = false;
 	if (rfc7050_query_active(&d->q))
 		query_result(d, rfc7050_query_readable(&d->q, now, &res), &res,
 			     now);
@@ -401,4 +432,27 @@ void discovery_process(struct discovery *d, uint64_t now)
 const struct discovery_state *discovery_current(const struct discovery *d)
 {
 	return &d->cur;
+}
+
+int discovery_candidates(const struct discovery *d, uint64_t now,
+			 struct discovery_state *out, int max)
+{
+	const struct pref64_entry *e[PREF64_TABLE_MAX];
+	int n = 0, k;
+
+	if (d->cfg.has_static && n < max)
+		out[n++] = (struct discovery_state){ DISC_SRC_STATIC,
+						     d->cfg.static_prefix,
+						     DISC_NEVER };
+	k = pref64_table_candidates(&d->ra, now, e, PREF64_TABLE_MAX);
+	for (int i = 0; i < k && n < max; i++)
+		if (!has_state(out, n, &e[i]->prefix))
+			out[n++] = (struct discovery_state){ DISC_SRC_RA,
+							     e[i]->prefix,
+							     e[i]->expires };
+	if (d->dns_valid && d->dns_expires > now && n < max &&
+	    !has_state(out, n, &d->dns_prefix))
+		out[n++] = (struct discovery_state){ DISC_SRC_DNS, d->dns_prefix,
+						     d->dns_expires };
+	return n;
 }

@@ -96,6 +96,7 @@ struct discovery {
 	unsigned long dns_queries;  /* started (or, without sockets, due) */
 	int rs_err;                 /* of the Router Solicitation at start */
 	uint64_t now;               /* of the discovery_process() running */
+	bool reading;               /* inside it, reading RA options */
 	struct discovery_state cur; /* as last reported */
 };
 
@@ -113,6 +114,13 @@ void discovery_process(struct discovery *d, uint64_t now);
 /* Only the timers (what discovery_process() does after reading). */
 void discovery_timeouts(struct discovery *d, uint64_t now);
 const struct discovery_state *discovery_current(const struct discovery *d);
+/*
+ * Every valid prefix in the order it would be chosen: static, then the
+ * RA candidates (pref64_table_candidates()), then RFC 7050's; each
+ * prefix once.  out[0] is discovery_current()'s.  Returns how many.
+ */
+int discovery_candidates(const struct discovery *d, uint64_t now,
+			 struct discovery_state *out, int max);
 
 /* Inputs, exposed for the tests (nd_monitor and the query call them). */
 void discovery_on_pref64(struct discovery *d, const struct in6_addr *router,

@@ -102,6 +102,34 @@ static struct pref64_entry *find(struct pref64_table *t,
 	return NULL;
 }
 
+/*
+ * A router's new prefix replaces those of its prefixes that this RA did
+ * not carry (not refreshed at the same instant: the options of one RA
+ * are applied with one timestamp).
+ */
+static void supersede(struct pref64_table *t, const struct pref64_entry *n)
+{
+	for (int i = 0; i < PREF64_TABLE_MAX; i++) {
+		struct pref64_entry *e = &t->e[i];
+
+		if (e->used && e != n && !e->superseded_by &&
+		    !memcmp(&e->router, &n->router, sizeof(n->router)) &&
+		    e->last_seen < n->last_seen)
+			e->superseded_by = n->seq;
+	}
+}
+
+/* Remove e; what it superseded is a candidate again. */
+static void drop(struct pref64_table *t, struct pref64_entry *e)
+{
+	uint64_t seq = e->seq;
+
+	memset(e, 0, sizeof(*e));
+	for (int i = 0; i < PREF64_TABLE_MAX; i++)
+		if (t->e[i].used && t->e[i].superseded_by == seq)
+			t->e[i].superseded_by = 0;
+}
+
 static struct pref64_entry *free_slot(struct pref64_table *t)
 {
 	for (int i = 0; i < PREF64_TABLE_MAX; i++)
@@ -118,11 +146,12 @@ int pref64_table_update(struct pref64_table *t, const struct in6_addr *router,
 	if (o->lifetime == 0) {
 		if (!e)
 			return 0;
-		memset(e, 0, sizeof(*e));
+		drop(t, e);
 		return 1;
 	}
 	if (e) {
 		e->expires = now + (uint64_t)o->lifetime * 1000;
+		e->last_seen = now;
 		return 0;
 	}
 	e = free_slot(t);
@@ -133,6 +162,8 @@ int pref64_table_update(struct pref64_table *t, const struct in6_addr *router,
 	e->router = *router;
 	e->expires = now + (uint64_t)o->lifetime * 1000;
 	e->seq = ++t->seq;
+	e->last_seen = now;
+	supersede(t, e);
 	return 1;
 }
 
@@ -144,7 +175,7 @@ int pref64_table_expire(struct pref64_table *t, uint64_t now)
 		struct pref64_entry *e = &t->e[i];
 
 		if (e->used && e->expires <= now) {
-			memset(e, 0, sizeof(*e));
+			drop(t, e);
 			n++;
 		}
 	}
@@ -164,15 +195,31 @@ uint64_t pref64_table_next_expiry(const struct pref64_table *t)
 const struct pref64_entry *pref64_table_best(const struct pref64_table *t,
 					     uint64_t now)
 {
-	const struct pref64_entry *best = NULL;
+	const struct pref64_entry *best;
 
+	return pref64_table_candidates(t, now, &best, 1) ? best : NULL;
+}
+
+int pref64_table_candidates(const struct pref64_table *t, uint64_t now,
+			    const struct pref64_entry **out, int max)
+{
+	int n = 0;
+
+	/* Insertion by seq: the table holds eight entries at most. */
 	for (int i = 0; i < PREF64_TABLE_MAX; i++) {
 		const struct pref64_entry *e = &t->e[i];
+		int j;
 
-		if (!e->used || e->expires <= now)
+		if (!e->used || e->expires <= now || e->superseded_by)
 			continue;
-		if (!best || e->seq < best->seq)
-			best = e;
+		for (j = n; j > 0 && out[j - 1]->seq > e->seq; j--)
+			if (j < max)
+				out[j] = out[j - 1];
+		if (j < max) {
+			out[j] = e;
+			if (n < max)
+				n++;
+		}
 	}
-	return best;
+	return n;
 }

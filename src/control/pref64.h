@@ -5,8 +5,14 @@
  * pref64_opt_parse() decodes one option as the kernel hands it over in
  * RTM_NEWNDUSEROPT (see nd_monitor.h).  struct pref64_table remembers
  * the prefixes of every router on one link with their expiry, and picks
- * one of them deterministically: the entry first seen among those still
- * valid.  Times are milliseconds of CLOCK_MONOTONIC, chosen by the caller.
+ * one of them deterministically.  A router's prefix is its latest: when
+ * a router announces a prefix it did not announce in the same RA as the
+ * ones it announced before (renumbering, a replaced NAT64), the new one
+ * supersedes them at once, and for good while it is valid (they come
+ * back as candidates if it is withdrawn or expires).  Among the routers,
+ * the candidate first seen wins, so a second router's prefix never takes
+ * over a working one.  Times are milliseconds of CLOCK_MONOTONIC, chosen
+ * by the caller.
  */
 #ifndef XLAT_PREF64_H
 #define XLAT_PREF64_H
@@ -56,6 +62,8 @@ struct pref64_entry {
 	struct in6_addr router;   /* RA source address */
 	uint64_t expires;         /* ms */
 	uint64_t seq;             /* first-seen order: lower wins */
+	uint64_t last_seen;       /* ms of the latest refresh */
+	uint64_t superseded_by;   /* seq of the same router's newer prefix */
 };
 
 struct pref64_table {
@@ -81,9 +89,15 @@ int pref64_table_expire(struct pref64_table *t, uint64_t now);
 /* The earliest expiry of any entry, PREF64_NEVER when empty. */
 uint64_t pref64_table_next_expiry(const struct pref64_table *t);
 
-/* The chosen entry (lowest seq with expires > now), NULL if none. */
+/* The chosen entry (lowest seq among the valid entries that no newer
+ * prefix of their router supersedes), NULL if none. */
 const struct pref64_entry *pref64_table_best(const struct pref64_table *t,
 					     uint64_t now);
+
+/* The valid candidates in the order they would be chosen (the best
+ * first), at most max of them: how many. */
+int pref64_table_candidates(const struct pref64_table *t, uint64_t now,
+			    const struct pref64_entry **out, int max);
 
 /* Zero the bits of a beyond len (len <= 128). */
 void pref64_mask(struct in6_addr *a, unsigned int len);

@@ -407,6 +407,14 @@ static bool same_plan(const struct clat_plan *a, const struct clat_plan *b)
 	       !memcmp(&a->prefix64, &b->prefix64, 8);
 }
 
+static bool only_pref64_moved(const struct clat_plan *a, const struct clat_plan *b)
+{
+	struct clat_plan x = *a;
+
+	x.pref64 = b->pref64;
+	return !same_plan(a, b) && same_plan(&x, b);
+}
+
 static void disengage(struct clat *c)
 {
 	if (!c->engaged)
@@ -464,6 +472,13 @@ void clat_apply(struct instance *inst, const struct clat_plan *p)
 		/* Same data path; only the lifetime or wording moved on. */
 		c->plan.expires = p->expires;
 		c->plan.source = p->source;
+		return;
+	}
+	if (c->engaged && !strcmp(state, "running") && only_pref64_moved(p, &c->plan)) {
+		/* Renumbered PLAT: a new pool6, nothing else to set up. */
+		clat_follow_pref64(c, p);
+		instance_set_state(inst, "running", "%s", p->reason);
+		publish(c);
 		return;
 	}
 	if (c->engaged)

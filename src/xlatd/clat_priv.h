@@ -70,6 +70,7 @@ int clat_setup_uplink(struct clat *c);
 int clat_start_workers(struct clat *c);
 int clat_start_fastpath(struct clat *c);
 void clat_follow_mtu(struct clat *c, unsigned int up_mtu);
+void clat_follow_pref64(struct clat *c, const struct clat_plan *p);
 /* clat_status.c */
 struct ctl_out;
 void clat_status(struct instance *inst, struct ctl_out *o);

@@ -287,3 +287,31 @@ void clat_follow_mtu(struct clat *c, unsigned int up_mtu)
 	if (ret < 0)
 		clat_fail(c, ret, "%s: %s", "worker threads");
 }
+
+/*
+ * A new NAT64 prefix for a running CLAT (the PLAT was renumbered or
+ * replaced): the engine and the fast path take the new pool6 and the
+ * workers go on, within the RA's processing.  The CLAT addresses stay:
+ * they passed DAD and the host's sockets use the IPv4 one; the IPv6 one
+ * is no longer checksum-neutral with the new prefix, which only costs
+ * the engine an incremental checksum update per packet.
+ */
+void clat_follow_pref64(struct clat *c, const struct clat_plan *p)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], why[160];
+	int ret;
+
+	log_info(c->inst->name, "reconfiguring: NAT64 prefix %s/%u -> %s/%u (%s): the data path follows, the CLAT addresses stay",
+		 clat_fmt6(&c->plan.pref64.addr, a), c->plan.pref64.len,
+		 clat_fmt6(&p->pref64.addr, b), p->pref64.len,
+		 clat_source_name(p->source));
+	clat_dp_stop(&c->dp);
+	c->plan = *p;
+	c->cfg.pool6 = p->pref64;
+	ret = clat_bpf_update(&c->bpf, &c->cfg, c->up_mtu, why, sizeof(why));
+	if (ret < 0)
+		log_warn(c->inst->name, "fast path: %s", why);
+	ret = clat_start_workers(c);
+	if (ret < 0)
+		clat_fail(c, ret, "%s: %s", "worker threads");
+}

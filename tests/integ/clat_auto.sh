@@ -81,13 +81,25 @@ t_check "link down: CLAT stops ('link down')" nt_wait 3 stopped "link down on et
 ip -n "$C" link set eth0 up
 t_check "link up: CLAT runs again" nt_wait 15 running "$P64"
 
-# 4. Prefix change: withdraw 64, announce 65.
+# 4. Renumbering: the same router announces 65 instead of 64, whose
+# 1800 s lifetime has not run out.  65 replaces 64 at once.
 ra_stop
+t0=$(date +%s.%N)
 ra_bg $P65 1800 300 1
-sleep 1.5 # 65 is known (not chosen: 64 was first), then 64 goes
-nx "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 0 --count 1 >/dev/null
-t_check "prefix change: CLAT reconfigured with $P65 within a second or two" nt_wait 3 running "$P65 RA"
+nt_wait 3 running "$P65 RA"
+t1=$(date +%s.%N)
+dt=$(echo "$t1 - $t0" | bc)
+t_check "the router's new prefix takes over within a second (took ${dt}s)" \
+	bash -c "[ \"\$(echo '$dt < 1.0' | bc)\" = 1 ]"
+t_check "running with it" running "$P65 RA"
 t_check "log says why it reconfigured" nt_wait 2 grep -q "reconfiguring: NAT64 prefix 2001:db8:64::/96 -> 2001:db8:65::/96" "$NT_XLOG"
+# Another router's prefix is a candidate only: the working one stays.
+nt_addr "$R" r0 fe80::66/64 nodad
+nx "$R" "$RA" --iface r0 --src fe80::66 --prefix 2001:db8:66::/96 --lifetime 600 --count 1 >/dev/null
+sleep 1
+t_check "a second router's prefix does not take over" running "$P65 RA"
+nx "$R" "$RA" --iface r0 --src fe80::66 --prefix 2001:db8:66::/96 --lifetime 0 --count 1 >/dev/null
+nx "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 0 --count 1 >/dev/null
 
 # 5. Withdrawal (lifetime 0).
 ra_stop

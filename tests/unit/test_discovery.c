@@ -77,13 +77,14 @@ TEST(ra_appears_changes_withdraws)
 	/* A refresh is no event. */
 	ra(&d, "fe80::1", "2001:db8:64::", 96, 600, 2000);
 	CHECK_EQ(nev, 1);
-	/* The router switches prefixes: the new one appears, the old goes. */
+	/* The router switches prefixes: the new one replaces its old one
+	 * at once, although the old one's lifetime has not run out. */
 	ra(&d, "fe80::1", "2001:db8:65::", 64, 600, 3000);
-	CHECK_EQ(nev, 1); /* the first seen is still valid */
-	ra(&d, "fe80::1", "2001:db8:64::", 96, 0, 3000);
 	REQUIRE(nev == 2);
 	CHECK_EQ(evs[1].ev, DISC_EV_CHANGED);
 	CHECK_EQ(evs[1].cur.prefix.len, 64);
+	ra(&d, "fe80::1", "2001:db8:64::", 96, 0, 3000);
+	CHECK_EQ(nev, 2); /* withdrawing the replaced one is no event */
 	ra(&d, "fe80::1", "2001:db8:65::", 64, 0, 4000);
 	REQUIRE(nev == 3);
 	CHECK_EQ(evs[2].ev, DISC_EV_WITHDRAWN);
@@ -159,6 +160,39 @@ TEST(dns_after_delay_then_ra_wins)
 	CHECK_EQ(evs[2].ev, DISC_EV_CHANGED);
 	CHECK_EQ(evs[2].cur.source, DISC_SRC_DNS);
 	CHECK_EQ(d.dns_queries, 2);
+}
+
+/* With the link's own resolvers (RDNSS), DNS stays fresh beside PREF64
+ * and its prefix is a candidate behind the RA's. */
+TEST(dns_kept_fresh_beside_pref64)
+{
+	struct discovery d;
+	struct rfc7050_result res = { .n = 1, .min_ttl = 3600 };
+	struct rdnss_opt rd = { .lifetime = 600, .n = 1 };
+	struct discovery_state c[4];
+
+	setup(&d, false);
+	ra(&d, "fe80::1", "2001:db8:64::", 96, 600, 100);
+	REQUIRE(nev == 1);
+	CHECK_EQ(d.dns_next, (long long)DISC_NEVER); /* no RDNSS: no query */
+	rd.addr[0] = rtr("2001:db8:1::53");
+	discovery_on_rdnss(&d, &rd, 200);
+	CHECK_EQ(d.dns_next, 200);
+	discovery_timeouts(&d, 200);
+	CHECK_EQ(d.dns_queries, 1);
+	res.prefix[0] = p6("2001:db8:46::", 96);
+	discovery_on_dns(&d, &res, 300);
+	CHECK_EQ(nev, 1); /* PREF64 still chosen */
+	CHECK_EQ(discovery_current(&d)->source, DISC_SRC_RA);
+	CHECK_EQ(d.dns_next, 300 + 3240000); /* refreshed at 90 % of the TTL */
+	REQUIRE(discovery_candidates(&d, 400, c, 4) == 2);
+	CHECK_EQ(c[0].source, DISC_SRC_RA);
+	CHECK_EQ(c[1].source, DISC_SRC_DNS);
+	CHECK_EQ(c[1].prefix.addr.s6_addr[5], 0x46);
+	/* The same prefix from both is one candidate. */
+	res.prefix[0] = p6("2001:db8:64::", 96);
+	discovery_on_dns(&d, &res, 500);
+	CHECK_EQ(discovery_candidates(&d, 600, c, 4), 1);
 }
 
 TEST(dns_refresh_floor_and_expiry)

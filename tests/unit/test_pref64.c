@@ -207,8 +207,54 @@ TEST(table_first_seen_wins)
 	pref64_table_update(&t, &r2, &b, 60);
 	e = pref64_table_best(&t, 70);
 	REQUIRE(e);
-	CHECK_EQ(e->prefix.len, 96); /* r1's /96 was seen before r1's /40 */
+	/* r1 announced its /40 without its /96 (last seen at 30): the /40
+	 * replaced it. */
+	CHECK_EQ(e->prefix.len, 40);
+	CHECK_MEM(&e->router, &r1, 16);
 	CHECK_EQ(pref64_table_next_expiry(&t), 100030); /* refreshed at 30 */
+}
+
+TEST(table_router_replaces_its_prefix)
+{
+	struct pref64_table t;
+	struct in6_addr r1 = a6("fe80::1"), r2 = a6("fe80::2");
+	struct pref64_opt p1 = { .prefix = p6("2001:db8:64::", 96), .lifetime = 1000 };
+	struct pref64_opt p2 = { .prefix = p6("2001:db8:65::", 96), .lifetime = 1000 };
+	struct pref64_opt p3 = { .prefix = p6("2001:db8:66::", 96), .lifetime = 1000 };
+	const struct pref64_entry *c[8];
+
+	pref64_table_init(&t);
+	/* Two prefixes in one RA (one timestamp): both candidates, the
+	 * first seen chosen, also when the RA lists them the other way
+	 * round next time. */
+	pref64_table_update(&t, &r1, &p1, 10);
+	pref64_table_update(&t, &r1, &p2, 10);
+	CHECK_EQ(pref64_table_candidates(&t, 20, c, 8), 2);
+	CHECK_EQ(pref64_table_best(&t, 20)->prefix.addr.s6_addr[5], 0x64);
+	pref64_table_update(&t, &r1, &p2, 30);
+	pref64_table_update(&t, &r1, &p1, 30);
+	CHECK_EQ(pref64_table_best(&t, 40)->prefix.addr.s6_addr[5], 0x64);
+	/* Renumbered: the next RA carries only p3; it replaces both at once. */
+	pref64_table_update(&t, &r1, &p3, 50);
+	CHECK_EQ(pref64_table_candidates(&t, 60, c, 8), 1);
+	CHECK_EQ(pref64_table_best(&t, 60)->prefix.addr.s6_addr[5], 0x66);
+	/* Later RAs carrying p1 again do not bring it back... */
+	pref64_table_update(&t, &r1, &p1, 70);
+	pref64_table_update(&t, &r1, &p3, 70);
+	CHECK_EQ(pref64_table_best(&t, 80)->prefix.addr.s6_addr[5], 0x66);
+	/* ...another router's prefix is a candidate, behind the first... */
+	pref64_table_update(&t, &r2, &p2, 90);
+	CHECK_EQ(pref64_table_candidates(&t, 100, c, 8), 2);
+	CHECK_EQ(c[0]->prefix.addr.s6_addr[5], 0x66);
+	CHECK_EQ(c[1]->prefix.addr.s6_addr[5], 0x65);
+	CHECK_MEM(&c[1]->router, &r2, 16);
+	CHECK_EQ(pref64_table_candidates(&t, 100, c, 1), 1);
+	CHECK_EQ(c[0]->prefix.addr.s6_addr[5], 0x66);
+	/* ...and withdrawing p3 makes what it replaced candidates again. */
+	p3.lifetime = 0;
+	pref64_table_update(&t, &r1, &p3, 110);
+	CHECK_EQ(pref64_table_candidates(&t, 120, c, 8), 3);
+	CHECK_EQ(pref64_table_best(&t, 120)->prefix.addr.s6_addr[5], 0x64);
 }
 
 TEST(table_full_keeps_choice)
