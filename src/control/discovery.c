@@ -440,10 +440,13 @@ int discovery_candidates(const struct discovery *d, uint64_t now,
 	const struct pref64_entry *e[PREF64_TABLE_MAX];
 	int n = 0, k;
 
-	if (d->cfg.has_static && n < max)
-		out[n++] = (struct discovery_state){ DISC_SRC_STATIC,
-						     d->cfg.static_prefix,
-						     DISC_NEVER };
+	if (d->cfg.has_static && max > 0) {
+		/* The operator's choice: no other candidate. */
+		out[0] = (struct discovery_state){ DISC_SRC_STATIC,
+						   d->cfg.static_prefix,
+						   DISC_NEVER };
+		return 1;
+	}
 	k = pref64_table_candidates(&d->ra, now, e, PREF64_TABLE_MAX);
 	for (int i = 0; i < k && n < max; i++)
 		if (!has_state(out, n, &e[i]->prefix))

@@ -115,9 +115,9 @@ void discovery_process(struct discovery *d, uint64_t now);
 void discovery_timeouts(struct discovery *d, uint64_t now);
 const struct discovery_state *discovery_current(const struct discovery *d);
 /*
- * Every valid prefix in the order it would be chosen: static, then the
- * RA candidates (pref64_table_candidates()), then RFC 7050's; each
- * prefix once.  out[0] is discovery_current()'s.  Returns how many.
+ * Every valid prefix in the order it would be chosen: a static prefix
+ * alone; else the RA candidates (pref64_table_candidates()), then
+ * RFC 7050's; each prefix once.  out[0] is discovery_current()'s.  Returns how many.
  */
 int discovery_candidates(const struct discovery *d, uint64_t now,
 			 struct discovery_state *out, int max);

@@ -35,6 +35,7 @@ struct clat_plan {
 	uint64_t expires;           /* ms CLOCK_MONOTONIC, DISC_NEVER */
 	struct in6_addr prefix64;   /* the uplink's /64 */
 	char prefix_why[120];       /* why that one */
+	char plat_why[200];         /* PLAT liveness: failed over, dead ("") */
 	uint32_t metric;
 };
 
@@ -42,6 +43,9 @@ struct clat_plan {
 void clat_apply(struct instance *inst, const struct clat_plan *p);
 /* The instance translates right now (state running). */
 bool clat_working(struct instance *inst);
+/* Packets translated by the running CLAT so far, both data paths: 4->6
+ * out and 6->4 in (the PLAT's answers). */
+void clat_traffic(struct instance *inst, uint64_t *out6, uint64_t *in6);
 /* The uplink an instance is for. */
 const char *clat_uplink(struct instance *inst);
 

@@ -7,6 +7,8 @@
  */
 #include "xlatd/clat_auto.h"
 
+#include "xlatd/clat_plat.h"
+
 #include "control/clat_addr.h"
 #include "control/link_monitor.h"
 #include "control/rtnl.h"
@@ -36,6 +38,7 @@ struct uplink {
 	struct discovery disc;
 	bool disc_on;
 	struct instance *inst;   /* bound clat instance */
+	struct clat_plat plat;   /* PLAT liveness of its prefixes */
 	bool auto_inst;          /* created by us, not by a [clat] section */
 	int slot;                /* metric offset; -1: none */
 	bool dirty;
@@ -78,6 +81,7 @@ static struct uplink *up_get(const char *name)
 		memset(u, 0, sizeof(*u));
 		u->used = true;
 		u->slot = -1;
+		clat_plat_init(&u->plat);
 		snprintf(u->name, sizeof(u->name), "%s", name);
 		return u;
 	}
@@ -265,7 +269,10 @@ static void plan_for(struct uplink *u, struct clat_plan *p)
 	const struct clat_conf *cc = &u->inst->conf->clat;
 	const struct lm_if *f = &u->facts;
 	const struct discovery_state *d;
+	struct discovery_state cand[PH_MAX];
+	uint64_t now = discovery_now();
 	char b[INET6_ADDRSTRLEN];
+	int n;
 
 	memset(p, 0, sizeof(*p));
 #define NO(...) snprintf(p->reason, sizeof(p->reason), __VA_ARGS__)
@@ -282,10 +289,12 @@ static void plan_for(struct uplink *u, struct clat_plan *p)
 		return (void)NO("no global IPv6 /64 address on %s", u->name);
 	if (!f->has_default6)
 		return (void)NO("no IPv6 default route on %s", u->name);
-	d = u->disc_on ? discovery_current(&u->disc) : NULL;
-	if (!d || d->source == DISC_SRC_NONE)
+	n = u->disc_on ? discovery_candidates(&u->disc, now, cand, PH_MAX) : 0;
+	if (!n)
 		return (void)NO("no NAT64 prefix on %s (no static pref64, no PREF64 in RAs, no DNS64 answer for ipv4only.arpa)",
 				u->name);
+	clat_plat_setup(&u->plat, cc, f->ifindex);
+	d = &cand[clat_plat_choose(&u->plat, cand, n, now)];
 	if (cc->mode == CLAT_MODE_AUTO && f->has_default4)
 		return (void)NO("native IPv4 default route on %s", u->name);
 #undef NO
@@ -295,12 +304,17 @@ static void plan_for(struct uplink *u, struct clat_plan *p)
 	p->source = d->source;
 	p->expires = d->expires;
 	pick_prefix64(f, &d->prefix, p);
+	snprintf(p->plat_why, sizeof(p->plat_why), "%s", u->plat.why);
 	p->metric = metric_of(u);
 	snprintf(p->reason, sizeof(p->reason), "NAT64 prefix %s/%u from %s on %s%s",
 		 inet_ntop(AF_INET6, &d->prefix.addr, b, sizeof(b)), d->prefix.len,
 		 clat_source_name(d->source), u->name,
 		 cc->mode == CLAT_MODE_ON && f->has_default4 ?
 			 " (mode = on: despite a native IPv4 default route)" : "");
+	if (p->plat_why[0])
+		snprintf(p->reason + strlen(p->reason),
+			 sizeof(p->reason) - strlen(p->reason), " (%s)",
+			 p->plat_why);
 }
 
 static void apply(struct uplink *u)
@@ -393,6 +407,7 @@ static void sync_all(bool force)
 		/* Forget interfaces nobody refers to any more. */
 		if (!u->present && !u->inst) {
 			disc_stop(u);
+			clat_plat_close(&u->plat);
 			u->used = false;
 		}
 	}
@@ -453,6 +468,10 @@ static void arm_timer(void)
 		if (!M.up[i].used || !M.up[i].disc_on)
 			continue;
 		d = discovery_next_deadline(&M.up[i].disc);
+		if (d < next)
+			next = d;
+		d = clat_plat_deadline(&M.up[i].plat, M.up[i].inst &&
+						      clat_working(M.up[i].inst));
 		if (d < next)
 			next = d;
 	}
@@ -629,9 +648,15 @@ void clat_auto_process(void)
 	/* Every discovery gets its reads and its due timers, whichever fd
 	 * woke us: cheap, and no expiry waits for an unrelated event. */
 	now = discovery_now();
-	for (int i = 0; i < MAX_UPLINKS; i++)
-		if (M.up[i].used && M.up[i].disc_on)
-			discovery_process(&M.up[i].disc, now);
+	for (int i = 0; i < MAX_UPLINKS; i++) {
+		struct uplink *u = &M.up[i];
+
+		if (!u->used || !u->disc_on)
+			continue;
+		discovery_process(&u->disc, now);
+		if (clat_plat_process(&u->plat, u->inst, now))
+			u->dirty = true; /* a PLAT died or came back */
+	}
 	sync_all(false);
 	for (int i = 0; i < MAX_UPLINKS; i++) {
 		struct uplink *u = &M.up[i];
@@ -645,8 +670,10 @@ void clat_auto_process(void)
 
 void clat_auto_shutdown(void)
 {
-	for (int i = 0; i < MAX_UPLINKS; i++)
+	for (int i = 0; i < MAX_UPLINKS; i++) {
 		disc_stop(&M.up[i]);
+		clat_plat_close(&M.up[i].plat);
+	}
 	if (M.lm_open)
 		link_monitor_close(&M.lm);
 	M.lm_open = false;

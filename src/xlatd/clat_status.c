@@ -17,6 +17,16 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Block 2 of the counters is the fast path's snapshot; the framework
+ * sums the blocks. */
+static void refresh_fastpath(struct instance *inst, struct clat *c)
+{
+	struct xlat_stats *bs = instance_stats(inst, 2);
+
+	memset(bs, 0, sizeof(*bs));
+	clat_bpf_stats(&c->bpf, bs);
+}
+
 void clat_status(struct instance *inst, struct ctl_out *o)
 {
 	const struct clat_conf *cc = &inst->conf->clat;
@@ -25,14 +35,8 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	struct clat_dp_counters k;
 	uint64_t now = now_ms();
 
-	if (c) {
-		/* Block 2 is the fast path's snapshot; the framework sums
-		 * the blocks after this returns. */
-		struct xlat_stats *bs = instance_stats(inst, 2);
-
-		memset(bs, 0, sizeof(*bs));
-		clat_bpf_stats(&c->bpf, bs);
-	}
+	if (c)
+		refresh_fastpath(inst, c);
 
 	ctl_kv_str(o, "uplink", "%s", cc->uplink);
 	ctl_kv_str(o, "mode", "%s", cc->mode == CLAT_MODE_ON ? "on" :
@@ -50,6 +54,8 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 				(c->plan.expires - now + 999) / 1000 : 0);
 	ctl_obj_end(o);
 	ctl_kv_str(o, "uplink_prefix", "%s/64", clat_fmt6(&c->plan.prefix64, b));
+	if (c->plan.plat_why[0])
+		ctl_kv_str(o, "plat", "%s", c->plan.plat_why);
 	if (c->plan.prefix_why[0])
 		ctl_kv_str(o, "uplink_prefix_why", "%s", c->plan.prefix_why);
 	if (!c->engaged || !c->up_ifindex)
@@ -75,4 +81,18 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "coalesce_usecs", cc->coalesce_usecs);
 	ctl_kv_u64(o, "io_sleeps_poll", k.sleeps_poll);
 	ctl_kv_u64(o, "io_sleeps_timer", k.sleeps_timer);
+}
+
+void clat_traffic(struct instance *inst, uint64_t *out6, uint64_t *in6)
+{
+	struct clat *c = inst->priv;
+	struct xlat_stats sum;
+
+	*out6 = *in6 = 0;
+	if (!c)
+		return;
+	refresh_fastpath(inst, c);
+	instance_stats_sum(inst, &sum);
+	*out6 = sum.dir[XLAT_DIR_4TO6].out_pkts;
+	*in6 = sum.dir[XLAT_DIR_6TO4].in_pkts;
 }

@@ -484,6 +484,38 @@ static int k_mode(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+static int k_plat_probe(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, v, &a) != 1 || !a.s_addr)
+		return bad(msg, n, "invalid plat-probe \"%s\": an IPv4 address reached through the PLAT", v);
+	p->ic->clat.plat_probe = a;
+	p->ic->clat.has_plat_probe = true;
+	return 0;
+}
+
+static int k_plat_check(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	static const char *const names[] = { "no", "yes" };
+	int i = name_index(v, names, 2);
+
+	if (i < 0)
+		return bad(msg, n, "invalid plat-check \"%s\": yes or no", v);
+	p->ic->clat.plat_check = i == 1;
+	return 0;
+}
+
+static int k_plat_holddown(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	unsigned long x;
+
+	if (parse_uint(v, 1, 3600, &x))
+		return bad(msg, n, "invalid plat-holddown \"%s\": 1 to 3600 seconds", v);
+	p->ic->clat.plat_holddown = (unsigned int)x;
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ "control-socket", SC_GLOBAL, false, k_ctlsock },
 	{ "log-level", SC_GLOBAL, false, k_loglevel },
@@ -519,6 +551,9 @@ static const struct key keys[] = {
 	{ "datapath", SC_CLAT, false, k_datapath },
 	{ "bpf-attach", SC_CLAT, false, k_bpf_attach },
 	{ "mode", SC_CLAT, false, k_mode },
+	{ "plat-probe", SC_CLAT, false, k_plat_probe },
+	{ "plat-check", SC_CLAT, false, k_plat_check },
+	{ "plat-holddown", SC_CLAT, false, k_plat_holddown },
 };
 
 /* ---- the parser ---- */
@@ -592,6 +627,8 @@ static void inst_defaults(struct inst_conf *ic)
 	ic->clat.metric = 4096;
 	ic->clat.threads = 1;
 	ic->clat.coalesce_usecs = CONF_COALESCE_DEFAULT;
+	ic->clat.plat_check = true;
+	ic->clat.plat_holddown = CONF_PLAT_HOLDDOWN_DEFAULT;
 	if (!strcmp(ic->kind, "clat")) {
 		/* A CLAT is a host, not a router (RFC 6877, claton draft). */
 		ic->xlat.decrement_ttl = false;

@@ -29,6 +29,7 @@
 #define CONF_DEFAULT_FILE "/etc/xlatd.conf"
 #define CONF_COALESCE_DEFAULT 200 /* us: at most 5000 timer wake-ups/s */
 #define CONF_COALESCE_MAX 10000
+#define CONF_PLAT_HOLDDOWN_DEFAULT 30
 
 /* How a siit worker moves packets through its TUN queue. */
 enum siit_io { SIIT_IO_AUTO, SIIT_IO_URING, SIIT_IO_BLOCKING };
@@ -77,6 +78,10 @@ struct clat_conf {
 	enum clat_mode mode;         /* default auto */
 	unsigned int threads;        /* default 1 */
 	unsigned int coalesce_usecs; /* userspace path wake-up moderation */
+	bool plat_check;             /* watch that the PLAT translates (yes) */
+	bool has_plat_probe;
+	struct in_addr plat_probe;   /* IPv4 address probed through the PLAT */
+	unsigned int plat_holddown;  /* s between two prefix switches */
 };
 
 struct inst_conf {
