@@ -5,6 +5,7 @@
 #include "control/clat_addr.h"
 #include "control/rtnl.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
@@ -90,6 +91,27 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* An IPv4 address in 192.0.0.0/29 (RFC 7335): a CLAT's. */
+static int addr4_cb(const struct nlmsghdr *nlh, struct snap *s)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *ad;
+	struct lm_if *x = snap_find(s, (int)ifa->ifa_index, NULL);
+	uint32_t a;
+
+	if (!x)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, tb);
+	ad = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!ad || mnl_attr_get_payload_len(ad) != 4)
+		return MNL_CB_OK;
+	memcpy(&a, mnl_attr_get_payload(ad), 4);
+	if ((ntohl(a) & 0xfffffff8u) == 0xc0000000u)
+		x->has_clat4 = true;
+	return MNL_CB_OK;
+}
+
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
@@ -100,6 +122,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	unsigned int slot;
 	struct lm_if *x;
 
+	if (nlh->nlmsg_type == RTM_NEWADDR && ifa->ifa_family == AF_INET)
+		return addr4_cb(nlh, s);
 	if (nlh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET6)
 		return MNL_CB_OK;
 	x = snap_find(s, (int)ifa->ifa_index, &slot);
@@ -147,6 +171,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (rtm->rtm_family == AF_INET6)
 		x->has_default6 = true;
+	else if (rtm->rtm_family == AF_INET && tb[RTA_VIA])
+		x->has_default4_via6 = true; /* IPv4 via an IPv6 router: a CLAT */
 	else if (rtm->rtm_family == AF_INET && rtm->rtm_protocol != XLAT_RTPROT)
 		x->has_default4 = true;
 	return MNL_CB_OK;
@@ -232,6 +258,8 @@ static int snapshot(struct link_monitor *m, struct snap *s)
 	if (!ret)
 		ret = dump(m, RTM_GETADDR, AF_INET6, addr_cb, s);
 	if (!ret)
+		ret = dump(m, RTM_GETADDR, AF_INET, addr_cb, s);
+	if (!ret)
 		ret = dump(m, RTM_GETROUTE, AF_INET6, route_cb, s);
 	if (!ret)
 		ret = dump(m, RTM_GETROUTE, AF_INET, route_cb, s);
@@ -259,7 +287,9 @@ bool lm_if_differs(const struct lm_if *a, const struct lm_if *b)
 	       memcmp(a->p64, b->p64, a->n_p64 * sizeof(a->p64[0])) ||
 	       a->n_global6 != b->n_global6 ||
 	       a->has_default6 != b->has_default6 ||
-	       a->has_default4 != b->has_default4;
+	       a->has_default4 != b->has_default4 ||
+	       a->has_clat4 != b->has_clat4 ||
+	       a->has_default4_via6 != b->has_default4_via6;
 }
 
 static int sock_open(struct mnl_socket **out, unsigned int groups,

@@ -40,6 +40,10 @@ struct lm_if {
 	unsigned int n_global6;  /* global IPv6 addresses of any length */
 	bool has_default6;       /* ::/0 in the main table via this link */
 	bool has_default4;       /* 0/0 in the main table, not ours (XLAT_RTPROT) */
+	/* Signs of a CLAT (ours or another's): an address in 192.0.0.0/29,
+	 * an IPv4 default route via an IPv6 router (NetworkManager's). */
+	bool has_clat4;
+	bool has_default4_via6;
 };
 
 struct mnl_socket;

@@ -233,6 +233,45 @@ static uint32_t metric_of(struct uplink *u)
 	return CLAT_METRIC_BASE + (uint32_t)u->slot;
 }
 
+/* Whether ifname is the TUN of one of our own CLAT instances. */
+static bool our_tun(const char *ifname)
+{
+	for (int i = 0; i < MAX_UPLINKS; i++)
+		if (M.up[i].used && M.up[i].inst &&
+		    !strcmp(M.up[i].inst->conf->clat.tun, ifname))
+			return true;
+	return !strncmp(ifname, AUTO_PREFIX, strlen(AUTO_PREFIX));
+}
+
+/*
+ * Another CLAT already gives the host IPv4 (two would fight over routes
+ * and addresses): NetworkManager's on the uplink itself (an IPv4 default
+ * route via an IPv6 router, an address of 192.0.0.0/29 on the uplink),
+ * or a clatd/TAYGA-style TUN with an address of 192.0.0.0/29 and an IPv4
+ * default route.  what says which.
+ */
+static bool other_clat(const struct uplink *u, char *what, size_t n)
+{
+	const struct lm_if *f = &u->facts;
+
+	if (f->has_default4_via6 || f->has_clat4) {
+		snprintf(what, n, "serves %s (%s)", u->name,
+			 f->has_default4_via6 ? "IPv4 default via an IPv6 router"
+					      : "192.0.0.0/29 address on it");
+		return true;
+	}
+	for (unsigned int i = 0; i < M.lm.n_cur; i++) {
+		const struct lm_if *o = &M.lm.cur[i];
+
+		if (o->has_clat4 && o->has_default4 && !our_tun(o->name)) {
+			snprintf(what, n, "on this host: %s has 192.0.0.0/29 and an IPv4 default route",
+				 o->name);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * The uplink /64 of the CLAT address: the one RFC 6724 source selection
  * would take toward the NAT64 prefix (rules 6 and 8), so that CLAT
@@ -271,7 +310,7 @@ static void plan_for(struct uplink *u, struct clat_plan *p)
 	const struct discovery_state *d;
 	struct discovery_state cand[PH_MAX];
 	uint64_t now = discovery_now();
-	char b[INET6_ADDRSTRLEN];
+	char b[INET6_ADDRSTRLEN], other[100];
 	int n;
 
 	memset(p, 0, sizeof(*p));
@@ -282,6 +321,9 @@ static void plan_for(struct uplink *u, struct clat_plan *p)
 		return (void)NO("uplink %s not found", u->name);
 	if (!f->up)
 		return (void)NO("link down on %s", u->name);
+	if (cc->mode != CLAT_MODE_ON && other_clat(u, other, sizeof(other)))
+		return (void)NO("another CLAT %s; not starting a second (mode = on overrides)",
+				other);
 	if (!f->has_slaac64 && f->n_global6)
 		return (void)NO("no SLAAC /64 on %s (only %u global address%s of another length, e.g. a DHCPv6 /128): the CLAT needs a /64 for its own address",
 				u->name, f->n_global6, f->n_global6 == 1 ? "" : "es");
