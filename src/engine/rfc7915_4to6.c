@@ -76,6 +76,9 @@ static size_t out_mtu(const struct xlat_cfg *cfg, bool df)
 	 * fragment. */
 	if (df && !m)
 		return IP6_HDR + FRAG_HDR + 65536;
+	/* A known next hop smaller than lowest-ipv6-mtu bounds DF=0 too. */
+	if (!df && cfg->ipv6_mtu && cfg->ipv6_mtu < m)
+		m = cfg->ipv6_mtu;
 	return m < IP6_MIN_MTU ? IP6_MIN_MTU : m;
 }
 
@@ -444,6 +447,17 @@ static enum xlat_verdict reply4(struct ctx *c, uint8_t type, uint8_t code,
 	out->family = AF_INET;
 	out->reason = reason;
 	return XLAT_REPLY;
+}
+
+/*
+ * RFC 7915 4.4: a discarded packet is answered with Destination
+ * Unreachable, Communication Administratively Prohibited (3/13), unless
+ * the rules elsewhere say otherwise.  reply4() keeps quiet about ICMP
+ * errors, later fragments, multicast and broadcast.
+ */
+static enum xlat_verdict prohibited(struct ctx *c, enum xlat_drop reason)
+{
+	return reply4(c, 3, 13, 0, reason);
 }
 
 /* ---- Translated output: one packet, or fragments (section 4.1) ---- */
@@ -837,12 +851,13 @@ enum xlat_verdict xlat_4to6_flags(const struct xlat_cfg *cfg,
 	if (unexpired_source_route(pkt + IP4_HDR, h->ihl - IP4_HDR))
 		return reply4(&c, 3, 5, 0, XLAT_DROP_SOURCE_ROUTE);
 	r = map_pair(&c, h, false, &c.src6, &c.dst6);
-	if (r == XLAT_DROP_NONE && proto_forbidden(h->proto))
-		r = XLAT_DROP_UNSUPPORTED_PROTO;
-	if (r == XLAT_DROP_NONE)
-		r = check_frag(h);
 	if (r != XLAT_DROP_NONE)
-		return drop(out, r);
+		return prohibited(&c, r);
+	if (proto_forbidden(h->proto))
+		return drop(out, XLAT_DROP_UNSUPPORTED_PROTO);
+	r = check_frag(h);
+	if (r != XLAT_DROP_NONE)
+		return prohibited(&c, r);
 	if (h->proto == PROTO_ICMP)
 		return icmp4(&c, l4, l4len);
 
@@ -853,6 +868,9 @@ enum xlat_verdict xlat_4to6_flags(const struct xlat_cfg *cfg,
 	head_init(&hd, l4, h->off ? 0 : l4len);
 	if (!h->off && (h->proto == PROTO_TCP || h->proto == PROTO_UDP)) {
 		r = fix_tcp_udp(&c, h, &c.src6, &c.dst6, &hd, false);
+		if (r == XLAT_DROP_UDP_ZERO_CSUM ||
+		    r == XLAT_DROP_UDP_ZERO_CSUM_FRAG)
+			return prohibited(&c, r);
 		if (r != XLAT_DROP_NONE)
 			return drop(out, r);
 	}
