@@ -995,6 +995,9 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 
 	ctl_kv_str(o, "tun", "%s", s->ifname);
 	ctl_kv_u64(o, "mtu", ic->siit.mtu);
+	/* 0: not set, the kernel decides. */
+	ctl_kv_u64(o, "ipv6_mtu", ic->xlat.ipv6_mtu);
+	ctl_kv_u64(o, "ipv4_mtu", ic->xlat.ipv4_mtu);
 	ctl_kv_u64(o, "threads", s->n_workers);
 	ctl_kv_str(o, "offload", "%s", s->offload ? "yes" : "no");
 	ctl_kv_str(o, "io", "%s", s->uring ? "uring" : "blocking");
