@@ -586,10 +586,13 @@ static bool map_error(const uint8_t *icmp, struct icmp_map *m)
 
 /*
  * Section 4.2, code 4: the IPv6 MTU is 20 bytes more than the IPv4 one and
- * never below 1280.  A pre-RFC 1191 router sends 0: estimate by the
- * greatest plateau below the returned Total Length.
+ * never below 1280; "minimum(MTU+20, MTU_of_IPv6_nexthop,
+ * MTU_of_IPv4_nexthop+20)" with the next-hop MTUs that are configured.  A
+ * pre-RFC 1191 router sends 0: estimate by the greatest plateau below the
+ * returned Total Length.
  */
-static uint32_t ptb_mtu(uint16_t mtu4, size_t inner_tot)
+static uint32_t ptb_mtu(const struct xlat_cfg *cfg, uint16_t mtu4,
+			size_t inner_tot)
 {
 	static const uint16_t plateau[] = { 65535, 32000, 17914, 8166,
 					    4352, 2002, 1492 };
@@ -607,6 +610,10 @@ static uint32_t ptb_mtu(uint16_t mtu4, size_t inner_tot)
 			return IP6_MIN_MTU;
 	}
 	m += IP6_HDR - IP4_HDR;
+	if (cfg->ipv6_mtu && cfg->ipv6_mtu < m)
+		m = cfg->ipv6_mtu;
+	if (cfg->ipv4_mtu && cfg->ipv4_mtu + IP6_HDR - IP4_HDR < m)
+		m = cfg->ipv4_mtu + IP6_HDR - IP4_HDR;
 	return m < IP6_MIN_MTU ? IP6_MIN_MTU : m;
 }
 
@@ -761,7 +768,7 @@ static enum xlat_verdict icmp_error(struct ctx *c, const uint8_t *icmp,
 	if (m.rest == REST_PTR)
 		put32(ib + 4, m.ptr);
 	else if (m.rest == REST_MTU)
-		put32(ib + 4, ptb_mtu(get16(icmp + 6), ih.tot));
+		put32(ib + 4, ptb_mtu(c->cfg, get16(icmp + 6), ih.tot));
 	else if (e.ext_len)
 		ib[4] = (uint8_t)(ilen / 8);
 	write_bounded(ib + ICMP_HDR, ilen, ihdr, ihdr_len, &hd,

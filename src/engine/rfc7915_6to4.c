@@ -514,18 +514,26 @@ static enum xlat_drop info_drop(uint8_t t)
 /*
  * RFC 7915 5.2: the PTB MTU less the header size difference, 28 when the
  * packet in error carried a Fragment Header.  IPv6 paths are never below
- * 1280 (RFC 8201 section 4), so a smaller value counts as 1280.
+ * 1280 (RFC 8201 section 4), so a smaller value counts as 1280.  The
+ * formula's "minimum(..., MTU_of_IPv4_nexthop, MTU_of_IPv6_nexthop - 20)"
+ * applies the next-hop MTUs that are configured.
  */
-static uint16_t ptb_mtu(uint32_t mtu6, bool inner_frag)
+static uint16_t ptb_mtu(const struct xlat_cfg *cfg, uint32_t mtu6,
+			bool inner_frag)
 {
 	uint32_t m = mtu6 < IP6_MIN_MTU ? IP6_MIN_MTU : mtu6;
 
 	m -= inner_frag ? IP6_HDR + FRAG_HDR - IP4_HDR : IP6_HDR - IP4_HDR;
+	if (cfg->ipv4_mtu && cfg->ipv4_mtu < m)
+		m = cfg->ipv4_mtu;
+	if (cfg->ipv6_mtu > IP6_HDR && cfg->ipv6_mtu - (IP6_HDR - IP4_HDR) < m)
+		m = cfg->ipv6_mtu - (IP6_HDR - IP4_HDR);
 	return m > 65535 ? 65535 : (uint16_t)m;
 }
 
 /* Type, code and the second word of the ICMPv4 error. */
-static enum xlat_drop error_header(const uint8_t *icmp, bool inner_frag,
+static enum xlat_drop error_header(const struct xlat_cfg *cfg,
+				   const uint8_t *icmp, bool inner_frag,
 				   struct icmp4 *m)
 {
 	static const int8_t unreach[] = { 1, 10, 1, 1, 3 };
@@ -545,7 +553,7 @@ static enum xlat_drop error_header(const uint8_t *icmp, bool inner_frag,
 	case 2:
 		m->type = 3;
 		m->code = 4;
-		mtu = ptb_mtu(get32(icmp + 4), inner_frag);
+		mtu = ptb_mtu(cfg, get32(icmp + 4), inner_frag);
 		put16(m->rest + 2, mtu);
 		return XLAT_DROP_NONE;
 	case 3:
@@ -714,7 +722,7 @@ static enum xlat_verdict xlat_icmp_error(struct ctx *c, size_t *len4)
 	r = judge_inner(c->cfg, bd.orig, bd.orig_len, &in);
 	if (r != XLAT_DROP_NONE)
 		return drop(c->out, r);
-	r = error_header(icmp, in.h.fh, &m);
+	r = error_header(c->cfg, icmp, in.h.fh, &m);
 	if (r != XLAT_DROP_NONE)
 		return drop(c->out, r);
 	inner4 = IP4_HDR + in.l4n;

@@ -270,6 +270,63 @@ TEST(ipv6_mtu_bounds_df0)
 	CHECK_EQ(out.pkt[0].len, 40 + 8 + 1248);
 }
 
+/*
+ * Translated PTB / Fragmentation Needed: RFC 7915 5.2 "minimum(advertised
+ * MTU-20, MTU_of_IPv4_nexthop, (MTU_of_IPv6_nexthop)-20)" and 4.2
+ * "minimum(advertised MTU+20, MTU_of_IPv6_nexthop,
+ * (MTU_of_IPv4_nexthop)+20)", over the next hops that are set.
+ */
+TEST(ptb_6to4_takes_next_hop_mtus)
+{
+	struct xlat_cfg cfg;
+	uint8_t inner[128], body[256];
+	size_t k, m, n;
+
+	cfg_vec(&cfg);
+	k = pkt_udp6(inner, A6, H4_6, 1, 2, "abcd", 4);
+	m = pkt_icmp(body, 2, 0, 1500, inner, k);
+	n = mk6(in, H4_6, A6, 58, 64, body, m);
+	REQUIRE(run_vec(&cfg, in, n) == XLAT_OUT);
+	CHECK_EQ(get16(opk(0) + 26), 1480);
+	cfg.ipv4_mtu = 1400;
+	REQUIRE(run_vec(&cfg, in, n) == XLAT_OUT);
+	CHECK_OK(pkt_check4(opk(0), out.pkt[0].len));
+	CHECK_EQ(opk(0)[20], 3);
+	CHECK_EQ(opk(0)[21], 4);
+	CHECK_EQ(get16(opk(0) + 26), 1400);
+	cfg.ipv6_mtu = 1300;
+	REQUIRE(run_vec(&cfg, in, n) == XLAT_OUT);
+	CHECK_EQ(get16(opk(0) + 26), 1280);
+}
+
+TEST(frag_needed_4to6_takes_next_hop_mtus)
+{
+	struct pkt4_spec s = { .src = H4, .dst = A4, .proto = 1 };
+	struct xlat_cfg cfg;
+	uint8_t inner[128], body[256];
+	size_t k, m, n;
+
+	cfg_vec(&cfg);
+	k = pkt_udp4(inner, A4, H4, 1, 2, "abcd", 4);
+	m = pkt_icmp(body, 3, 4, 1480, inner, k);
+	n = pkt_ip4(in, &s, body, m);
+	pkt_fix_l4_csum4(in, n);
+	REQUIRE(run_vec(&cfg, in, n) == XLAT_OUT);
+	CHECK_EQ(get32(opk(0) + 44), 1500);
+	cfg.ipv6_mtu = 1450;
+	REQUIRE(run_vec(&cfg, in, n) == XLAT_OUT);
+	CHECK_OK(pkt_check6(opk(0), out.pkt[0].len));
+	CHECK_EQ(opk(0)[40], 2);
+	CHECK_EQ(opk(0)[41], 0);
+	CHECK_EQ(get32(opk(0) + 44), 1450);
+	cfg.ipv4_mtu = 1300;
+	REQUIRE(run_vec(&cfg, in, n) == XLAT_OUT);
+	CHECK_EQ(get32(opk(0) + 44), 1320);
+	cfg.ipv4_mtu = 600; /* never below 1280 */
+	REQUIRE(run_vec(&cfg, in, n) == XLAT_OUT);
+	CHECK_EQ(get32(opk(0) + 44), 1280);
+}
+
 int main(void)
 {
 	return tap_run();
