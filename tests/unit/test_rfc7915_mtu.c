@@ -22,7 +22,7 @@ static uint8_t in[70000], pl[70000], whole[70000];
  * Header (fh) with offset off, M m. */
 static size_t udp6_total(size_t total, bool fh, uint16_t off, bool m)
 {
-	uint8_t d[70000];
+	static uint8_t d[70000];
 	size_t k = 0, dlen = total - 40 - 8 - (fh ? 8 : 0);
 
 	if (fh)
