@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # SIGHUP with a changed [siit] section, in every I/O mode (io = uring and
-# io = blocking, each with offload yes and no): ten reloads in a row, each
+# io = blocking, each with offload yes and no, one and two queues): ten
+# reloads in a row, each
 # changing the TUN MTU; after every one the new configuration must run
 # within a second and pings must cross both ways.  Then a section that
 # parses but cannot start (a route the host already has) and a file that
@@ -58,12 +59,12 @@ pings() {
 		nx "$H4" ping -4 -q -c 3 -i 0.05 -W 1 "$H6_V4" >/dev/null 2>&1
 }
 
-# run_mode IO OFFLOAD
+# run_mode IO OFFLOAD THREADS
 run_mode() {
-	local io=$1 off=$2 tag="io = $1, offload = $2" conf i mtu bad slow
+	local io=$1 off=$2 thr=$3 tag="io = $1, offload = $2, threads = $3" conf i mtu bad slow
 	SOCK=$NT_TMP/xlatd.$io.$off.sock
 	conf=$NT_TMP/xlatd.$io.$off.conf
-	nt_siit_conf "$conf" "$SOCK" "io = $io" "offload = $off" "mtu = 1500"
+	nt_siit_conf "$conf" "$SOCK" "io = $io" "offload = $off" "threads = $thr" "mtu = 1500"
 	run_bg "$XL" "$XLATD" -c "$conf"
 	XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
 	if ! wait_state "running 1500"; then
@@ -76,7 +77,7 @@ run_mode() {
 	bad="" slow=0
 	for i in $(seq "$RELOADS"); do
 		mtu=$((1500 - i))
-		nt_siit_conf "$conf" "$SOCK" "io = $io" "offload = $off" "mtu = $mtu"
+		nt_siit_conf "$conf" "$SOCK" "io = $io" "offload = $off" "threads = $thr" "mtu = $mtu"
 		kill -HUP "$XPID"
 		if ! wait_state "running $mtu"; then
 			bad="reload $i: status \"$GOT\" after ${MS} ms"
@@ -97,7 +98,7 @@ run_mode() {
 
 	# A section that parses but cannot start: the host has the route.
 	nx "$XL" ip route add 203.0.113.0/24 via 198.51.100.2
-	nt_siit_conf "$conf" "$SOCK" "io = $io" "offload = $off" "mtu = 1400" \
+	nt_siit_conf "$conf" "$SOCK" "io = $io" "offload = $off" "threads = $thr" "mtu = 1400" \
 		"route4 = 203.0.113.0/24"
 	kill -HUP "$XPID"
 	nt_wait 3 grep -q "reload: .*kept" "$XLOG"
@@ -121,8 +122,9 @@ run_mode() {
 	nt_wait 5 bash -c "! ip -n $XL link show siit0 2>/dev/null"
 }
 
-run_mode uring yes
-run_mode uring no
-run_mode blocking yes
-run_mode blocking no
+run_mode uring yes 1
+run_mode uring no 1
+run_mode uring yes 2
+run_mode blocking yes 1
+run_mode blocking no 2
 t_done
