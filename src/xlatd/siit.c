@@ -7,6 +7,7 @@
  */
 #include "control/rtnl.h"
 #include "datapath/coalesce.h"
+#include "datapath/ratelimit.h"
 #include "datapath/tun.h"
 #include "datapath/vnet.h"
 #include "xlatd/ctl.h"
@@ -50,6 +51,8 @@ struct siit_worker {
 	uint64_t write_errors;
 	uint64_t gso_in; /* super-packets translated in one piece */
 	uint64_t wake_poll, wake_timer; /* io_uring sleeps, by what ended them */
+	struct rl_bucket icmp_rl;  /* the ICMP errors this worker sends */
+	uint64_t icmp_limited;     /* errors not sent: over the rate */
 	struct siit_ring *ring; /* NULL: blocking read()/write() */
 };
 
@@ -186,6 +189,18 @@ static void xlat_one_vnet(struct siit_worker *w, uint8_t *buf, size_t n,
 	xlat_account(st, dir, n, rr->v, out);
 }
 
+/* RFC 4443 2.4 (f), RFC 1812 4.3.2.8: errors over the rate are not sent
+ * (the packet stays counted under its reason). */
+static void limit_reply(struct siit_worker *w, struct rx_result *rr)
+{
+	if (rr->v != XLAT_REPLY ||
+	    rl_allow(&w->icmp_rl, coalesce_now(), RL_ICMP_RATE, RL_ICMP_BURST))
+		return;
+	rr->v = XLAT_DROP;
+	__atomic_store_n(&w->icmp_limited, w->icmp_limited + 1,
+			 __ATOMIC_RELAXED);
+}
+
 /* Translate the n bytes read into buf; out gets the result. */
 static void xlat_one(struct siit_worker *w, uint8_t *buf, size_t n,
 		     struct xlat_out *out, struct rx_result *rr)
@@ -196,12 +211,14 @@ static void xlat_one(struct siit_worker *w, uint8_t *buf, size_t n,
 
 	if (w->s->vnet) {
 		xlat_one_vnet(w, buf, n, out, rr);
+		limit_reply(w, rr);
 		return;
 	}
 	rr->flags = 0;
 	dir = (buf[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
 	rr->v = xlat_packet(cfg, buf, n, out);
 	xlat_account(st, dir, n, rr->v, out);
+	limit_reply(w, rr);
 }
 
 /* One blocking read and its translation: 0, or a negative errno. */
@@ -990,7 +1007,7 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 {
 	const struct inst_conf *ic = inst->conf;
 	struct siit *s = inst->priv;
-	uint64_t werr = 0, gso = 0, wp = 0, wt = 0;
+	uint64_t werr = 0, gso = 0, wp = 0, wt = 0, rl = 0;
 	char b[64];
 
 	ctl_kv_str(o, "tun", "%s", s->ifname);
@@ -1013,6 +1030,9 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 	for (unsigned int i = 0; i < s->n_workers; i++)
 		gso += __atomic_load_n(&s->w[i].gso_in, __ATOMIC_RELAXED);
 	ctl_kv_u64(o, "tun_gso_in", gso);
+	for (unsigned int i = 0; i < s->n_workers; i++)
+		rl += __atomic_load_n(&s->w[i].icmp_limited, __ATOMIC_RELAXED);
+	ctl_kv_u64(o, "icmp_errors_rate_limited", rl);
 	if (!s->uring)
 		return;
 	/* How the workers slept: a poll per packet when traffic is sparse,

@@ -3,7 +3,8 @@
 # The [siit] next-hop MTUs with real hosts: ipv6-mtu = 1400 and
 # ipv4-mtu = 1300.  The instance itself answers packets that do not fit
 # (Fragmentation Needed to IPv4 senders with DF, Packet Too Big to IPv6
-# senders), and what may be fragmented crosses in pieces that fit.
+# senders), and what may be fragmented crosses in pieces that fit.  Last,
+# the errors it originates are rate-limited.
 #
 #   h6 2001:db8:6::10 --- [xl: xlatd siit] --- h4 198.51.100.2
 #        (EAM 192.0.2.10)  2001:db8:6::1 / 198.51.100.1
@@ -78,4 +79,13 @@ t_check "IPv6 1400 bytes: the instance answers Packet Too Big, mtu 1320" \
 t_check "counters: one Fragmentation Needed and one Packet Too Big at least" bash -c \
 	"ip netns exec $XL $XLATCTL -s $SOCK status | grep -qE 'fragmentation_needed' &&
 	 ip netns exec $XL $XLATCTL -s $SOCK status | grep -qE 'packet_too_big'"
+
+# The errors the instance originates are rate-limited (RFC 4443 2.4 f):
+# 300 echo requests at once that expire in it (hop limit 2: one hop taken
+# by xl's kernel, the last by the instance) get no more than the burst
+# of 50 and what 1000/s adds while they arrive.
+nx "$H6" ping -6 -q -t 2 -l 300 -c 300 -W 1 "$H4_V6" >/dev/null 2>&1
+lim=$(nx "$XL" "$XLATCTL" -s "$SOCK" status | awk '/icmp_errors_rate_limited/ { print $2 }')
+t_check "a burst of 300 expiring packets: errors rate-limited ($lim not sent)" \
+	test "${lim:-0}" -gt 100
 t_done
