@@ -135,6 +135,19 @@ int vnet_rx_flags(const struct virtio_net_hdr *vh, uint8_t *pkt, size_t len,
 	return XLAT_F_GSO | XLAT_F_CSUM_PARTIAL;
 }
 
+size_t vnet_gso_seg_len(const struct virtio_net_hdr *vh, const uint8_t *pkt,
+			size_t len)
+{
+	struct l4loc l;
+	unsigned int thl;
+
+	if ((vh->gso_type & ~GSO_ECN) == VIRTIO_NET_HDR_GSO_NONE ||
+	    !locate(pkt, len, &l) || l.proto != PROTO_TCP || l.len < 20)
+		return 0;
+	thl = (unsigned int)(pkt[l.off + 12] >> 4) * 4;
+	return (size_t)l.off + thl + h16(vh->gso_size);
+}
+
 void vnet_tx_hdr(const struct virtio_net_hdr *in, unsigned int flags,
 		 enum xlat_verdict v, unsigned int n_out, const uint8_t *pkt,
 		 size_t len, struct virtio_net_hdr *out)

@@ -31,6 +31,13 @@ int vnet_rx_flags(const struct virtio_net_hdr *vh, uint8_t *pkt, size_t len,
 		  unsigned int mtu6);
 
 /*
+ * The IP packet size of one segment of a GSO super-packet (IP and TCP
+ * headers plus gso_size), or 0 when vh is no TCP GSO header for pkt.
+ */
+size_t vnet_gso_seg_len(const struct virtio_net_hdr *vh, const uint8_t *pkt,
+			size_t len);
+
+/*
  * Finish a CHECKSUM_PARTIAL checksum in software as the kernel would:
  * the sum from csum_start to the end, complemented, at csum_start +
  * csum_offset.  0 on success, -1 if the offsets lie outside the packet.

@@ -76,6 +76,9 @@ static size_t out_mtu(const struct xlat_cfg *cfg, bool df)
 	 * fragment. */
 	if (df && !m)
 		return IP6_HDR + FRAG_HDR + 65536;
+	/* A known next hop smaller than lowest-ipv6-mtu bounds DF=0 too. */
+	if (!df && cfg->ipv6_mtu && cfg->ipv6_mtu < m)
+		m = cfg->ipv6_mtu;
 	return m < IP6_MIN_MTU ? IP6_MIN_MTU : m;
 }
 
@@ -446,6 +449,17 @@ static enum xlat_verdict reply4(struct ctx *c, uint8_t type, uint8_t code,
 	return XLAT_REPLY;
 }
 
+/*
+ * RFC 7915 4.4: a discarded packet is answered with Destination
+ * Unreachable, Communication Administratively Prohibited (3/13), unless
+ * the rules elsewhere say otherwise.  reply4() keeps quiet about ICMP
+ * errors, later fragments, multicast and broadcast.
+ */
+static enum xlat_verdict prohibited(struct ctx *c, enum xlat_drop reason)
+{
+	return reply4(c, 3, 13, 0, reason);
+}
+
 /* ---- Translated output: one packet, or fragments (section 4.1) ---- */
 
 static enum xlat_verdict emit(struct ctx *c, const struct head *hd,
@@ -572,10 +586,13 @@ static bool map_error(const uint8_t *icmp, struct icmp_map *m)
 
 /*
  * Section 4.2, code 4: the IPv6 MTU is 20 bytes more than the IPv4 one and
- * never below 1280.  A pre-RFC 1191 router sends 0: estimate by the
- * greatest plateau below the returned Total Length.
+ * never below 1280; "minimum(MTU+20, MTU_of_IPv6_nexthop,
+ * MTU_of_IPv4_nexthop+20)" with the next-hop MTUs that are configured.  A
+ * pre-RFC 1191 router sends 0: estimate by the greatest plateau below the
+ * returned Total Length.
  */
-static uint32_t ptb_mtu(uint16_t mtu4, size_t inner_tot)
+static uint32_t ptb_mtu(const struct xlat_cfg *cfg, uint16_t mtu4,
+			size_t inner_tot)
 {
 	static const uint16_t plateau[] = { 65535, 32000, 17914, 8166,
 					    4352, 2002, 1492 };
@@ -593,6 +610,10 @@ static uint32_t ptb_mtu(uint16_t mtu4, size_t inner_tot)
 			return IP6_MIN_MTU;
 	}
 	m += IP6_HDR - IP4_HDR;
+	if (cfg->ipv6_mtu && cfg->ipv6_mtu < m)
+		m = cfg->ipv6_mtu;
+	if (cfg->ipv4_mtu && cfg->ipv4_mtu + IP6_HDR - IP4_HDR < m)
+		m = cfg->ipv4_mtu + IP6_HDR - IP4_HDR;
 	return m < IP6_MIN_MTU ? IP6_MIN_MTU : m;
 }
 
@@ -747,7 +768,7 @@ static enum xlat_verdict icmp_error(struct ctx *c, const uint8_t *icmp,
 	if (m.rest == REST_PTR)
 		put32(ib + 4, m.ptr);
 	else if (m.rest == REST_MTU)
-		put32(ib + 4, ptb_mtu(get16(icmp + 6), ih.tot));
+		put32(ib + 4, ptb_mtu(c->cfg, get16(icmp + 6), ih.tot));
 	else if (e.ext_len)
 		ib[4] = (uint8_t)(ilen / 8);
 	write_bounded(ib + ICMP_HDR, ilen, ihdr, ihdr_len, &hd,
@@ -837,12 +858,13 @@ enum xlat_verdict xlat_4to6_flags(const struct xlat_cfg *cfg,
 	if (unexpired_source_route(pkt + IP4_HDR, h->ihl - IP4_HDR))
 		return reply4(&c, 3, 5, 0, XLAT_DROP_SOURCE_ROUTE);
 	r = map_pair(&c, h, false, &c.src6, &c.dst6);
-	if (r == XLAT_DROP_NONE && proto_forbidden(h->proto))
-		r = XLAT_DROP_UNSUPPORTED_PROTO;
-	if (r == XLAT_DROP_NONE)
-		r = check_frag(h);
 	if (r != XLAT_DROP_NONE)
-		return drop(out, r);
+		return prohibited(&c, r);
+	if (proto_forbidden(h->proto))
+		return drop(out, XLAT_DROP_UNSUPPORTED_PROTO);
+	r = check_frag(h);
+	if (r != XLAT_DROP_NONE)
+		return prohibited(&c, r);
 	if (h->proto == PROTO_ICMP)
 		return icmp4(&c, l4, l4len);
 
@@ -853,6 +875,9 @@ enum xlat_verdict xlat_4to6_flags(const struct xlat_cfg *cfg,
 	head_init(&hd, l4, h->off ? 0 : l4len);
 	if (!h->off && (h->proto == PROTO_TCP || h->proto == PROTO_UDP)) {
 		r = fix_tcp_udp(&c, h, &c.src6, &c.dst6, &hd, false);
+		if (r == XLAT_DROP_UDP_ZERO_CSUM ||
+		    r == XLAT_DROP_UDP_ZERO_CSUM_FRAG)
+			return prohibited(&c, r);
 		if (r != XLAT_DROP_NONE)
 			return drop(out, r);
 	}

@@ -12,6 +12,7 @@
 #include "rfc7915.h"
 
 #include "checksum.h"
+#include "ipv4_frag.h"
 #include "rfc6052.h"
 #include "xlat_addr.h"
 
@@ -50,6 +51,10 @@ struct p6 {
 	uint16_t fo;      /* fragment offset, 8-byte units */
 	uint16_t id;      /* low 16 bits of the fragment Identification */
 	size_t sl_ptr;    /* offset of a non-zero Segments Left, or 0 */
+	bool frag_ext;    /* headers in a first fragment's fragmentable part */
+	/* The ICMPv6 error a parse failure deserves; type 0: none. */
+	uint8_t err_type, err_code;
+	uint32_t err_ptr;
 	struct in6_addr src, dst;
 };
 
@@ -59,6 +64,7 @@ struct ctx {
 	struct p6 h;
 	struct in_addr src4, dst4;
 	bool dst_eam; /* the destination matched an EAM entry */
+	bool any_frag; /* this error may answer a non-first fragment */
 	uint8_t ttl;
 	unsigned int flags; /* XLAT_F_GSO, XLAT_F_CSUM_PARTIAL */
 };
@@ -105,7 +111,21 @@ static bool mcast4(const struct in_addr *a)
 	return (v >> 28) == 0xe || v == 0xffffffffu;
 }
 
-/* The Fragment Header: RFC 8200 4.5. */
+static enum xlat_drop set_err(struct p6 *h, uint8_t type, uint8_t code,
+			      size_t ptr, enum xlat_drop r)
+{
+	h->err_type = type;
+	h->err_code = code;
+	h->err_ptr = (uint32_t)ptr;
+	return r;
+}
+
+/*
+ * The Fragment Header: RFC 8200 4.5.  An atomic fragment (offset 0, M=0,
+ * RFC 6946) is no fragment, but its Identification still travels
+ * (RFC 7915 5.1.1).  Until the chain is walked further, the fragment's
+ * Next Header stands for the protocol, so a reply can judge it.
+ */
 static enum xlat_drop parse_frag(struct p6 *h, size_t off, bool *stop)
 {
 	const uint8_t *f = h->p + off;
@@ -116,23 +136,44 @@ static enum xlat_drop parse_frag(struct p6 *h, size_t off, bool *stop)
 	h->fo = w >> 3;
 	h->mf = w & 1;
 	h->id = get16(f + 6);
+	h->proto = f[0];
+	h->l4off = off + FRAG_HDR;
 	*stop = false;
 	if (!h->fo && !h->mf)
-		return XLAT_DROP_NONE; /* atomic (RFC 6946): no fragment */
+		return XLAT_DROP_NONE;
 	h->frag = true;
-	/*
-	 * Headers of the fragmentable part exist in the first fragment only:
-	 * skipping them there would shift every later fragment's offset.
-	 */
-	if (is_ext_hdr(f[0]))
-		return XLAT_DROP_BAD_FRAGMENT;
+	/* RFC 8200 4.5: Parameter Problem code 0 for both. */
 	data = IP6_HDR + h->plen - (off + FRAG_HDR);
 	if (h->mf && (data & 7))
-		return XLAT_DROP_BAD_FRAGMENT;
+		return set_err(h, 4, 0, 4, XLAT_DROP_BAD_FRAGMENT);
 	if ((size_t)h->fo * 8 + data > 65535)
-		return XLAT_DROP_BAD_FRAGMENT;
+		return set_err(h, 4, 0, off + 2, XLAT_DROP_BAD_FRAGMENT);
+	/*
+	 * Headers of the fragmentable part exist in the first fragment only:
+	 * skipping them there would shift every later fragment's offset.  A
+	 * first fragment is walked on (its upper layer decides whether it
+	 * may be answered); a later one cannot be told from an ICMPv6 error.
+	 */
+	if (is_ext_hdr(f[0])) {
+		if (h->fo)
+			return XLAT_DROP_BAD_FRAGMENT;
+		h->frag_ext = true;
+	}
 	*stop = h->fo != 0;
 	return XLAT_DROP_NONE;
+}
+
+/*
+ * A chain that runs past the payload.  In a first fragment the headers
+ * through the upper layer must all be there (RFC 8200 4.5, RFC 7112):
+ * Parameter Problem code 3, pointer 0.  Elsewhere the Payload Length is
+ * what disagrees with the headers: code 0, pointing at it.
+ */
+static enum xlat_drop cut_chain(struct p6 *h, enum xlat_drop bad)
+{
+	if (h->frag && !h->fo)
+		return set_err(h, 4, 3, 0, bad);
+	return set_err(h, 4, 0, 4, bad);
 }
 
 /*
@@ -142,7 +183,7 @@ static enum xlat_drop parse_frag(struct p6 *h, size_t off, bool *stop)
 static enum xlat_drop parse_chain(struct p6 *h, enum xlat_drop bad)
 {
 	uint8_t nh = h->p[6];
-	size_t off = IP6_HDR, hl;
+	size_t off = IP6_HDR, hl, nh_at = 6;
 	bool seen_frag = false, stop;
 	enum xlat_drop r;
 
@@ -151,39 +192,46 @@ static enum xlat_drop parse_chain(struct p6 *h, enum xlat_drop bad)
 		case NH_HOP:
 		case NH_ROUTING:
 		case NH_DSTOPTS:
-			/* RFC 8200 4.1: hop-by-hop only right after the header */
+			/* RFC 8200 4.1 and 4.3: hop-by-hop only right after
+			 * the header, else code 1 at the Next Header naming it */
 			if (nh == NH_HOP && off != IP6_HDR)
-				return XLAT_DROP_BAD_EXTHDR;
+				return set_err(h, 4, 1, nh_at,
+					       XLAT_DROP_BAD_EXTHDR);
 			if (off + 8 > h->len)
-				return bad;
+				return cut_chain(h, bad);
 			hl = ((size_t)h->p[off + 1] + 1) * 8;
 			if (off + hl > h->len)
-				return bad;
+				return cut_chain(h, bad);
 			if (nh == NH_ROUTING && h->p[off + 3] && !h->sl_ptr)
 				h->sl_ptr = off + 3;
 			nh = h->p[off];
+			nh_at = off;
 			off += hl;
 			break;
 		case NH_FRAG:
+			/* Legal, but two reassemblies are beyond a
+			 * stateless translator: RFC 7915 5.4's default. */
 			if (seen_frag)
-				return XLAT_DROP_BAD_EXTHDR;
+				return set_err(h, 1, 1, 0, XLAT_DROP_BAD_EXTHDR);
 			seen_frag = true;
 			if (off + FRAG_HDR > h->len)
-				return bad;
+				return cut_chain(h, bad);
 			r = parse_frag(h, off, &stop);
 			if (r != XLAT_DROP_NONE)
 				return r;
 			nh = h->p[off];
+			nh_at = off;
 			off += FRAG_HDR;
-			if (stop) {
-				h->proto = nh;
-				h->l4off = off;
+			if (stop)
 				return XLAT_DROP_NONE;
-			}
 			break;
 		default:
 			h->proto = nh;
 			h->l4off = off;
+			/* Translatable only by shifting later fragments. */
+			if (h->frag_ext)
+				return set_err(h, 1, 1, 0,
+					       XLAT_DROP_BAD_FRAGMENT);
 			return XLAT_DROP_NONE;
 		}
 	}
@@ -250,7 +298,8 @@ static void write_ip4(uint8_t *b, const struct xlat_cfg *cfg,
 {
 	uint16_t fo = 0;
 
-	if (h->frag) {
+	/* RFC 7915 5.1.1: every Fragment Header, atomic ones too. */
+	if (h->fh) {
 		id = h->id;
 		fo = (uint16_t)(h->fo | (h->mf ? 0x2000 : 0));
 	} else if (total > DF_LIMIT) {
@@ -370,8 +419,18 @@ static bool may_reply(const struct ctx *c)
 {
 	const struct p6 *h = &c->h;
 
-	return c->cfg->icmp_errors && h->fo == 0 && !is_icmp6_error(h) &&
-	       !mcast6(&h->dst) && !mcast6(&h->src) && !unspec6(&h->src);
+	if (!c->cfg->icmp_errors || mcast6(&h->dst) || mcast6(&h->src) ||
+	    unspec6(&h->src))
+		return false;
+	/*
+	 * A later fragment has no upper-layer header to tell an ICMPv6 error
+	 * by; only RFC 8200 4.5's own errors answer one, and only when its
+	 * Next Header is a protocol that cannot be an error message.
+	 */
+	if (h->fo)
+		return c->any_frag && h->proto != PROTO_ICMP6 &&
+		       !is_ext_hdr(h->proto);
+	return !is_icmp6_error(h);
 }
 
 static enum xlat_verdict reply6(struct ctx *c, uint8_t type, uint8_t code,
@@ -455,18 +514,26 @@ static enum xlat_drop info_drop(uint8_t t)
 /*
  * RFC 7915 5.2: the PTB MTU less the header size difference, 28 when the
  * packet in error carried a Fragment Header.  IPv6 paths are never below
- * 1280 (RFC 8201 section 4), so a smaller value counts as 1280.
+ * 1280 (RFC 8201 section 4), so a smaller value counts as 1280.  The
+ * formula's "minimum(..., MTU_of_IPv4_nexthop, MTU_of_IPv6_nexthop - 20)"
+ * applies the next-hop MTUs that are configured.
  */
-static uint16_t ptb_mtu(uint32_t mtu6, bool inner_frag)
+static uint16_t ptb_mtu(const struct xlat_cfg *cfg, uint32_t mtu6,
+			bool inner_frag)
 {
 	uint32_t m = mtu6 < IP6_MIN_MTU ? IP6_MIN_MTU : mtu6;
 
 	m -= inner_frag ? IP6_HDR + FRAG_HDR - IP4_HDR : IP6_HDR - IP4_HDR;
+	if (cfg->ipv4_mtu && cfg->ipv4_mtu < m)
+		m = cfg->ipv4_mtu;
+	if (cfg->ipv6_mtu > IP6_HDR && cfg->ipv6_mtu - (IP6_HDR - IP4_HDR) < m)
+		m = cfg->ipv6_mtu - (IP6_HDR - IP4_HDR);
 	return m > 65535 ? 65535 : (uint16_t)m;
 }
 
 /* Type, code and the second word of the ICMPv4 error. */
-static enum xlat_drop error_header(const uint8_t *icmp, bool inner_frag,
+static enum xlat_drop error_header(const struct xlat_cfg *cfg,
+				   const uint8_t *icmp, bool inner_frag,
 				   struct icmp4 *m)
 {
 	static const int8_t unreach[] = { 1, 10, 1, 1, 3 };
@@ -486,7 +553,7 @@ static enum xlat_drop error_header(const uint8_t *icmp, bool inner_frag,
 	case 2:
 		m->type = 3;
 		m->code = 4;
-		mtu = ptb_mtu(get32(icmp + 4), inner_frag);
+		mtu = ptb_mtu(cfg, get32(icmp + 4), inner_frag);
 		put16(m->rest + 2, mtu);
 		return XLAT_DROP_NONE;
 	case 3:
@@ -655,7 +722,7 @@ static enum xlat_verdict xlat_icmp_error(struct ctx *c, size_t *len4)
 	r = judge_inner(c->cfg, bd.orig, bd.orig_len, &in);
 	if (r != XLAT_DROP_NONE)
 		return drop(c->out, r);
-	r = error_header(icmp, in.h.fh, &m);
+	r = error_header(c->cfg, icmp, in.h.fh, &m);
 	if (r != XLAT_DROP_NONE)
 		return drop(c->out, r);
 	inner4 = IP4_HDR + in.l4n;
@@ -724,7 +791,7 @@ static enum xlat_verdict xlat_plain(struct ctx *c, size_t *len4)
 	if (tot > c->out->cap)
 		return drop(c->out, XLAT_DROP_NO_SPACE);
 	memmove(l4, h->p + h->l4off, n);
-	if (!h->frag)
+	if (!h->fh)
 		id = c->out->next_id++;
 	write_ip4(b, c->cfg, h, tot, id, c->ttl, h->proto, &c->src4,
 		  &c->dst4);
@@ -800,6 +867,42 @@ static enum xlat_drop icmp6_gate(const struct p6 *h)
 	return XLAT_DROP_NONE;
 }
 
+/*
+ * A packet that would leave with DF=1 (no Fragment Header, over 1260
+ * bytes: RFC 7915 5.1) and not fit the IPv4 next hop.  ICMPv6 errors
+ * always fit in 576 bytes and leave with DF=0.
+ */
+static bool too_big4(const struct ctx *c)
+{
+	const struct p6 *h = &c->h;
+	size_t tot = IP4_HDR + (h->len - h->l4off);
+
+	if (!c->cfg->ipv4_mtu || (c->flags & XLAT_F_GSO) || h->fh ||
+	    is_icmp6_error(h))
+		return false;
+	return tot > DF_LIMIT && tot > c->cfg->ipv4_mtu;
+}
+
+/* The path through us takes IPv4 packets of ipv4_mtu: IPv6 ones 20 bytes
+ * longer; never below the IPv6 minimum (RFC 8200 section 5). */
+static uint32_t ptb_for_ipv4_mtu(uint32_t mtu4)
+{
+	uint32_t m = mtu4 + IP6_HDR - IP4_HDR;
+
+	return m < IP6_MIN_MTU ? IP6_MIN_MTU : m;
+}
+
+/* A header the parser refused: its ICMPv6 error, if it has one. */
+static enum xlat_verdict header_error(struct ctx *c, enum xlat_drop r)
+{
+	const struct p6 *h = &c->h;
+
+	if (!h->err_type)
+		return drop(c->out, r);
+	c->any_frag = true;
+	return reply6(c, h->err_type, h->err_code, h->err_ptr, r);
+}
+
 static enum xlat_verdict map_addrs(struct ctx *c)
 {
 	enum xlat_drop r;
@@ -829,12 +932,13 @@ enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
 	enum xlat_drop r;
 	size_t len4 = 0;
 	struct in6_addr e6;
+	bool hp;
 
 	out->n = 0;
 	out->family = AF_INET;
 	r = parse_outer(pkt, len, h);
 	if (r != XLAT_DROP_NONE)
-		return drop(out, r);
+		return header_error(&c, r);
 	if (mcast6(&h->dst) || mcast6(&h->src))
 		return drop(out, XLAT_DROP_MULTICAST);
 	r = icmp6_gate(h);
@@ -851,6 +955,9 @@ enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
 		return reply6(&c, 4, 0, (uint32_t)h->sl_ptr,
 			      XLAT_DROP_ROUTING_HDR);
 	r = check_l4(h, flags);
+	/* RFC 8200 4.5: a first fragment must hold the upper-layer header. */
+	if (r == XLAT_DROP_TRUNCATED && h->frag)
+		return reply6(&c, 4, 3, 0, r);
 	if (r != XLAT_DROP_NONE)
 		return drop(out, r);
 	v = map_addrs(&c);
@@ -858,21 +965,27 @@ enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
 		return v;
 	if (mcast4(&c.dst4) || mcast4(&c.src4))
 		return drop(out, XLAT_DROP_MULTICAST);
-	if (is_icmp6_error(h))
-		v = xlat_icmp_error(&c, &len4);
-	else
-		v = xlat_plain(&c, &len4);
-	if (v != XLAT_OUT)
-		return v;
 	/*
 	 * RFC 7757 section 4: only a destination reached through pool6 whose
 	 * IPv4 form is an EAM address belongs to another IPv6 node.  One
 	 * that came out of the EAM table itself (a CLAT's own address) is
 	 * ordinary traffic to the IPv4 side.
 	 */
-	if (cfg->hairpin && cfg->n_eam && !c.dst_eam &&
-	    eam_lookup4(cfg, &c.dst4, &e6))
+	hp = cfg->hairpin && cfg->n_eam && !c.dst_eam &&
+	     eam_lookup4(cfg, &c.dst4, &e6);
+	if (!hp && too_big4(&c))
+		return reply6(&c, 2, 0, ptb_for_ipv4_mtu(cfg->ipv4_mtu),
+			      XLAT_DROP_PKT_TOO_BIG);
+	if (is_icmp6_error(h))
+		v = xlat_icmp_error(&c, &len4);
+	else
+		v = xlat_plain(&c, &len4);
+	if (v != XLAT_OUT)
+		return v;
+	if (hp)
 		return hairpin(&c, len4);
+	if (cfg->ipv4_mtu && len4 > cfg->ipv4_mtu && !(flags & XLAT_F_GSO))
+		return xlat_frag4(out, len4, cfg->ipv4_mtu);
 	return emit(out, len4, AF_INET);
 }
 

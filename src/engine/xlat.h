@@ -131,6 +131,12 @@ struct xlat_cfg {
 	 * translated.  RFC 7915 section 4 compares DF=1 packets with the
 	 * next-hop MTU, never with lowest-ipv6-mtu. */
 	uint32_t ipv6_mtu;
+	/* MTU towards the IPv4 side; 0: not known here (the kernel
+	 * fragments DF=0 packets and answers DF=1 ones, which comes back
+	 * translated).  Set: a 6->4 packet that would leave with DF=1 and
+	 * exceed it gets Packet Too Big with this + 20 (RFC 7915 5.1, never
+	 * below 1280); a DF=0 one is fragmented to it. */
+	uint32_t ipv4_mtu;
 	bool decrement_ttl;       /* router mode: true; host (CLAT) mode: false */
 	bool wkp_global_only;     /* RFC 6052 section 3.1, default true */
 	bool hairpin;             /* RFC 7757 section 4, default true */

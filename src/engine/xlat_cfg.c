@@ -161,6 +161,14 @@ int xlat_cfg_validate(const struct xlat_cfg *cfg, char *err, size_t errlen)
 		return fail(err, errlen,
 			    "lowest IPv6 MTU %u is below the IPv6 minimum of 1280",
 			    cfg->lowest_ipv6_mtu);
+	if (cfg->ipv6_mtu && cfg->ipv6_mtu < 1280)
+		return fail(err, errlen,
+			    "IPv6 next-hop MTU %u is below the IPv6 minimum of 1280",
+			    cfg->ipv6_mtu);
+	if (cfg->ipv4_mtu && (cfg->ipv4_mtu < 68 || cfg->ipv4_mtu > 65535))
+		return fail(err, errlen,
+			    "IPv4 next-hop MTU %u is outside 68 to 65535",
+			    cfg->ipv4_mtu);
 	if (check_pool6791(cfg, err, errlen))
 		return -1;
 	if (cfg->udp0 != XLAT_UDP0_COMPUTE && cfg->udp0 != XLAT_UDP0_DROP)

@@ -287,6 +287,34 @@ static int k_mtu(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+/*
+ * [siit] next-hop MTUs (unset: the kernel decides).  The engine answers
+ * Fragmentation Needed / Packet Too Big for them and fragments to them.
+ * IPv6 links are never below 1280 (RFC 8200 section 5), IPv4 ones never
+ * below 68 (RFC 791).
+ */
+static int k_ipv6mtu(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	unsigned long x;
+
+	if (parse_uint(v, 1280, 65535, &x))
+		return bad(msg, n, "invalid ipv6-mtu \"%s\": 1280 (the IPv6 minimum) to 65535",
+			   v);
+	p->ic->xlat.ipv6_mtu = (uint32_t)x;
+	return 0;
+}
+
+static int k_ipv4mtu(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	unsigned long x;
+
+	if (parse_uint(v, 68, 65535, &x))
+		return bad(msg, n, "invalid ipv4-mtu \"%s\": 68 (the IPv4 minimum) to 65535",
+			   v);
+	p->ic->xlat.ipv4_mtu = (uint32_t)x;
+	return 0;
+}
+
 /* Keys that [clat] and [siit] both have but keep apart: the section's. */
 static unsigned int *by_kind(struct pctx *p, unsigned int *clat,
 			     unsigned int *siit)
@@ -531,6 +559,8 @@ static const struct key keys[] = {
 	{ "rfc6791-pool", SC_INST, false, k_pool6791 },
 	{ "lowest-ipv6-mtu", SC_INST, false, k_lowmtu },
 	{ "mtu", SC_INST, false, k_mtu },
+	{ "ipv6-mtu", SC_SIIT, false, k_ipv6mtu },
+	{ "ipv4-mtu", SC_SIIT, false, k_ipv4mtu },
 	{ "threads", SC_INST, false, k_threads },
 	{ "decrement-ttl", SC_INST, false, k_decttl },
 	{ "udp-zero-checksum", SC_INST, false, k_udp0 },

@@ -93,11 +93,76 @@ static int start_all(const struct xlatd_conf *c)
 	return 0;
 }
 
+/*
+ * A changed instance is stopped before its new configuration starts (they
+ * share the device, routes and addresses), so its old configuration is
+ * kept aside: if the new one cannot start, the old one runs again.
+ */
+struct prev_conf {
+	struct inst_conf *ic;
+	struct prev_conf *next;
+};
+
+static void keep_prev(struct prev_conf **list, const struct inst_conf *ic)
+{
+	struct prev_conf *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return;
+	p->ic = inst_conf_dup(ic);
+	if (!p->ic) {
+		free(p);
+		return;
+	}
+	p->next = *list;
+	*list = p;
+}
+
+static const struct inst_conf *find_prev(const struct prev_conf *list,
+					 const char *name)
+{
+	for (; list; list = list->next)
+		if (strcmp(list->ic->name, name) == 0)
+			return list->ic;
+	return NULL;
+}
+
+static void free_prev(struct prev_conf *list)
+{
+	while (list) {
+		struct prev_conf *n = list->next;
+
+		inst_conf_free(list->ic);
+		free(list);
+		list = n;
+	}
+}
+
+static void reload_start(const struct inst_conf *ic,
+			 const struct prev_conf *prev)
+{
+	const struct inst_conf *old = find_prev(prev, ic->name);
+
+	log_info(ic->name, "reload: starting %s instance (line %d)", ic->kind,
+		 ic->line);
+	if (instance_create(ic))
+		return;
+	if (!old) {
+		log_err(ic->name, "reload: not started, see above; the others keep running");
+		return;
+	}
+	if (instance_create(old))
+		log_err(ic->name, "reload: the new configuration did not start, see above; the previous one is kept running");
+	else
+		log_err(ic->name, "reload: neither the new nor the previous configuration starts, see above");
+}
+
 /* SIGHUP: a bad file changes nothing; unchanged instances keep running. */
 static void reload(const char *path, bool missing_ok)
 {
 	struct xlatd_conf c;
 	struct instance *i, *next;
+	struct prev_conf *prev = NULL;
 	char err[512];
 
 	sd_notify_msg("RELOADING=1");
@@ -119,16 +184,16 @@ static void reload(const char *path, bool missing_ok)
 			continue;
 		log_info(i->name, "reload: %s", ic ? "configuration changed, restarting"
 						   : "removed from the configuration");
+		if (ic && !i->automatic)
+			keep_prev(&prev, i->conf);
 		instance_destroy(i);
 	}
 	for (const struct inst_conf *ic = c.inst; ic; ic = ic->next) {
 		if (instance_find(ic->name))
 			continue;
-		log_info(ic->name, "reload: starting %s instance (line %d)",
-			 ic->kind, ic->line);
-		if (!instance_create(ic))
-			log_err(ic->name, "reload: not started, see above; the others keep running");
+		reload_start(ic, prev);
 	}
+	free_prev(prev);
 	clat_auto_reload(&c);
 	conf_free(&c);
 	if (c.log_level >= 0)

@@ -7,6 +7,7 @@
  */
 #include "control/rtnl.h"
 #include "datapath/coalesce.h"
+#include "datapath/ratelimit.h"
 #include "datapath/tun.h"
 #include "datapath/vnet.h"
 #include "xlatd/ctl.h"
@@ -50,6 +51,8 @@ struct siit_worker {
 	uint64_t write_errors;
 	uint64_t gso_in; /* super-packets translated in one piece */
 	uint64_t wake_poll, wake_timer; /* io_uring sleeps, by what ended them */
+	struct rl_bucket icmp_rl;  /* the ICMP errors this worker sends */
+	uint64_t icmp_limited;     /* errors not sent: over the rate */
 	struct siit_ring *ring; /* NULL: blocking read()/write() */
 };
 
@@ -122,6 +125,38 @@ static void worker_output(struct siit_worker *w, const struct xlat_out *out,
 	}
 }
 
+/*
+ * With a next-hop MTU configured, a super-packet whose segments would not
+ * fit it once translated goes through the engine whole, which answers it
+ * with Fragmentation Needed / Packet Too Big, as for one big packet.
+ */
+static unsigned int gso_fit(const struct xlat_cfg *cfg,
+			    const struct virtio_net_hdr *vh,
+			    const uint8_t *pkt, size_t n, unsigned int flags)
+{
+	size_t seg;
+
+	if (!(flags & XLAT_F_GSO) || (!cfg->ipv6_mtu && !cfg->ipv4_mtu))
+		return flags;
+	seg = vnet_gso_seg_len(vh, pkt, n);
+	if (pkt[0] >> 4 == 4 && cfg->ipv6_mtu && seg + 20 > cfg->ipv6_mtu)
+		return flags & ~XLAT_F_GSO;
+	/* Only segments that leave with DF=1 (over 1260 bytes) can be
+	 * answered with a Packet Too Big the sender acts on. */
+	if (pkt[0] >> 4 == 6 && cfg->ipv4_mtu && seg > 20 &&
+	    seg - 20 > cfg->ipv4_mtu && seg - 20 > 1260)
+		return flags & ~XLAT_F_GSO;
+	return flags;
+}
+
+/* The size the engine may fragment 4->6 packets to. */
+static unsigned int frag_mtu6(const struct xlat_cfg *cfg)
+{
+	if (cfg->ipv6_mtu && cfg->ipv6_mtu < cfg->lowest_ipv6_mtu)
+		return cfg->ipv6_mtu;
+	return cfg->lowest_ipv6_mtu;
+}
+
 /* One packet read with a virtio-net header in front of it. */
 static void xlat_one_vnet(struct siit_worker *w, uint8_t *buf, size_t n,
 			  struct xlat_out *out, struct rx_result *rr)
@@ -138,7 +173,9 @@ static void xlat_one_vnet(struct siit_worker *w, uint8_t *buf, size_t n,
 	memcpy(&rr->vh, buf, VNET_HDR_LEN);
 	n -= VNET_HDR_LEN;
 	dir = (pkt[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
-	flags = vnet_rx_flags(&rr->vh, pkt, n, cfg->lowest_ipv6_mtu);
+	flags = vnet_rx_flags(&rr->vh, pkt, n, frag_mtu6(cfg));
+	if (flags >= 0)
+		flags = (int)gso_fit(cfg, &rr->vh, pkt, n, (unsigned int)flags);
 	if (flags < 0) {
 		out->n = 0;
 		out->reason = XLAT_DROP_BAD_VNET_HDR;
@@ -152,6 +189,18 @@ static void xlat_one_vnet(struct siit_worker *w, uint8_t *buf, size_t n,
 	xlat_account(st, dir, n, rr->v, out);
 }
 
+/* RFC 4443 2.4 (f), RFC 1812 4.3.2.8: errors over the rate are not sent
+ * (the packet stays counted under its reason). */
+static void limit_reply(struct siit_worker *w, struct rx_result *rr)
+{
+	if (rr->v != XLAT_REPLY ||
+	    rl_allow(&w->icmp_rl, coalesce_now(), RL_ICMP_RATE, RL_ICMP_BURST))
+		return;
+	rr->v = XLAT_DROP;
+	__atomic_store_n(&w->icmp_limited, w->icmp_limited + 1,
+			 __ATOMIC_RELAXED);
+}
+
 /* Translate the n bytes read into buf; out gets the result. */
 static void xlat_one(struct siit_worker *w, uint8_t *buf, size_t n,
 		     struct xlat_out *out, struct rx_result *rr)
@@ -162,12 +211,14 @@ static void xlat_one(struct siit_worker *w, uint8_t *buf, size_t n,
 
 	if (w->s->vnet) {
 		xlat_one_vnet(w, buf, n, out, rr);
+		limit_reply(w, rr);
 		return;
 	}
 	rr->flags = 0;
 	dir = (buf[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
 	rr->v = xlat_packet(cfg, buf, n, out);
 	xlat_account(st, dir, n, rr->v, out);
+	limit_reply(w, rr);
 }
 
 /* One blocking read and its translation: 0, or a negative errno. */
@@ -206,6 +257,7 @@ static int worker_read(struct siit_worker *w)
 #define SIIT_RING_SLOTS 32
 #define RING_TAG_WRITE (1ULL << 32)
 #define RING_TAG_WAKE (1ULL << 33)
+#define RING_TAG_CANCEL (1ULL << 34)
 #define SIIT_RING_FLUSH 4096
 #define RING_WANT_MIN 4
 
@@ -409,6 +461,45 @@ static int ring_sleep(struct siit_worker *w, struct siit_ring *r, bool timer)
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Before the worker leaves: cancel what is still posted (the wake-up
+ * poll holds a reference to the TUN queue) and wait for the writes.  A
+ * ring torn down with requests in flight lets the kernel drop those
+ * references later, from a work queue, so the device would outlive
+ * siit_stop() and a reload that recreates it would find it still there.
+ */
+static void ring_quiesce(struct siit_ring *r)
+{
+	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 200000000 };
+	unsigned int want = r->writes + (r->wake_out ? 1 : 0);
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	unsigned int head, n;
+
+	/* stop_worker() keeps signalling, so a wait may end early: a few
+	 * tries, each bounded. */
+	for (int tries = 0; want && tries < 10; tries++) {
+		if (r->wake_out && (sqe = io_uring_get_sqe(&r->ring))) {
+			io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+			io_uring_sqe_set_data64(sqe, RING_TAG_CANCEL);
+			want++;
+		}
+		io_uring_submit_and_wait_timeout(&r->ring, &cqe, want, &ts, NULL);
+		n = 0;
+		io_uring_for_each_cqe(&r->ring, head, cqe) {
+			uint64_t d = io_uring_cqe_get_data64(cqe);
+
+			n++;
+			if (d & RING_TAG_WAKE)
+				r->wake_out = false;
+			else if (d & RING_TAG_WRITE)
+				r->writes--;
+		}
+		io_uring_cq_advance(&r->ring, n);
+		want = r->writes + (r->wake_out ? 1 : 0);
+	}
+}
+
 static int ring_loop(struct siit_worker *w, struct siit_ring *r)
 {
 	int ret;
@@ -529,6 +620,7 @@ static void *worker_main(void *arg)
 	if (w->ring) {
 		int r = ring_loop(w, w->ring);
 
+		ring_quiesce(w->ring);
 		if (r < 0)
 			instance_set_state(w->s->inst, "failed",
 					   "queue %u: io_uring: %s", w->idx,
@@ -851,10 +943,25 @@ static int siit_start(struct instance *inst)
 	return 0;
 }
 
+/*
+ * The kernel removes a TUN device when its last queue is released, which
+ * can trail close() by a little: wait for it, so that stop() leaves
+ * nothing behind and a restart (a reload) can create it again at once.
+ */
+static void wait_tun_gone(struct siit *s)
+{
+	for (int i = 0; i < 200 && rtnl_link_index(s->ifname) > 0; i++)
+		usleep(10 * 1000);
+	if (rtnl_link_index(s->ifname) > 0)
+		log_warn(s->inst->name, "%s still exists 2 s after its queues were closed",
+			 s->ifname);
+}
+
 static void siit_stop(struct instance *inst)
 {
 	struct siit *s = inst->priv;
 	const struct siit_conf *c = &inst->conf->siit;
+	bool opened = false;
 
 	if (!s)
 		return;
@@ -879,12 +986,16 @@ static void siit_stop(struct instance *inst)
 					(const void *)&c->address4[s->n_addr4].addr,
 					c->address4[s->n_addr4].len, 0);
 	for (unsigned int i = 0; s->w && i < s->n_workers; i++) {
-		if (s->w[i].fd >= 0)
+		if (s->w[i].fd >= 0) {
 			close(s->w[i].fd);
+			opened = true;
+		}
 		ring_free(s->w[i].ring);
 		free(s->w[i].rx);
 		free(s->w[i].out_base);
 	}
+	if (opened && s->ifname[0])
+		wait_tun_gone(s);
 	if (s->rtnl_open)
 		rtnl_close(&s->rtnl);
 	free(s->w);
@@ -896,11 +1007,14 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 {
 	const struct inst_conf *ic = inst->conf;
 	struct siit *s = inst->priv;
-	uint64_t werr = 0, gso = 0, wp = 0, wt = 0;
+	uint64_t werr = 0, gso = 0, wp = 0, wt = 0, rl = 0;
 	char b[64];
 
 	ctl_kv_str(o, "tun", "%s", s->ifname);
 	ctl_kv_u64(o, "mtu", ic->siit.mtu);
+	/* 0: not set, the kernel decides. */
+	ctl_kv_u64(o, "ipv6_mtu", ic->xlat.ipv6_mtu);
+	ctl_kv_u64(o, "ipv4_mtu", ic->xlat.ipv4_mtu);
 	ctl_kv_u64(o, "threads", s->n_workers);
 	ctl_kv_str(o, "offload", "%s", s->offload ? "yes" : "no");
 	ctl_kv_str(o, "io", "%s", s->uring ? "uring" : "blocking");
@@ -916,6 +1030,9 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 	for (unsigned int i = 0; i < s->n_workers; i++)
 		gso += __atomic_load_n(&s->w[i].gso_in, __ATOMIC_RELAXED);
 	ctl_kv_u64(o, "tun_gso_in", gso);
+	for (unsigned int i = 0; i < s->n_workers; i++)
+		rl += __atomic_load_n(&s->w[i].icmp_limited, __ATOMIC_RELAXED);
+	ctl_kv_u64(o, "icmp_errors_rate_limited", rl);
 	if (!s->uring)
 		return;
 	/* How the workers slept: a poll per packet when traffic is sparse,

@@ -13,8 +13,10 @@
  *           bit 7 fix the packet's checksums first (so that the strict
  *           output checks apply to mutated packets too)
  *   byte 2-3 lowest_ipv6_mtu = 1280 + value % 221; with the top bit
- *           set, the next-hop ipv6_mtu (for DF=1 packets) is the same
- *   byte 4  small cap in 16-byte units (when byte 1 bit 4 is set)
+ *           set, the next-hop ipv6_mtu is the same, or 1280 (below it)
+ *           when bit 14 is set too
+ *   byte 4  small cap in 16-byte units (when byte 1 bit 4 is set);
+ *           else the next-hop ipv4_mtu: 0 unset, else 68 + 6 * value
  *   byte 5  initial IPv4 Identification (high byte; low byte 0x5a)
  *
  * Every verdict is checked; any violation is a __builtin_trap().
@@ -114,7 +116,10 @@ static inline void fuzz_setup(struct fuzz_env *env, const uint8_t *h)
 		c->pool6791[i].s_addr = htonl(0xcb0071f0 + i); /* 203.0.113.240+ */
 	c->lowest_ipv6_mtu = (uint16_t)(1280 + get16(h + 2) % 221);
 	c->ipv6_mtu = get16(h + 2) & 0x8000 ? c->lowest_ipv6_mtu : 0;
+	if ((get16(h + 2) & 0xc000) == 0xc000)
+		c->ipv6_mtu = 1280;
 	env->cap = h[1] & 0x10 ? (size_t)h[4] * 16 : XLAT_OUT_MIN;
+	c->ipv4_mtu = h[1] & 0x10 || !h[4] ? 0 : 68 + 6 * (uint32_t)h[4];
 	env->next_id = (uint16_t)(h[5] << 8 | 0x5a);
 	/* The fuzzer must only build configurations xlatd would accept. */
 	fuzz_check(xlat_cfg_validate(c, err, sizeof(err)) == 0);
@@ -204,6 +209,20 @@ static inline void fuzz_check_pkts(enum xlat_verdict v,
 	}
 }
 
+/* Translated packets fit the next-hop MTUs that are set: bigger ones
+ * were answered (Packet Too Big, Fragmentation Needed) or fragmented. */
+static inline void fuzz_check_mtu(enum xlat_verdict v,
+				  const struct xlat_out *out,
+				  const struct xlat_cfg *c)
+{
+	uint32_t mtu = out->family == AF_INET ? c->ipv4_mtu : c->ipv6_mtu;
+
+	if (v != XLAT_OUT || !mtu)
+		return;
+	for (unsigned int i = 0; i < out->n; i++)
+		fuzz_check(out->pkt[i].len <= mtu);
+}
+
 /*
  * Recompute the IPv4 header and the L4 checksum of a copy of pkt.  The
  * test library's fixers trust the lengths, so they work on a copy with
@@ -259,6 +278,7 @@ static inline void fuzz_one(const uint8_t *data, size_t size, int dir)
 	fuzz_check_shape(dir, va, &out_a, env.cap, env.cfg.hairpin);
 	if (va != XLAT_DROP)
 		fuzz_check_pkts(va, &out_a, input_ok);
+	fuzz_check_mtu(va, &out_a, &env.cfg);
 
 	/* The engine is pure and writes every byte it emits: a second run
 	 * over a buffer of another fill must give the same bytes. */

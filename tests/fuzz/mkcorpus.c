@@ -30,6 +30,9 @@ static const uint8_t cfg_40[FUZZ_HDR] = { 0x59, 0x67, 0, 120, 0, 0x34 };
 static const uint8_t cfg_wkp[FUZZ_HDR] = { 0x5e, 0x20, 0, 0, 0, 0 };
 /* A small output buffer (256 bytes). */
 static const uint8_t cfg_small[FUZZ_HDR] = { 0x5d, 0x37, 0, 0, 16, 0 };
+/* Next-hop MTUs: ipv4_mtu 548, ipv6_mtu = lowest_ipv6_mtu 1400; UDP with
+ * a zero checksum dropped (3/13). */
+static const uint8_t cfg_mtu[FUZZ_HDR] = { 0x7d, 0x27, 0x80, 0x3c, 80, 0x12 };
 
 static const char *dir;
 
@@ -155,6 +158,12 @@ static void seeds4(void)
 	n = pkt_ip4(p, &sp, l4, n);
 	pkt_fix_l4_csum4(p, n);
 	put("4to6", "udp_big_df", cfg_96, p, n);
+	/* With a next-hop IPv6 MTU: Fragmentation Needed. */
+	put("4to6", "udp_big_df_mtu", cfg_mtu, p, n);
+	/* Zero checksum under the drop policy: 3/13. */
+	n = pkt_udp4(p, s, d, 1, 2, "z", 1);
+	put16(p + 26, 0);
+	put("4to6", "udp_zero_csum_drop", cfg_mtu, p, n);
 	sp = (struct pkt4_spec){ .src = s, .dst = d, .proto = IPPROTO_UDP,
 				 .ttl = 1 };
 	n = pkt_udp(l4, 1, 2, "t", 1);
@@ -252,6 +261,21 @@ static void seeds6(void)
 	fh[2] = fh[3] = 0;
 	n = with_ext(p, pkt_udp6(p, s, d, 1, 2, "a", 1), 44, fh, 8);
 	put("6to4", "frag_atomic", cfg_96, p, n);
+
+	/* Next-hop MTUs: Packet Too Big, IPv4 fragmentation. */
+	put("6to4", "udp_big_mtu", cfg_mtu, p,
+	    pkt_udp6(p, s, d, 1, 2, pay, 1400));
+	put("6to4", "udp_df0_mtu", cfg_mtu, p,
+	    pkt_udp6(p, s, d, 1, 2, pay, 1000));
+	/* Header problems: a fragment of a length not a multiple of 8 with
+	 * M, hop-by-hop after destination options. */
+	fh[3] = 1;
+	n = with_ext(p, pkt_udp6(p, s, d, 1, 2, "odd", 3), 44, fh, 8);
+	put("6to4", "frag_bad_len", cfg_mtu, p, n);
+	fh[3] = 0;
+	n = with_ext(p, pkt_udp6(p, s, d, 1, 2, "e", 1), 0, hbh, 8);
+	n = with_ext(p, n, 60, hbh, 8);
+	put("6to4", "hbh_not_first", cfg_96, p, n);
 
 	/* Big packet for the IPv4 side, hop limit 1. */
 	put("6to4", "udp_big", cfg_96, p, pkt_udp6(p, s, d, 1, 2, pay, 1400));

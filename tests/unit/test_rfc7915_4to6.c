@@ -280,10 +280,10 @@ TEST(addr_untranslatable)
 	cfg.has_pool6 = false;
 	cfg.eam = &e;
 	cfg.n_eam = 1;
-	CHECK_EQ(run(in, n), XLAT_DROP);
+	CHECK_EQ(run(in, n), XLAT_REPLY); /* 3/13: RFC 7915 4.4 */
 	CHECK_EQ(out.reason, XLAT_DROP_SRC_UNTRANSLATABLE);
 	n = pkt_udp4(in, R4, H4, 1, 2, "x", 1);
-	CHECK_EQ(run(in, n), XLAT_DROP);
+	CHECK_EQ(run(in, n), XLAT_REPLY); /* 3/13: RFC 7915 4.4 */
 	CHECK_EQ(out.reason, XLAT_DROP_DST_UNTRANSLATABLE);
 	n = pkt_udp4(in, R4, R4, 1, 2, "x", 1);
 	REQUIRE(run(in, n) == XLAT_OUT);
@@ -297,7 +297,7 @@ TEST(addr_wkp_nonglobal)
 
 	setup();
 	cfg.pool6.addr = pkt_a6("64:ff9b::");
-	CHECK_EQ(run(in, n), XLAT_DROP);
+	CHECK_EQ(run(in, n), XLAT_REPLY); /* 3/13: RFC 7915 4.4 */
 	CHECK_EQ(out.reason, XLAT_DROP_WKP_NONGLOBAL);
 }
 
@@ -507,7 +507,7 @@ TEST(frag_bad_pieces)
 
 	setup();
 	n = pkt_ip4(in, &s, d, 13); /* non-last piece not a multiple of 8 */
-	CHECK_EQ(run(in, n), XLAT_DROP);
+	CHECK_EQ(run(in, n), XLAT_REPLY); /* 3/13: RFC 7915 4.4 */
 	CHECK_EQ(out.reason, XLAT_DROP_BAD_FRAGMENT);
 	s.mf = false;
 	s.frag_off = 8191; /* 65528 + 16 > 65535 */
@@ -1151,12 +1151,12 @@ TEST(udp_zero_checksum_policies)
 	check6(opkt(0), out.pkt[0].len, 0, 38, 17, 63, H6, R6);
 	CHECK(get16(opkt(0) + 46) != 0);
 	cfg.udp0 = XLAT_UDP0_DROP;
-	CHECK_EQ(run(in, n), XLAT_DROP);
+	CHECK_EQ(run(in, n), XLAT_REPLY); /* 3/13: RFC 7915 4.4 */
 	CHECK_EQ(out.reason, XLAT_DROP_UDP_ZERO_CSUM);
 	cfg.udp0 = XLAT_UDP0_COMPUTE;
 	s.mf = true;
 	n = pkt_ip4(in, &s, in + 20, 32);
-	CHECK_EQ(run(in, n), XLAT_DROP);
+	CHECK_EQ(run(in, n), XLAT_REPLY); /* 3/13: RFC 7915 4.4 */
 	CHECK_EQ(out.reason, XLAT_DROP_UDP_ZERO_CSUM_FRAG);
 }
 

@@ -448,24 +448,24 @@ TEST(exthdr_malformed)
 	k += opt_hdr(pl + k, IPPROTO_UDP);
 	k += pkt_udp(pl + k, 7, 9, "abcd", 4);
 	n = mk6(in, A6, H4, 60, 64, 0, pl, k);
-	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
+	CHECK_EQ(run(&cfg, in, n), XLAT_REPLY); /* test_rfc7915_discard6 */
 	CHECK_EQ(out.reason, XLAT_DROP_BAD_EXTHDR);
 	/* a header longer than the payload */
 	k = opt_hdr(pl, IPPROTO_UDP);
 	pl[1] = 5;
 	n = mk6(in, A6, H4, 60, 64, 0, pl, 8 + 8);
-	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
+	CHECK_EQ(run(&cfg, in, n), XLAT_REPLY); /* test_rfc7915_discard6 */
 	CHECK_EQ(out.reason, XLAT_DROP_BAD_EXTHDR);
 	/* two fragment headers */
 	k = frag_hdr(pl, 44, 0, false, 1);
 	k += frag_hdr(pl + k, IPPROTO_UDP, 0, false, 2);
 	k += pkt_udp(pl + k, 7, 9, "abcd", 4);
 	n = mk6(in, A6, H4, 44, 64, 0, pl, k);
-	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
+	CHECK_EQ(run(&cfg, in, n), XLAT_REPLY); /* test_rfc7915_discard6 */
 	CHECK_EQ(out.reason, XLAT_DROP_BAD_EXTHDR);
 	/* chain cut by the payload length */
 	n = mk6(in, A6, H4, 60, 64, 0, pl, 4);
-	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
+	CHECK_EQ(run(&cfg, in, n), XLAT_REPLY); /* test_rfc7915_discard6 */
 	CHECK_EQ(out.reason, XLAT_DROP_BAD_EXTHDR);
 }
 
@@ -528,8 +528,9 @@ TEST(frag_nonfirst_copied)
 	CHECK_EQ(out.next_id, 77); /* the fragment's own ID was used */
 }
 
-/* Offset 0 and M=0: translated as if there were no Fragment Header. */
-TEST(frag_atomic_as_unfragmented)
+/* Offset 0 and M=0 (RFC 6946): RFC 7915 5.1.1 still takes the ID from the
+ * Fragment Header and clears DF; more in test_rfc7915_atomic. */
+TEST(frag_atomic_keeps_id_df0)
 {
 	struct xlat_cfg cfg;
 	uint8_t in[256], pl[256];
@@ -542,10 +543,10 @@ TEST(frag_atomic_as_unfragmented)
 	out.next_id = 5;
 	REQUIRE(run(&cfg, in, n) == XLAT_OUT);
 	CHECK_OK4();
-	struct exp4 e = { .tot = 36, .id = 5, .ttl = 63, .proto = 17,
+	struct exp4 e = { .tot = 36, .id = 0x1234, .ttl = 63, .proto = 17,
 			  .src = "192.0.2.1", .dst = "203.0.113.5" };
 	CHECK_IP4(o0(), &e);
-	CHECK_EQ(out.next_id, 6);
+	CHECK_EQ(out.next_id, 5);
 }
 
 TEST(frag_malformed)
@@ -559,20 +560,20 @@ TEST(frag_malformed)
 	k = frag_hdr(pl, IPPROTO_UDP, 0, true, 1);
 	k += pkt_udp(pl + k, 7, 9, "abc", 3);
 	n = mk6(in, A6, H4, 44, 64, 0, pl, k);
-	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
+	CHECK_EQ(run(&cfg, in, n), XLAT_REPLY); /* test_rfc7915_discard6 */
 	CHECK_EQ(out.reason, XLAT_DROP_BAD_FRAGMENT);
 	/* an options header in the fragmentable part */
 	k = frag_hdr(pl, 60, 0, true, 1);
 	k += opt_hdr(pl + k, IPPROTO_UDP);
 	k += pkt_udp(pl + k, 7, 9, "abcdefgh", 8);
 	n = mk6(in, A6, H4, 44, 64, 0, pl, k);
-	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
+	CHECK_EQ(run(&cfg, in, n), XLAT_REPLY); /* test_rfc7915_discard6 */
 	CHECK_EQ(out.reason, XLAT_DROP_BAD_FRAGMENT);
 	/* past 65535 */
 	k = frag_hdr(pl, IPPROTO_UDP, 8190, false, 1);
 	memset(pl + k, 0, 64);
 	n = mk6(in, A6, H4, 44, 64, 0, pl, k + 64);
-	CHECK_EQ(run(&cfg, in, n), XLAT_DROP);
+	CHECK_EQ(run(&cfg, in, n), XLAT_REPLY); /* test_rfc7915_discard6 */
 	CHECK_EQ(out.reason, XLAT_DROP_BAD_FRAGMENT);
 }
 
