@@ -124,6 +124,41 @@ static __always_inline bool nonglobal4(__u32 a_be)
 	return ipv4_nonglobal(bpf_ntohl(a_be));
 }
 
+/* RFC 6052 2.2, any prefix length: a inside the NAT64 prefix? */
+static __always_inline bool in_pfx(const struct clat_fp_cfg *c, const __u32 *a)
+{
+	const __u32 *p = (const __u32 *)c->pfx;
+
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		if ((a[i] & c->pfx_mask[i]) != p[i])
+			return false;
+	return true;
+}
+
+/* The IPv4 address embedded in a (its bytes at v4pos[]). */
+static __always_inline __u32 extract4(const struct clat_fp_cfg *c, const __u8 *a)
+{
+	__u8 b[4];
+
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		b[i] = a[c->v4pos[i] & 15];
+	return *(__u32 *)b;
+}
+
+/* The NAT64 prefix with the IPv4 address v4 (network order) embedded. */
+static __always_inline void embed4(const struct clat_fp_cfg *c, __u32 v4,
+				   __u8 *out)
+{
+	const __u8 *b = (const __u8 *)&v4;
+
+	__builtin_memcpy(out, c->pfx, 16);
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		out[c->v4pos[i] & 15] = b[i];
+}
+
 static __always_inline __u16 ip4_csum(const struct iphdr *h)
 {
 	const __u16 *w = (const __u16 *)h;
@@ -278,13 +313,9 @@ int clat_up_ingress(struct __sk_buff *skb)
 	plen = bpf_ntohs(ip6.payload_len);
 	if (ip6.version != 6 || skb->len != off + sizeof(ip6) + plen)
 		return pass(CLAT_FP_PASS_MALFORMED);
-	if (c->pfx_len != 96)
-		return pass(CLAT_FP_PASS_PREFIX);
-	if (ip6.saddr.in6_u.u6_addr32[0] != ((const __u32 *)c->pfx)[0] ||
-	    ip6.saddr.in6_u.u6_addr32[1] != ((const __u32 *)c->pfx)[1] ||
-	    ip6.saddr.in6_u.u6_addr32[2] != ((const __u32 *)c->pfx)[2])
+	if (!in_pfx(c, ip6.saddr.in6_u.u6_addr32))
 		return pass(CLAT_FP_PASS_ADDR);
-	src4 = ip6.saddr.in6_u.u6_addr32[3];
+	src4 = extract4(c, ip6.saddr.in6_u.u6_addr8);
 	if (special4(src4, *(const __u32 *)c->clat4))
 		return pass(CLAT_FP_PASS_ADDR);
 	if (c->wkp_global && nonglobal4(src4))
@@ -375,8 +406,6 @@ int clat_tun_egress(struct __sk_buff *skb)
 	if (ip4.saddr != *(const __u32 *)c->clat4 ||
 	    special4(ip4.daddr, *(const __u32 *)c->clat4))
 		return pass(CLAT_FP_PASS_ADDR);
-	if (c->pfx_len != 96)
-		return pass(CLAT_FP_PASS_PREFIX);
 	if (c->wkp_global && nonglobal4(ip4.daddr))
 		return pass(CLAT_FP_PASS_NONGLOBAL);
 	if (ip4.ttl == 0)
@@ -415,8 +444,7 @@ int clat_tun_egress(struct __sk_buff *skb)
 	ip6.nexthdr = ip4.protocol == PROTO_ICMP ? NH_ICMP6 : ip4.protocol;
 	ip6.hop_limit = ip4.ttl;
 	__builtin_memcpy(ip6.saddr.in6_u.u6_addr32, c->clat6, 16);
-	__builtin_memcpy(ip6.daddr.in6_u.u6_addr32, c->pfx, 12);
-	ip6.daddr.in6_u.u6_addr32[3] = ip4.daddr;
+	embed4(c, ip4.daddr, ip6.daddr.in6_u.u6_addr8);
 
 	if (ip4.protocol == PROTO_ICMP) {
 		__builtin_memcpy(ph.saddr, ip6.saddr.in6_u.u6_addr32, 16);

@@ -20,7 +20,7 @@
  * (before or after attach) through the skeleton's mmap of .bss. */
 struct clat_fp_cfg {
 	__u8 enabled;      /* 0: every packet passes to userspace */
-	__u8 pfx_len;      /* NAT64 prefix length; only 96 is translated */
+	__u8 pfx_len;      /* NAT64 prefix length (RFC 6052: 32..96) */
 	__u8 wkp_global;   /* RFC 6052 3.1 applies (64:ff9b::/96 + rule on) */
 	__u8 up_l2len;     /* bytes before the IPv6 header on the uplink */
 	__u8 tun_l2len;    /* bytes before the IPv4 header on the TUN (0) */
@@ -29,7 +29,10 @@ struct clat_fp_cfg {
 	__u32 up_ifindex;  /* 4->6 packets leave through this device */
 	__u32 up_mtu;      /* IPv6 MTU of the uplink */
 	__u32 min_mtu6;    /* the engine's lowest_ipv6_mtu (default 1280) */
-	__u8 pfx[16];      /* NAT64 prefix (pool6) */
+	__u8 pfx[16];      /* NAT64 prefix (pool6), bits past pfx_len zero */
+	__u32 pfx_mask[4]; /* pfx_len leading one bits, network order */
+	__u8 v4pos[4];     /* RFC 6052 2.2: where the IPv4 bytes go (the
+			    * u-octet, byte 8, skipped) */
 	__u8 clat6[16];    /* the CLAT's IPv6 address (EAM /128) */
 	__u8 clat4[4];     /* the CLAT's IPv4 address (EAM /32) */
 };
@@ -49,7 +52,6 @@ struct clat_fp_cfg {
 	X(PASS_DISABLED, "fp_pass_disabled")                                   \
 	X(PASS_MALFORMED, "fp_pass_malformed")                                 \
 	X(PASS_ADDR, "fp_pass_address")                                        \
-	X(PASS_PREFIX, "fp_pass_prefix_len")                                   \
 	X(PASS_NONGLOBAL, "fp_pass_wkp_nonglobal")                             \
 	X(PASS_EXTHDR, "fp_pass_ipv6_ext_header")                              \
 	X(PASS_FRAG, "fp_pass_fragment")                                       \

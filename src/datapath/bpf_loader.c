@@ -2,8 +2,11 @@
 /* Loader of the CLAT eBPF fast path: see bpf_loader.h. */
 #include "datapath/bpf_loader.h"
 
+#include "engine/rfc6052.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if_arp.h>
 #include <net/if.h>
@@ -89,7 +92,21 @@ bool xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_cfg *xc,
 	if (!xc->has_pool6 || !is_clat_eam(xc))
 		return false;
 	c->pfx_len = xc->pool6.len;
+	for (unsigned int i = 0, pos = c->pfx_len / 8; i < 4; i++, pos++) {
+		if (pos == 8)
+			pos++; /* the u-octet */
+		c->v4pos[i] = (uint8_t)pos;
+	}
+	for (unsigned int i = 0; i < 4; i++) {
+		unsigned int bits = c->pfx_len > 32 * i ? c->pfx_len - 32 * i : 0;
+		uint32_t m = bits >= 32 ? 0xffffffffu : bits ? ~(0xffffffffu >> bits) : 0;
+
+		c->pfx_mask[i] = htonl(m);
+	}
 	memcpy(c->pfx, &xc->pool6.addr, 16);
+	for (unsigned int i = 0; i < 16; i++)
+		if (i >= c->pfx_len / 8)
+			c->pfx[i] = 0;
 	memcpy(c->clat6, &xc->eam[0].p6.addr, 16);
 	memcpy(c->clat4, &xc->eam[0].p4.addr, 4);
 	c->wkp_global = xc->wkp_global_only && xc->pool6.len == 96 &&
@@ -99,7 +116,7 @@ bool xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_cfg *xc,
 	/* The programs know host mode only; hairpinning (RFC 7757 4) would
 	 * send the CLAT's own traffic back to IPv6 in the engine. */
 	c->enabled = !xc->decrement_ttl && !xc->reset_tos && !xc->hairpin &&
-		     xc->pool6.len == 96;
+		     rfc6052_valid_len(xc->pool6.len);
 	return c->enabled;
 }
 

@@ -2,6 +2,8 @@
 /* The clat instance's eBPF fast path glue: see clat_bpf.h. */
 #include "xlatd/clat_bpf.h"
 
+#include "engine/rfc6052.h"
+
 #include "control/rtnl.h"
 
 #include "xlatd/ctl.h"
@@ -28,8 +30,8 @@ const char *clat_bpf_unsupported(const struct xlat_cfg *xc)
 {
 	if (!xc->has_pool6)
 		return "no NAT64 prefix";
-	if (xc->pool6.len != 96)
-		return "the NAT64 prefix is not a /96";
+	if (!rfc6052_valid_len(xc->pool6.len))
+		return "the NAT64 prefix length is not one of RFC 6052's";
 	if (xc->n_eam != 1 || xc->eam[0].p4.len != 32 ||
 	    xc->eam[0].p6.len != 128)
 		return "the EAM table is not the single CLAT pair";

@@ -51,12 +51,12 @@ static uint8_t *engine_buf;
  * ([0] 6->4, [1] 4->6), as this test measured them. */
 static uint64_t ran_in[2], ran_out[2], ran_pkts[2];
 
-static void engine_cfg(const char *pfx)
+static void engine_cfg(const char *pfx, unsigned int len)
 {
 	xlat_cfg_init(&xc);
 	xc.has_pool6 = true;
 	xc.pool6.addr = pkt_a6(pfx);
-	xc.pool6.len = 96;
+	xc.pool6.len = (uint8_t)len;
 	eam.p4.addr = pkt_a4(CLAT4);
 	eam.p4.len = 32;
 	eam.p6.addr = pkt_a6(CLAT6);
@@ -68,11 +68,11 @@ static void engine_cfg(const char *pfx)
 }
 
 /* The CLAT configuration, with the test-run framing on both sides. */
-static int setup(const char *pfx)
+static int setup_len(const char *pfx, unsigned int len)
 {
 	struct clat_fp_cfg c;
 
-	engine_cfg(pfx);
+	engine_cfg(pfx, len);
 	if (!xlat_bpf_cfg_make(&c, &xc, UP_MTU))
 		return -1;
 	c.up_l2len = 14;
@@ -81,6 +81,11 @@ static int setup(const char *pfx)
 	c.tun_ifindex = 1;
 	xlat_bpf_configure(&fp, &c);
 	return 0;
+}
+
+static int setup(const char *pfx)
+{
+	return setup_len(pfx, 96);
 }
 
 struct run {
@@ -501,7 +506,7 @@ TEST(tun_uplink_mtu_as_lowest_ipv6_mtu)
 	struct clat_fp_cfg c;
 	uint8_t b[2048];
 
-	engine_cfg(PFX);
+	engine_cfg(PFX, 96);
 	xc.lowest_ipv6_mtu = UP_MTU;
 	REQUIRE(xlat_bpf_cfg_make(&c, &xc, UP_MTU));
 	c.up_l2len = c.tun_l2len = 14;
@@ -519,19 +524,43 @@ TEST(tun_uplink_mtu_as_lowest_ipv6_mtu)
 
 /* ---- configuration ---- */
 
-TEST(other_prefix_lengths_pass)
+/* Every RFC 6052 prefix length, byte for byte the engine's. */
+TEST(every_prefix_length_matches_engine)
 {
+	static const struct {
+		const char *pfx;
+		unsigned int len;
+	} p[] = {
+		{ "2001:db8::", 32 },         { "2001:db8:100::", 40 },
+		{ "2001:db8:122::", 48 },     { "2001:db8:122:300::", 56 },
+		{ "2001:db8:122:344::", 64 }, { "2001:db8:122:344::", 96 },
+	};
 	struct clat_fp_cfg c;
 	uint8_t b[2048];
 
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		struct xlat_prefix6 x = { .addr = pkt_a6(p[i].pfx),
+					  .len = (uint8_t)p[i].len };
+		struct in_addr v4 = pkt_a4(PEER4);
+		struct in6_addr peer;
+		char s6[INET6_ADDRSTRLEN], what[64];
+
+		REQUIRE(setup_len(p[i].pfx, p[i].len) == 0);
+		rfc6052_embed(&x, &v4, &peer);
+		inet_ntop(AF_INET6, &peer, s6, sizeof(s6));
+		snprintf(what, sizeof(what), "udp6 /%u", p[i].len);
+		diff_one(what, b, udp6(b, s6, CLAT6, 100), XLATED, false);
+		snprintf(what, sizeof(what), "udp4 /%u", p[i].len);
+		diff_one(what, b, udp4(b, CLAT4, PEER4, true, 100), XLATED, false);
+		snprintf(what, sizeof(what), "tcp4 /%u", p[i].len);
+		diff_one(what, b, udp4(b, CLAT4, PEER4, false, 1200), XLATED, false);
+		/* Outside the prefix: userspace's. */
+		snprintf(what, sizeof(what), "udp6 other /%u", p[i].len);
+		diff_one(what, b, udp6(b, "2001:db9::1", CLAT6, 10),
+			 CLAT_FP_PASS_ADDR, false);
+	}
 	setup(PFX);
 	xlat_bpf_get_cfg(&fp, &c);
-	c.pfx_len = 64;
-	xlat_bpf_configure(&fp, &c);
-	diff_one("udp6 /64", b, udp6(b, PEER6, CLAT6, 10), CLAT_FP_PASS_PREFIX,
-		 false);
-	diff_one("udp4 /64", b, udp4(b, CLAT4, PEER4, true, 10),
-		 CLAT_FP_PASS_PREFIX, false);
 	c.enabled = 0;
 	xlat_bpf_configure(&fp, &c);
 	diff_one("udp4 disabled", b, udp4(b, CLAT4, PEER4, true, 10),
@@ -545,26 +574,26 @@ TEST(cfg_make_refuses_router_mode)
 {
 	struct clat_fp_cfg c;
 
-	engine_cfg(PFX);
+	engine_cfg(PFX, 96);
 	CHECK(xlat_bpf_cfg_make(&c, &xc, UP_MTU));
 	CHECK_EQ(c.enabled, 1);
 	CHECK_EQ(c.wkp_global, 0);
 	xc.decrement_ttl = true;
 	CHECK(!xlat_bpf_cfg_make(&c, &xc, UP_MTU));
 	CHECK_EQ(c.enabled, 0);
-	engine_cfg(PFX);
+	engine_cfg(PFX, 96);
 	xc.reset_tos = true;
 	CHECK(!xlat_bpf_cfg_make(&c, &xc, UP_MTU));
-	engine_cfg(PFX);
+	engine_cfg(PFX, 96);
 	xc.hairpin = true;
 	CHECK(!xlat_bpf_cfg_make(&c, &xc, UP_MTU));
-	engine_cfg(PFX);
+	engine_cfg(PFX, 96);
 	xc.n_eam = 0;
 	CHECK(!xlat_bpf_cfg_make(&c, &xc, UP_MTU));
-	engine_cfg("64:ff9b::");
+	engine_cfg("64:ff9b::", 96);
 	CHECK(xlat_bpf_cfg_make(&c, &xc, UP_MTU));
 	CHECK_EQ(c.wkp_global, 1);
-	engine_cfg(PFX);
+	engine_cfg(PFX, 96);
 }
 
 /* Addresses the fast path leaves alone whatever the prefix. */
