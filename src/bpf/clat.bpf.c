@@ -4,9 +4,9 @@
  * (RFC 7915, host mode: TTL/hop limit unchanged) and hand every other
  * packet, untouched, to the complete userspace engine.
  *
- *   clat_up_ingress   uplink ingress, IPv6 -> IPv4, redirected into the
- *                     ingress of the CLAT TUN (the host sees it arrive on
- *                     its IPv4 interface).
+ *   clat_up_ingress   uplink ingress, IPv6 -> IPv4, passed on up the
+ *                     stack in place (or, under strict rp_filter,
+ *                     redirected into the ingress of the CLAT TUN).
  *   clat_tun_egress   TUN egress, IPv4 -> IPv6, redirected out of the
  *                     uplink through the neighbour subsystem.
  *
@@ -369,6 +369,12 @@ int clat_up_ingress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	count_xlat(true, sizeof(ip6) + plen, tot);
+	/* In place: the IPv4 packet goes on up the stack from the uplink,
+	 * in this same pass, GRO aggregates kept (the CLAT address is a
+	 * local address, so it is delivered).  Through the TUN's ingress
+	 * only where strict reverse-path filtering would drop it there. */
+	if (c->pass_up)
+		return TC_ACT_OK;
 	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
 }
 

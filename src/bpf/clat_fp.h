@@ -24,7 +24,9 @@ struct clat_fp_cfg {
 	__u8 wkp_global;   /* RFC 6052 3.1 applies (64:ff9b::/96 + rule on) */
 	__u8 up_l2len;     /* bytes before the IPv6 header on the uplink */
 	__u8 tun_l2len;    /* bytes before the IPv4 header on the TUN (0) */
-	__u8 pad[3];
+	__u8 pass_up;      /* 6->4: go on up the stack from the uplink (1),
+			    * or into the TUN's ingress (0: strict rp_filter) */
+	__u8 pad[2];
 	__u32 tun_ifindex; /* 6->4 packets go to this device's ingress */
 	__u32 up_ifindex;  /* 4->6 packets leave through this device */
 	__u32 up_mtu;      /* IPv6 MTU of the uplink */

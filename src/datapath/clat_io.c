@@ -381,6 +381,18 @@ int clat_if_retrans_ms(const char *ifname, unsigned int *ms)
 			 ms);
 }
 
+int clat_if_rp_filter(const char *ifname, unsigned int *v)
+{
+	unsigned int all = 0, dev = 0;
+	int ret = read_uint("/proc/sys/net/ipv4/conf/%s/rp_filter", "all", &all);
+
+	if (!ret)
+		ret = read_uint("/proc/sys/net/ipv4/conf/%s/rp_filter", ifname, &dev);
+	/* The kernel applies the larger of the two. */
+	*v = all > dev ? all : dev;
+	return ret;
+}
+
 int clat_if_dad_transmits(const char *ifname, unsigned int *n)
 {
 	return read_uint("/proc/sys/net/ipv6/conf/%s/dad_transmits", ifname, n);

@@ -93,6 +93,8 @@ int clat_if_mac(const char *ifname, uint8_t mac[6]);
 int clat_if_ipv6_mtu(const char *ifname, unsigned int *mtu);
 int clat_if_retrans_ms(const char *ifname, unsigned int *ms);
 int clat_if_dad_transmits(const char *ifname, unsigned int *n);
+/* The reverse-path filter in force on ifname (max of all and ifname). */
+int clat_if_rp_filter(const char *ifname, unsigned int *v);
 
 /* Complete a TCP/UDP checksum left for offload (field = pseudo sum). */
 void clat_fix_partial_csum6(uint8_t *pkt, size_t len);

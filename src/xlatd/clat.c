@@ -125,8 +125,9 @@ static void dp_note(void *arg, const char *what)
 }
 
 /*
- * The uplink's IPv6 MTU, checked once a second while the CLAT runs: the
- * kernel sends no netlink event when a Router Advertisement changes it.
+ * The uplink's IPv6 MTU (and rp_filter), checked once a second while the
+ * CLAT runs: the kernel sends no netlink event when a Router Advertisement
+ * changes the MTU, nor when a sysctl changes.
  */
 static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 {
@@ -139,6 +140,7 @@ static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 		return;
 	if (!clat_if_ipv6_mtu(c->uplink, &mtu) && mtu >= 1280 && mtu != c->up_mtu)
 		clat_follow_mtu(c, mtu);
+	clat_follow_rp_filter(c);
 }
 
 static int watch_mtu(struct clat *c)

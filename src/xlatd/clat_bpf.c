@@ -197,6 +197,7 @@ int clat_bpf_update(struct clat_bpf_path *b, const struct xlat_cfg *engine_cfg,
 	fc.tun_ifindex = old.tun_ifindex;
 	fc.up_l2len = old.up_l2len;
 	fc.tun_l2len = old.tun_l2len;
+	fc.pass_up = old.pass_up;
 	if (no)
 		fc.enabled = 0;
 	xlat_bpf_configure(&b->bpf, &fc);
@@ -208,6 +209,19 @@ int clat_bpf_update(struct clat_bpf_path *b, const struct xlat_cfg *engine_cfg,
 		 "eBPF fast path does not implement %s", no);
 	say(why, whylen, b->why);
 	return b->mode == CLAT_DP_BPF ? -EOPNOTSUPP : 0;
+}
+
+void clat_bpf_set_pass_up(struct clat_bpf_path *b, bool on)
+{
+	struct clat_fp_cfg fc;
+
+	if (!b->loaded || !b->active)
+		return;
+	xlat_bpf_get_cfg(&b->bpf, &fc);
+	if (fc.pass_up == on)
+		return;
+	fc.pass_up = on;
+	xlat_bpf_configure(&b->bpf, &fc);
 }
 
 void clat_bpf_stop(struct clat_bpf_path *b)

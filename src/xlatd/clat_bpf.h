@@ -63,6 +63,12 @@ int clat_bpf_start(struct clat_bpf_path *b, const struct xlat_cfg *engine_cfg,
 int clat_bpf_update(struct clat_bpf_path *b, const struct xlat_cfg *engine_cfg,
 		    unsigned int up_mtu, char *why, size_t whylen);
 
+/*
+ * 6->4 translations go on up the stack from the uplink in place (on), or
+ * through the TUN's ingress (off): the caller decides from rp_filter.
+ */
+void clat_bpf_set_pass_up(struct clat_bpf_path *b, bool on);
+
 /* Detach and unload; idempotent. */
 void clat_bpf_stop(struct clat_bpf_path *b);
 

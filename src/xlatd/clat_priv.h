@@ -49,6 +49,7 @@ struct clat {
 	struct clat_dad dad;
 	struct clat_dp dp;        /* the userspace data path */
 	struct clat_bpf_path bpf; /* eBPF fast path (docs/fastpath.md) */
+	bool rp_known, pass_up;   /* its 6->4 output: in place or via the TUN */
 	uint64_t retry_at; /* after a failure: no retry of the same plan before */
 };
 
@@ -70,6 +71,7 @@ int clat_setup_uplink(struct clat *c);
 int clat_start_workers(struct clat *c);
 int clat_start_fastpath(struct clat *c);
 void clat_follow_mtu(struct clat *c, unsigned int up_mtu);
+void clat_follow_rp_filter(struct clat *c);
 void clat_follow_pref64(struct clat *c, const struct clat_plan *p);
 /* clat_status.c */
 struct ctl_out;

@@ -241,6 +241,8 @@ int clat_start_fastpath(struct clat *c)
 	if (ret > 0)
 		log_info(c->inst->name, "eBPF fast path attached on %s and %s",
 			 c->uplink, c->tun);
+	c->rp_known = false; /* a new fast path: tell it */
+	clat_follow_rp_filter(c);
 	/*
 	 * Let the host's TCP hand the TUN 64 KB super-packets and unfinished
 	 * checksums.  The fast path keeps GSO (bpf_skb_change_proto) and the
@@ -314,4 +316,30 @@ void clat_follow_pref64(struct clat *c, const struct clat_plan *p)
 	ret = clat_start_workers(c);
 	if (ret < 0)
 		clat_fail(c, ret, "%s: %s", "worker threads");
+}
+
+/*
+ * Where the fast path's 6->4 translations enter the host: in place, on
+ * up the stack from the uplink (no second pass through the TUN, GRO
+ * kept), unless strict reverse-path filtering (rp_filter 1) on the uplink
+ * would drop IPv4 whose way back is the CLAT's TUN; then through the
+ * TUN's ingress.  Followed while running: the setting may change.
+ */
+void clat_follow_rp_filter(struct clat *c)
+{
+	unsigned int rp = 1;
+	bool up;
+
+	if (clat_if_rp_filter(c->uplink, &rp) < 0)
+		rp = 1; /* unknown: the safe way */
+	up = rp != 1;
+	if (c->rp_known && up == c->pass_up)
+		return;
+	c->rp_known = true;
+	c->pass_up = up;
+	clat_bpf_set_pass_up(&c->bpf, up);
+	if (!strcmp(clat_bpf_active(&c->bpf), "bpf"))
+		log_info(c->inst->name, "fast path 6->4: %s (rp_filter %u on %s)",
+			 up ? "in place, on up the stack from the uplink"
+			    : "through the TUN's ingress", rp, c->uplink);
 }

@@ -71,6 +71,10 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 				 "point-to-point (no link layer: no NDP, no DAD)");
 	ctl_kv_u64(o, "metric", c->metric);
 	ctl_kv_str(o, "datapath", "%s", clat_bpf_active(&c->bpf));
+	if (!strcmp(clat_bpf_active(&c->bpf), "bpf"))
+		ctl_kv_str(o, "fastpath_6to4", "%s", c->pass_up ?
+			   "in place (up the stack from the uplink)" :
+			   "via the TUN's ingress (strict rp_filter)");
 	clat_bpf_status(&c->bpf, o);
 	clat_dp_counters(&c->dp, &k);
 	ctl_kv_u64(o, "ns_answered", k.ns_answered);

@@ -73,6 +73,17 @@ attached() {
 t_check "the programs are attached ($(field fastpath_attach))" attached
 
 t_check "ping -c 3 $SERVER by IPv4 literal" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$SERVER"
+# 6->4 in place, up the stack from eth0 (rp_filter 0 here); under strict
+# rp_filter through the TUN's ingress, followed within a second or two.
+in_place() { field fastpath_6to4 | grep -q "^in place"; }
+via_tun() { field fastpath_6to4 | grep -q "^via the TUN"; }
+t_check "fast path 6->4 in place (rp_filter 0)" in_place
+nx "$C" sysctl -qw net.ipv4.conf.all.rp_filter=1
+t_check "strict rp_filter: 6->4 through the TUN's ingress" nt_wait 4 via_tun
+t_check "strict rp_filter: ping -c 3 $SERVER" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$SERVER"
+nx "$C" sysctl -qw net.ipv4.conf.all.rp_filter=0
+t_check "rp_filter 0 again: in place again" nt_wait 4 in_place
+t_check "in place: ping -c 3 $SERVER" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$SERVER"
 # With the fast path on, the TUN takes TCP super-packets from the host.
 t_check "the CLAT TUN offers TSO to the host's TCP" bash -c \
 	"ip netns exec $C ethtool -k clat-eth0 | grep -q '^tcp-segmentation-offload: on'"

@@ -46,6 +46,7 @@ static struct xlat_bpf fp;
 static struct xlat_cfg xc;
 static struct xlat_eam eam;
 static uint8_t *engine_buf;
+static bool pass_up; /* 6->4 translations go on up the stack (TC_ACT_OK) */
 
 /* L3 bytes of every packet BPF translated, in and out, per direction
  * ([0] 6->4, [1] 4->6), as this test measured them. */
@@ -193,7 +194,8 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 		check_bytes(what, &r, v6, 0, 0);
 		return r.ret == ACT_REDIRECT;
 	}
-	if (r.ret != ACT_REDIRECT) {
+	if (r.ret != (v6 && pass_up ? ACT_OK : ACT_REDIRECT) ||
+	    (pass_up && v6 && r.ethertype != 0x0800)) {
 		TAP_FAIL("%s: expected translation, program returned %d", what,
 			 r.ret);
 		for (int i = 0; i < CLAT_FP__COUNT; i++)
@@ -567,6 +569,27 @@ TEST(every_prefix_length_matches_engine)
 		 CLAT_FP_PASS_DISABLED, false);
 	diff_one("udp6 disabled", b, udp6(b, PEER6, CLAT6, 10), NO_COUNTER,
 		 false);
+	setup(PFX);
+}
+
+/* In place: the 6->4 translation goes on up the stack from the uplink,
+ * the same bytes, with the IPv4 ethertype. */
+TEST(up_in_place_pass_up)
+{
+	struct clat_fp_cfg c;
+	uint8_t b[2048];
+
+	setup(PFX);
+	xlat_bpf_get_cfg(&fp, &c);
+	c.pass_up = 1;
+	xlat_bpf_configure(&fp, &c);
+	pass_up = true;
+	diff_one("udp up", b, udp6(b, PEER6, CLAT6, 100), XLATED, false);
+	diff_one("tcp up", b, tcp6(b, 300), XLATED, false);
+	diff_one("echo up", b, icmp6(b, 129, 0, 56), XLATED, false);
+	diff_one("udp4 still redirected", b, udp4(b, CLAT4, PEER4, true, 100),
+		 XLATED, false);
+	pass_up = false;
 	setup(PFX);
 }
 
