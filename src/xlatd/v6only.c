@@ -2,6 +2,7 @@
 /* RFC 8925 IPv6-only capability and V6ONLY_WAIT per uplink; see v6only.h. */
 #include "xlatd/v6only.h"
 
+#include "xlatd/clat.h"
 #include "xlatd/clat_auto.h"
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
