@@ -131,6 +131,10 @@ static const char *not_candidate(const struct lm_if *f)
 		return "loopback";
 	if (!strncmp(f->name, AUTO_PREFIX, strlen(AUTO_PREFIX)))
 		return "a CLAT's own TUN device";
+	/* A container's veth in docker0, a NIC in a bond: the host's
+	 * addresses and routes are on the master, which is the candidate. */
+	if (f->master)
+		return "a port of a bridge or bond (its master is the uplink)";
 	if (!uplink_type(f->type))
 		return "not a link type a CLAT runs on (Ethernet-like or point-to-point IP)";
 	if (in_list(M.ignore, M.n_ignore, f->name))
@@ -495,7 +499,10 @@ static void lm_changed(void *arg, const struct lm_if *old, const struct lm_if *n
 		disc_stop(u);
 	u->dirty = true;
 	/* RFC 8925: a V6ONLY_WAIT starts at link-up (v6only.h). */
-	v6only_link(u->name, now && now->up, discovery_now());
+	if (now)
+		v6only_link(u->name, now->up, discovery_now());
+	else
+		v6only_forget(u->name);
 	if (old && now)
 		log_debug(NULL, "%s: link %s, /64 %s, IPv6 default %s, native IPv4 default %s",
 			  now->name, now->up ? "up" : "down",

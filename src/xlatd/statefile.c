@@ -35,8 +35,13 @@ static void remember(const char *ifname, bool running, const char *reason)
 		if (slot < 0 && !last[i].ifname[0])
 			slot = i;
 	}
-	if (slot < 0)
-		return;
+	if (slot < 0) {
+		/* Full (interfaces come and go): reuse slots in turn. */
+		static int next;
+
+		slot = next;
+		next = (next + 1) % SF_MAX;
+	}
 	snprintf(last[slot].ifname, sizeof(last[slot].ifname), "%s", ifname);
 	last[slot].running = running;
 	snprintf(last[slot].reason, sizeof(last[slot].reason), "%s",

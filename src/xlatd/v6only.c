@@ -46,6 +46,8 @@ static struct v6if *find(const char *name, bool create)
 		if (!tab[i].used && !free_e)
 			free_e = &tab[i];
 	}
+	/* Full: a new interface goes untracked (its answer is then the
+	 * configuration's alone); removed interfaces free their slots. */
 	if (!create || !free_e)
 		return NULL;
 	memset(free_e, 0, sizeof(*free_e));

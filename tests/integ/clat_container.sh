@@ -61,6 +61,11 @@ run_bg "$R" timeout 120 socat TCP4-LISTEN:8080,reuseaddr,fork OPEN:"$NT_TMP/down
 run_bg "$R" timeout 120 socat UDP4-RECVFROM:9000,fork EXEC:cat
 nt_wait_listen "$R" 8080 5 && nt_wait_listen "$R" 9000 5 udp || t_bail "servers on R"
 
+# A bridge port carries no IP configuration of the host: no automatic
+# CLAT for it (a Docker host has one veth per container in docker0).
+no_port_clat() {
+	[ -z "$(nt_clat clat-vct0 state)" ] && nt_not nt_xlatctl ipv6-only-preferred vct0
+}
 same_sha() { [ -s "$1" ] && [ "$(sha "$1")" = "$2" ]; }
 # fp NAME: the fast path's counter NAME (0 when absent).
 fp() {
@@ -112,6 +117,7 @@ datapath = $dp" || t_bail "xlatd ($dp) did not start" "$(cat "$NT_XLOG")"
 	fi
 	t_ok "$dp: CLAT running on the host"
 	t_check "$dp: status says datapath $dp" [ "$(nt_clat c0 datapath)" = $dp ]
+	t_check "$dp: bridge port vct0: no automatic CLAT, ipv6-only-preferred -> 1" no_port_clat
 	t_check "$dp: the host's only IPv4 default route is the CLAT's" bash -c "
 		[ \$(ip -n $H -4 route show default | wc -l) -eq 1 ] &&
 		ip -n $H -4 route show default | grep -q 'proto 100'"
