@@ -71,6 +71,14 @@ first_discover_asks_108() {
 	xid=$(awk '/DHCPDISCOVER/ { print $2; exit }' "$1")
 	[ -n "$xid" ] && grep "^dnsmasq-dhcp: $xid requested options" "$1" | grep -q '108:ipv6-only'
 }
+# dhcpcd_end NS: stop dhcpcd and the hook's watcher; wait until dhcpcd's
+# privilege-separation processes are gone too.
+dhcpcd_end() {
+	local pf=$NT_XSTATE/dhcpcd-watch.eth0.pid
+	[ -r "$pf" ] && kill "$(cat "$pf")" 2>/dev/null
+	nt_kill_pids "$DH_PID"
+	nt_wait 5 bash -c "! ip netns pids $1 | xargs -r ps -o comm= -p | grep -q dhcpcd"
+}
 v6only_yes() { nt_xlatctl ipv6-only-preferred eth0 >/dev/null 2>&1; }
 native4() { ip -n "$1" -4 addr show dev eth0 | grep -q 'inet 192\.0\.2\.'; }
 
@@ -117,7 +125,7 @@ t_check "A: no lease: no 192.0.2.x on eth0, no DHCPREQUEST, no BOUND" bash -c "
 t_check "A: state file: clat=running v6only=yes" \
 	grep -q '^clat=running v6only=yes reason=NAT64 prefix' "$NT_XSTATE/eth0.state"
 t_check "A: dhcpcd still waits out V6ONLY_WAIT (did not take IPv4)" kill -0 "$DH_PID"
-nt_kill_pids "$DH_PID"
+dhcpcd_end "$C"
 nt_xlatd_stop
 
 # ---- B: option 108 but no NAT64 ----
@@ -168,6 +176,6 @@ t_check "B: the hook made dhcpcd take an IPv4 lease (no 108 asked)" bash -c "
 t_check "B: default route via 192.0.2.1 from dhcpcd; the CLAT stays stopped" bash -c "
 	ip -n $D -4 route show default | grep -q 'via 192.0.2.1 dev eth0' &&
 	! ip -n $D -4 route show default | grep -q 'proto 100'"
-nt_kill_pids "$DH_PID"
+dhcpcd_end "$D"
 nt_xlatd_stop
 t_done
