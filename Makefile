@@ -8,6 +8,12 @@ CFLAGS  ?= -O2 -g
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
+LIBEXECDIR ?= $(PREFIX)/libexec
+# Where the DHCP clients look for integrations (Debian 12 paths: dpkg -L
+# dhcpcd-base; NetworkManager's dispatcher directory).
+DHCPCD_HOOKDIR ?= /usr/lib/dhcpcd/dhcpcd-hooks
+NM_DISPATCHDIR ?= /etc/NetworkManager/dispatcher.d
+SYSTEMD_UNITDIR ?= /etc/systemd/system
 
 XCFLAGS  = -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -D_GNU_SOURCE -Isrc/engine -Isrc -Itests/lib
@@ -37,7 +43,7 @@ PROGS := $(BUILD)/xlatd $(BUILD)/xlatctl
 # Keep objects of test programs and tools: they are not throw-away.
 .SECONDARY:
 
-.PHONY: all deps check unit demo bench install clean fuzz asan tools format
+.PHONY: all deps check unit demo bench install install-integrations clean fuzz asan tools format
 
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
@@ -135,7 +141,7 @@ bench: deps
 	$(MAKE) all
 	bench/run.sh
 
-install: $(PROGS)
+install: $(PROGS) install-integrations
 	install -D -m 0755 $(BUILD)/xlatd $(DESTDIR)$(PREFIX)/sbin/xlatd
 	install -D -m 0755 $(BUILD)/xlatctl $(DESTDIR)$(PREFIX)/sbin/xlatctl
 	for m in man/*.[0-9]; do \
@@ -147,6 +153,22 @@ install: $(PROGS)
 		install -D -m 0644 xlatd.service.tmp $(DESTDIR)/etc/systemd/system/xlatd.service && \
 		rm -f xlatd.service.tmp; \
 	fi
+
+# RFC 8925 integrations (docs/clat-auto.md): installed, never enabled.
+SUBST_LIBEXEC = sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
+install-integrations:
+	install -D -m 0755 integrations/dhcpcd/dhcpcd-conf $(DESTDIR)$(LIBEXECDIR)/xlat464/dhcpcd-conf
+	install -D -m 0755 integrations/networkd/networkd-dropins $(DESTDIR)$(LIBEXECDIR)/xlat464/networkd-dropins
+	mkdir -p $(DESTDIR)$(DHCPCD_HOOKDIR) $(DESTDIR)$(SYSTEMD_UNITDIR) \
+		$(DESTDIR)$(PREFIX)/share/doc/xlat464/examples
+	$(SUBST_LIBEXEC) integrations/dhcpcd/60-xlat464 > $(DESTDIR)$(DHCPCD_HOOKDIR)/60-xlat464
+	chmod 0644 $(DESTDIR)$(DHCPCD_HOOKDIR)/60-xlat464
+	$(SUBST_LIBEXEC) integrations/dhcpcd/dhcpcd.service.d-xlat464.conf > \
+		$(DESTDIR)$(PREFIX)/share/doc/xlat464/examples/dhcpcd.service.d-xlat464.conf
+	$(SUBST_LIBEXEC) integrations/networkd/xlat464-networkd.service > \
+		$(DESTDIR)$(SYSTEMD_UNITDIR)/xlat464-networkd.service
+	install -m 0644 integrations/networkd/xlat464-networkd.path $(DESTDIR)$(SYSTEMD_UNITDIR)/
+	install -D -m 0755 integrations/networkmanager/90-xlat464 $(DESTDIR)$(NM_DISPATCHDIR)/90-xlat464
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -87,6 +87,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		x->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_LINKINFO])
 		link_kind(tb[IFLA_LINKINFO], x->kind, sizeof(x->kind));
+	if (tb[IFLA_MASTER])
+		x->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	x->up = (x->flags & IFF_UP) && (x->flags & IFF_RUNNING);
 	return MNL_CB_OK;
 }
@@ -280,7 +282,7 @@ static int snapshot(struct link_monitor *m, struct snap *s)
 bool lm_if_differs(const struct lm_if *a, const struct lm_if *b)
 {
 	return strcmp(a->name, b->name) || a->flags != b->flags ||
-	       a->mtu != b->mtu || a->up != b->up ||
+	       a->mtu != b->mtu || a->up != b->up || a->master != b->master ||
 	       a->has_slaac64 != b->has_slaac64 ||
 	       memcmp(&a->prefix64, &b->prefix64, sizeof(a->prefix64)) ||
 	       a->n_p64 != b->n_p64 ||

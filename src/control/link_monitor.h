@@ -30,6 +30,7 @@ struct lm_if {
 	unsigned short type;     /* ARPHRD_* */
 	unsigned int flags;      /* IFF_* */
 	unsigned int mtu;
+	int master;              /* IFLA_MASTER: a bridge or bond port; or 0 */
 	bool up;                 /* IFF_UP and IFF_RUNNING (carrier) */
 	bool has_slaac64;        /* a usable global /64 (see clat_pick_prefix64) */
 	struct in6_addr prefix64; /* that /64's address, when has_slaac64 */

@@ -23,10 +23,14 @@ static void usage(FILE *f)
 		"usage: xlatctl [-s SOCKET] status [--json]\n"
 		"       xlatctl [-s SOCKET] counters [--json]\n"
 		"       xlatctl [-s SOCKET] ipv6-only-preferred IF\n"
+		"       xlatctl [-s SOCKET] v6only-wait IF [SECONDS]\n"
 		"  status    instances, their state and counters\n"
 		"  counters  the same (alias)\n"
-		"  ipv6-only-preferred IF  exit 0 if a working CLAT runs on IF, else 1\n"
-		"            (RFC 8925 option 108 hook for DHCPv4 clients)\n"
+		"  ipv6-only-preferred IF  exit 0 if xlatd runs a CLAT on IF when\n"
+		"            NAT64 is there (RFC 8925: ask for option 108), else 1\n"
+		"  v6only-wait IF [SECONDS]  a DHCPv4 client got option 108 on IF:\n"
+		"            without NAT64 within SECONDS (default: v6only-wait of\n"
+		"            xlatd.conf) ipv6-only-preferred turns to no\n"
 		"  --json    machine-readable output\n"
 		"  -s SOCKET control socket (default %s)\n"
 		"exit status: 0 ok, 1 error reply, 2 usage, 3 xlatd not reachable\n",
@@ -103,7 +107,7 @@ static int transact(const char *path, const char *cmd)
 int main(int argc, char **argv)
 {
 	const char *sock = CTL_DEFAULT_SOCKET, *cmd = NULL;
-	char v6only[64];
+	char v6only[64], v6wait[64];
 	bool json = false;
 
 	for (int i = 1; i < argc; i++) {
@@ -123,6 +127,19 @@ int main(int argc, char **argv)
 			snprintf(v6only, sizeof(v6only), "ipv6-only-preferred %s",
 				 argv[++i]);
 			cmd = v6only;
+		} else if (!cmd && !strcmp(a, "v6only-wait") && i + 1 < argc &&
+			   strlen(argv[i + 1]) < 32) {
+			const char *secs = i + 2 < argc ? argv[i + 2] : "";
+
+			if (strspn(secs, "0123456789") != strlen(secs) ||
+			    strlen(secs) > 5) {
+				fprintf(stderr, "xlatctl: v6only-wait: SECONDS is a number\n");
+				return EXIT_USAGE;
+			}
+			snprintf(v6wait, sizeof(v6wait), "v6only-wait %s %s",
+				 argv[i + 1], secs);
+			i += secs[0] ? 2 : 1;
+			cmd = v6wait;
 		} else {
 			fprintf(stderr, "xlatctl: unknown argument \"%s\"\n", a);
 			usage(stderr);
@@ -135,5 +152,7 @@ int main(int argc, char **argv)
 	}
 	if (cmd == v6only) /* no xlatd is no CLAT: plain "no" for hooks */
 		return transact(sock, cmd) ? 1 : 0;
+	if (cmd == v6wait)
+		return transact(sock, cmd);
 	return transact(sock, json ? "status json" : "status");
 }

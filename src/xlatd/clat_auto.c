@@ -15,6 +15,7 @@
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
 #include "xlatd/statefile.h"
+#include "xlatd/v6only.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -130,6 +131,10 @@ static const char *not_candidate(const struct lm_if *f)
 		return "loopback";
 	if (!strncmp(f->name, AUTO_PREFIX, strlen(AUTO_PREFIX)))
 		return "a CLAT's own TUN device";
+	/* A container's veth in docker0, a NIC in a bond: the host's
+	 * addresses and routes are on the master, which is the candidate. */
+	if (f->master)
+		return "a port of a bridge or bond (its master is the uplink)";
 	if (!uplink_type(f->type))
 		return "not a link type a CLAT runs on (Ethernet-like or point-to-point IP)";
 	if (in_list(M.ignore, M.n_ignore, f->name))
@@ -366,6 +371,10 @@ static void apply(struct uplink *u)
 	u->dirty = false;
 	if (!u->inst)
 		return;
+	/* RFC 8925 bookkeeping first: the state file shows its answer. */
+	v6only_nat64(u->name, u->disc_on &&
+		     discovery_current(&u->disc)->source != DISC_SRC_NONE,
+		     discovery_now());
 	plan_for(u, &p);
 	if (!p.run && u->slot >= 0 && !u->inst->conf->clat.has_metric)
 		u->slot = -1; /* free the offset for others */
@@ -489,6 +498,11 @@ static void lm_changed(void *arg, const struct lm_if *old, const struct lm_if *n
 	else
 		disc_stop(u);
 	u->dirty = true;
+	/* RFC 8925: a V6ONLY_WAIT starts at link-up (v6only.h). */
+	if (now)
+		v6only_link(u->name, now->up, discovery_now());
+	else
+		v6only_forget(u->name);
 	if (old && now)
 		log_debug(NULL, "%s: link %s, /64 %s, IPv6 default %s, native IPv4 default %s",
 			  now->name, now->up ? "up" : "down",
@@ -517,6 +531,8 @@ static void arm_timer(void)
 		if (d < next)
 			next = d;
 	}
+	if (v6only_next_deadline() < next)
+		next = v6only_next_deadline();
 	if (next != DISC_NEVER) {
 		uint64_t ms = next > now ? next - now : 0;
 
@@ -602,6 +618,7 @@ static void set_lists(const struct xlatd_conf *c)
 	memcpy(M.ignore, c->ignore, sizeof(M.ignore));
 	M.n_ignore = c->n_ignore;
 	statefile_set_dir(c->state_dir);
+	v6only_set_wait(c->v6only_wait);
 }
 
 int clat_auto_init(const struct xlatd_conf *c)
@@ -699,6 +716,7 @@ void clat_auto_process(void)
 		if (clat_plat_process(&u->plat, u->inst, now))
 			u->dirty = true; /* a PLAT died or came back */
 	}
+	v6only_process(now);
 	sync_all(false);
 	for (int i = 0; i < MAX_UPLINKS; i++) {
 		struct uplink *u = &M.up[i];

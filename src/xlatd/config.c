@@ -135,6 +135,18 @@ static int k_statedir(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+static int k_v6wait(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	unsigned long x;
+
+	/* A day at most: RFC 8925 servers send minutes to hours. */
+	if (parse_uint(v, 1, 86400, &x))
+		return bad(msg, n, "invalid v6only-wait \"%s\": 1 to 86400 seconds",
+			   v);
+	p->c->v6only_wait = (unsigned int)x;
+	return 0;
+}
+
 static int iflist(const char *v, const char *key, char (*out)[IFNAMSIZ],
 		  unsigned int *n_out, char *msg, size_t n)
 {
@@ -549,6 +561,7 @@ static const struct key keys[] = {
 	{ "log-level", SC_GLOBAL, false, k_loglevel },
 	{ "clat-auto", SC_GLOBAL, false, k_clatauto },
 	{ "state-dir", SC_GLOBAL, false, k_statedir },
+	{ "v6only-wait", SC_GLOBAL, false, k_v6wait },
 	{ "interfaces", SC_GLOBAL, false, k_ifaces },
 	{ "ignore-interfaces", SC_GLOBAL, false, k_ignore },
 	{ "tun", SC_INST, false, k_tun },
@@ -825,6 +838,7 @@ void conf_init(struct xlatd_conf *c)
 		 CTL_DEFAULT_SOCKET);
 	snprintf(c->state_dir, sizeof(c->state_dir), "/run/xlatd");
 	c->clat_auto = true;
+	c->v6only_wait = V6ONLY_WAIT_DEFAULT;
 	c->log_level = -1;
 }
 

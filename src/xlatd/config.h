@@ -106,11 +106,14 @@ struct inst_conf {
 };
 
 #define CONF_MAX_IFLIST 16
+/* RFC 8925 MIN_V6ONLY_WAIT: what dhcpcd and systemd-networkd wait at least. */
+#define V6ONLY_WAIT_DEFAULT 300
 
 struct xlatd_conf {
 	char control_socket[108];    /* sun_path size */
 	bool clat_auto;              /* clat-auto: a CLAT per eligible uplink */
 	char state_dir[108];         /* RFC 8925 state files, /run/xlatd */
+	unsigned int v6only_wait;    /* v6only-wait: seconds, see v6only.h */
 	char interfaces[CONF_MAX_IFLIST][IFNAMSIZ]; /* only these, if any */
 	unsigned int n_interfaces;
 	char ignore[CONF_MAX_IFLIST][IFNAMSIZ];     /* never these */

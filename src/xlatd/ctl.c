@@ -5,6 +5,7 @@
 #include "xlatd/clat_auto.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
+#include "xlatd/v6only.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -243,6 +244,8 @@ static void inst_status(struct ctl_out *o, struct instance *inst)
 	if (inst->kind->status && inst->priv) {
 		ctl_obj_begin(o, "config");
 		inst->kind->status(inst, o);
+		if (!strcmp(inst->kind->name, "clat"))
+			v6only_status(o, clat_uplink(inst));
 		ctl_obj_end(o);
 	}
 	instance_stats_sum(inst, &sum);
@@ -359,27 +362,38 @@ static int read_cmd(int fd, char *buf, size_t n)
 }
 
 /*
- * RFC 8925: a DHCPv4 client may honour option 108 only if IPv4 keeps
- * working without a lease, i.e. a CLAT translates on that interface now.
+ * RFC 8925: may a DHCPv4 client on ifname ask for option 108?  Yes when
+ * xlatd would run a CLAT there on a NAT64 network (v6only.h), not only
+ * once it translates, so the first DHCPDISCOVER can carry the request.
  */
 static void ipv6_only_preferred(int fd, const char *ifname)
 {
-	struct instance *inst = clat_auto_find(ifname);
-	char state[16], reason[256], msg[400];
-	int n;
+	char why[400], msg[420];
+	bool yes = v6only_answer(ifname, why, sizeof(why));
 
-	if (!inst) {
-		n = snprintf(msg, sizeof(msg), "error: no: no CLAT on %s\n", ifname);
-	} else if (clat_working(inst)) {
-		n = snprintf(msg, sizeof(msg), "yes: %s translates on %s\n",
-			     inst->name, ifname);
-	} else {
-		instance_get_state(inst, state, sizeof(state), reason, sizeof(reason));
-		n = snprintf(msg, sizeof(msg), "error: no: %s is %s%s%s\n",
-			     inst->name, state, reason[0] ? ": " : "", reason);
+	snprintf(msg, sizeof(msg), "%s%s\n", yes ? "yes: " : "error: no: ", why);
+	reply(fd, msg, strlen(msg));
+}
+
+/* "v6only-wait IF [SECONDS]": a DHCPv4 client got option 108 on IF. */
+static void v6only_wait(int fd, const char *arg)
+{
+	char ifname[IFNAMSIZ + 1] = "", msg[160];
+	unsigned int secs = 0;
+	int n = sscanf(arg, "%16s %u", ifname, &secs), r;
+
+	if (n < 1 || strlen(ifname) >= IFNAMSIZ || secs > 86400) {
+		static const char bad[] = "error: v6only-wait IF [SECONDS (1-86400)]\n";
+
+		reply(fd, bad, sizeof(bad) - 1);
+		return;
 	}
-	if (n > 0)
-		reply(fd, msg, strlen(msg));
+	r = v6only_report(ifname, secs, discovery_now());
+	if (r < 0)
+		snprintf(msg, sizeof(msg), "error: %s\n", strerror(-r));
+	else
+		snprintf(msg, sizeof(msg), "ok: V6ONLY_WAIT on %s noted\n", ifname);
+	reply(fd, msg, strlen(msg));
 }
 
 static void serve(int fd)
@@ -393,6 +407,10 @@ static void serve(int fd)
 		ipv6_only_preferred(fd, cmd + 20);
 		return;
 	}
+	if (!strncmp(cmd, "v6only-wait ", 12)) {
+		v6only_wait(fd, cmd + 12);
+		return;
+	}
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "counters")) {
 		ctl_out_init(&o, false);
 		ctl_status(&o);
@@ -400,7 +418,7 @@ static void serve(int fd)
 		ctl_out_init(&o, true);
 		ctl_status(&o);
 	} else {
-		static const char msg[] = "error: unknown command (status, status json, ipv6-only-preferred IF)\n";
+		static const char msg[] = "error: unknown command (status, status json, ipv6-only-preferred IF, v6only-wait IF [SECONDS])\n";
 
 		log_debug(NULL, "control: unknown command \"%.64s\"", cmd);
 		reply(fd, msg, sizeof(msg) - 1);

@@ -39,8 +39,8 @@ nt_xlatd "$C" || t_bail "xlatd did not start: $(cat "$NT_XLOG")"
 nt_wait 10 bash -c "ip -n $C -6 route show default | grep -q via" || t_bail "no SLAAC default route"
 nt_wait 5 bash -c "ip -n $C -6 addr show dev eth0 scope global -tentative | grep -q 2001:db8:1:"
 t_check "no prefix yet: clat-eth0 stopped with reason 'no NAT64 prefix'" nt_wait 5 stopped "no NAT64 prefix on eth0"
-t_check "state file says stopped" grep -q '^clat=stopped reason=no NAT64 prefix' "$NT_XSTATE/eth0.state"
-t_check "ipv6-only-preferred eth0 -> 1 without a CLAT" nt_not nt_xlatctl ipv6-only-preferred eth0
+t_check "state file says stopped" grep -q '^clat=stopped v6only=yes reason=no NAT64 prefix' "$NT_XSTATE/eth0.state"
+t_check "ipv6-only-preferred eth0 -> 0 before NAT64 (RFC 8925: a CLAT is enabled for eth0)" nt_xlatctl ipv6-only-preferred eth0
 
 # 1. Comes up from the RA alone.
 ra_bg $P64 1800 300 1
@@ -48,7 +48,7 @@ t_check "CLAT comes up from the PREF64 RA, no config" nt_wait 8 running "$P64 RA
 t_check "IPv4 default route via clat-eth0, protocol 100, metric 4096" \
 	bash -c "ip -n $C -4 route show default | grep -q 'dev clat-eth0 proto 100 .*metric 4096'"
 t_check "IPv4 ping through the CLAT and TAYGA" ping4
-t_check "state file says running" grep -q '^clat=running reason=NAT64 prefix 2001:db8:64::/96 from RA' "$NT_XSTATE/eth0.state"
+t_check "state file says running" grep -q '^clat=running v6only=yes reason=NAT64 prefix 2001:db8:64::/96 from RA' "$NT_XSTATE/eth0.state"
 t_check "ipv6-only-preferred eth0 -> 0" nt_xlatctl ipv6-only-preferred eth0
 status_ok() {
 	nt_xlatctl status --json | /usr/bin/python3 -c '

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # RFC 8925 (DHCPv4 option 108, IPv6-only preferred) with the automatic
 # CLAT.  dhcpcd asks for option 108 only when `xlatctl ipv6-only-preferred
-# IF` says yes (the hook of docs/clat-auto.md); dnsmasq offers it when
-# asked.  With a translating CLAT the client takes no IPv4 lease and IPv4
-# still works through the CLAT and TAYGA; with xlatd stopped it takes the
-# native lease; and a native lease in turn keeps the CLAT down.
+# IF` says yes (integrations/dhcpcd/dhcpcd-conf writes its config); dnsmasq
+# offers it when asked.  With a translating CLAT the client takes no IPv4
+# lease and IPv4 still works through the CLAT and TAYGA; with xlatd
+# stopped it takes the native lease; a native lease keeps the CLAT down
+# (mode auto) but the interface stays IPv6-only capable (RFC 8925), so
+# the answer stays yes.  dhcp108_linkup.sh starts dhcpcd at link-up.
 #
 #   C (client, xlatd, dhcpcd)  eth0 ---- r0  R (radvd, pref64_ra, dnsmasq,
 #                                              TAYGA, 203.0.113.10 on lo)
@@ -41,8 +43,8 @@ stopped() { nt_clat_is clat-eth0 "^stopped .*$1"; }
 native4() { ip -n "$C" -4 addr show dev eth0 | grep -q 'inet 192\.0\.2\.'; }
 ping4() { nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null 2>&1; }
 
-# dhcpcd: the hook of docs/clat-auto.md decides whether the private
-# config asks for option 108.  Its own script only logs (no resolv.conf,
+# dhcpcd: the shipped generator decides whether the private config asks
+# for option 108.  Its own script only logs (no resolv.conf,
 # no hostname); noarp saves the 5 s address probe.  It runs in a mount
 # namespace of its own (ip netns exec makes one) with a tmpfs on /run
 # and a private /var/lib/dhcpcd, so nothing of the host's is used.
@@ -54,11 +56,8 @@ chmod +x "$NT_TMP/dhcpcd-hook"
 printf 'script %s\nnoarp\n' "$NT_TMP/dhcpcd-hook" >"$NT_TMP/dhcpcd.base.conf"
 DH_N=0
 dhcpcd_conf() {
-	local conf=$NT_TMP/dhcpcd-eth0.conf
-	cp "$NT_TMP/dhcpcd.base.conf" "$conf"
-	if v6only; then
-		printf 'interface %s\noption ipv6_only_preferred\n' eth0 >>"$conf"
-	fi
+	XLATCTL="$NT_XLATCTL -s $NT_XSOCK" nx "$C" "$NT_ROOT/integrations/dhcpcd/dhcpcd-conf" \
+		-b "$NT_TMP/dhcpcd.base.conf" -o "$NT_TMP/dhcpcd-eth0.conf" eth0
 }
 # dhcpcd_cmd SECS: an IPv4-only, one-shot dhcpcd bounded by timeout SECS
 # with fresh state; its log file is left in DH_LOG.
@@ -122,10 +121,13 @@ t_check "native IPv4 ping to 203.0.113.10 via eth0" bash -c "
 	ip -n $C route get 203.0.113.10 | grep -q 'via 192.0.2.1 dev eth0' &&
 	ip netns exec $C ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null"
 
-# 3. The loop of docs/clat-auto.md: with the native lease xlatd keeps
-# the CLAT down and says "no", so the next DISCOVER will not ask for 108.
+# 3. With the native lease xlatd keeps the CLAT down (mode auto), but
+# eth0 stays IPv6-only capable (RFC 8925): the next DISCOVER asks for 108
+# again, so the host can leave IPv4 once the network prefers it.
 nt_xlatd_start || t_bail "xlatd did not restart" "$(cat "$NT_XLOG")"
 t_check "xlatd restarted: CLAT stopped, 'native IPv4 default route on eth0'" \
 	nt_wait 8 stopped "native IPv4 default route on eth0"
-t_check "... and ipv6-only-preferred eth0 -> non-zero" nt_not nt_xlatctl ipv6-only-preferred eth0
+t_check "... and ipv6-only-preferred eth0 -> 0 all the same (capable)" nt_xlatctl ipv6-only-preferred eth0
+t_check "state file: clat=stopped v6only=yes" \
+	grep -q '^clat=stopped v6only=yes reason=native IPv4 default route on eth0' "$NT_XSTATE/eth0.state"
 t_done

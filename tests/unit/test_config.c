@@ -457,6 +457,28 @@ TEST(ctl_out_json_and_text)
 	ctl_out_free(&o);
 }
 
+/* RFC 8925 v6only-wait: default MIN_V6ONLY_WAIT, range 1..86400. */
+TEST(global_v6only_wait)
+{
+	struct xlatd_conf c;
+
+	REQUIRE(parse("", &c) == 0);
+	CHECK_EQ(c.v6only_wait, 300);
+	conf_free(&c);
+	REQUIRE(parse("[global]\nv6only-wait = 4\n", &c) == 0);
+	CHECK_EQ(c.v6only_wait, 4);
+	conf_free(&c);
+	REQUIRE(parse("[global]\nv6only-wait = 86400\n", &c) == 0);
+	CHECK_EQ(c.v6only_wait, 86400);
+	conf_free(&c);
+	expect_err("[global]\nv6only-wait = 0\n",
+		   "t.conf:2: invalid v6only-wait \"0\": 1 to 86400 seconds in [global]");
+	expect_err("[global]\nv6only-wait = 86401\n",
+		   "t.conf:2: invalid v6only-wait \"86401\": 1 to 86400 seconds in [global]");
+	expect_err("[clat a]\nuplink = eth0\nv6only-wait = 5\n",
+		   "t.conf:3: unknown key \"v6only-wait\" in [clat a]");
+}
+
 int main(void)
 {
 	return tap_run();
