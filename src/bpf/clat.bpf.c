@@ -9,6 +9,9 @@
  *                     redirected into the ingress of the CLAT TUN).
  *   clat_tun_egress   TUN egress, IPv4 -> IPv6, redirected out of the
  *                     uplink through the neighbour subsystem.
+ *   clat_up_egress    uplink egress, IPv4 from the CLAT address (its
+ *                     default route goes via the IPv6 router on the
+ *                     uplink) -> IPv6 in place; the rest into the TUN.
  *
  * TC_ACT_OK means "not mine": on the uplink the packet goes on to the
  * stack and the CLAT's packet socket, on the TUN to the CLAT's reader.
@@ -378,11 +381,26 @@ int clat_up_ingress(struct __sk_buff *skb)
 	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
 }
 
-SEC("tc")
-int clat_tun_egress(struct __sk_buff *skb)
+/*
+ * IPv4 -> IPv6 of one packet from the CLAT address, in place.  Two hooks
+ * share it: the TUN's egress (the default route goes through the CLAT
+ * TUN: the result leaves by bpf_redirect_neigh() out of the uplink) and
+ * the uplink's egress (the default route goes via the IPv6 router on the
+ * uplink, as NetworkManager's CLAT does: the frame already carries the
+ * router's MAC, so the result simply goes on; what the program leaves
+ * to the engine is redirected into the TUN, where xlatd reads it).
+ */
+static __always_inline int pass46(bool up, enum clat_fp_counter r)
+{
+	count(r);
+	return up ? bpf_redirect(clat_cfg.tun_ifindex, 0) : TC_ACT_OK;
+}
+
+static __always_inline int egress46(struct __sk_buff *skb, bool up)
 {
 	const struct clat_fp_cfg *c = &clat_cfg;
-	__u32 off = c->tun_l2len > 14 ? 14 : c->tun_l2len;
+	__u32 l2 = up ? c->up_l2len : c->tun_l2len;
+	__u32 off = l2 > 14 ? 14 : l2;
 	struct iphdr ip4;
 	struct ipv6hdr ip6 = {};
 	struct pseudo6 ph;
@@ -393,55 +411,61 @@ int clat_tun_egress(struct __sk_buff *skb)
 
 	if (skb->protocol != bpf_htons(ETH_P_IP))
 		return TC_ACT_OK;
+	if (up && !c->enabled)
+		return TC_ACT_OK; /* not ours (the route is the TUN's then) */
 	if (!c->enabled)
 		return pass(CLAT_FP_PASS_DISABLED);
 	bpf_skb_pull_data(skb, skb->len < off + 60 ? skb->len : off + 60);
 	if (bpf_skb_load_bytes(skb, off, &ip4, sizeof(ip4)))
-		return pass(CLAT_FP_PASS_MALFORMED);
+		return up ? TC_ACT_OK : pass(CLAT_FP_PASS_MALFORMED);
+	/* On the uplink, IPv4 from any other source is the host's own
+	 * native traffic: not ours to touch. */
+	if (up && ip4.saddr != *(const __u32 *)c->clat4)
+		return TC_ACT_OK;
 
 	tot = bpf_ntohs(ip4.tot_len);
 	if (ip4.version != 4 || ip4.ihl < 5)
-		return pass(CLAT_FP_PASS_MALFORMED);
+		return pass46(up, CLAT_FP_PASS_MALFORMED);
 	if (ip4.ihl != 5)
-		return pass(CLAT_FP_PASS_OPTIONS);
+		return pass46(up, CLAT_FP_PASS_OPTIONS);
 	if (skb->len != off + tot || tot < sizeof(ip4) || ip4_csum(&ip4) != 0)
-		return pass(CLAT_FP_PASS_MALFORMED);
+		return pass46(up, CLAT_FP_PASS_MALFORMED);
 	frag = bpf_ntohs(ip4.frag_off);
 	if (frag & (IP4_MF | IP4_OFFMASK))
-		return pass(CLAT_FP_PASS_FRAG);
+		return pass46(up, CLAT_FP_PASS_FRAG);
 	if (ip4.saddr != *(const __u32 *)c->clat4 ||
 	    special4(ip4.daddr, *(const __u32 *)c->clat4))
-		return pass(CLAT_FP_PASS_ADDR);
+		return pass46(up, CLAT_FP_PASS_ADDR);
 	if (c->wkp_global && nonglobal4(ip4.daddr))
-		return pass(CLAT_FP_PASS_NONGLOBAL);
+		return pass46(up, CLAT_FP_PASS_NONGLOBAL);
 	if (ip4.ttl == 0)
-		return pass(CLAT_FP_PASS_TTL);
+		return pass46(up, CLAT_FP_PASS_TTL);
 	if (ip4.protocol != NH_TCP && ip4.protocol != NH_UDP &&
 	    ip4.protocol != PROTO_ICMP)
-		return pass(CLAT_FP_PASS_PROTO);
+		return pass46(up, CLAT_FP_PASS_PROTO);
 	plen = tot - sizeof(ip4);
 	r = l4_check(skb, off + sizeof(ip4), ip4.protocol, plen, false, &li);
 	if (r)
-		return pass(r);
+		return pass46(up, r);
 	/* Fragmenting (DF=0, RFC 7915 4.1) and Fragmentation Needed (DF=1)
 	 * are userspace's: the engine does both beyond its lowest IPv6 MTU,
 	 * and nothing bigger than the uplink fits through here. */
 	out = plen + sizeof(ip6);
 	mtu = c->min_mtu6 < c->up_mtu ? c->min_mtu6 : c->up_mtu;
 	if (skb->gso_size) {
-		/* A TCP super-packet from the host (TUN egress runs before
+		/* A TCP super-packet from the host (egress runs before
 		 * segmentation).  bpf_skb_change_proto() shrinks gso_size
 		 * by 20, so each segment keeps its IPv4 wire size. */
 		__u8 doff;
 
 		if (ip4.protocol != NH_TCP ||
 		    bpf_skb_load_bytes(skb, off + sizeof(ip4) + 12, &doff, 1))
-			return pass(CLAT_FP_PASS_SIZE);
+			return pass46(up, CLAT_FP_PASS_SIZE);
 		/* A segment's IPv6 size: 40 + TCP header + gso_size - 20. */
 		if (sizeof(ip4) + (__u32)(doff >> 4) * 4 + skb->gso_size > mtu)
-			return pass(CLAT_FP_PASS_SIZE);
+			return pass46(up, CLAT_FP_PASS_SIZE);
 	} else if (out > mtu) {
-		return pass(CLAT_FP_PASS_SIZE);
+		return pass46(up, CLAT_FP_PASS_SIZE);
 	}
 
 	w = 6u << 28 | (__u32)ip4.tos << 20;
@@ -464,7 +488,7 @@ int clat_tun_egress(struct __sk_buff *skb)
 	}
 
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
-		return pass(CLAT_FP_ERR_HELPER);
+		return pass46(up, CLAT_FP_ERR_HELPER);
 	if (bpf_skb_store_bytes(skb, off, &ip6, sizeof(ip6),
 				BPF_F_RECOMPUTE_CSUM) ||
 	    set_ethertype(skb, off, ETH_P_IPV6) ||
@@ -472,12 +496,28 @@ int clat_tun_egress(struct __sk_buff *skb)
 		count(CLAT_FP_ERR_HELPER);
 		return TC_ACT_SHOT;
 	}
+	if (up) {
+		count_xlat(false, tot, out);
+		return TC_ACT_OK;
+	}
 	if (off == 0 && add_l2(skb)) {
 		count(CLAT_FP_ERR_HELPER);
 		return TC_ACT_SHOT;
 	}
 	count_xlat(false, tot, out);
 	return bpf_redirect_neigh(c->up_ifindex, NULL, 0, 0);
+}
+
+SEC("tc")
+int clat_tun_egress(struct __sk_buff *skb)
+{
+	return egress46(skb, false);
+}
+
+SEC("tc")
+int clat_up_egress(struct __sk_buff *skb)
+{
+	return egress46(skb, true);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -173,7 +173,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (rtm->rtm_family == AF_INET6)
 		x->has_default6 = true;
-	else if (rtm->rtm_family == AF_INET && tb[RTA_VIA])
+	else if (rtm->rtm_family == AF_INET && tb[RTA_VIA] &&
+		 rtm->rtm_protocol != XLAT_RTPROT)
 		x->has_default4_via6 = true; /* IPv4 via an IPv6 router: a CLAT */
 	else if (rtm->rtm_family == AF_INET && rtm->rtm_protocol != XLAT_RTPROT)
 		x->has_default4 = true;

@@ -218,7 +218,8 @@ static void route_fill(struct nlmsghdr *nlh, const struct rtnl_route *rt,
 	rtm->rtm_dst_len = rt->plen;
 	rtm->rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
 	rtm->rtm_protocol = rt->protocol ? rt->protocol : XLAT_RTPROT;
-	rtm->rtm_scope = add ? (rt->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK)
+	rtm->rtm_scope = add ? (rt->has_gw || rt->has_via6 ? RT_SCOPE_UNIVERSE
+							  : RT_SCOPE_LINK)
 			     : RT_SCOPE_NOWHERE;
 	/* IPv6 routes are always universe scope. */
 	if (add && rt->family == AF_INET6)
@@ -231,6 +232,14 @@ static void route_fill(struct nlmsghdr *nlh, const struct rtnl_route *rt,
 		mnl_attr_put_u32(nlh, RTA_OIF, rt->ifindex);
 	if (rt->has_gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, alen, &rt->gw);
+	if (rt->has_via6) {
+		struct {
+			uint16_t family; /* struct rtvia */
+			struct in6_addr addr;
+		} __attribute__((packed)) via = { AF_INET6, rt->via6 };
+
+		mnl_attr_put(nlh, RTA_VIA, sizeof(via), &via);
+	}
 	if (rt->has_src)
 		mnl_attr_put(nlh, RTA_PREFSRC, alen, &rt->src);
 	if (rt->metric)
@@ -254,6 +263,18 @@ int rtnl_route(struct rtnl *r, bool add, const struct rtnl_route *rt)
 	nlh = rtnl_msg(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
 		       add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	route_fill(nlh, rt, add);
+	return rtnl_talk(r, nlh, NULL, NULL);
+}
+
+int rtnl_route_replace(struct rtnl *r, const struct rtnl_route *rt)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (rt->family != AF_INET && rt->family != AF_INET6)
+		return -EINVAL;
+	nlh = rtnl_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+	route_fill(nlh, rt, true);
 	return rtnl_talk(r, nlh, NULL, NULL);
 }
 

@@ -47,6 +47,8 @@ struct rtnl_route {
 	bool has_src;          /* preferred source address (RTA_PREFSRC) */
 	union rtnl_addr src;
 	uint32_t mtu;          /* 0: none; else RTAX_MTU */
+	bool has_via6;         /* an IPv4 route via an IPv6 gateway (RTA_VIA) */
+	struct in6_addr via6;
 };
 
 int rtnl_open(struct rtnl *r);
@@ -71,6 +73,9 @@ int rtnl_addr(struct rtnl *r, bool add, int ifindex, int family,
 
 /* Add (NLM_F_CREATE | NLM_F_EXCL: -EEXIST if present) or delete a route. */
 int rtnl_route(struct rtnl *r, bool add, const struct rtnl_route *rt);
+/* Add, or replace the route with the same destination and metric in one
+ * step (no moment without it). */
+int rtnl_route_replace(struct rtnl *r, const struct rtnl_route *rt);
 
 /*
  * Delete every route of family (AF_INET, AF_INET6 or AF_UNSPEC for both)

@@ -144,6 +144,8 @@ int xlat_bpf_prog_fd(const struct xlat_bpf *b, enum xlat_bpf_prog p)
 		return -EBADF;
 	return bpf_program__fd(p == XLAT_BPF_UP_INGRESS ?
 				       b->skel->progs.clat_up_ingress :
+			       p == XLAT_BPF_UP_EGRESS ?
+				       b->skel->progs.clat_up_egress :
 				       b->skel->progs.clat_tun_egress);
 }
 
@@ -278,18 +280,20 @@ int xlat_bpf_attach(struct xlat_bpf *b, int up_ifindex, int tun_ifindex)
 	xlat_bpf_configure(b, &c);
 
 	err = attach_one(b, XLAT_BPF_UP_INGRESS, up_ifindex);
+	if (!err)
+		err = attach_one(b, XLAT_BPF_TUN_EGRESS, tun_ifindex);
+	if (!err)
+		err = attach_one(b, XLAT_BPF_UP_EGRESS, up_ifindex);
 	if (err)
-		return err;
-	err = attach_one(b, XLAT_BPF_TUN_EGRESS, tun_ifindex);
-	if (err) {
-		detach_one(&b->hook[XLAT_BPF_UP_INGRESS], true);
-		return err;
-	}
-	return 0;
+		xlat_bpf_detach(b);
+	return err;
 }
 
 void xlat_bpf_detach(struct xlat_bpf *b)
 {
+	/* The uplink's egress first: its clsact qdisc, if we made it with
+	 * the ingress filter, goes with the last of the two. */
+	detach_one(&b->hook[XLAT_BPF_UP_EGRESS], false);
 	detach_one(&b->hook[XLAT_BPF_UP_INGRESS], true);
 	detach_one(&b->hook[XLAT_BPF_TUN_EGRESS], false);
 }

@@ -25,7 +25,8 @@ struct clat_bpf;
 
 enum xlat_bpf_prog {
 	XLAT_BPF_UP_INGRESS,  /* 6->4 */
-	XLAT_BPF_TUN_EGRESS,  /* 4->6 */
+	XLAT_BPF_TUN_EGRESS,  /* 4->6, default route through the TUN */
+	XLAT_BPF_UP_EGRESS,   /* 4->6, default route via the IPv6 router */
 	XLAT_BPF__NPROG
 };
 
@@ -74,8 +75,8 @@ void xlat_bpf_get_cfg(const struct xlat_bpf *b, struct clat_fp_cfg *c);
 
 /*
  * Record the devices in the configuration (with the uplink's link-layer
- * header length) and attach both programs.  On failure nothing stays
- * attached.  0 or a negative errno.
+ * header length) and attach the three programs.  On failure nothing
+ * stays attached.  0 or a negative errno.
  */
 int xlat_bpf_attach(struct xlat_bpf *b, int up_ifindex, int tun_ifindex);
 void xlat_bpf_detach(struct xlat_bpf *b);

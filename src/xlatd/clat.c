@@ -134,6 +134,7 @@ static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 	struct clat *c = inst->priv;
 	unsigned int mtu;
 	uint64_t x;
+	int ret;
 
 	(void)events;
 	if (read(fd, &x, sizeof(x)) < 0)
@@ -141,6 +142,9 @@ static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 	if (!clat_if_ipv6_mtu(c->uplink, &mtu) && mtu >= 1280 && mtu != c->up_mtu)
 		clat_follow_mtu(c, mtu);
 	clat_follow_rp_filter(c);
+	ret = clat_route_sync(c); /* a new router, rp_filter, MTU */
+	if (ret < 0)
+		log_warn(c->inst->name, "IPv4 default route: %s", strerror(-ret));
 }
 
 static int watch_mtu(struct clat *c)
@@ -168,13 +172,6 @@ static void unwatch_mtu(struct clat *c)
 
 static int go_live(struct clat *c)
 {
-	struct rtnl_route rt = {
-		.family = AF_INET,
-		.plen = 0,
-		.ifindex = c->tun_ifindex,
-		.metric = c->metric,
-		.protocol = XLAT_RTPROT,
-	};
 	char b6[INET6_ADDRSTRLEN], b4[INET_ADDRSTRLEN];
 	int ret;
 
@@ -185,10 +182,9 @@ static int go_live(struct clat *c)
 	ret = clat_start_workers(c);
 	if (ret < 0)
 		return clat_fail(c, ret, "%s: %s", "worker threads");
-	ret = rtnl_route(&c->rtnl, true, &rt);
+	ret = clat_route_sync(c);
 	if (ret < 0)
-		return clat_fail(c, ret, "IPv4 default route via %s: %s", c->tun);
-	c->route_added = true;
+		return clat_fail(c, ret, "IPv4 default route of %s: %s", c->tun);
 	ret = watch_mtu(c);
 	if (ret < 0)
 		log_warn(c->inst->name, "the uplink MTU is not followed: %s",
@@ -512,6 +508,13 @@ bool clat_working(struct instance *inst)
 	return !strcmp(state, "running");
 }
 
+bool clat_engaged(struct instance *inst)
+{
+	struct clat *c = inst->kind == &clat_kind ? inst->priv : NULL;
+
+	return c && c->engaged;
+}
+
 const char *clat_uplink(struct instance *inst)
 {
 	return inst->conf->clat.uplink;
@@ -549,17 +552,7 @@ static void teardown(struct clat *c)
 	clat_dp_stop(&c->dp);
 	clat_bpf_stop(&c->bpf); /* before the TUN it redirects into goes */
 	dad_unwatch(c);
-	if (c->route_added) {
-		struct rtnl_route rt = {
-			.family = AF_INET,
-			.ifindex = c->tun_ifindex,
-			.metric = c->metric,
-			.protocol = XLAT_RTPROT,
-		};
-
-		rtnl_route(&c->rtnl, false, &rt);
-		c->route_added = false;
-	}
+	clat_route_remove(c);
 	if (c->addr4_added)
 		rtnl_addr(&c->rtnl, false, c->tun_ifindex, AF_INET,
 			  (const union rtnl_addr *)&c->addr4, 32, 0);

@@ -43,6 +43,8 @@ struct clat_plan {
 void clat_apply(struct instance *inst, const struct clat_plan *p);
 /* The instance translates right now (state running). */
 bool clat_working(struct instance *inst);
+/* Its data path is set up or being set up (its addresses are on the host). */
+bool clat_engaged(struct instance *inst);
 /* Packets translated by the running CLAT so far, both data paths: 4->6
  * out and 6->4 in (the PLAT's answers). */
 void clat_traffic(struct instance *inst, uint64_t *out6, uint64_t *in6);

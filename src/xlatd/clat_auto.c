@@ -18,6 +18,7 @@
 #include "xlatd/v6only.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
@@ -98,6 +99,55 @@ static bool in_list(char (*l)[IFNAMSIZ], unsigned int n, const char *name)
 }
 
 /*
+ * Whether ifname is a TUN this xlatd holds open (any instance's: a CLAT's,
+ * the SIIT's, the NAT64's): the kernel lists the device of every open
+ * TUN file in our /proc/self/fdinfo ("iff:").
+ */
+static bool held_tun(const char *ifname)
+{
+	char path[64], line[128];
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir("/proc/self/fdinfo");
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%.20s", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof(line), f)) {
+			const char *v = line + 4;
+
+			if (strncmp(line, "iff:", 4))
+				continue;
+			v += strspn(v, " \t");
+			found = !strncmp(v, ifname, strlen(ifname)) &&
+				(v[strlen(ifname)] == '\n' || !v[strlen(ifname)]);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Whether ifname is the TUN of one of our own instances. */
+static bool our_tun(const char *ifname)
+{
+	for (int i = 0; i < MAX_UPLINKS; i++)
+		if (M.up[i].used && M.up[i].inst &&
+		    !strcmp(M.up[i].inst->conf->clat.tun, ifname))
+			return true;
+	return !strncmp(ifname, AUTO_PREFIX, strlen(AUTO_PREFIX)) ||
+	       held_tun(ifname);
+}
+
+/*
  * Link types an IPv6-only uplink comes as: Ethernet-like (the CLAT answers
  * NDP for its address), and point-to-point links without a link layer,
  * where the /64 is routed to the host and there is no NDP at all: raw-IP
@@ -129,6 +179,8 @@ static const char *not_candidate(const struct lm_if *f)
 {
 	if (f->type == ARPHRD_LOOPBACK || (f->flags & IFF_LOOPBACK))
 		return "loopback";
+	if (!strcmp(f->kind, "tun") && our_tun(f->name))
+		return "a TUN device of xlatd's own";
 	if (!strncmp(f->name, AUTO_PREFIX, strlen(AUTO_PREFIX)))
 		return "a CLAT's own TUN device";
 	/* A container's veth in docker0, a NIC in a bond: the host's
@@ -238,15 +290,6 @@ static uint32_t metric_of(struct uplink *u)
 	return CLAT_METRIC_BASE + (uint32_t)u->slot;
 }
 
-/* Whether ifname is the TUN of one of our own CLAT instances. */
-static bool our_tun(const char *ifname)
-{
-	for (int i = 0; i < MAX_UPLINKS; i++)
-		if (M.up[i].used && M.up[i].inst &&
-		    !strcmp(M.up[i].inst->conf->clat.tun, ifname))
-			return true;
-	return !strncmp(ifname, AUTO_PREFIX, strlen(AUTO_PREFIX));
-}
 
 /*
  * Another CLAT already gives the host IPv4 (two would fight over routes
@@ -259,7 +302,11 @@ static bool other_clat(const struct uplink *u, char *what, size_t n)
 {
 	const struct lm_if *f = &u->facts;
 
-	if (f->has_default4_via6 || f->has_clat4) {
+	/* A 192.0.0.0/29 address on the uplink is ours while our CLAT is
+	 * engaged (its route via inet6 puts it there). */
+	bool ours = u->inst && clat_engaged(u->inst);
+
+	if (f->has_default4_via6 || (f->has_clat4 && !ours)) {
 		snprintf(what, n, "serves %s (%s)", u->name,
 			 f->has_default4_via6 ? "IPv4 default via an IPv6 router"
 					      : "192.0.0.0/29 address on it");

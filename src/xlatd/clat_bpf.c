@@ -19,6 +19,7 @@
 
 /* libbpf names a cls_bpf filter "PROGNAME:[ID]". */
 #define UP_PROG_TAG "clat_up_ingress:"
+#define UP_EGRESS_TAG "clat_up_egress:"
 
 static void say(char *why, size_t whylen, const char *s)
 {
@@ -47,6 +48,7 @@ const char *clat_bpf_unsupported(const struct xlat_cfg *xc)
 /* ---- leftovers of a crashed xlatd (clsact fallback only) ---- */
 
 struct leftover {
+	const char *tag; /* the program name (cls_bpf: "name:[id]") */
 	uint32_t handle[16], prio[16];
 	unsigned int n;
 };
@@ -85,16 +87,15 @@ static int filter_cb(const struct nlmsghdr *nlh, void *data)
 	    strcmp(mnl_attr_get_str(tb[TCA_KIND]), "bpf"))
 		return MNL_CB_OK;
 	mnl_attr_parse_nested(tb[TCA_OPTIONS], opt_cb, &name);
-	if (!name || strncmp(name, UP_PROG_TAG, strlen(UP_PROG_TAG)) ||
-	    l->n >= 16)
+	if (!name || strncmp(name, l->tag, strlen(l->tag)) || l->n >= 16)
 		return MNL_CB_OK;
 	l->handle[l->n] = tcm->tcm_handle;
 	l->prio[l->n++] = TC_H_MAJ(tcm->tcm_info) >> 16;
 	return MNL_CB_OK;
 }
 
-/* Our 6->4 filters on the uplink's clsact ingress (RTM_GETTFILTER dump). */
-static int find_leftovers(int ifindex, struct leftover *l)
+/* Our filters on one side of the uplink's clsact (RTM_GETTFILTER dump). */
+static int find_leftovers(int ifindex, bool ingress, struct leftover *l)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_GETTFILTER, NLM_F_DUMP);
@@ -102,28 +103,34 @@ static int find_leftovers(int ifindex, struct leftover *l)
 
 	tcm->tcm_family = AF_UNSPEC;
 	tcm->tcm_ifindex = ifindex;
-	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS);
+	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, ingress ? TC_H_MIN_INGRESS
+							 : TC_H_MIN_EGRESS);
 	/* An error here mostly means no clsact qdisc: nothing left. */
 	return rtnl_request(nlh, filter_cb, l);
 }
 
 /*
  * tcx links die with the process; cls_bpf filters do not, and a stale
- * one would redirect the CLAT's traffic into a TUN that is gone.
+ * one would redirect the CLAT's traffic into a TUN that is gone, or
+ * translate with the dead process's addresses.
  */
 static void remove_leftovers(int ifindex)
 {
-	struct leftover l = { .n = 0 };
+	for (int side = 0; side < 2; side++) {
+		struct leftover l = { .tag = side ? UP_EGRESS_TAG : UP_PROG_TAG };
 
-	if (find_leftovers(ifindex, &l) < 0)
-		return;
-	for (unsigned int i = 0; i < l.n; i++) {
-		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-				    .attach_point = BPF_TC_INGRESS);
-		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = l.handle[i],
-				    .priority = l.prio[i]);
+		if (find_leftovers(ifindex, !side, &l) < 0)
+			continue;
+		for (unsigned int i = 0; i < l.n; i++) {
+			DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+					    .attach_point = side ? BPF_TC_EGRESS
+								 : BPF_TC_INGRESS);
+			DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts,
+					    .handle = l.handle[i],
+					    .priority = l.prio[i]);
 
-		bpf_tc_detach(&hook, &opts);
+			bpf_tc_detach(&hook, &opts);
+		}
 	}
 }
 

@@ -45,6 +45,8 @@ struct clat {
 	unsigned int mtu;
 	uint32_t metric;
 	bool addr4_added, route_added;
+	struct rtnl_route route;  /* the IPv4 default route, as added */
+	bool up_addr4_added;      /* addr4 on the uplink too (route via6) */
 
 	struct clat_dad dad;
 	struct clat_dp dp;        /* the userspace data path */
@@ -72,6 +74,10 @@ int clat_start_workers(struct clat *c);
 int clat_start_fastpath(struct clat *c);
 void clat_follow_mtu(struct clat *c, unsigned int up_mtu);
 void clat_follow_rp_filter(struct clat *c);
+
+/* clat_route.c: the IPv4 default route (through the TUN, or via inet6). */
+int clat_route_sync(struct clat *c);
+void clat_route_remove(struct clat *c);
 void clat_follow_pref64(struct clat *c, const struct clat_plan *p);
 /* clat_status.c */
 struct ctl_out;

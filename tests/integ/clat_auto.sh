@@ -27,7 +27,7 @@ nt_radvd "$R" r0 2001:db8:1::/64
 
 running() { nt_clat_is clat-eth0 "^running ${1:-}"; }
 stopped() { nt_clat_is clat-eth0 "^stopped .*${1:-}"; }
-clat_route() { ip -n "$C" -4 route show default | grep -q 'dev clat-eth0 proto 100'; }
+clat_route() { nt_clat_route "$C" eth0; }
 ping4() { nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null 2>&1; }
 ra_bg() { # prefix lifetime count interval
 	run_bg "$R" "$RA" --iface r0 --src fe80::64 --prefix "$1" --lifetime "$2" --count "$3" --interval "$4"
@@ -45,8 +45,8 @@ t_check "ipv6-only-preferred eth0 -> 0 before NAT64 (RFC 8925: a CLAT is enabled
 # 1. Comes up from the RA alone.
 ra_bg $P64 1800 300 1
 t_check "CLAT comes up from the PREF64 RA, no config" nt_wait 8 running "$P64 RA"
-t_check "IPv4 default route via clat-eth0, protocol 100, metric 4096" \
-	bash -c "ip -n $C -4 route show default | grep -q 'dev clat-eth0 proto 100 .*metric 4096'"
+t_check "IPv4 default route of the CLAT, protocol 100, metric 4096" \
+	nt_wait 2 nt_clat_route "$C" eth0 "metric 4096"
 t_check "IPv4 ping through the CLAT and TAYGA" ping4
 t_check "state file says running" grep -q '^clat=running v6only=yes reason=NAT64 prefix 2001:db8:64::/96 from RA' "$NT_XSTATE/eth0.state"
 t_check "ipv6-only-preferred eth0 -> 0" nt_xlatctl ipv6-only-preferred eth0

@@ -27,6 +27,7 @@ SOCK=$NT_TMP/xlatd.sock
 cat >"$NT_TMP/xlatd.conf" <<EOF
 [global]
 control-socket = $SOCK
+state-dir = $NT_TMP/state
 
 [clat c0]
 uplink = eth0
@@ -36,7 +37,7 @@ datapath = bpf
 # still carries whole (IPv6 segment = IPv4 segment + 20 - 20 of gso_size)
 mtu = 1480
 EOF
-run_bg "$C" "$XLATD" -c "$NT_TMP/xlatd.conf"
+run_bg "$C" "$XLATD" -v -c "$NT_TMP/xlatd.conf"
 XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
 
 status() { nx "$C" "$XLATCTL" -s "$SOCK" status --json 2>&1; }
@@ -77,13 +78,23 @@ t_check "ping -c 3 $SERVER by IPv4 literal" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$S
 # rp_filter through the TUN's ingress, followed within a second or two.
 in_place() { field fastpath_6to4 | grep -q "^in place"; }
 via_tun() { field fastpath_6to4 | grep -q "^via the TUN"; }
+# 4->6 likewise: the IPv4 default route via the IPv6 router on eth0 (the
+# uplink's egress program translates), through the TUN under strict.
+route_via6() { ip -n "$C" -4 route show default | grep -Eq "via inet6 fe80::.* dev eth0 proto 100 src 192\.0\.0\.[1-7] .*mtu 1480\b"; }
+route_tun() { ip -n "$C" -4 route show default | grep -q "dev clat-eth0 proto 100"; }
 t_check "fast path 6->4 in place (rp_filter 0)" in_place
+t_check "IPv4 default route via inet6 on eth0, the CLAT's source and MTU" nt_wait 3 route_via6 ||
+	t_diag "$(ip -n "$C" -4 route show default; grep -i 'route' "$XLOG" | tail -5)"
 nx "$C" sysctl -qw net.ipv4.conf.all.rp_filter=1
 t_check "strict rp_filter: 6->4 through the TUN's ingress" nt_wait 4 via_tun
+t_check "strict rp_filter: the default route through the TUN" nt_wait 3 route_tun
 t_check "strict rp_filter: ping -c 3 $SERVER" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$SERVER"
 nx "$C" sysctl -qw net.ipv4.conf.all.rp_filter=0
 t_check "rp_filter 0 again: in place again" nt_wait 4 in_place
+t_check "rp_filter 0 again: via inet6 again" nt_wait 3 route_via6
 t_check "in place: ping -c 3 $SERVER" nx "$C" ping -4 -c 3 -i 0.3 -W 2 "$SERVER"
+t_check "the uplink's egress program translated the pings" bash -c \
+	"[ \"\$(ip netns exec $C '$NT_XLATCTL' -s '$SOCK' status --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; i=json.load(sys.stdin)[\"instances\"][0]; print(i[\"config\"][\"fastpath\"][\"fp_4to6_translated\"] > 0)')\" = True ]"
 # With the fast path on, the TUN takes TCP super-packets from the host.
 t_check "the CLAT TUN offers TSO to the host's TCP" bash -c \
 	"ip netns exec $C ethtool -k clat-eth0 | grep -q '^tcp-segmentation-offload: on'"

@@ -72,8 +72,7 @@ t_check "no PREF64, DNS64 only: clat-eth0 running with $P64 from DNS within 15 s
 t_diag "clat-eth0: $(nt_clat_state clat-eth0)"
 t_check "state file: running, NAT64 prefix from DNS" \
 	grep -q "^clat=running v6only=yes reason=NAT64 prefix $P64 from DNS on eth0" "$NT_XSTATE/eth0.state"
-t_check "IPv4 default route via clat-eth0" \
-	bash -c "ip -n $C -4 route show default | grep -q 'dev clat-eth0'"
+t_check "IPv4 default route of the CLAT" nt_wait 2 nt_clat_route "$C" eth0
 t_check "the prefix is learned from DNS, not elsewhere (no PREF64 in the RAs)" \
 	nt_not grep -q 'from RA' "$NT_XLOG"
 nt_xlatd_stop

@@ -78,5 +78,5 @@ for p in $(ip netns pids "$R"); do
 done
 run_bg "$C" ping -4 -q -i 0.2 -w 30 203.0.113.10
 t_check "both PLATs dead: status says none translates" nt_wait 25 nt_clat_is c0 "^running .*does not translate"
-t_check "the CLAT keeps its route meanwhile" bash -c "ip -n $C -4 route show default | grep -q clat-eth0"
+t_check "the CLAT keeps its route meanwhile" nt_clat_route "$C" eth0
 t_done

@@ -46,6 +46,7 @@ SOCK=$NT_TMP/xlatd.sock
 cat >"$NT_TMP/xlatd.conf" <<EOF
 [global]
 control-socket = $SOCK
+state-dir = $NT_TMP/state
 log-level = info
 
 [siit s0]

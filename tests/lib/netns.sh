@@ -24,7 +24,7 @@
 # xlatd: nt_xlatd NS [EXTRA]  nt_xlatd_start  nt_xlatd_stop  nt_xlatctl ARGS...
 #        nt_clat NAME KEY...  nt_clat_state NAME  nt_clat_is NAME REGEX
 #        nt_wait_clat NAME REGEX SECS
-# misc:  nt_need_build NAME...  nt_not CMD...
+# misc:  nt_need_build NAME...  nt_not CMD...  nt_clat_route NS UPLINK
 #        KEEP_LOGS=DIR keeps the logs of everything run_bg started.
 
 set -u
@@ -334,6 +334,14 @@ nt_clat_is() {
 
 nt_wait_clat() {
 	nt_wait "$3" nt_clat_is "$1" "$2"
+}
+
+# nt_clat_route NS UPLINK [EXTRA-REGEX]: xlatd's IPv4 default route
+# (protocol 100) is there: through the CLAT's TUN, or "via inet6 ROUTER
+# dev UPLINK" (the eBPF fast path's way, docs/fastpath.md).
+nt_clat_route() {
+	ip -n "$1" -4 route show default |
+		grep -Eq "(dev clat-$2|via inet6 [^ ]+ dev $2) proto 100${3:+.*$3}"
 }
 
 # nt_not CMD...: succeeds when CMD fails (for t_check and nt_wait).

@@ -47,6 +47,7 @@ static struct xlat_cfg xc;
 static struct xlat_eam eam;
 static uint8_t *engine_buf;
 static bool pass_up; /* 6->4 translations go on up the stack (TC_ACT_OK) */
+static bool up_egress; /* 4->6 through the uplink's egress program */
 
 /* L3 bytes of every packet BPF translated, in and out, per direction
  * ([0] 6->4, [1] 4->6), as this test measured them. */
@@ -177,14 +178,20 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 	struct xlat_out out = { .buf = engine_buf, .cap = XLAT_OUT_MIN };
 	enum xlat_verdict v;
 
-	if (run_prog(v6 ? XLAT_BPF_UP_INGRESS : XLAT_BPF_TUN_EGRESS, pkt, len,
-		     &r)) {
+	if (run_prog(v6 ? XLAT_BPF_UP_INGRESS :
+		     up_egress ? XLAT_BPF_UP_EGRESS : XLAT_BPF_TUN_EGRESS,
+		     pkt, len, &r)) {
 		TAP_FAIL("%s: BPF_PROG_TEST_RUN failed: %s", what,
 			 strerror(errno));
 		return false;
 	}
 	if (want != XLATED) {
-		if (r.ret != ACT_OK)
+		/* On the uplink's egress, what the program leaves to the
+		 * engine goes into the TUN; other IPv4 is left alone. */
+		int pass_ret = !v6 && up_egress && want != NO_COUNTER ?
+				       ACT_REDIRECT : ACT_OK;
+
+		if (r.ret != pass_ret)
 			TAP_FAIL("%s: expected pass, program returned %d", what,
 				 r.ret);
 		CHECK_EQ(r.len, len);
@@ -194,7 +201,8 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 		check_bytes(what, &r, v6, 0, 0);
 		return r.ret == ACT_REDIRECT;
 	}
-	if (r.ret != (v6 && pass_up ? ACT_OK : ACT_REDIRECT) ||
+	if (r.ret != ((v6 && pass_up) || (!v6 && up_egress) ? ACT_OK :
+								ACT_REDIRECT) ||
 	    (pass_up && v6 && r.ethertype != 0x0800)) {
 		TAP_FAIL("%s: expected translation, program returned %d", what,
 			 r.ret);
@@ -591,6 +599,27 @@ TEST(up_in_place_pass_up)
 		 XLATED, false);
 	pass_up = false;
 	setup(PFX);
+}
+
+/* The uplink's egress: the CLAT's IPv4 in place, byte for byte the
+ * engine's; the rest of its IPv4 into the TUN; other IPv4 untouched. */
+TEST(up_egress_matches_engine)
+{
+	uint8_t b[2048];
+
+	setup(PFX);
+	up_egress = true;
+	diff_one("udp4 up", b, udp4(b, CLAT4, PEER4, true, 100), XLATED, false);
+	diff_one("udp4 1200 DF=0 up", b, udp4(b, CLAT4, PEER4, false, 1200),
+		 XLATED, false);
+	diff_one("echo up", b, icmp4(b, 8, 0, 56), XLATED, false);
+	diff_one("icmp error to the engine", b, icmp4(b, 3, 4, 56),
+		 CLAT_FP_PASS_ICMP, false);
+	diff_one("too big to the engine", b, udp4(b, CLAT4, PEER4, true, 1480),
+		 CLAT_FP_PASS_SIZE, false);
+	diff_one("native IPv4 untouched", b, udp4(b, "192.0.2.9", PEER4, true, 10),
+		 NO_COUNTER, false);
+	up_egress = false;
 }
 
 TEST(cfg_make_refuses_router_mode)
