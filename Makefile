@@ -23,7 +23,8 @@ ENGINE_SRC  := $(sort $(wildcard src/engine/*.c))
 DAEMON_SRC  := $(sort $(wildcard src/datapath/*.c src/control/*.c \
 		 $(filter-out src/xlatd/main.c,$(wildcard src/xlatd/*.c))))
 XLATD_MAIN  := src/xlatd/main.c
-XLATCTL_SRC := $(sort $(wildcard src/xlatctl/*.c))
+XLATCTL_MAIN := src/xlatctl/main.c
+XLATCTL_SRC := $(sort $(filter-out $(XLATCTL_MAIN),$(wildcard src/xlatctl/*.c)))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC    := $(sort $(wildcard tests/tools/*.c bench/tools/*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -33,6 +34,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 ENGINE_OBJ := $(call obj,$(ENGINE_SRC))
 DAEMON_OBJ := $(call obj,$(DAEMON_SRC))
+XLATCTL_OBJ := $(call obj,$(XLATCTL_SRC))
 TESTLIB_OBJ := $(call obj,$(TESTLIB_SRC))
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN   := $(patsubst %.c,$(BUILD)/tools/%,$(notdir $(TOOL_SRC)))
@@ -49,13 +51,18 @@ all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(XCFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(XCFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libxlat.a: $(ENGINE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/libxlatd.a: $(DAEMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# xlatctl's renderers, apart from its main() so unit tests link them.
+$(BUILD)/libxlatctl.a: $(XLATCTL_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -66,10 +73,10 @@ $(BUILD)/libxlattest.a: $(TESTLIB_OBJ)
 $(BUILD)/xlatd: $(call obj,$(XLATD_MAIN)) $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
 
-$(BUILD)/xlatctl: $(call obj,$(XLATCTL_SRC)) $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+$(BUILD)/xlatctl: $(call obj,$(XLATCTL_MAIN)) $(BUILD)/libxlatctl.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlatctl.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
 

@@ -229,8 +229,9 @@ static void inst_status(struct ctl_out *o, struct instance *inst)
 
 	instance_get_state(inst, state, sizeof(state), reason, sizeof(reason));
 	if (!o->json)
-		ctl_printf(o, "%s %s: %s%s%s\n", inst->kind->name, inst->name,
-			   state, reason[0] ? " (" : "", reason[0] ? reason : "");
+		ctl_printf(o, "%s %s: %s%s%s%s\n", inst->kind->name, inst->name,
+			   state, reason[0] ? " (" : "", reason,
+			   reason[0] ? ")" : "");
 	if (!o->json)
 		o->depth++;
 	else

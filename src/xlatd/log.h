@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Logging to stderr (journald adds time stamps): one line per event,
- *   xlatd[siit0]: info: started: tun siit0 mtu 1500, 2 threads
- * Thread-safe (one fprintf per line).  Say why, not only what.
+ * Logging to stderr: one line per event, with a time stamp,
+ *   2026-12-06T05:23:31.123+0000 xlatd[siit0]: info: started: tun siit0 ...
+ * or, when stderr is the journal (JOURNAL_STREAM), with the syslog
+ * priority that journald parses instead of the stamp and the level word,
+ *   <6>xlatd[siit0]: started: tun siit0 ...
+ * Thread-safe (one fprintf per line).  Say why, not only what; log a
+ * decision once when it is taken, never per packet.
  */
 #ifndef XLATD_LOG_H
 #define XLATD_LOG_H
+
+#include <stdbool.h>
 
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
@@ -14,6 +20,9 @@ extern enum log_level log_level;
 /* "err", "warn"/"warning", "info", "debug" -> level; -1 if unknown. */
 int log_level_parse(const char *s);
 const char *log_level_name(enum log_level l);
+
+/* journal_stream ("DEV:INODE", systemd's JOURNAL_STREAM) names fd. */
+bool log_stderr_is_journal(const char *journal_stream, int fd);
 
 /* who: instance name or NULL for the daemon itself. */
 void log_msg(enum log_level l, const char *who, const char *fmt, ...)
