@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LABEL "  %-10s"
+#define LABEL "  %-11s"
 
 static const struct json *instances(const struct json *status)
 {
@@ -168,7 +168,7 @@ static void traffic(FILE *f, const char *dir, const struct json *d)
 	render_count(b, sizeof(b), ib, "B");
 	render_count(c, sizeof(c), op, "");
 	render_count(e, sizeof(e), ob, "B");
-	fprintf(f, "  %-4s      in %s pkts %s, out %s pkts %s", dir, a, b, c, e);
+	fprintf(f, LABEL "in %s pkts %s, out %s pkts %s", dir, a, b, c, e);
 	if (rep)
 		fprintf(f, ", %" PRIu64 " ICMP errors sent", rep);
 	fputc('\n', f);
