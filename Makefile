@@ -7,6 +7,7 @@ CLANG   ?= clang
 CFLAGS  ?= -O2 -g
 BUILD   ?= build
 PREFIX  ?= /usr/local
+SYSCONFDIR ?= /etc
 DESTDIR ?=
 LIBEXECDIR ?= $(PREFIX)/libexec
 # Where the DHCP clients look for integrations (Debian 12 paths: dpkg -L
@@ -45,9 +46,11 @@ PROGS := $(BUILD)/xlatd $(BUILD)/xlatctl
 # Keep objects of test programs and tools: they are not throw-away.
 .SECONDARY:
 
-.PHONY: all deps check unit demo bench install install-integrations clean fuzz asan tools format
+.PHONY: all progs deps check unit demo bench install install-integrations clean fuzz asan tools format
 
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
+
+progs: $(PROGS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -148,6 +151,10 @@ bench: deps
 	$(MAKE) all
 	bench/run.sh
 
+# Installs for any distribution (DESTDIR for staging, as debian/rules
+# does).  The unit goes where the local administrator's units go unless
+# SYSTEMD_UNITDIR says otherwise (a package: /lib/systemd/system); the sample
+# /etc/xlatd.conf never replaces an existing one.
 install: $(PROGS) install-integrations
 	install -D -m 0755 $(BUILD)/xlatd $(DESTDIR)$(PREFIX)/sbin/xlatd
 	install -D -m 0755 $(BUILD)/xlatctl $(DESTDIR)$(PREFIX)/sbin/xlatctl
@@ -157,9 +164,13 @@ install: $(PROGS) install-integrations
 	done
 	if [ -f systemd/xlatd.service ]; then \
 		sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/xlatd.service > xlatd.service.tmp && \
-		install -D -m 0644 xlatd.service.tmp $(DESTDIR)/etc/systemd/system/xlatd.service && \
+		install -D -m 0644 xlatd.service.tmp $(DESTDIR)$(SYSTEMD_UNITDIR)/xlatd.service && \
 		rm -f xlatd.service.tmp; \
 	fi
+	[ -e $(DESTDIR)$(SYSCONFDIR)/xlatd.conf ] || \
+		install -D -m 0644 etc/xlatd.conf $(DESTDIR)$(SYSCONFDIR)/xlatd.conf
+	install -D -m 0644 completions/xlatctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xlatctl
 
 # RFC 8925 integrations (docs/clat-auto.md): installed, never enabled.
 SUBST_LIBEXEC = sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'

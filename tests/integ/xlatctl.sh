@@ -16,6 +16,8 @@ nt_need_build xlatd xlatctl
 nt_siit_hosts || t_bail "namespaces"
 SOCK=$NT_TMP/xlatd.sock
 nt_siit_conf "$NT_TMP/xlatd.conf" "$SOCK"
+# The automatic CLATs' state files go to our directory, not the host's /run.
+sed -i "/^\[global\]/a state-dir = $NT_TMP/state" "$NT_TMP/xlatd.conf"
 run_bg "$XL" "$NT_XLATD" -c "$NT_TMP/xlatd.conf"
 XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
 ctl() { nx "$XL" "$NT_XLATCTL" -s "$SOCK" "$@"; }
