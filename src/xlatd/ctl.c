@@ -447,8 +447,13 @@ void ctl_accept(int lfd)
 	    cred.uid != 0) {
 		static const char msg[] = "error: permission denied: only root may use the xlatd control socket\n";
 
-		log_info(NULL, "control: refused client uid %u pid %d: not root",
-			 (unsigned int)cred.uid, (int)cred.pid);
+		static uid_t last = (uid_t)-1;
+
+		/* Once per user, not at every poll of a monitoring script. */
+		if (cred.uid != last)
+			log_info(NULL, "control: refused client uid %u pid %d: not root",
+				 (unsigned int)cred.uid, (int)cred.pid);
+		last = cred.uid;
 		reply(fd, msg, sizeof(msg) - 1);
 		close(fd);
 		return;
