@@ -147,6 +147,7 @@ static const struct {
 	unsigned int usec; /* value is in microseconds: print seconds */
 } cfg_keys[] = {
 	{ "mtu", "xlat464_mtu_bytes", "gauge", "MTU of the translator's TUN device.", 0, 0, 0 },
+	{ "uplink_ipv6_mtu", "xlat464_uplink_ipv6_mtu_bytes", "gauge", "IPv6 MTU of the CLAT's uplink.", 0, 0, 0 },
 	{ "metric", "xlat464_route_metric", "gauge", "Metric of the CLAT's IPv4 default route.", 0, 0, 0 },
 	{ "threads", "xlat464_threads", "gauge", "Worker threads.", 0, 0, 0 },
 	{ "eam_entries", "xlat464_eam_entries", "gauge", "Explicit address mappings (RFC 7757).", 0, 0, 0 },
