@@ -16,8 +16,6 @@ nt_need_build xlatd xlatctl
 nt_siit_hosts || t_bail "namespaces"
 SOCK=$NT_TMP/xlatd.sock
 nt_siit_conf "$NT_TMP/xlatd.conf" "$SOCK"
-# The automatic CLATs' state files go to our directory, not the host's /run.
-sed -i "/^\[global\]/a state-dir = $NT_TMP/state" "$NT_TMP/xlatd.conf"
 run_bg "$XL" "$NT_XLATD" -c "$NT_TMP/xlatd.conf"
 XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
 ctl() { nx "$XL" "$NT_XLATCTL" -s "$SOCK" "$@"; }
@@ -64,6 +62,7 @@ t_check "status without a filter: s0, clat-v4 and clat-v6" \
 t_diag "$(grep '^[a-z]' <<<"$all")"
 t_check "a stopped CLAT that saw no packet: no traffic lines" \
 	bash -c 'grep -A3 "^clat clat-v6: stopped (" <<<"$1" | grep -q "^  uplink: *v6 (mode auto)$" && ! grep -A3 "^clat clat-v6" <<<"$1" | grep -q 4to6' _ "$all"
+t_check "the automatic CLATs' state files are in the test's state-dir" test -f "$NT_TMP/state/v6.state"
 t_check "status v6 (by uplink) shows only clat-v6" test "$(ctl status v6 | grep '^[a-z]')" = "clat clat-v6: stopped (no IPv6 default route on v6)"
 t_check "status siit0 (by TUN) shows it" bash -c "ip netns exec $XL $NT_XLATCTL -s $SOCK status siit0 | grep -q '^siit s0'"
 ctl status nosuch >/dev/null 2>&1
