@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * stderr logging; see log.h.  Two formats, chosen once:
+ * Logging; see log.h.  The destination is chosen once, at the first line:
  *  - stderr is the journal (systemd's JOURNAL_STREAM names stderr's device
- *    and inode): a "<N>" syslog priority prefix, which journald turns into
- *    the PRIORITY field, and no time stamp (journald adds its own);
- *  - anything else (a terminal, a file, a test log): an ISO 8601 local
- *    time stamp with milliseconds and the level as a word.
- * No library: the journal's stream protocol is plain text.
+ *    and inode): each line goes to journald's native socket as fields,
+ *    PRIORITY, SYSLOG_IDENTIFIER, XLATD_INSTANCE and MESSAGE, so
+ *    "journalctl XLATD_INSTANCE=clat-eth0" selects one instance; if that
+ *    socket cannot be reached, the line goes to stderr with a "<N>" syslog
+ *    priority prefix, which journald's stream reader also understands.
+ *    No time stamp: journald adds its own.
+ *  - anything else (a terminal, a file, a test log): stderr, with an ISO
+ *    8601 local time stamp with milliseconds and the level as a word.
+ * No library: both journal protocols are plain text.
  */
 #include "xlatd/log.h"
 
@@ -16,8 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
+
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 enum log_level log_level = LOG_LVL_INFO;
 
@@ -27,6 +36,7 @@ static const int prio[] = { 3, 4, 6, 7 };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static bool to_journal;
+static int journal_fd = -1;
 
 bool log_stderr_is_journal(const char *journal_stream, int fd)
 {
@@ -45,7 +55,22 @@ bool log_stderr_is_journal(const char *journal_stream, int fd)
 
 static void detect(void)
 {
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
 	to_journal = log_stderr_is_journal(getenv("JOURNAL_STREAM"), 2);
+	if (!to_journal)
+		return;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	strcpy(sa.sun_path, JOURNAL_SOCKET);
+	/* connect() once: each line is then one send() of one datagram. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return;
+	}
+	journal_fd = fd;
 }
 
 int log_level_parse(const char *s)
@@ -82,15 +107,45 @@ static int stamp(char *buf, size_t len)
 			zone) + (int)n;
 }
 
+/* Native protocol: KEY=value lines, one datagram.  A value must not hold
+ * a newline in this form, so the message's are replaced. */
+static bool journal_send(enum log_level l, const char *who, const char *msg)
+{
+	char d[1400];
+	int n;
+
+	if (journal_fd < 0)
+		return false;
+	n = snprintf(d, sizeof(d), "PRIORITY=%d\nSYSLOG_IDENTIFIER=xlatd\n%s%s%s"
+		     "MESSAGE=%s%s%s\n", prio[l], who ? "XLATD_INSTANCE=" : "",
+		     who ? who : "", who ? "\n" : "", who ? who : "",
+		     who ? ": " : "", msg);
+	if (n < 0)
+		return false;
+	if ((size_t)n >= sizeof(d)) {
+		n = sizeof(d) - 1;
+		d[n - 1] = '\n';
+	}
+	for (char *p = strstr(d, "MESSAGE="); p && p < d + n - 1; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return send(journal_fd, d, (size_t)n, MSG_NOSIGNAL) == n;
+}
+
 void log_msg(enum log_level l, const char *who, const char *fmt, ...)
 {
-	char line[1024];
+	char line[1024], msg[1024];
 	va_list ap;
 	int n = 0, m;
 
 	if (l > log_level)
 		return;
 	pthread_once(&once, detect);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (to_journal && journal_send(l, who, msg))
+		return;
 	if (to_journal)
 		n = snprintf(line, sizeof(line), "<%d>", prio[l]);
 	else
@@ -109,9 +164,6 @@ void log_msg(enum log_level l, const char *who, const char *fmt, ...)
 		if (m > 0 && (size_t)(n + m) < sizeof(line))
 			n += m;
 	}
-	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	va_end(ap);
 	/* One call per line keeps lines of concurrent threads whole. */
-	fprintf(stderr, "%s\n", line);
+	fprintf(stderr, "%s%s\n", line, msg);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Logging to stderr: one line per event, with a time stamp,
+ * Logging: one line per event.  On a terminal or into a file, stderr:
  *   2026-12-06T05:23:31.123+0000 xlatd[siit0]: info: started: tun siit0 ...
- * or, when stderr is the journal (JOURNAL_STREAM), with the syslog
- * priority that journald parses instead of the stamp and the level word,
+ * When stderr is the journal (JOURNAL_STREAM), journald's native socket
+ * with the fields PRIORITY, SYSLOG_IDENTIFIER=xlatd, XLATD_INSTANCE (who)
+ * and MESSAGE ("siit0: started: ..."); if that socket is not there,
+ * stderr with the syslog priority journald's stream reader parses:
  *   <6>xlatd[siit0]: started: tun siit0 ...
  * Thread-safe (one fprintf per line).  Say why, not only what; log a
  * decision once when it is taken, never per packet.

@@ -146,19 +146,47 @@ t_check "... and writes xlat464_up 0" grep -qx 'xlat464_up 0' "$NT_TMP/out/x.pro
 ctl status >/dev/null 2>&1
 t_check "status with xlatd down exits 3" test $? -eq 3
 
-# ---- logs: journald priorities when stderr is the journal ----
-# JOURNAL_STREAM as systemd sets it: device and inode of stderr.
+# ---- logs: when stderr is the journal ----
+# xlatd_journal LOG [NATIVE]: xlatd with JOURNAL_STREAM naming its stderr
+# (LOG, as systemd sets it: device and inode), in a private /run.  With
+# NATIVE, a datagram socket at journald's path records what it receives
+# in NATIVE; without, there is no such socket.
+xlatd_journal() {
+	local log=$1 native=${2:-} w
+	: >"$log"
+	ip netns exec "$XL" unshare -m --propagation private bash -c '
+		mount -t tmpfs tmpfs /run || exit 1
+		if [ -n "$3" ]; then
+			mkdir -p /run/systemd/journal
+			socat -u UNIX-RECV:/run/systemd/journal/socket OPEN:"$3",creat,append &
+			s=$!
+			for i in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+		fi
+		JOURNAL_STREAM=$(stat -L -c %d:%i "$2") "$1" -c "$4" 2>>"$2" &
+		echo $! >"$2.pid"
+		wait $!
+		[ -n "${s:-}" ] && kill "$s"
+		exit 0
+	' _ "$NT_XLATD" "$log" "$native" "$NT_TMP/xlatd.conf" &
+	w=$!
+	NT_PIDS+=("$w")
+	nt_wait 10 test -S "$SOCK"
+	nt_kill_pids "$(cat "$log.pid")"
+	wait "$w"
+}
 jlog=$NT_TMP/journal.log
-: >"$jlog"
-js_env=$(stat -L -c '%d:%i' "$jlog")
-ip netns exec "$XL" env JOURNAL_STREAM="$js_env" "$NT_XLATD" -c "$NT_TMP/xlatd.conf" 2>>"$jlog" &
-JPID=$!
-NT_PIDS+=("$JPID")
-nt_wait 10 test -S "$SOCK"
-nt_kill_pids "$JPID"
-t_check "with JOURNAL_STREAM = stderr: <6> priority prefix, no timestamp" \
-	grep -Eq '^<6>xlatd\[s0\]: ' "$jlog"
+xlatd_journal "$jlog"
+t_check "journal stream, no native socket: <6> priority prefix, no timestamp" \
+	grep -Eq '^<6>xlatd\[s0\]: state running' "$jlog"
 t_check "... and <N> on every line" nt_not grep -Evq '^<[0-7]>' "$jlog"
-t_diag "$(head -n 3 "$jlog")"
+t_diag "$(head -n 2 "$jlog")"
+
+xlatd_journal "$jlog" "$NT_TMP/native.log"
+t_check "journal: native fields PRIORITY, SYSLOG_IDENTIFIER, XLATD_INSTANCE, MESSAGE" \
+	bash -c "tr '\\n' '|' <'$NT_TMP/native.log' | grep -q 'PRIORITY=6|SYSLOG_IDENTIFIER=xlatd|XLATD_INSTANCE=s0|MESSAGE=s0: state running|'"
+t_check "journal: the daemon's own lines have no XLATD_INSTANCE" \
+	bash -c "tr '\\n' '|' <'$NT_TMP/native.log' | grep -q 'PRIORITY=6|SYSLOG_IDENTIFIER=xlatd|MESSAGE=ready: '"
+t_check "journal: nothing on stderr when the native socket takes it" test ! -s "$jlog"
+t_diag "$(head -c 300 "$NT_TMP/native.log")"
 
 t_done
