@@ -60,7 +60,9 @@ for f in ./usr/sbin/xlatd ./usr/sbin/xlatctl ./lib/systemd/system/xlatd.service 
 done
 if [ -d "$SRC/integrations" ]; then
 	missing=
-	make -s -C "$SRC" install-integrations DESTDIR="$NT_TMP/integ" PREFIX=/usr >/dev/null 2>&1 ||
+	# The variables debian/rules gives make install.
+	make -s -C "$SRC" install-integrations DESTDIR="$NT_TMP/integ" PREFIX=/usr \
+		SYSTEMD_UNITDIR=/lib/systemd/system >/dev/null 2>&1 ||
 		missing="(make install-integrations failed)"
 	for f in $(cd "$NT_TMP/integ" 2>/dev/null && find . -type f); do
 		grep -q " $f\$" <<<"$contents" || missing="$missing ${f#.}"
@@ -76,12 +78,16 @@ t_check "the default configuration is only comments, and valid" bash -c "
 # ---- install ----
 nt_on_exit "dpkg --purge $PKG"
 before=$(ls /etc/systemd/system/multi-user.target.wants 2>/dev/null)
+links() { find /etc/systemd/system -type l 2>/dev/null | sort; }
+links_before=$(links)
 host_sock() { stat -c %i /run/xlatd/xlatd.sock 2>/dev/null || echo none; }
 sock_before=$(host_sock)
 t_check "dpkg -i installs it" dpkg -i "$DEB"
 UNIT=/lib/systemd/system/xlatd.service
 t_check "the unit is enabled (multi-user.target.wants)" \
 	test -L /etc/systemd/system/multi-user.target.wants/xlatd.service
+t_check "xlatd.service is the one unit enabled (not the integrations')" \
+	test "$(comm -13 <(echo "$links_before") <(links))" = /etc/systemd/system/multi-user.target.wants/xlatd.service
 t_check "/etc/xlatd.conf is a conffile" bash -c "dpkg-query -W -f='\${Conffiles}' $PKG | grep -q ' /etc/xlatd.conf '"
 t_check "systemd-analyze verify $UNIT" systemd-analyze verify "$UNIT"
 t_check "xlatctl --help from /usr/sbin" /usr/sbin/xlatctl --help
