@@ -150,14 +150,48 @@ static int transact(const char *path, const char *cmd, char **reply)
 	return 0;
 }
 
+#define MAX_WORDS 4
+
 struct args {
 	const char *sock;
-	const char *cmd;    /* status, metrics, ipv6-only-preferred */
-	const char *target; /* status filter or ipv6-only-preferred IF */
-	const char *secs;   /* v6only-wait SECONDS */
+	const struct command *cmd;
+	const char *word[MAX_WORDS]; /* after the command: IF, NAME, ... */
+	unsigned int n_words;
 	const char *output; /* metrics --output */
 	bool json, verbose;
 };
+
+/*
+ * The commands: their name, how many words may follow, what runs them.
+ * A command the daemon answers in one line (yes/ok/error) needs no code
+ * of its own: cmd_line() sends "NAME WORD..." and prints the reply.
+ */
+struct command {
+	const char *name;
+	unsigned int min_words, max_words;
+	int (*run)(const struct args *a);
+};
+
+static int cmd_status(const struct args *a);
+static int cmd_metrics(const struct args *a);
+static int cmd_v6only(const struct args *a);
+static int cmd_v6wait(const struct args *a);
+
+static const struct command commands[] = {
+	{ "status", 0, 1, cmd_status },
+	{ "counters", 0, 1, cmd_status },
+	{ "metrics", 0, 0, cmd_metrics },
+	{ "ipv6-only-preferred", 1, 1, cmd_v6only },
+	{ "v6only-wait", 1, 2, cmd_v6wait },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (unsigned int i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -176,18 +210,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 		} else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) &&
 			   i + 1 < argc) {
 			a->output = argv[++i];
-		} else if (!a->cmd && (!strcmp(s, "status") || !strcmp(s, "counters"))) {
-			a->cmd = "status";
-		} else if (!a->cmd && (!strcmp(s, "metrics") ||
-				       !strcmp(s, "ipv6-only-preferred") ||
-				       !strcmp(s, "v6only-wait"))) {
-			a->cmd = s;
-		} else if (a->target && !a->secs && !strcmp(a->cmd, "v6only-wait") &&
-			   strspn(s, "0123456789") == strlen(s) && strlen(s) <= 5) {
-			a->secs = s;
-		} else if (a->cmd && strcmp(a->cmd, "metrics") && !a->target &&
+		} else if (!a->cmd && find_command(s)) {
+			a->cmd = find_command(s);
+		} else if (a->cmd && a->n_words < a->cmd->max_words &&
 			   s[0] != '-' && strlen(s) < 32) {
-			a->target = s;
+			a->word[a->n_words++] = s;
 		} else {
 			fprintf(stderr, "xlatctl: unknown argument \"%s\"\n", s);
 			return -1;
@@ -195,16 +222,50 @@ static int parse_args(int argc, char **argv, struct args *a)
 	}
 	if (!a->cmd)
 		return -1;
-	if ((!strcmp(a->cmd, "ipv6-only-preferred") ||
-	     !strcmp(a->cmd, "v6only-wait")) && !a->target) {
-		fprintf(stderr, "xlatctl: %s needs an interface\n", a->cmd);
+	if (a->n_words < a->cmd->min_words) {
+		fprintf(stderr, "xlatctl: %s needs %u argument%s\n", a->cmd->name,
+			a->cmd->min_words, a->cmd->min_words == 1 ? "" : "s");
 		return -1;
 	}
-	if (a->output && strcmp(a->cmd, "metrics")) {
+	if (a->output && a->cmd->run != cmd_metrics) {
 		fprintf(stderr, "xlatctl: --output is for metrics\n");
 		return -1;
 	}
 	return 0;
+}
+
+/* "NAME WORD..." to xlatd; its one-line reply to stdout (or stderr). */
+static int cmd_line(const struct args *a)
+{
+	char line[256], *reply;
+	size_t n = (size_t)snprintf(line, sizeof(line), "%s", a->cmd->name);
+	int rc;
+
+	for (unsigned int i = 0; i < a->n_words && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s", a->word[i]);
+	rc = transact(a->sock, line, &reply);
+	if (reply && !rc)
+		fputs(reply, stdout);
+	free(reply);
+	return rc;
+}
+
+/* A DHCPv4 client got option 108 on IF; SECONDS, if given, a number. */
+static int cmd_v6wait(const struct args *a)
+{
+	const char *secs = a->n_words > 1 ? a->word[1] : "";
+
+	if (strspn(secs, "0123456789") != strlen(secs) || strlen(secs) > 5) {
+		fprintf(stderr, "xlatctl: v6only-wait: SECONDS is a number\n");
+		return EXIT_USAGE;
+	}
+	return cmd_line(a);
+}
+
+/* For DHCPv4 client hooks: no xlatd is no CLAT, a plain "no" (1). */
+static int cmd_v6only(const struct args *a)
+{
+	return cmd_line(a) ? 1 : 0;
 }
 
 static struct json *parse_status(const char *reply)
@@ -220,13 +281,14 @@ static struct json *parse_status(const char *reply)
 
 static int cmd_status(const struct args *a)
 {
+	const char *target = a->n_words ? a->word[0] : NULL;
 	struct json *j;
 	char *reply;
 	int rc = transact(a->sock, "status json", &reply), n;
 
 	if (rc)
 		goto out;
-	if (a->json && !a->target) { /* unchanged, byte for byte */
+	if (a->json && !target) { /* unchanged, byte for byte */
 		fputs(reply, stdout);
 		goto out;
 	}
@@ -235,22 +297,22 @@ static int cmd_status(const struct args *a)
 	if (!j)
 		goto out;
 	if (a->json) {
-		render_filter(j, a->target);
+		render_filter(j, target);
 		json_write(stdout, j);
 		putchar('\n');
 		n = json_get(j, "instances") && json_get(j, "instances")->child;
 	} else if (a->verbose) {
-		n = render_long(stdout, j, a->target);
+		n = render_long(stdout, j, target);
 	} else {
-		n = render_short(stdout, j, a->target);
+		n = render_short(stdout, j, target);
 	}
 	json_free(j);
 	rc = 0;
 	if (n)
 		goto out;
-	if (a->target) {
+	if (target) {
 		fprintf(stderr, "xlatctl: no instance named %s or on %s\n",
-			a->target, a->target);
+			target, target);
 		rc = EXIT_ERROR;
 	} else if (!a->json) {
 		puts("no instances");
@@ -329,31 +391,10 @@ static int cmd_metrics(const struct args *a)
 int main(int argc, char **argv)
 {
 	struct args a = { .sock = CTL_DEFAULT_SOCKET };
-	char cmd[64], *reply;
-	int rc;
 
 	if (parse_args(argc, argv, &a) < 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(a.cmd, "metrics"))
-		return cmd_metrics(&a);
-	if (!strcmp(a.cmd, "status"))
-		return cmd_status(&a);
-	if (!strcmp(a.cmd, "v6only-wait")) {
-		snprintf(cmd, sizeof(cmd), "v6only-wait %s %s", a.target,
-			 a.secs ? a.secs : "");
-		rc = transact(a.sock, cmd, &reply);
-		if (reply && !rc)
-			fputs(reply, stdout);
-		free(reply);
-		return rc;
-	}
-	/* ipv6-only-preferred: no xlatd is no CLAT, a plain "no" for hooks. */
-	snprintf(cmd, sizeof(cmd), "ipv6-only-preferred %s", a.target);
-	rc = transact(a.sock, cmd, &reply);
-	if (reply && !rc)
-		fputs(reply, stdout);
-	free(reply);
-	return rc ? 1 : 0;
+	return a.cmd->run(&a);
 }
