@@ -116,6 +116,8 @@ nt_veth "$UP" debup0 "$(ns peer)" eth0 && nt_addr "$UP" debup0 2001:db8:1::10/64
 NOTIFY=$NT_TMP/notify.sock
 run_bg "$UP" socat -u UNIX-RECV:"$NOTIFY" OPEN:"$NT_TMP/notify.log",creat,append
 nt_wait 5 test -S "$NOTIFY"
+# As systemd's: any service user may send to it.
+chmod 0711 "$NT_TMP" && chmod 0666 "$NOTIFY"
 wrap=
 if [ -n "$USER_" ] && [ "$USER_" != root ]; then
 	if [ "$DYN" = yes ]; then
