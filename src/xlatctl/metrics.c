@@ -161,6 +161,19 @@ static const struct {
 	{ "io_sleeps_poll", "xlat464_io_sleeps_total", "counter", "Times a worker slept, by how it woke.", "wakeup", "poll", 0 },
 	{ "io_sleeps_timer", "xlat464_io_sleeps_total", "counter", "Times a worker slept, by how it woke.", "wakeup", "timer", 0 },
 	{ "pref64.lifetime_s", "xlat464_pref64_lifetime_seconds", "gauge", "Remaining lifetime of the NAT64 prefix.", 0, 0, 0 },
+	{ "ipv6_mtu", "xlat464_path_mtu_bytes", "gauge", "Configured MTU toward the IPv6 or IPv4 side.", "family", "ipv6", 0 },
+	{ "ipv4_mtu", "xlat464_path_mtu_bytes", "gauge", "Configured MTU toward the IPv6 or IPv4 side.", "family", "ipv4", 0 },
+	{ "icmp_errors_rate_limited", "xlat464_icmp_errors_rate_limited_total", "counter", "ICMP errors not sent: over the rate limit.", 0, 0, 0 },
+	{ "ipv6_only_preferred.v6only_wait_s", "xlat464_v6only_wait_seconds", "gauge", "RFC 8925 V6ONLY_WAIT reported for the uplink.", 0, 0, 0 },
+	{ "ipv6_only_preferred.remaining_s", "xlat464_v6only_wait_remaining_seconds", "gauge", "Time left in the V6ONLY_WAIT.", 0, 0, 0 },
+};
+
+/* Booleans: 1 or 0. */
+static const struct {
+	const char *key, *family, *help;
+} bool_keys[] = {
+	{ "ipv6_only_preferred.answer", "xlat464_ipv6_only_preferred", "1 if a DHCPv4 client on the uplink should ask for option 108 (RFC 8925)." },
+	{ "ipv6_only_preferred.expired", "xlat464_v6only_wait_expired", "1 if the V6ONLY_WAIT ran out without a NAT64 prefix." },
 };
 
 static bool prefixed(const char *s, const char *p, const char **rest)
@@ -248,7 +261,29 @@ static bool cfg_known(struct samples *s, const char *base, const char *path,
 	return false;
 }
 
-/* Walk the config: numbers become samples, strings labels of _info. */
+static void cfg_bool(struct samples *s, const char *base, const char *kind,
+		     const char *path, bool v)
+{
+	const char *family = NULL, *help = "A status flag this xlatctl has no name for.";
+	char fam[160];
+
+	for (unsigned int k = 0; k < sizeof(bool_keys) / sizeof(bool_keys[0]); k++)
+		if (!strcmp(bool_keys[k].key, path)) {
+			family = bool_keys[k].family;
+			help = bool_keys[k].help;
+		}
+	if (!family) {
+		snprintf(fam, sizeof(fam), "xlat464_%s_%s", kind, path);
+		for (char *p = fam; *p; p++)
+			if (*p == '.')
+				*p = '_';
+		family = fam;
+	}
+	add_u64(s, family, "gauge", help, base, v);
+}
+
+/* Walk the config: numbers and booleans become samples, strings labels
+ * of _info. */
 static void config(struct samples *s, const char *base, const char *kind,
 		   const struct json *o, const char *prefix, char *info,
 		   size_t infolen)
@@ -277,6 +312,8 @@ static void config(struct samples *s, const char *base, const char *kind,
 				if (*p == '.')
 					*p = '_';
 			label_add(info, infolen, fam, m->str);
+		} else if (m->type == JSON_BOOL) {
+			cfg_bool(s, base, kind, path, m->b);
 		} else if (m->type == JSON_NUM && !cfg_known(s, base, path, m) &&
 			   json_u64(m, "", &v)) {
 			char *p;

@@ -22,7 +22,9 @@ static const char status[] =
 	"\"mtu\":1500,\"metric\":2048,\"datapath\":\"bpf\",\"datapath_config\":\"auto\","
 	"\"fastpath_attach\":\"tcx\",\"fastpath\":{\"fp_6to4_translated\":7,"
 	"\"fp_pass_fragment\":2,\"fp_drop_helper_failed\":0,\"fp_4to6_in_bytes\":900},"
-	"\"ns_answered\":3,\"coalesce_usecs\":1500,\"new_thing\":5},"
+	"\"ns_answered\":3,\"coalesce_usecs\":1500,\"new_thing\":5,"
+	"\"ipv6_only_preferred\":{\"answer\":true,\"why\":\"CLAT on eth0\",\"v6only_wait_s\":300,"
+	"\"since\":\"option 108\",\"remaining_s\":120,\"expired\":false},\"new_flag\":true},"
 	"\"counters\":{\"4to6\":{\"in_packets\":123456,\"in_bytes\":9876543,\"out_packets\":123450,"
 	"\"out_bytes\":12345678,\"replies\":0,\"hairpinned\":0,\"drops\":6,"
 	"\"drop_reasons\":{\"ttl_expired\":6}},"
@@ -30,7 +32,8 @@ static const char status[] =
 	"\"replies\":0,\"hairpinned\":0,\"drops\":0}}},"
 	"{\"name\":\"s\\\"0\",\"kind\":\"siit\",\"state\":\"waiting\",\"reason\":\"no \\\"route\\\"\\u000a\","
 	"\"config\":{\"tun\":\"siit0\",\"mtu\":1500,\"threads\":2,\"offload\":\"yes\",\"io\":\"uring\","
-	"\"pool6\":\"2001:db8:64::/96\",\"eam_entries\":0,\"routes\":2},"
+	"\"pool6\":\"2001:db8:64::/96\",\"eam_entries\":0,\"routes\":2,\"ipv6_mtu\":1400,"
+	"\"icmp_errors_rate_limited\":3},"
 	"\"counters\":{\"4to6\":{\"in_packets\":0,\"in_bytes\":0,\"out_packets\":0,\"out_bytes\":0,"
 	"\"replies\":0,\"hairpinned\":0,\"drops\":0},\"6to4\":{\"in_packets\":0,\"in_bytes\":0,"
 	"\"out_packets\":0,\"out_bytes\":0,\"replies\":0,\"hairpinned\":0,\"drops\":0}}}]}";
@@ -208,6 +211,13 @@ TEST(metrics)
 	CHECK_LINE(out, "xlat464_fastpath_dropped_packets_total{instance=\"clat-eth0\",reason=\"helper_failed\"} 0");
 	CHECK_LINE(out, "xlat464_fastpath_in_bytes_total{instance=\"clat-eth0\",direction=\"4to6\"} 900");
 	CHECK_LINE(out, "xlat464_neighbor_solicitations_answered_total{instance=\"clat-eth0\"} 3");
+	CHECK_LINE(out, "xlat464_ipv6_only_preferred{instance=\"clat-eth0\"} 1");
+	CHECK_LINE(out, "xlat464_v6only_wait_expired{instance=\"clat-eth0\"} 0");
+	CHECK_LINE(out, "xlat464_v6only_wait_remaining_seconds{instance=\"clat-eth0\"} 120");
+	CHECK_LINE(out, "# TYPE xlat464_clat_new_flag gauge");
+	CHECK_LINE(out, "xlat464_clat_new_flag{instance=\"clat-eth0\"} 1");
+	CHECK_LINE(out, "xlat464_path_mtu_bytes{instance=\"s\\\"0\",family=\"ipv6\"} 1400");
+	CHECK_LINE(out, "xlat464_icmp_errors_rate_limited_total{instance=\"s\\\"0\"} 3");
 	CHECK_LINE(out, "# TYPE xlat464_clat_new_thing untyped");
 	CHECK_LINE(out, "xlat464_clat_new_thing{instance=\"clat-eth0\"} 5");
 	CHECK(strstr(out, "xlat464_instance_info{instance=\"clat-eth0\",kind=\"clat\",reason=\"\",uplink=\"eth0\",mode=\"auto\",pref64_prefix=\"64:ff9b::/96\",pref64_source=\"RA\""));
