@@ -7,6 +7,7 @@ CLANG   ?= clang
 CFLAGS  ?= -O2 -g
 BUILD   ?= build
 PREFIX  ?= /usr/local
+SYSCONFDIR ?= /etc
 DESTDIR ?=
 LIBEXECDIR ?= $(PREFIX)/libexec
 # Where the DHCP clients look for integrations (Debian 12 paths: dpkg -L
@@ -23,7 +24,8 @@ ENGINE_SRC  := $(sort $(wildcard src/engine/*.c))
 DAEMON_SRC  := $(sort $(wildcard src/datapath/*.c src/control/*.c \
 		 $(filter-out src/xlatd/main.c,$(wildcard src/xlatd/*.c))))
 XLATD_MAIN  := src/xlatd/main.c
-XLATCTL_SRC := $(sort $(wildcard src/xlatctl/*.c))
+XLATCTL_MAIN := src/xlatctl/main.c
+XLATCTL_SRC := $(sort $(filter-out $(XLATCTL_MAIN),$(wildcard src/xlatctl/*.c)))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC    := $(sort $(wildcard tests/tools/*.c bench/tools/*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -33,6 +35,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 ENGINE_OBJ := $(call obj,$(ENGINE_SRC))
 DAEMON_OBJ := $(call obj,$(DAEMON_SRC))
+XLATCTL_OBJ := $(call obj,$(XLATCTL_SRC))
 TESTLIB_OBJ := $(call obj,$(TESTLIB_SRC))
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN   := $(patsubst %.c,$(BUILD)/tools/%,$(notdir $(TOOL_SRC)))
@@ -43,19 +46,26 @@ PROGS := $(BUILD)/xlatd $(BUILD)/xlatctl
 # Keep objects of test programs and tools: they are not throw-away.
 .SECONDARY:
 
-.PHONY: all deps check unit demo bench install install-integrations clean fuzz asan tools format
+.PHONY: all progs deps check unit demo bench install install-integrations clean fuzz asan tools format
 
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
+progs: $(PROGS)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(XCFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(XCFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libxlat.a: $(ENGINE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/libxlatd.a: $(DAEMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# xlatctl's renderers, apart from its main() so unit tests link them.
+$(BUILD)/libxlatctl.a: $(XLATCTL_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -66,10 +76,10 @@ $(BUILD)/libxlattest.a: $(TESTLIB_OBJ)
 $(BUILD)/xlatd: $(call obj,$(XLATD_MAIN)) $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
 
-$(BUILD)/xlatctl: $(call obj,$(XLATCTL_SRC)) $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+$(BUILD)/xlatctl: $(call obj,$(XLATCTL_MAIN)) $(BUILD)/libxlatctl.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlatctl.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
 
@@ -141,6 +151,10 @@ bench: deps
 	$(MAKE) all
 	bench/run.sh
 
+# Installs for any distribution (DESTDIR for staging, as debian/rules
+# does).  The unit goes where the local administrator's units go unless
+# SYSTEMD_UNITDIR says otherwise (a package: /lib/systemd/system); the sample
+# /etc/xlatd.conf never replaces an existing one.
 install: $(PROGS) install-integrations
 	install -D -m 0755 $(BUILD)/xlatd $(DESTDIR)$(PREFIX)/sbin/xlatd
 	install -D -m 0755 $(BUILD)/xlatctl $(DESTDIR)$(PREFIX)/sbin/xlatctl
@@ -150,9 +164,13 @@ install: $(PROGS) install-integrations
 	done
 	if [ -f systemd/xlatd.service ]; then \
 		sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/xlatd.service > xlatd.service.tmp && \
-		install -D -m 0644 xlatd.service.tmp $(DESTDIR)/etc/systemd/system/xlatd.service && \
+		install -D -m 0644 xlatd.service.tmp $(DESTDIR)$(SYSTEMD_UNITDIR)/xlatd.service && \
 		rm -f xlatd.service.tmp; \
 	fi
+	[ -e $(DESTDIR)$(SYSCONFDIR)/xlatd.conf ] || \
+		install -D -m 0644 etc/xlatd.conf $(DESTDIR)$(SYSCONFDIR)/xlatd.conf
+	install -D -m 0644 completions/xlatctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xlatctl
 
 # RFC 8925 integrations (docs/clat-auto.md): installed, never enabled.
 SUBST_LIBEXEC = sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'

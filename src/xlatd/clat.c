@@ -77,7 +77,6 @@ const char *clat_fmt6(const struct in6_addr *a, char *b)
 int clat_fail(struct clat *c, int err, const char *fmt, const char *what)
 {
 	instance_set_state(c->inst, "failed", fmt, what, strerror(-err));
-	log_err(c->inst->name, fmt, what, strerror(-err));
 	return err;
 }
 
@@ -247,7 +246,6 @@ static void dad_fail(struct clat *c, const char *fmt, ...)
 	va_end(ap);
 	instance_set_state(c->inst, "failed", "%s; next try in %u s", why,
 			   CLAT_RETRY_MS / 1000);
-	log_err(c->inst->name, "%s; next try in %u s", why, CLAT_RETRY_MS / 1000);
 	/* A failed instance leaves nothing on the host behind it. */
 	teardown(c);
 	c->engaged = false;

@@ -229,8 +229,9 @@ static void inst_status(struct ctl_out *o, struct instance *inst)
 
 	instance_get_state(inst, state, sizeof(state), reason, sizeof(reason));
 	if (!o->json)
-		ctl_printf(o, "%s %s: %s%s%s\n", inst->kind->name, inst->name,
-			   state, reason[0] ? " (" : "", reason[0] ? reason : "");
+		ctl_printf(o, "%s %s: %s%s%s%s\n", inst->kind->name, inst->name,
+			   state, reason[0] ? " (" : "", reason,
+			   reason[0] ? ")" : "");
 	if (!o->json)
 		o->depth++;
 	else
@@ -446,8 +447,13 @@ void ctl_accept(int lfd)
 	    cred.uid != 0) {
 		static const char msg[] = "error: permission denied: only root may use the xlatd control socket\n";
 
-		log_info(NULL, "control: refused client uid %u pid %d: not root",
-			 (unsigned int)cred.uid, (int)cred.pid);
+		static uid_t last = (uid_t)-1;
+
+		/* Once per user, not at every poll of a monitoring script. */
+		if (cred.uid != last)
+			log_info(NULL, "control: refused client uid %u pid %d: not root",
+				 (unsigned int)cred.uid, (int)cred.pid);
+		last = cred.uid;
 		reply(fd, msg, sizeof(msg) - 1);
 		close(fd);
 		return;

@@ -58,9 +58,11 @@ void instance_set_state(struct instance *inst, const char *state,
 	snprintf(inst->state, sizeof(inst->state), "%s", state);
 	memcpy(inst->reason, reason, sizeof(reason));
 	pthread_mutex_unlock(&inst->lock);
+	/* The one log line of a state change: callers do not log it again. */
 	if (changed)
-		log_info(inst->name, "state %s%s%s", state, reason[0] ? ": " : "",
-			 reason);
+		log_msg(strcmp(state, "failed") ? LOG_LVL_INFO : LOG_LVL_ERR,
+			inst->name, "state %s%s%s", state, reason[0] ? ": " : "",
+			reason);
 }
 
 void instance_get_state(struct instance *inst, char *state, size_t slen,
@@ -205,8 +207,13 @@ struct instance *instance_create(const struct inst_conf *ic)
 	inst->started = true;
 	ret = k->start(inst);
 	if (ret < 0) {
-		log_err(inst->name, "start failed: %s%s%s", strerror(-ret),
-			inst->reason[0] ? ": " : "", inst->reason);
+		/* A "failed" state has been logged with its reason. */
+		if (strcmp(inst->state, "failed"))
+			log_err(inst->name, "start failed: %s%s%s", strerror(-ret),
+				inst->reason[0] ? ": " : "", inst->reason);
+		else
+			log_err(inst->name, "start failed (%s): not started",
+				strerror(-ret));
 		k->stop(inst);
 		unwatch(inst, -1, true);
 		instance_free(inst);

@@ -129,6 +129,18 @@ c = [i for i in d["instances"] if i["name"] == "c0"][0]["counters"]
 bad = [k for k in ("4to6", "6to4") for f in ("in_packets", "out_packets") if not c[k][f] > 0]
 print("zero: %s" % bad if bad else "ok")' <<<"$js" 2>&1)
 t_check "xlatctl status --json counts packets both ways" test "$out" = ok || t_diag "$js"
+st=$(nt_xlatctl status c0 2>&1)
+t_check "xlatctl status c0: state, prefix, addresses, data path, traffic in a few lines" bash -c '
+	grep -Eqx "clat c0: running( \(.*\))?" <<<"$1" &&
+	grep -Eq "^  prefix: +2001:db8:64::/96 from static" <<<"$1" &&
+	grep -Eq "^  addresses: 192\.0\.0\.[0-9]+ as 2001:db8:" <<<"$1" &&
+	grep -Eq "^  datapath: +(bpf|userspace)" <<<"$1" &&
+	grep -Eq "^  4to6 +in [1-9][0-9.]* k? ?pkts" <<<"$1" &&
+	grep -Eq "^  6to4 +in [1-9][0-9.]* k? ?pkts" <<<"$1" &&
+	[ "$(wc -l <<<"$1")" -le 10 ]' _ "$st" || t_diag "$st"
+t_check "xlatctl metrics: c0 running, packets counted" bash -c '
+	grep -qx "xlat464_instance_state{instance=\"c0\",state=\"running\"} 1" <<<"$1" &&
+	grep -Eq "^xlat464_in_packets_total\{instance=\"c0\",direction=\"4to6\"\} [1-9]" <<<"$1"' _ "$(nt_xlatctl metrics 2>&1)"
 if [ "${XLAT_DATAPATH:-auto}" = userspace ]; then
 	# The bulk transfers are streams: the workers slept on the
 	# moderation timer (coalesce-usecs, default 200) for part of them.

@@ -89,7 +89,7 @@ SRV_LOG=$NT_LAST_LOG
 nt_wait_listen "$H4" 8080 5
 nx "$H6" timeout 30 socat -u "TCP6:[$H4_V6]:8080" CREATE:"$NT_TMP/got6" 2>"$NT_TMP/tcp6.err"
 t_check "TCP 4 MiB from IPv4 server to IPv6 client, sha256 equal" same_as_data "$NT_TMP/got6" ||
-	t_diag "client: $(cat "$NT_TMP/tcp6.err")" "server: $(cat "$SRV_LOG")" "$(ctl status | grep -A12 drops)"
+	t_diag "client: $(cat "$NT_TMP/tcp6.err")" "server: $(cat "$SRV_LOG")" "$(ctl status -v | grep -A12 drops)"
 run_bg "$H6" timeout 30 socat -u OPEN:"$NT_TMP/data" TCP6-LISTEN:8081,reuseaddr
 SRV_LOG=$NT_LAST_LOG
 nt_wait_listen "$H6" 8081 5

@@ -28,8 +28,8 @@ XLOG=$NT_LAST_LOG
 nt_wait 10 bash -c "ip netns exec $XL $XLATCTL -s $SOCK status --json | grep -q '\"running\"'" ||
 	t_bail "instance running" "$(tail -n 20 "$XLOG")"
 t_check "status shows ipv6_mtu 1400 and ipv4_mtu 1300" bash -c \
-	"ip netns exec $XL $XLATCTL -s $SOCK status | grep -q 'ipv6_mtu.*1400' &&
-	 ip netns exec $XL $XLATCTL -s $SOCK status | grep -q 'ipv4_mtu.*1300'"
+	"ip netns exec $XL $XLATCTL -s $SOCK status -v | grep -q 'ipv6_mtu.*1400' &&
+	 ip netns exec $XL $XLATCTL -s $SOCK status -v | grep -q 'ipv4_mtu.*1300'"
 
 # IPv4, DF set, 1400 bytes: IPv6 1420 > 1400: Fragmentation Needed 1380.
 out=$(nx "$H4" ping -4 -c 2 -W 1 -M do -s 1372 "$H6_V4" 2>&1)
@@ -77,15 +77,15 @@ out=$(nx "$H6" ping -6 -c 2 -W 1 -M do -s 1352 "$H4_V6" 2>&1)
 t_check "IPv6 1400 bytes: the instance answers Packet Too Big, mtu 1320" \
 	grep -qE "mtu ?= ?1320" <<<"$out"
 t_check "counters: one Fragmentation Needed and one Packet Too Big at least" bash -c \
-	"ip netns exec $XL $XLATCTL -s $SOCK status | grep -qE 'fragmentation_needed' &&
-	 ip netns exec $XL $XLATCTL -s $SOCK status | grep -qE 'packet_too_big'"
+	"ip netns exec $XL $XLATCTL -s $SOCK status -v | grep -qE 'fragmentation_needed' &&
+	 ip netns exec $XL $XLATCTL -s $SOCK status -v | grep -qE 'packet_too_big'"
 
 # The errors the instance originates are rate-limited (RFC 4443 2.4 f):
 # 300 echo requests at once that expire in it (hop limit 2: one hop taken
 # by xl's kernel, the last by the instance) get no more than the burst
 # of 50 and what 1000/s adds while they arrive.
 nx "$H6" ping -6 -q -t 2 -l 300 -c 300 -W 1 "$H4_V6" >/dev/null 2>&1
-lim=$(nx "$XL" "$XLATCTL" -s "$SOCK" status | awk '/icmp_errors_rate_limited/ { print $2 }')
+lim=$(nx "$XL" "$XLATCTL" -s "$SOCK" status -v | awk '/icmp_errors_rate_limited/ { print $2 }')
 t_check "a burst of 300 expiring packets: errors rate-limited ($lim not sent)" \
 	test "${lim:-0}" -gt 100
 t_done

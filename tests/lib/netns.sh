@@ -194,7 +194,10 @@ nt_siit_conf() {
 	local f=$1 sock=$2 l
 	shift 2
 	{
-		printf '[global]\ncontrol-socket = %s\n[siit s0]\ntun = siit0\n' "$sock"
+		# state-dir: the automatic CLATs on the veths write their
+		# state files here, not into the host's /run/xlatd.
+		printf '[global]\ncontrol-socket = %s\nstate-dir = %s\n' "$sock" "$NT_TMP/state"
+		printf '[siit s0]\ntun = siit0\n'
 		printf 'pool6 = 2001:db8:64::/96\neam = 192.0.2.10/32 2001:db8:6::10/128\n'
 		printf 'ipv4-address = 192.0.2.1\nroute4 = 192.0.2.0/24\nroute6 = 2001:db8:64::/96\n'
 		for l in "$@"; do printf '%s\n' "$l"; done
