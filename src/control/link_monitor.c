@@ -109,6 +109,9 @@ static int addr4_cb(const struct nlmsghdr *nlh, struct snap *s)
 	if (!ad || mnl_attr_get_payload_len(ad) != 4)
 		return MNL_CB_OK;
 	memcpy(&a, mnl_attr_get_payload(ad), 4);
+	/* Address protocol 100: xlat464's own (rtnl_addr4_ours()). */
+	if (tb[IFA_PROTO] && mnl_attr_get_u8(tb[IFA_PROTO]) == XLAT_RTPROT)
+		return MNL_CB_OK;
 	if ((ntohl(a) & 0xfffffff8u) == 0xc0000000u)
 		x->has_clat4 = true;
 	return MNL_CB_OK;

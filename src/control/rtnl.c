@@ -207,6 +207,80 @@ int rtnl_addr(struct rtnl *r, bool add, int ifindex, int family,
 	return rtnl_talk(r, nlh, NULL, NULL);
 }
 
+int rtnl_addr4_ours(struct rtnl *r, bool add, int ifindex,
+		    const struct in_addr *a)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+
+	nlh = rtnl_msg(buf, add ? RTM_NEWADDR : RTM_DELADDR,
+		       add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = 32;
+	ifa->ifa_index = ifindex;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	mnl_attr_put(nlh, IFA_LOCAL, 4, a);
+	mnl_attr_put(nlh, IFA_ADDRESS, 4, a);
+	if (add)
+		mnl_attr_put_u8(nlh, IFA_PROTO, XLAT_RTPROT);
+	return rtnl_talk(r, nlh, NULL, NULL);
+}
+
+/* IPv4 addresses of protocol proto found by a dump, deleted after it. */
+struct addr_list {
+	uint8_t proto;
+	unsigned int n;
+	int ifindex[32];
+	struct in_addr a[32];
+};
+
+static int addr_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type >= 0 && type <= IFA_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
+	struct addr_list *l = data;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET ||
+	    l->n >= 32)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
+	if (!tb[IFA_PROTO] || mnl_attr_get_u8(tb[IFA_PROTO]) != l->proto ||
+	    !tb[IFA_LOCAL] || mnl_attr_get_payload_len(tb[IFA_LOCAL]) != 4)
+		return MNL_CB_OK;
+	l->ifindex[l->n] = (int)ifa->ifa_index;
+	memcpy(&l->a[l->n++], mnl_attr_get_payload(tb[IFA_LOCAL]), 4);
+	return MNL_CB_OK;
+}
+
+int rtnl_addr4_flush_proto(struct rtnl *r, uint8_t proto)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	struct addr_list l = { .proto = proto };
+	int ret;
+
+	g->rtgen_family = AF_INET;
+	ret = rtnl_request(nlh, addr_dump_cb, &l);
+	if (ret < 0)
+		return ret;
+	for (unsigned int i = 0; i < l.n; i++)
+		rtnl_addr4_ours(r, false, l.ifindex[i], &l.a[i]);
+	return (int)l.n;
+}
+
 static void route_fill(struct nlmsghdr *nlh, const struct rtnl_route *rt,
 		       bool add)
 {

@@ -72,6 +72,16 @@ int rtnl_addr(struct rtnl *r, bool add, int ifindex, int family,
 	      const union rtnl_addr *a, unsigned int plen, uint32_t flags);
 
 /* Add (NLM_F_CREATE | NLM_F_EXCL: -EEXIST if present) or delete a route. */
+/*
+ * An IPv4 /32 of xlat464's on ifindex, tagged with address protocol
+ * XLAT_RTPROT (IFA_PROTO) so that it is told from anyone else's and
+ * found again after a crash (rtnl_addr4_flush_proto()).
+ */
+int rtnl_addr4_ours(struct rtnl *r, bool add, int ifindex,
+		    const struct in_addr *a);
+/* Delete every IPv4 address of protocol proto: how many, or -errno. */
+int rtnl_addr4_flush_proto(struct rtnl *r, uint8_t proto);
+
 int rtnl_route(struct rtnl *r, bool add, const struct rtnl_route *rt);
 /* Add, or replace the route with the same destination and metric in one
  * step (no moment without it). */

@@ -302,11 +302,9 @@ static bool other_clat(const struct uplink *u, char *what, size_t n)
 {
 	const struct lm_if *f = &u->facts;
 
-	/* A 192.0.0.0/29 address on the uplink is ours while our CLAT is
-	 * engaged (its route via inet6 puts it there). */
-	bool ours = u->inst && clat_engaged(u->inst);
-
-	if (f->has_default4_via6 || (f->has_clat4 && !ours)) {
+	/* Ours (route protocol and address protocol 100) are not counted
+	 * by the link monitor. */
+	if (f->has_default4_via6 || f->has_clat4) {
 		snprintf(what, n, "serves %s (%s)", u->name,
 			 f->has_default4_via6 ? "IPv4 default via an IPv6 router"
 					      : "192.0.0.0/29 address on it");

@@ -67,8 +67,7 @@ static void uplink_addr(struct clat *c, bool on)
 
 	if (on == c->up_addr4_added)
 		return;
-	ret = rtnl_addr(&c->rtnl, on, c->up_ifindex, AF_INET,
-			(const union rtnl_addr *)&c->addr4, 32, 0);
+	ret = rtnl_addr4_ours(&c->rtnl, on, c->up_ifindex, &c->addr4);
 	if (ret < 0 && on)
 		log_warn(c->inst->name, "IPv4 address on %s: %s", c->uplink,
 			 strerror(-ret));

@@ -230,6 +230,10 @@ static void flush_leftovers(void)
 			 n, n == 1 ? "" : "s", XLAT_RTPROT);
 	else if (n < 0)
 		log_warn(NULL, "cannot look for leftover routes: %s", strerror(-n));
+	n = rtnl_addr4_flush_proto(&r, XLAT_RTPROT);
+	if (n > 0)
+		log_warn(NULL, "removed %d IPv4 address%s left by an earlier xlatd (protocol %d)",
+			 n, n == 1 ? "" : "es", XLAT_RTPROT);
 	rtnl_close(&r);
 }
 

@@ -221,6 +221,8 @@ t_check "restart after kill -9: running on clsact again ($(field state))" \
 	test "$(field state)/$(field fastpath_attach)" = running/clsact
 t_check "restart after kill -9: exactly one clat filter on eth0 ingress ($(n_up_filters))" \
 	test "$(n_up_filters)" = 1
+t_check "restart after kill -9: exactly one on eth0 egress" bash -c \
+	"[ \$(ip netns exec $C tc filter show dev eth0 egress | grep -c clat_up_egress) = 1 ]"
 before=$(fp6to4)
 t_check "restart after kill -9: ping -c 3 $SERVER through the new programs" \
 	bash -c "ip netns exec $C ping -4 -c 3 -i 0.3 -W 2 $SERVER >/dev/null &&
@@ -232,5 +234,8 @@ print(i[\"config\"][\"fastpath\"][\"fp_6to4_translated\"])') -ge $((before + 3))
 kill -TERM "$XPID"
 nt_wait 10 bash -c "! kill -0 $XPID"
 t_check "bpf-attach = clsact: SIGTERM leaves no clat filter on eth0" bash -c \
-	"! ip netns exec $C tc filter show dev eth0 ingress | grep -q clat_"
+	"! ip netns exec $C tc filter show dev eth0 ingress | grep -q clat_ &&
+	 ! ip netns exec $C tc filter show dev eth0 egress | grep -q clat_"
+t_check "SIGTERM leaves no IPv4 address of ours on eth0" bash -c \
+	"! ip -n $C -4 addr show dev eth0 | grep -q 'inet 192\.0\.0\.'"
 t_done
