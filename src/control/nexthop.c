@@ -95,6 +95,12 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 
 int nexthop_lookup6(const struct in6_addr *dst, struct nexthop *nh)
 {
+	return nexthop_lookup6_oif(dst, 0, nh);
+}
+
+int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
+			struct nexthop *nh)
+{
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
@@ -107,6 +113,8 @@ int nexthop_lookup6(const struct in6_addr *dst, struct nexthop *nh)
 	rtm->rtm_family = AF_INET6;
 	rtm->rtm_dst_len = 128;
 	mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
+	if (oif > 0)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
 	ret = rtnl_request(nlh, route_cb, &rr);
 	if (ret < 0)
 		return ret;

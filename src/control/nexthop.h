@@ -25,5 +25,8 @@ struct nexthop {
  * errors.  halen is the link's address length (from the neighbour).
  */
 int nexthop_lookup6(const struct in6_addr *dst, struct nexthop *nh);
+/* The same, out of interface oif (0: any), as a socket bound to it. */
+int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
+			struct nexthop *nh);
 
 #endif

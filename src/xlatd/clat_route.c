@@ -34,7 +34,9 @@ static void wanted(struct clat *c, struct rtnl_route *rt)
 	rt->ifindex = c->tun_ifindex;
 	if (strcmp(clat_bpf_active(&c->bpf), "bpf") || !c->pass_up)
 		return;
-	ret = nexthop_lookup6(&c->plan.pref64.addr, &nh);
+	/* The router on this uplink (the CLAT sends out of it whichever
+	 * uplink the host's own IPv6 would prefer). */
+	ret = nexthop_lookup6_oif(&c->plan.pref64.addr, c->up_ifindex, &nh);
 	if ((ret && ret != -EAGAIN) || nh.ifindex != c->up_ifindex) {
 		log_debug(c->inst->name, "IPv4 route through the TUN: next hop toward the NAT64 prefix: %s (ifindex %d)",
 			  ret ? strerror(-ret) : "on another link", nh.ifindex);

@@ -44,8 +44,19 @@ t_check "distinct CLAT IPv4 addresses in 192.0.0.0/29 ($a0, $a1)" \
 t_check "distinct metrics 4096 and 4097 ($m0, $m1)" \
 	bash -c "[ \"\$(printf '%s\n' $m0 $m1 | sort -n | tr '\n' ' ')\" = '4096 4097 ' ]"
 t_check "two IPv4 default routes of ours" bash -c "[ \$(ip -n $C -4 route show default proto 100 | wc -l) -eq 2 ]"
-t_check "IPv4 through clat-eth0 (R1's TAYGA)" nx "$C" ping -c 2 -W 1 -i 0.3 -I clat-eth0 203.0.113.10
-t_check "IPv4 through clat-eth1 (R2's TAYGA)" nx "$C" ping -c 2 -W 1 -i 0.3 -I clat-eth1 203.0.113.10
+# A CLAT is chosen by binding to its uplink when its route goes via inet6
+# there (the eBPF fast path), to its TUN when the route goes through it.
+dev_of() {
+	if ip -n "$C" -4 route show default | grep -q "via inet6 .* dev $1 proto 100"; then
+		echo "$1"
+	else
+		echo "clat-$1"
+	fi
+}
+nt_wait 3 bash -c "[ \$(ip -n $C -4 route show default proto 100 | grep -c 'via inet6') -eq 2 ]"
+d0=$(dev_of eth0) d1=$(dev_of eth1)
+t_check "IPv4 through $d0 (R1's TAYGA)" nx "$C" ping -c 2 -W 1 -i 0.3 -I "$d0" 203.0.113.10
+t_check "IPv4 through $d1 (R2's TAYGA)" nx "$C" ping -c 2 -W 1 -i 0.3 -I "$d1" 203.0.113.10
 t_check "each translated its own packets" \
 	bash -c "[ $(field clat-eth0 counters.4to6.out_packets) -ge 2 ] && [ $(field clat-eth1 counters.4to6.out_packets) -ge 2 ]"
 ip -n "$C" link set eth1 down
