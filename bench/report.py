@@ -160,6 +160,30 @@ def main():
                  for k, _, _, _ in COLUMNS]
         L.append(f"| {labels.get(c, c)} | " + " | ".join(cells) + " |")
     L.append("")
+    native = rows.get("native")
+    clat_rows = [c for c in ("native", "ebpf", "clat", "tayga_clat") if c in rows]
+    if native and len(clat_rows) > 1:
+        ccols = [("pps_84", "84 B kpps, host→server", 1),
+                 ("pps_1518", "1518 B kpps", 1),
+                 ("pps_rev_84", "84 B kpps, server→host", 1),
+                 ("tcp_fwd", "TCP host→server Gbit/s", 1),
+                 ("tcp_rev", "TCP server→host Gbit/s", 1),
+                 ("rtt_ms", "RTT ms", 1)]
+        L.append("## The CLAT as an application on the host feels it")
+        L.append("")
+        L.append("The same sender, sink and iperf3 on the IPv6-only host, "
+                 "against the same host with native IPv4 (the ceiling).  "
+                 "Figure (ratio to native IPv4).")
+        L.append("")
+        L.append("| case | " + " | ".join(h for _, h, _ in ccols) + " |")
+        L.append("|---" * (len(ccols) + 1) + "|")
+        for c in clat_rows:
+            r = rows[c]
+            cells = [f"{fnum(None if r.get(k) is None else r.get(k) * sc)} "
+                     f"({ratio(r.get(k), native.get(k))})"
+                     for k, _, sc in ccols]
+            L.append(f"| {labels.get(c, c)} | " + " | ".join(cells) + " |")
+        L.append("")
     L.append("## Spread (min–max over repetitions)")
     L.append("")
     spread_cols = [("pps_84", "84 B kpps", 1e-3), ("pps_1518", "1518 B kpps", 1e-3),
