@@ -347,7 +347,7 @@ cmd_down() {
 		for _ in $(seq 30); do
 			left=0
 			while read -r pid name; do
-				pid_running "$pid" && left=1
+				kill -0 "$pid" 2>/dev/null && left=1
 			done <"$STATE/pids"
 			[ $left -eq 0 ] && break
 			sleep 0.1
