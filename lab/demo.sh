@@ -206,7 +206,7 @@ while [ "$(now_us)" -lt $end ]; do
 	if [ -z "$t_pref" ] && sf_is "*duplicate address detection on eth0*"; then
 		t_pref=$(secs "$T0")
 	fi
-	if sf_is "clat=running reason=NAT64 prefix $PREF64_A from RA on eth0"; then
+	if sf_is "clat=running *reason=NAT64 prefix $PREF64_A from RA on eth0*"; then
 		t_run=$(secs "$T0")
 		[ -n "$t_pref" ] || t_pref=$t_run
 		break
@@ -261,7 +261,7 @@ head1 "The provider renumbers its NAT64: $PREF64_A -> $PREF64_B"
 b0=$(plat_count to_b)
 t=$(now_us)
 "$LAB" pref64 "$PREF64_B"
-wait_until 10 sf_is "clat=running reason=NAT64 prefix $PREF64_B from RA on eth0"
+wait_until 10 sf_is "clat=running *reason=NAT64 prefix $PREF64_B from RA on eth0*"
 rc=$?
 dt=$(secs "$t") at=$(secs "$T0")
 clat_is "running $PREF64_B RA" || rc=1
@@ -278,7 +278,7 @@ result $? "ping through the new prefix $PREF64_B"
 head1 "Native IPv4 appears on the client's uplink: $NATIVE4 and a default route"
 t=$(now_us)
 "$LAB" native4 up
-wait_until 10 sf_is "clat=stopped reason=native IPv4 default route on eth0"
+wait_until 10 sf_is "clat=stopped *reason=native IPv4 default route on eth0*"
 rc=$?
 dt=$(secs "$t") at=$(secs "$T0")
 clat_stopped_for_native4 || rc=1
@@ -297,7 +297,7 @@ result $? "IPv4 works natively (ping $SERVER from $NATIVE4 on eth0)"
 head1 "Native IPv4 goes again"
 t=$(now_us)
 "$LAB" native4 down
-wait_until 15 sf_is "clat=running reason=NAT64 prefix $PREF64_B from RA on eth0"
+wait_until 15 sf_is "clat=running *reason=NAT64 prefix $PREF64_B from RA on eth0*"
 rc=$?
 dt=$(secs "$t") at=$(secs "$T0")
 clat_is "running $PREF64_B RA" && clat_route || rc=1

@@ -43,7 +43,7 @@ run_bg "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 600 --count
 RA_PID=$NT_LAST_PID
 t_check "the automatic CLAT comes up from the PREF64 RA" nt_wait 15 running
 t_check "its state file is in --state-dir" \
-	grep -q "^clat=running reason=NAT64 prefix $P64 from RA" "$NT_XSTATE/eth0.state"
+	grep -q "^clat=running .*reason=NAT64 prefix $P64 from RA" "$NT_XSTATE/eth0.state"
 
 # A reload reads no file either and keeps the state dir of the option:
 # the withdrawal after it is written there.
@@ -53,7 +53,7 @@ t_check "SIGHUP: the CLAT keeps running" running
 kill "$RA_PID" 2>/dev/null
 nx "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 0 --count 1 >/dev/null
 t_check "after the reload the state file in --state-dir says stopped" \
-	nt_wait 5 grep -q "^clat=stopped reason=no NAT64 prefix" "$NT_XSTATE/eth0.state"
+	nt_wait 5 grep -q "^clat=stopped .*reason=no NAT64 prefix" "$NT_XSTATE/eth0.state"
 
 nt_xlatd_stop
 t_check "SIGTERM: the control socket is gone" nt_not test -e "$NT_XSOCK"
