@@ -271,7 +271,25 @@ plat_serves() {
 	nx isp ip -6 route show "$1" | grep -q .
 }
 
+# xlatd's own NAT64 as the PLAT (LAB_PLAT=xlatd): a second xlatd with a
+# [nat64] instance of its own for the second prefix and pool4.
+start_plat_b_xlatd() {
+	cat >"$STATE/plat-b.conf" <<-EOF
+		[global]
+		control-socket = $STATE/plat-b.sock
+		clat-auto = no
+		state-dir = $STATE/plat-b-state
+		[nat64 plat-b]
+		tun = nat64b
+		pool6 = $PREF64_B
+		pool4 = $PLAT4_B
+	EOF
+	bg isp plat-b "$BUILD/xlatd" -c "$STATE/plat-b.conf"
+	wait_for 10 nx isp ip -6 route show "$PREF64_B" dev nat64b
+}
+
 start_plat_b() {
+	[ "${PLAT:-tayga}" = xlatd ] && { start_plat_b_xlatd; return; }
 	mkdir -p "$STATE/tayga-b"
 	cat >"$STATE/tayga-b.conf" <<-EOF
 		tun-device nat64b
@@ -302,7 +320,7 @@ cmd_plat_add() {
 	plat_serves "$1" && return 0
 	[ "$1" = "$PREF64_B" ] ||
 		die "the PLAT translates $PREF64 and can add $PREF64_B, not $1"
-	start_plat_b || die "the second PLAT did not start (see $STATE/tayga-b*.log)"
+	start_plat_b || die "the second PLAT did not start (see $STATE/*-b*.log)"
 	echo "lab $P: the PLAT translates $1 too"
 }
 
