@@ -113,13 +113,20 @@ clat_stopped_for_native4() {
 	clat state reason | grep -q '^stopped native IPv4 default route on eth0'
 }
 
+# xlatd's IPv4 default route (protocol 100): through the TUN, or "via
+# inet6 ROUTER dev eth0" when the eBPF fast path translates on the uplink
+# itself (docs/fastpath.md).
 clat_route() {
-	cx ip -4 route show default | grep -q "dev $INST proto 100"
+	cx ip -4 route show default |
+		grep -Eq "(dev $INST|via inet6 [^ ]+ dev eth0) proto 100"
 }
 
+# Nothing of the CLAT: no TUN, no route of protocol 100, no 192.0.0.0/29
+# address on the uplink.
 no_clat_left() {
 	! cx ip link show "$INST" >/dev/null 2>&1 &&
-		! cx ip -4 route show proto 100 | grep -q .
+		! cx ip -4 route show proto 100 | grep -q . &&
+		! cx ip -4 addr show dev eth0 | grep -q 'inet 192\.0\.0\.'
 }
 
 # Sent to PREFIX, as counted at the PLAT's ingress (demo_counters).
@@ -228,10 +235,11 @@ if [ -n "$t_run" ]; then
 	echo "      uplink /64   $up64 ($why)"
 	echo "      CLAT IPv6    $a6 (random, checksum-neutral interface identifier)"
 	echo "      CLAT IPv4    $a4 (RFC 7335 192.0.0.0/29) on TUN $tun, mtu $mtu ($(clat mtu_source))"
-	echo "      IPv4 default route via $tun, metric $metric (above any native one); data path $dp"
+	echo "      IPv4 default route, metric $metric (a native one, metric 0, would win): data path $dp"
+	echo "        $(cx ip -4 route show default proto 100)"
 fi
 [ -n "$t_run" ]
-result $? "the CLAT configured itself (IPv4 default route via $INST)"
+result $? "the CLAT configured itself (its IPv4 default route, protocol 100)"
 new_log
 [ -n "$t_run" ] || tail -n 15 "$XLOG"
 
@@ -288,7 +296,7 @@ result $rc "the CLAT steps aside for native IPv4 ($dt s)"
 cx ip -br link show
 cx ip -4 route show
 wait_until 5 no_clat_left
-result $? "its TUN $INST and its route are gone"
+result $? "its TUN $INST, its route and address are gone"
 cx ip -4 route get "$SERVER" | head -n 1
 ping4 3 >/dev/null &&
 	cx ip -4 route get "$SERVER" | grep -q "dev eth0 src $NATIVE4"
