@@ -4,6 +4,9 @@
 # from network namespaces (address plan and pictures: docs/lab.md).
 #
 #   lab/lab.sh up | down | status | exec NODE CMD... | shell NODE
+#   lab/lab.sh plat-add PREFIX    the PLAT translates PREFIX as well
+#   lab/lab.sh pref64 PREFIX      the PREF64 RAs announce PREFIX from now on
+#   lab/lab.sh native4 up|down    native IPv4 on the client's link
 #
 # NODE is client, isp, r4 or server4.  Namespaces are "$LAB_PREFIX-NODE"
 # (default prefix x464), so a test can run its own copy beside a lab a
@@ -39,6 +42,14 @@ RA_SRC=fe80::64
 PREF64=2001:db8:64::/96
 PLAT4=192.0.2.1
 PLAT_POOL=192.0.2.128/25
+# A second NAT64 prefix (lab.sh pref64) and its PLAT's IPv4 side.
+PREF64_B=2001:db8:65::/96
+PLAT4_B=192.0.2.2
+PLAT_POOL_B=192.0.2.32/27
+# Native IPv4 on the client's link (lab.sh native4), masqueraded on up0.
+NAT4_ISP=192.0.2.65
+NAT4_CLIENT=192.0.2.66
+NAT4_LEN=26
 ISP4=198.51.100.1
 R4_UP=198.51.100.2
 R4_DOWN=203.0.113.1
@@ -83,6 +94,18 @@ wait_for() {
 		[ $SECONDS -ge $end ] && return 1
 		sleep 0.1
 	done
+}
+
+# pid_running PID: alive and not a zombie (a peer started by an earlier
+# lab.sh is reaped by whatever adopted it, maybe only a second later).
+pid_running() {
+	local st
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+pid_gone() {
+	! pid_running "$1"
 }
 
 no_tentative() {
@@ -206,7 +229,7 @@ start_services() {
 	sleep 0.2
 	bg isp pref64_ra "$BUILD/tools/pref64_ra" --iface cl0 --src "$RA_SRC" \
 		--prefix "$PREF64" --lifetime "$RA_LIFETIME" \
-		--count "$RA_COUNT" --interval "$RA_INTERVAL"
+		--count "$RA_COUNT" --interval "$RA_INTERVAL" --answer-rs
 }
 
 client_ready() {
@@ -236,6 +259,101 @@ cmd_up() {
 		exit 1
 	fi
 	echo "lab $P is up: $(printf '%s ' "${NODES[@]/#/$P-}")"
+}
+
+# The provider renumbers its NAT64 in two steps: plat-add PREFIX has the
+# PLAT translate PREFIX too (a second TAYGA for $PREF64_B; the first
+# prefix keeps working, so flows on it end cleanly), then pref64 PREFIX
+# replaces the PREF64 announcer by one announcing PREFIX alone, at once
+# (it adds the PLAT first if needed).  The DNS64 keeps synthesizing with
+# $PREF64.
+plat_serves() {
+	nx isp ip -6 route show "$1" | grep -q .
+}
+
+# xlatd's own NAT64 as the PLAT (LAB_PLAT=xlatd): a second xlatd with a
+# [nat64] instance of its own for the second prefix and pool4.
+start_plat_b_xlatd() {
+	cat >"$STATE/plat-b.conf" <<-EOF
+		[global]
+		control-socket = $STATE/plat-b.sock
+		clat-auto = no
+		state-dir = $STATE/plat-b-state
+		[nat64 plat-b]
+		tun = nat64b
+		pool6 = $PREF64_B
+		pool4 = $PLAT4_B
+	EOF
+	bg isp plat-b "$BUILD/xlatd" -c "$STATE/plat-b.conf"
+	wait_for 10 nx isp ip -6 route show "$PREF64_B" dev nat64b
+}
+
+start_plat_b() {
+	[ "${PLAT:-tayga}" = xlatd ] && { start_plat_b_xlatd; return; }
+	mkdir -p "$STATE/tayga-b"
+	cat >"$STATE/tayga-b.conf" <<-EOF
+		tun-device nat64b
+		ipv4-addr $PLAT4_B
+		prefix $PREF64_B
+		dynamic-pool $PLAT_POOL_B
+		data-dir $STATE/tayga-b
+	EOF
+	nx isp tayga -c "$STATE/tayga-b.conf" --mktun >"$STATE/tayga-b-mktun.log" 2>&1 &&
+	nx isp ip link set nat64b up &&
+	nx isp ip route add "$PLAT_POOL_B" dev nat64b &&
+	nx isp ip -6 route add "$PREF64_B" dev nat64b || return 1
+	bg isp tayga-b tayga -c "$STATE/tayga-b.conf" -d
+}
+
+stop_announcer() {
+	local pid name
+	while read -r pid name; do
+		[ "$name" = pref64_ra ] || continue
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = pref64_ra ] || continue
+		kill -TERM "$pid" 2>/dev/null
+		wait_for 3 pid_gone "$pid"
+	done <"$STATE/pids"
+}
+
+cmd_plat_add() {
+	[ -d "$STATE" ] || die "lab $P is down"
+	plat_serves "$1" && return 0
+	[ "$1" = "$PREF64_B" ] ||
+		die "the PLAT translates $PREF64 and can add $PREF64_B, not $1"
+	start_plat_b || die "the second PLAT did not start (see $STATE/*-b*.log)"
+	echo "lab $P: the PLAT translates $1 too"
+}
+
+cmd_pref64() {
+	local pfx=$1
+	cmd_plat_add "$pfx" || exit 1
+	stop_announcer
+	bg isp pref64_ra "$BUILD/tools/pref64_ra" --iface cl0 --src "$RA_SRC" \
+		--prefix "$pfx" --lifetime "$RA_LIFETIME" \
+		--count "$RA_COUNT" --interval "$RA_INTERVAL" --answer-rs
+	echo "lab $P: PREF64 RAs announce $pfx now"
+}
+
+# native4 up|down: an IPv4 address and default route on the client's
+# eth0, from the isp (forwarded, masqueraded on up0 like the PLAT's).
+cmd_native4() {
+	[ -d "$STATE" ] || die "lab $P is down"
+	case "$1" in
+	up)
+		nx isp ip addr replace "$NAT4_ISP/$NAT4_LEN" dev cl0 &&
+		nx client ip addr replace "$NAT4_CLIENT/$NAT4_LEN" dev eth0 &&
+		nx client ip route replace default via "$NAT4_ISP" dev eth0 ||
+			die "native IPv4 not set up"
+		echo "lab $P: client eth0 $NAT4_CLIENT/$NAT4_LEN, default via $NAT4_ISP"
+		;;
+	down)
+		# The address takes its routes with it.
+		nx client ip addr del "$NAT4_CLIENT/$NAT4_LEN" dev eth0 2>/dev/null
+		nx isp ip addr del "$NAT4_ISP/$NAT4_LEN" dev cl0 2>/dev/null
+		echo "lab $P: no native IPv4 on the client"
+		;;
+	*) die "usage: lab.sh native4 up|down" ;;
+	esac
 }
 
 cmd_down() {
@@ -312,8 +430,20 @@ shell)
 	PS1="[$n] \\w# " ip netns exec "$n" bash --norc -i
 	;;
 ns) nsname "${2:-client}" ;;
+plat-add)
+	[ $# -eq 2 ] || die "usage: lab.sh plat-add PREFIX (e.g. $PREF64_B)"
+	cmd_plat_add "$2"
+	;;
+pref64)
+	[ $# -eq 2 ] || die "usage: lab.sh pref64 PREFIX (e.g. $PREF64_B)"
+	cmd_pref64 "$2"
+	;;
+native4)
+	[ $# -eq 2 ] || die "usage: lab.sh native4 up|down"
+	cmd_native4 "$2"
+	;;
 *)
-	echo "usage: lab/lab.sh up|down|status|exec NODE CMD...|shell NODE|ns NODE" >&2
+	echo "usage: lab/lab.sh up|down|status|exec NODE CMD...|shell NODE|ns NODE|plat-add PREFIX|pref64 PREFIX|native4 up|down" >&2
 	exit 2
 	;;
 esac

@@ -174,8 +174,10 @@ void discovery_on_pref64(struct discovery *d, const struct in6_addr *router,
 	/* The options of one RA arrive together: judge them together
 	 * (discovery_process() evaluates once it has read them all), so a
 	 * router's two prefixes never look like a replacement midway. */
-	if (!d->reading)
+	if (!d->reading) {
+		pref64_table_settle(&d->ra, now);
 		evaluate(d, now, false);
+	}
 }
 
 void discovery_on_rdnss(struct discovery *d, const struct rdnss_opt *o,
@@ -423,6 +425,7 @@ void discovery_process(struct discovery *d, uint64_t now)
 	if (d->started && nd_monitor_read(&d->mon) == -ENOBUFS && !d->cfg.no_rs)
 		nd_send_rs(d->cfg.ifindex); /* lost options: ask again */
 	d->reading = false;
+	pref64_table_settle(&d->ra, now);
 	if (rfc7050_query_active(&d->q))
 		query_result(d, rfc7050_query_readable(&d->q, now, &res), &res,
 			     now);

@@ -130,6 +130,67 @@ static void drop(struct pref64_table *t, struct pref64_entry *e)
 			t->e[i].superseded_by = 0;
 }
 
+static bool same_router(const struct pref64_entry *e,
+			const struct in6_addr *router)
+{
+	return e->used && !memcmp(&e->router, router, sizeof(*router));
+}
+
+/* Whether the router's RA at now carried a prefix nothing supersedes. */
+static bool router_current_at(const struct pref64_table *t,
+			      const struct in6_addr *router, uint64_t now)
+{
+	for (int i = 0; i < PREF64_TABLE_MAX; i++)
+		if (same_router(&t->e[i], router) && t->e[i].last_seen == now &&
+		    !t->e[i].superseded_by)
+			return true;
+	return false;
+}
+
+/*
+ * The router's RA at now carried only prefixes it had replaced: it went
+ * back to them.  They are current again (the first seen first) and
+ * replace what that RA did not carry.
+ */
+static void revive(struct pref64_table *t, const struct in6_addr *router,
+		   uint64_t now)
+{
+	const struct pref64_entry *first = NULL;
+
+	for (int i = 0; i < PREF64_TABLE_MAX; i++) {
+		struct pref64_entry *e = &t->e[i];
+
+		if (!same_router(e, router) || e->last_seen != now)
+			continue;
+		e->superseded_by = 0;
+		if (!first || e->seq < first->seq)
+			first = e;
+	}
+	for (int i = 0; i < PREF64_TABLE_MAX; i++) {
+		struct pref64_entry *e = &t->e[i];
+
+		if (same_router(e, router) && e->last_seen < now &&
+		    !e->superseded_by)
+			e->superseded_by = first->seq;
+	}
+}
+
+int pref64_table_settle(struct pref64_table *t, uint64_t now)
+{
+	int n = 0;
+
+	for (int i = 0; i < PREF64_TABLE_MAX; i++) {
+		const struct pref64_entry *e = &t->e[i];
+
+		if (!e->used || e->last_seen != now || !e->superseded_by ||
+		    router_current_at(t, &e->router, now))
+			continue;
+		revive(t, &e->router, now);
+		n++;
+	}
+	return n;
+}
+
 static struct pref64_entry *free_slot(struct pref64_table *t)
 {
 	for (int i = 0; i < PREF64_TABLE_MAX; i++)

@@ -83,6 +83,15 @@ void pref64_table_init(struct pref64_table *t);
 int pref64_table_update(struct pref64_table *t, const struct in6_addr *router,
 			const struct pref64_opt *o, uint64_t now);
 
+/*
+ * Once every option of the RAs received at now is applied: a router
+ * whose RA carried only prefixes it had replaced earlier went back to
+ * them (A -> B -> A); they replace the others at once.  An RA that also
+ * carries the replacing prefix changes nothing (the first seen stays
+ * first).  Returns how many routers went back.
+ */
+int pref64_table_settle(struct pref64_table *t, uint64_t now);
+
 /* Drop the entries whose lifetime ran out (expires <= now); returns how many. */
 int pref64_table_expire(struct pref64_table *t, uint64_t now);
 

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -30,12 +31,14 @@ static char sig_marker, ctl_marker, auto_marker;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xlatd [-f] [-v] [-c FILE] [-s SOCKET]\n"
+		"usage: xlatd [-f] [-v] [-c FILE | -n] [-s SOCKET] [--state-dir DIR]\n"
 		"       xlatd --check-config FILE\n"
 		"  -c FILE        configuration (default %s; a missing default is empty)\n"
+		"  -n, --no-config  read no file: every setting is its default\n"
 		"  --check-config FILE  parse and validate FILE, exit 0 or 1\n"
 		"  -f             stay in the foreground (the default)\n"
-		"  -s SOCKET      control socket (default %s)\n"
+		"  -s, --control-socket SOCKET  control socket (default %s)\n"
+		"  --state-dir DIR  RFC 8925 state files (default /run/xlatd)\n"
 		"  -v             debug logging\n",
 		CONF_DEFAULT_FILE, CTL_DEFAULT_SOCKET);
 }
@@ -63,6 +66,36 @@ static void sd_notify_msg(const char *msg)
 		   len) < 0)
 		log_warn(NULL, "sd_notify %s: %s", msg, strerror(errno));
 	close(fd);
+}
+
+struct opts {
+	const char *conf;
+	bool conf_given;
+	bool no_conf;
+	const char *sock;
+	const char *state_dir;
+};
+
+/*
+ * The configuration: the file, or with --no-config none at all (every
+ * default, i.e. the automatic CLAT alone).  Paths given on the command
+ * line win over the file's, at start and at every reload.
+ */
+static int load_conf(const struct opts *o, struct xlatd_conf *c, char *err,
+		     size_t n)
+{
+	if (o->no_conf)
+		conf_init(c);
+	else if (conf_parse_file(o->conf, !o->conf_given, c, err, n))
+		return -1;
+	if (o->state_dir)
+		snprintf(c->state_dir, sizeof(c->state_dir), "%s", o->state_dir);
+	return 0;
+}
+
+static const char *conf_name(const struct opts *o)
+{
+	return o->no_conf ? "no configuration file" : o->conf;
 }
 
 static int check_config(const char *path)
@@ -158,7 +191,7 @@ static void reload_start(const struct inst_conf *ic,
 }
 
 /* SIGHUP: a bad file changes nothing; unchanged instances keep running. */
-static void reload(const char *path, bool missing_ok)
+static void reload(const struct opts *o)
 {
 	struct xlatd_conf c;
 	struct instance *i, *next;
@@ -166,7 +199,7 @@ static void reload(const char *path, bool missing_ok)
 	char err[512];
 
 	sd_notify_msg("RELOADING=1");
-	if (conf_parse_file(path, missing_ok, &c, err, sizeof(err))) {
+	if (load_conf(o, &c, err, sizeof(err))) {
 		log_err(NULL, "reload refused, keeping the running configuration: %s",
 			err);
 		sd_notify_msg("READY=1");
@@ -198,7 +231,7 @@ static void reload(const char *path, bool missing_ok)
 	conf_free(&c);
 	if (c.log_level >= 0)
 		log_level = (enum log_level)c.log_level;
-	log_info(NULL, "reloaded %s", path);
+	log_info(NULL, "reloaded (%s)", conf_name(o));
 	sd_notify_msg("READY=1");
 }
 
@@ -244,12 +277,6 @@ static int add_fd(int ep, int fd, void *tag)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-struct opts {
-	const char *conf;
-	bool conf_given;
-	const char *sock;
-};
-
 static int run_loop(int ep, int sfd, int lfd, const struct opts *o)
 {
 	for (;;) {
@@ -278,8 +305,8 @@ static int run_loop(int ep, int sfd, int lfd, const struct opts *o)
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGHUP) {
-			log_info(NULL, "SIGHUP: reloading %s", o->conf);
-			reload(o->conf, !o->conf_given);
+			log_info(NULL, "SIGHUP: reloading (%s)", conf_name(o));
+			reload(o);
 			continue;
 		}
 		log_info(NULL, "signal %d: stopping every instance", si.ssi_signo);
@@ -287,16 +314,37 @@ static int run_loop(int ep, int sfd, int lfd, const struct opts *o)
 	}
 }
 
+/* Room for "/IFNAME.state.tmp" after the state dir, as the file's key. */
+#define STATE_DIR_MAX (sizeof(((struct xlatd_conf *)0)->state_dir) - IFNAMSIZ - 12)
+
+static int check_opts(const struct opts *o, int check)
+{
+	if (o->no_conf && (o->conf_given || check)) {
+		fprintf(stderr, "xlatd: --no-config excludes -c and --check-config\n");
+		return -1;
+	}
+	if (o->state_dir && (o->state_dir[0] != '/' ||
+			     strlen(o->state_dir) >= STATE_DIR_MAX)) {
+		fprintf(stderr, "xlatd: invalid --state-dir \"%s\": an absolute path shorter than %zu bytes\n",
+			o->state_dir, STATE_DIR_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o, int *check)
 {
 	static const struct option lo[] = {
 		{ "check-config", required_argument, NULL, 'C' },
+		{ "control-socket", required_argument, NULL, 's' },
+		{ "no-config", no_argument, NULL, 'n' },
+		{ "state-dir", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:fs:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:fns:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->conf = optarg;
@@ -307,6 +355,12 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *check)
 			o->conf = optarg;
 			break;
 		case 'f':
+			break;
+		case 'n':
+			o->no_conf = true;
+			break;
+		case 'S':
+			o->state_dir = optarg;
 			break;
 		case 's':
 			o->sock = optarg;
@@ -326,7 +380,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *check)
 		usage(stderr);
 		return -1;
 	}
-	return 0;
+	return check_opts(o, *check);
 }
 
 int main(int argc, char **argv)
@@ -346,7 +400,7 @@ int main(int argc, char **argv)
 	if (check)
 		return check_config(o.conf);
 	verbose = log_level == LOG_LVL_DEBUG;
-	if (conf_parse_file(o.conf, !o.conf_given, &c, err, sizeof(err))) {
+	if (load_conf(&o, &c, err, sizeof(err))) {
 		fprintf(stderr, "xlatd: %s\n", err);
 		return 1;
 	}
@@ -390,7 +444,8 @@ int main(int argc, char **argv)
 	}
 	/* o.sock may point into c.control_socket, which conf_free() keeps. */
 	conf_free(&c);
-	log_info(NULL, "ready: %s, control socket %s", o.conf, o.sock);
+	log_info(NULL, "ready: %s, control socket %s, state dir %s",
+		 conf_name(&o), o.sock, c.state_dir);
 	sd_notify_msg("READY=1");
 	ret = run_loop(ep, sfd, lfd, &o);
 	sd_notify_msg("STOPPING=1");

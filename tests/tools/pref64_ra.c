@@ -6,15 +6,18 @@
  * with router lifetime 0, so the client keeps radvd's default route.
  *
  *	pref64_ra --iface IF --src fe80::64 --prefix 2001:db8:64::/96
- *		  [--lifetime SEC] [--count N] [--interval SEC]
+ *		  [--lifetime SEC] [--count N] [--interval SEC] [--answer-rs]
  *
  * Lifetime 0 withdraws the prefix.  Every run is bounded: --count defaults
- * to 1 and is capped.
+ * to 1 and is capped.  With --answer-rs a Router Solicitation on IF is
+ * answered at once (as a router with PREF64 configured does), at most one
+ * answer a second, between the periodic RAs; answers are not counted.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
+#include <poll.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -37,13 +40,14 @@ struct ra_opts {
 	long lifetime;
 	long count;
 	double interval;
+	int answer_rs;
 };
 
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: pref64_ra --iface IF --src LINKLOCAL --prefix P/LEN\n"
-		"                 [--lifetime SEC] [--count N] [--interval SEC]\n"
+		"                 [--lifetime SEC] [--count N] [--interval SEC] [--answer-rs]\n"
 		"LEN is 96, 64, 56, 48, 40 or 32; count 1..%d (default 1);\n"
 		"lifetime 0..65528 (default 1800, 0 withdraws)\n",
 		MAX_COUNT);
@@ -101,6 +105,7 @@ static void parse_args(int argc, char **argv, struct ra_opts *o)
 		{ "lifetime", required_argument, NULL, 'l' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, 't' },
+		{ "answer-rs", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, have_prefix = 0;
@@ -109,8 +114,11 @@ static void parse_args(int argc, char **argv, struct ra_opts *o)
 	o->lifetime = 1800;
 	o->count = 1;
 	o->interval = 1.0;
-	while ((c = getopt_long(argc, argv, "i:s:p:l:c:t:", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:s:p:l:c:t:a", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			o->answer_rs = 1;
+			break;
 		case 'i':
 			o->iface = optarg;
 			break;
@@ -204,6 +212,80 @@ static int open_socket(const struct ra_opts *o, struct sockaddr_in6 *dst)
 	return fd;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A second socket, not bound to --src (a bound raw socket sees only what
+ * is addressed to its address), that receives only Router Solicitations
+ * arriving on IF.
+ */
+static int open_rs_socket(const struct ra_opts *o)
+{
+	struct icmp6_filter f;
+	int fd;
+
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0) {
+		perror("pref64_ra: socket");
+		return -1;
+	}
+	ICMP6_FILTER_SETBLOCKALL(&f);
+	ICMP6_FILTER_SETPASS(ND_ROUTER_SOLICIT, &f);
+	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->iface,
+		       (socklen_t)strlen(o->iface))) {
+		perror("pref64_ra: RS socket");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int send_ra(int fd, const uint8_t *pkt, size_t len,
+		   const struct sockaddr_in6 *dst)
+{
+	if (sendto(fd, pkt, len, 0, (const struct sockaddr *)dst, sizeof(*dst)) ==
+	    (ssize_t)len)
+		return 0;
+	perror("pref64_ra: sendto");
+	return -1;
+}
+
+/*
+ * Wait sec seconds; with an RS socket, answer solicitations meanwhile
+ * (at most one answer a second, so a flood of RSs cannot make a flood).
+ */
+static int wait_answering(double sec, int rs_fd, int fd, const uint8_t *pkt,
+			  size_t len, const struct sockaddr_in6 *dst,
+			  double *last_answer)
+{
+	double end = now_s() + sec;
+	struct pollfd p = { .fd = rs_fd, .events = POLLIN };
+	uint8_t buf[256];
+
+	for (;;) {
+		double left = end - now_s();
+
+		if (left <= 0)
+			return 0;
+		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0 || !(p.revents & POLLIN))
+			continue;
+		if (recv(rs_fd, buf, sizeof(buf), 0) < 0)
+			continue;
+		if (now_s() - *last_answer < 1.0)
+			continue;
+		*last_answer = now_s();
+		if (send_ra(fd, pkt, len, dst))
+			return -1;
+	}
+}
+
 static void pause_for(double sec)
 {
 	struct timespec ts;
@@ -218,26 +300,35 @@ int main(int argc, char **argv)
 {
 	struct ra_opts o = { 0 };
 	struct sockaddr_in6 dst;
+	double last_answer = 0;
 	uint8_t pkt[64];
 	size_t len;
 	long i;
-	int fd;
+	int fd, rs_fd = -1, ret = 0;
 
 	parse_args(argc, argv, &o);
 	fd = open_socket(&o, &dst);
 	if (fd < 0)
 		return 1;
-	len = build_ra(&o, pkt);
-	for (i = 0; i < o.count; i++) {
-		if (i)
-			pause_for(o.interval);
-		if (sendto(fd, pkt, len, 0, (struct sockaddr *)&dst, sizeof(dst)) !=
-		    (ssize_t)len) {
-			perror("pref64_ra: sendto");
+	if (o.answer_rs) {
+		rs_fd = open_rs_socket(&o);
+		if (rs_fd < 0) {
 			close(fd);
 			return 1;
 		}
 	}
+	len = build_ra(&o, pkt);
+	for (i = 0; i < o.count && !ret; i++) {
+		if (i && rs_fd >= 0)
+			ret = wait_answering(o.interval, rs_fd, fd, pkt, len, &dst,
+					     &last_answer);
+		else if (i)
+			pause_for(o.interval);
+		if (!ret)
+			ret = send_ra(fd, pkt, len, &dst);
+	}
+	if (rs_fd >= 0)
+		close(rs_fd);
 	close(fd);
-	return 0;
+	return ret ? 1 : 0;
 }

@@ -83,6 +83,15 @@ TEST(ra_appears_changes_withdraws)
 	REQUIRE(nev == 2);
 	CHECK_EQ(evs[1].ev, DISC_EV_CHANGED);
 	CHECK_EQ(evs[1].cur.prefix.len, 64);
+	/* ...and back: an RA with the old one alone brings it back at once. */
+	ra(&d, "fe80::1", "2001:db8:64::", 96, 600, 3500);
+	REQUIRE(nev == 3);
+	CHECK_EQ(evs[2].ev, DISC_EV_CHANGED);
+	CHECK_EQ(evs[2].cur.prefix.len, 96);
+	ra(&d, "fe80::1", "2001:db8:65::", 64, 600, 3600);
+	REQUIRE(nev == 4);
+	CHECK_EQ(evs[3].cur.prefix.len, 64);
+	nev = 2;
 	ra(&d, "fe80::1", "2001:db8:64::", 96, 0, 3000);
 	CHECK_EQ(nev, 2); /* withdrawing the replaced one is no event */
 	ra(&d, "fe80::1", "2001:db8:65::", 64, 0, 4000);

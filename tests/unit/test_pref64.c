@@ -257,6 +257,53 @@ TEST(table_router_replaces_its_prefix)
 	CHECK_EQ(pref64_table_best(&t, 120)->prefix.addr.s6_addr[5], 0x64);
 }
 
+TEST(table_router_goes_back)
+{
+	struct pref64_table t;
+	struct in6_addr r1 = a6("fe80::1"), r2 = a6("fe80::2");
+	struct pref64_opt p1 = { .prefix = p6("2001:db8:64::", 96), .lifetime = 1000 };
+	struct pref64_opt p2 = { .prefix = p6("2001:db8:65::", 96), .lifetime = 1000 };
+	struct pref64_opt p3 = { .prefix = p6("2001:db8:66::", 96), .lifetime = 1000 };
+	const struct pref64_entry *c[8];
+
+	pref64_table_init(&t);
+	pref64_table_update(&t, &r1, &p1, 10);
+	CHECK_EQ(pref64_table_settle(&t, 10), 0);
+	/* A -> B: B replaces A. */
+	pref64_table_update(&t, &r1, &p2, 20);
+	CHECK_EQ(pref64_table_settle(&t, 20), 0);
+	CHECK_EQ(pref64_table_best(&t, 25)->prefix.addr.s6_addr[5], 0x65);
+	/* An RA with A and B together (either order) keeps B. */
+	pref64_table_update(&t, &r1, &p1, 30);
+	pref64_table_update(&t, &r1, &p2, 30);
+	CHECK_EQ(pref64_table_settle(&t, 30), 0);
+	CHECK_EQ(pref64_table_best(&t, 35)->prefix.addr.s6_addr[5], 0x65);
+	pref64_table_update(&t, &r1, &p2, 40);
+	pref64_table_update(&t, &r1, &p1, 40);
+	CHECK_EQ(pref64_table_settle(&t, 40), 0);
+	CHECK_EQ(pref64_table_best(&t, 45)->prefix.addr.s6_addr[5], 0x65);
+	pref64_table_update(&t, &r2, &p3, 45);
+	CHECK_EQ(pref64_table_settle(&t, 45), 0);
+	/* B -> A: an RA with A alone brings A back at once, B is replaced;
+	 * the other router's prefix stays behind, untouched. */
+	pref64_table_update(&t, &r1, &p1, 50);
+	CHECK_EQ(pref64_table_settle(&t, 50), 1);
+	CHECK_EQ(pref64_table_best(&t, 55)->prefix.addr.s6_addr[5], 0x64);
+	CHECK_EQ(pref64_table_candidates(&t, 55, c, 8), 2);
+	CHECK_EQ(c[1]->prefix.addr.s6_addr[5], 0x66);
+	/* A refresh of the current one is nothing to settle. */
+	pref64_table_update(&t, &r1, &p1, 60);
+	CHECK_EQ(pref64_table_settle(&t, 60), 0);
+	/* And forth again: B alone replaces A. */
+	pref64_table_update(&t, &r1, &p2, 70);
+	CHECK_EQ(pref64_table_settle(&t, 70), 1);
+	CHECK_EQ(pref64_table_best(&t, 75)->prefix.addr.s6_addr[5], 0x65);
+	/* Withdrawing B makes A (what it replaced) current again. */
+	p2.lifetime = 0;
+	pref64_table_update(&t, &r1, &p2, 80);
+	CHECK_EQ(pref64_table_best(&t, 85)->prefix.addr.s6_addr[5], 0x64);
+}
+
 TEST(table_full_keeps_choice)
 {
 	struct pref64_table t;
