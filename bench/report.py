@@ -168,6 +168,7 @@ def main():
                  ("pps_rev_84", "84 B kpps, server→host", 1),
                  ("tcp_fwd", "TCP host→server Gbit/s", 1),
                  ("tcp_rev", "TCP server→host Gbit/s", 1),
+                 ("host_send_us", "host CPU µs/pkt sent (fixed rate)", 1),
                  ("rtt_ms", "RTT ms", 1)]
         L.append("## The CLAT as an application on the host feels it")
         L.append("")
@@ -177,10 +178,12 @@ def main():
         L.append("")
         L.append("| case | " + " | ".join(h for _, h, _ in ccols) + " |")
         L.append("|---" * (len(ccols) + 1) + "|")
+        def val(c, k):
+            return rows[c][k] if k in rows[c] else med(data, c, k)
+
         for c in clat_rows:
-            r = rows[c]
-            cells = [f"{fnum(None if r.get(k) is None else r.get(k) * sc)} "
-                     f"({ratio(r.get(k), native.get(k))})"
+            cells = [f"{fnum(None if val(c, k) is None else val(c, k) * sc)} "
+                     f"({ratio(val(c, k), val('native', k))})"
                      for k, _, sc in ccols]
             L.append(f"| {labels.get(c, c)} | " + " | ".join(cells) + " |")
         L.append("")

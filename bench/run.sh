@@ -342,7 +342,7 @@ run_udp() {
 	done
 	for f in "${pids[@]}"; do wait "$f"; done
 	jq -s '{sent: (map(.sent // 0) | add), errors: (map(.errors // 0) | add),
-		seconds: (map(.seconds // 0) | max)}' "$TMP/$name.send".[0-9]* \
+		seconds: (map(.seconds // 0) | max), cpu_us: (map(.cpu_us // 0) | add)}' "$TMP/$name.send".[0-9]* \
 		>"$TMP/$name.send" 2>/dev/null || echo '{}' >"$TMP/$name.send"
 	rm -f "$TMP/$name.send".[0-9]*
 	sleep 0.3   # let queues drain into the sink
@@ -389,6 +389,10 @@ measure_cpu() {
 	sent=$(jget "$TMP/fixed.send" .sent)
 	record fixed_sent "$sent"
 	record fixed_got "$got"
+	# The host's own cost of sending one packet: the application's CPU,
+	# its system calls included (with a CLAT, the egress translation).
+	[ "$sent" -gt 0 ] 2>/dev/null &&
+		record host_send_us "$(awk -v c="$(jget "$TMP/fixed.send" .cpu_us)" -v n="$sent" 'BEGIN { print c / n }')"
 	record foreign_cpu1 "$(awk -v b=$((b1 - b0)) -v o=$((p1 - p0 + n1 - n0)) \
 		-v w=$((w1 - w0)) 'BEGIN { f = (b - o) / w; print (f > 0 ? f : 0) }')"
 	[ "$got" -gt 0 ] 2>/dev/null || return 0

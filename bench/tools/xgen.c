@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -437,6 +438,7 @@ static int run_send(const struct opts *o)
 	static struct sender s;
 	struct target t = { 0 };
 	struct send_stats st = { 0 };
+	struct rusage ru;
 	double t0, t1, deadline;
 
 	if (!o->dst || !parse_addr(o->dst, o->port, &t.dst, &t.len))
@@ -493,14 +495,20 @@ static int run_send(const struct opts *o)
 	}
 	t1 = now();
 	st.sent = st.seq - st.errors;
+	/* The sender's own CPU, user and kernel: on a host that translates
+	 * in its output path (a CLAT's egress program), the cost of the
+	 * translation is in here. */
+	getrusage(RUSAGE_SELF, &ru);
 	printf("{\"mode\":\"send\",\"family\":%d,\"transport\":\"%s\","
 	       "\"ip_bytes\":%u,\"frame_bytes\":%u,\"target_pps\":%.0f,"
 	       "\"sent\":%llu,\"errors\":%llu,\"last_errno\":%d,"
-	       "\"seconds\":%.6f,\"pps\":%.1f}\n",
+	       "\"seconds\":%.6f,\"pps\":%.1f,\"cpu_us\":%.0f}\n",
 	       t.family == AF_INET6 ? 6 : 4, s.raw ? "raw" : "udp", o->ip_size,
 	       o->ip_size + ETH_OVERHEAD, o->rate, (unsigned long long)st.sent,
 	       (unsigned long long)st.errors, st.last_errno, t1 - t0,
-	       (double)st.sent / (t1 - t0));
+	       (double)st.sent / (t1 - t0),
+	       (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+		       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec));
 	close(s.fd);
 	return 0;
 }
