@@ -184,6 +184,17 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * What an earlier dump left unread (it failed half-way: interrupted,
+ * timed out) would be taken for the next answer and fail it on its
+ * sequence number, dump after dump: read it away first.
+ */
+static void drain_dump(struct link_monitor *m, char *buf)
+{
+	while (recv(mnl_socket_get_fd(m->dump), buf, LM_BUF, MSG_DONTWAIT) > 0)
+		;
+}
+
 static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
 		struct snap *s)
 {
@@ -195,6 +206,7 @@ static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
 
 	if (!buf)
 		return -ENOMEM;
+	drain_dump(m, buf);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -283,6 +295,28 @@ static int snapshot(struct link_monitor *m, struct snap *s)
 	return 0;
 }
 
+/*
+ * A dump that races with changes comes back flagged NLM_F_DUMP_INTR
+ * (libmnl: EINTR) and is not a consistent picture: take it again.  A
+ * burst of a thousand route changes can interrupt several in a row; the
+ * caller tries once more later if all of these fail.
+ */
+#define LM_SNAP_TRIES 8
+
+static int snapshot_retry(struct link_monitor *m, struct snap *s)
+{
+	int ret = -EINTR;
+
+	for (int i = 0; i < LM_SNAP_TRIES; i++) {
+		ret = snapshot(m, s);
+		if (!ret || (ret != -EINTR && ret != -EPROTO && ret != -ESRCH &&
+			     ret != -EAGAIN && ret != -ENOBUFS))
+			return ret;
+		m->retries++;
+	}
+	return ret;
+}
+
 bool lm_if_differs(const struct lm_if *a, const struct lm_if *b)
 {
 	return strcmp(a->name, b->name) || a->flags != b->flags ||
@@ -357,7 +391,7 @@ int link_monitor_open(struct link_monitor *m, lm_cb cb, void *arg)
 		link_monitor_close(m);
 		return -ENOMEM;
 	}
-	ret = snapshot(m, s);
+	ret = snapshot_retry(m, s);
 	if (!ret) {
 		memcpy(m->cur, s->ifs, s->n * sizeof(s->ifs[0]));
 		m->n_cur = s->n;
@@ -379,10 +413,16 @@ static void drain(struct link_monitor *m)
 
 	/* The content does not matter: the snapshot that follows is the
 	 * truth.  ENOBUFS (overrun) only means more changed. */
-	while (recv(mnl_socket_get_fd(m->ev), buf, sizeof(buf), MSG_DONTWAIT) > 0 ||
-	       errno == ENOBUFS || errno == EINTR)
-		;
+	for (;;) {
+		if (recv(mnl_socket_get_fd(m->ev), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			continue;
+		if (errno == ENOBUFS)
+			m->overruns++;
+		else if (errno != EINTR)
+			return;
+	}
 }
+
 
 static const struct lm_if *find_in(const struct lm_if *a, unsigned int n,
 				   int ifindex)
@@ -401,7 +441,7 @@ int link_monitor_process(struct link_monitor *m)
 	if (!s)
 		return -ENOMEM;
 	drain(m);
-	ret = snapshot(m, s);
+	ret = snapshot_retry(m, s);
 	if (ret) {
 		free(s);
 		return ret;

@@ -66,6 +66,9 @@ struct link_monitor {
 	unsigned int n_cur;
 	lm_cb cb;
 	void *arg;
+	/* Event socket overruns (ENOBUFS) and snapshots taken again after a
+	 * dump that raced with changes: only counted, nothing is lost. */
+	unsigned long overruns, retries;
 };
 
 /* 0 or a negative errno.  Takes the first snapshot (no callbacks yet). */
@@ -73,7 +76,9 @@ int link_monitor_open(struct link_monitor *m, lm_cb cb, void *arg);
 int link_monitor_fd(const struct link_monitor *m);
 /*
  * Drain the event socket, take a snapshot, call cb for the differences.
- * Returns the number of interfaces that changed, or a negative errno.
+ * Returns the number of interfaces that changed, or a negative errno
+ * (the facts are then those of the last good snapshot: call again later,
+ * with or without a new event).
  */
 int link_monitor_process(struct link_monitor *m);
 /* Call cb(arg, NULL, ifc) for every known interface (initial sync). */

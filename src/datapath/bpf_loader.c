@@ -289,6 +289,64 @@ int xlat_bpf_attach(struct xlat_bpf *b, int up_ifindex, int tun_ifindex)
 	return err;
 }
 
+static uint32_t prog_id(int fd)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/* A tcx link can be detached by others (BPF_LINK_DETACH, bpftool link
+ * detach): its fd stays valid, the program leaves the device. */
+static bool tcx_there(const struct xlat_bpf_hook *h, uint32_t id, bool ingress)
+{
+	uint32_t ids[64], cnt = 64, flags = 0;
+
+	if (bpf_prog_query(h->ifindex, ingress ? XLAT_BPF_TCX_INGRESS :
+						 XLAT_BPF_TCX_EGRESS,
+			   0, &flags, ids, &cnt))
+		return false;
+	for (uint32_t i = 0; i < cnt && i < 64; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* A cls_bpf filter goes with `tc filter del` or `tc qdisc del clsact`. */
+static bool clsact_there(const struct xlat_bpf_hook *h, uint32_t id, bool ingress)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = h->ifindex,
+			    .attach_point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = h->handle,
+			    .priority = h->priority);
+
+	return bpf_tc_query(&hook, &opts) == 0 && opts.prog_id == id;
+}
+
+int xlat_bpf_attached(const struct xlat_bpf *b)
+{
+	for (int p = 0; p < XLAT_BPF__NPROG; p++) {
+		const struct xlat_bpf_hook *h = &b->hook[p];
+		bool ingress = p == XLAT_BPF_UP_INGRESS;
+		uint32_t id = b->skel ? prog_id(xlat_bpf_prog_fd(b, p)) : 0;
+		bool ok = false;
+
+		if (h->mode == XLAT_BPF_DETACHED)
+			continue; /* not ours to check */
+		if (!id)
+			return -EBADF;
+		if (h->mode == XLAT_BPF_TCX)
+			ok = tcx_there(h, id, ingress);
+		else if (h->mode == XLAT_BPF_CLSACT)
+			ok = clsact_there(h, id, ingress);
+		if (!ok)
+			return -(p + 1);
+	}
+	return 0;
+}
+
 void xlat_bpf_detach(struct xlat_bpf *b)
 {
 	/* The uplink's egress first: its clsact qdisc, if we made it with

@@ -80,6 +80,13 @@ void xlat_bpf_get_cfg(const struct xlat_bpf *b, struct clat_fp_cfg *c);
  */
 int xlat_bpf_attach(struct xlat_bpf *b, int up_ifindex, int tun_ifindex);
 void xlat_bpf_detach(struct xlat_bpf *b);
+/*
+ * Whether both programs are still where xlat_bpf_attach() put them (the
+ * kernel is asked: others may have removed a filter, the clsact qdisc or
+ * a tcx link).  0 when both are, -(1 + XLAT_BPF_*) for the first one that
+ * is not, -EBADF when nothing is loaded.
+ */
+int xlat_bpf_attached(const struct xlat_bpf *b);
 
 /* Detach and unload; b may be half-opened. */
 void xlat_bpf_close(struct xlat_bpf *b);

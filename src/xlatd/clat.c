@@ -144,6 +144,7 @@ static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 	ret = clat_route_sync(c); /* a new router, rp_filter, MTU */
 	if (ret < 0)
 		log_warn(c->inst->name, "IPv4 default route: %s", strerror(-ret));
+	clat_watch_tick(c); /* what others may have taken away */
 }
 
 static int watch_mtu(struct clat *c)
@@ -422,9 +423,14 @@ static void disengage(struct clat *c)
 
 static void why_restart(struct clat *c, const struct clat_plan *p)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], why[sizeof(c->inst->reason)];
 
-	if (p->ifindex != c->plan.ifindex)
+	if (same_plan(p, &c->plan)) {
+		/* A worker stopped (its TUN deleted from outside, an I/O
+		 * error): the same plan again. */
+		instance_get_state(c->inst, a, sizeof(a), why, sizeof(why));
+		log_warn(c->inst->name, "restarting the CLAT, which failed: %s", why);
+	} else if (p->ifindex != c->plan.ifindex)
 		log_info(c->inst->name, "reconfiguring: %s has a new ifindex %d",
 			 c->uplink, p->ifindex);
 	else if (memcmp(&p->pref64, &c->plan.pref64, sizeof(p->pref64)))
@@ -440,11 +446,30 @@ static void why_restart(struct clat *c, const struct clat_plan *p)
 			 c->plan.metric, p->metric);
 }
 
+/* Tear down whatever runs and bring p up. */
+static void engage(struct clat *c, const struct clat_plan *p)
+{
+	int ret;
+
+	disengage(c);
+	c->plan = *p;
+	c->engaged = true;
+	ret = bring_up(c);
+	if (ret) {
+		/* Waiting (> 0) or failed (< 0): the state says which and
+		 * why; nothing may stay behind either way. */
+		teardown(c);
+		c->engaged = false;
+		if (ret < 0)
+			c->retry_at = clat_now_ms() + CLAT_RETRY_MS;
+	}
+	publish(c);
+}
+
 void clat_apply(struct instance *inst, const struct clat_plan *p)
 {
 	struct clat *c = inst->priv;
 	char state[16];
-	int ret;
 
 	if (!c)
 		return;
@@ -481,19 +506,25 @@ void clat_apply(struct instance *inst, const struct clat_plan *p)
 		why_restart(c, p);
 	else
 		log_info(inst->name, "starting the CLAT: %s", p->reason);
-	disengage(c);
-	c->plan = *p;
-	c->engaged = true;
-	ret = bring_up(c);
-	if (ret) {
-		/* Waiting (> 0) or failed (< 0): the state says which and
-		 * why; nothing may stay behind either way. */
-		teardown(c);
-		c->engaged = false;
-		if (ret < 0)
-			c->retry_at = clat_now_ms() + CLAT_RETRY_MS;
+	engage(c, p);
+}
+
+/*
+ * Something the running CLAT needs was taken away from outside
+ * (clat_watch.c): what is left goes, the same plan comes up again.  When
+ * that keeps happening the CLAT waits CLAT_RETRY_MS as after a failed
+ * start, with nothing left on the host.
+ */
+void clat_restart(struct clat *c, const char *why, bool give_up)
+{
+	struct clat_plan p = c->plan;
+
+	if (give_up) {
+		dad_fail(c, "%s, again and again", why);
+		return;
 	}
-	publish(c);
+	log_warn(c->inst->name, "%s: bringing the CLAT up again", why);
+	engage(c, &p);
 }
 
 bool clat_working(struct instance *inst)

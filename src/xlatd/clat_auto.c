@@ -58,6 +58,8 @@ struct mgr {
 	unsigned int n_ignore;
 	struct uplink up[MAX_UPLINKS];
 	bool in_resync;
+	uint64_t lm_retry;        /* a failed snapshot is taken again then */
+	unsigned long lm_overruns; /* the monitor's count, last logged */
 };
 
 static struct mgr M = { .epfd = -1, .timerfd = -1 };
@@ -578,6 +580,8 @@ static void arm_timer(void)
 	}
 	if (v6only_next_deadline() < next)
 		next = v6only_next_deadline();
+	if (M.lm_retry && M.lm_retry < next)
+		next = M.lm_retry;
 	if (next != DISC_NEVER) {
 		uint64_t ms = next > now ? next - now : 0;
 
@@ -726,6 +730,34 @@ void clat_auto_resync(void)
 	arm_timer();
 }
 
+/*
+ * The facts after an event.  A snapshot that cannot be had now (dumps
+ * interrupted by a storm of changes) is taken again shortly, event or
+ * not: the last event of a burst may already be behind us.
+ */
+#define LM_RETRY_MS 200
+
+static void lm_process(void)
+{
+	int r = link_monitor_process(&M.lm);
+
+	if (M.lm.overruns != M.lm_overruns) {
+		log_info(NULL, "link monitor: netlink event overrun (ENOBUFS, %lu so far): the snapshot taken after it has every change",
+			 M.lm.overruns);
+		M.lm_overruns = M.lm.overruns;
+	}
+	if (r >= 0) {
+		if (M.lm_retry)
+			log_info(NULL, "link monitor: in step again");
+		M.lm_retry = 0;
+		return;
+	}
+	if (!M.lm_retry)
+		log_warn(NULL, "link monitor: no snapshot (%s): trying again every %d ms",
+			 strerror(-r), LM_RETRY_MS);
+	M.lm_retry = discovery_now() + LM_RETRY_MS;
+}
+
 int clat_auto_fd(void)
 {
 	return M.epfd;
@@ -743,12 +775,11 @@ void clat_auto_process(void)
 			if (read(M.timerfd, &x, sizeof(x)) < 0)
 				x = 0;
 		} else if (ev[i].data.ptr == &M.lm) {
-			int r = link_monitor_process(&M.lm);
-
-			if (r < 0)
-				log_warn(NULL, "link monitor: %s", strerror(-r));
+			lm_process();
 		}
 	}
+	if (M.lm_retry && discovery_now() >= M.lm_retry)
+		lm_process();
 	/* Every discovery gets its reads and its due timers, whichever fd
 	 * woke us: cheap, and no expiry waits for an unrelated event. */
 	now = discovery_now();

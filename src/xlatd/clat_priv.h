@@ -8,6 +8,7 @@
 #include "datapath/clat_dp.h"
 #include "xlatd/clat.h"
 #include "xlatd/clat_bpf.h"
+#include "xlatd/clat_watch.h"
 
 #include <net/if.h>
 
@@ -53,6 +54,7 @@ struct clat {
 	struct clat_bpf_path bpf; /* eBPF fast path (docs/fastpath.md) */
 	bool rp_known, pass_up;   /* its 6->4 output: in place or via the TUN */
 	uint64_t retry_at; /* after a failure: no retry of the same plan before */
+	struct clat_watch watch; /* clat_watch.c */
 };
 
 /* clat.c */
@@ -61,6 +63,8 @@ uint64_t clat_now_ms(void);
 /* Set state failed, log why (fmt takes what and strerror(-err)). */
 int clat_fail(struct clat *c, int err, const char *fmt, const char *what);
 void clat_close_fd(int *fd);
+/* Bring the plan up again after a part was taken away (clat_watch.c). */
+void clat_restart(struct clat *c, const char *why, bool give_up);
 
 /* clat_setup.c: each returns 0, 1 (waiting: the state says why) or a
  * negative errno (failed: the state says why). */

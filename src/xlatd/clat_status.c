@@ -4,6 +4,7 @@
 
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
+#include "xlatd/statefile.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -31,7 +32,7 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 {
 	const struct clat_conf *cc = &inst->conf->clat;
 	struct clat *c = inst->priv;
-	char b[INET6_ADDRSTRLEN];
+	char b[INET6_ADDRSTRLEN], sf[300];
 	struct clat_dp_counters k;
 	uint64_t now = now_ms();
 
@@ -41,6 +42,8 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_str(o, "uplink", "%s", cc->uplink);
 	ctl_kv_str(o, "mode", "%s", cc->mode == CLAT_MODE_ON ? "on" :
 				    cc->mode == CLAT_MODE_OFF ? "off" : "auto");
+	if (statefile_error(cc->uplink, sf, sizeof(sf)))
+		ctl_kv_str(o, "state_file_error", "%s", sf);
 	if (!c || !c->plan.run)
 		return;
 	ctl_obj_begin(o, "pref64");

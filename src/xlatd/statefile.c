@@ -2,6 +2,7 @@
 /* RFC 8925 helper state files; see statefile.h. */
 #include "xlatd/statefile.h"
 
+#include "xlatd/log.h"
 #include "xlatd/v6only.h"
 
 #include <errno.h>
@@ -15,15 +16,21 @@
 static char state_dir[128] = "/run/xlatd";
 
 /* The last CLAT state of each interface, so that a change of the RFC
- * 8925 answer alone (a V6ONLY_WAIT running out) can rewrite the file. */
+ * 8925 answer alone (a V6ONLY_WAIT running out) can rewrite the file.
+ * err: the file could not be written (the directory read-only, a file in
+ * its place, the disk full); statefile_retry() tries again.  The daemon
+ * goes on without it; the error is logged once, not at every write, and
+ * status shows it. */
 #define SF_MAX 64
 static struct {
 	char ifname[IFNAMSIZ];
 	bool running;
 	char reason[256];
+	int err;
 } last[SF_MAX];
+static bool logged;
 
-static void remember(const char *ifname, bool running, const char *reason)
+static int remember(const char *ifname, bool running, const char *reason)
 {
 	int slot = -1;
 
@@ -46,6 +53,31 @@ static void remember(const char *ifname, bool running, const char *reason)
 	last[slot].running = running;
 	snprintf(last[slot].reason, sizeof(last[slot].reason), "%s",
 		 reason ? reason : "");
+	return slot;
+}
+
+static bool any_failed(void)
+{
+	for (int i = 0; i < SF_MAX; i++)
+		if (last[i].ifname[0] && last[i].err)
+			return true;
+	return false;
+}
+
+static void note_result(int slot, int e)
+{
+	last[slot].err = e;
+	if (!e) {
+		if (logged && !any_failed()) {
+			log_info(NULL, "state files are written again in %s", state_dir);
+			logged = false;
+		}
+		return;
+	}
+	if (!logged)
+		log_err(NULL, "state file %s/%s.state: %s; xlatd goes on without it and tries again (logged once)",
+			state_dir, last[slot].ifname, strerror(-e));
+	logged = true;
 }
 
 void statefile_set_dir(const char *dir)
@@ -60,7 +92,7 @@ static int path_of(char *buf, size_t n, const char *ifname, const char *ext)
 	return r < 0 || (size_t)r >= n ? -ENAMETOOLONG : 0;
 }
 
-int statefile_write(const char *ifname, bool running, const char *reason)
+static int write_file(const char *ifname, bool running, const char *reason)
 {
 	char path[256], tmp[256], line[800], why[400];
 	int fd, len, e = 0;
@@ -71,7 +103,6 @@ int statefile_write(const char *ifname, bool running, const char *reason)
 		return -ENAMETOOLONG;
 	if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	remember(ifname, running, reason);
 	/* The reason stays last: it is the rest of the line. */
 	v6 = v6only_answer(ifname, why, sizeof(why));
 	len = snprintf(line, sizeof(line), "clat=%s v6only=%s reason=%s%s%s%s\n",
@@ -94,6 +125,33 @@ int statefile_write(const char *ifname, bool running, const char *reason)
 	if (e)
 		unlink(tmp);
 	return e;
+}
+
+int statefile_write(const char *ifname, bool running, const char *reason)
+{
+	int slot = remember(ifname, running, reason);
+	int e = write_file(ifname, running, reason);
+
+	note_result(slot, e);
+	return e;
+}
+
+void statefile_retry(void)
+{
+	for (int i = 0; i < SF_MAX; i++)
+		if (last[i].ifname[0] && last[i].err)
+			statefile_refresh(last[i].ifname);
+}
+
+const char *statefile_error(const char *ifname, char *buf, size_t n)
+{
+	for (int i = 0; i < SF_MAX; i++)
+		if (last[i].err && !strcmp(last[i].ifname, ifname)) {
+			snprintf(buf, n, "%s/%s.state could not be written: %s",
+				 state_dir, ifname, strerror(-last[i].err));
+			return buf;
+		}
+	return NULL;
 }
 
 void statefile_refresh(const char *ifname)

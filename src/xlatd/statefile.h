@@ -17,11 +17,19 @@
 #define XLATD_STATEFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Where the files go (default /run/xlatd); created on first write. */
 void statefile_set_dir(const char *dir);
-/* 0 or a negative errno. */
+/*
+ * 0 or a negative errno.  A failure is logged once (until a write works
+ * again), shown by statefile_error(), and tried again by statefile_retry().
+ */
 int statefile_write(const char *ifname, bool running, const char *reason);
+/* Write again what could not be written (cheap when nothing is due). */
+void statefile_retry(void);
+/* Why ifname's file is not current (into buf), or NULL when it is. */
+const char *statefile_error(const char *ifname, char *buf, size_t n);
 /* Write the last state of ifname again (its v6only answer changed). */
 void statefile_refresh(const char *ifname);
 void statefile_remove(const char *ifname);
