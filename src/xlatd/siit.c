@@ -657,13 +657,15 @@ static void stop_worker(struct siit_worker *w)
 		struct timespec ts;
 
 		pthread_kill(w->tid, SIIT_WAKE_SIG);
-		clock_gettime(CLOCK_REALTIME, &ts);
+		/* Monotonic: a stepped clock must not stretch the wait. */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += 20 * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		if (pthread_timedjoin_np(w->tid, NULL, &ts) != ETIMEDOUT)
+		if (pthread_clockjoin_np(w->tid, NULL, CLOCK_MONOTONIC, &ts) !=
+		    ETIMEDOUT)
 			return;
 	}
 }
