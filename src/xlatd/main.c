@@ -10,6 +10,7 @@
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
+#include "xlatd/recover.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -282,9 +283,14 @@ static int run_loop(int ep, int sfd, int lfd, const struct opts *o)
 	for (;;) {
 		struct epoll_event ev;
 		struct signalfd_siginfo si;
-		int n = epoll_wait(ep, &ev, 1, -1);
+		int n;
 
-		if (n < 0 && errno == EINTR)
+		/* Once a second: instances whose TUN was deleted (recover.h);
+		 * here, where no event of a watch it may free is held. */
+		if (recover_due())
+			recover_check();
+		n = epoll_wait(ep, &ev, 1, 1000);
+		if (n == 0 || (n < 0 && errno == EINTR))
 			continue;
 		if (n < 0) {
 			log_err(NULL, "epoll_wait: %s", strerror(errno));
