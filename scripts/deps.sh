@@ -13,6 +13,8 @@ PKGS=(
 	radvd unbound tayga dnsmasq-base dhcpcd-base iperf3 netsniff-ng ethtool
 	python3 python3-scapy tcpdump ndisc6 curl socat busybox
 	gnuplot-nox jq bc kmod util-linux psmisc
+	# tests/integ/faults_clock.sh: a stepped wall clock for xlatd alone
+	faketime
 	# the Debian package and its check (tests/integ/deb_package.sh)
 	debhelper lintian systemd man-db
 )
