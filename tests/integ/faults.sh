@@ -3,7 +3,7 @@
 # Faults from outside under a running CLAT (issue 14 item 4, docs/faults.md):
 # its TUN deleted, its eBPF filters and the clsact qdisc removed, the
 # uplink's MAC changed, a netlink overrun in a burst of route changes, the
-# state directory not writable, SIGTERM during DAD.  After each, xlatd
+# state directory not writable, SIGTERM during DAD, a tcx link detached.  After each, xlatd
 # keeps working or says why and comes back, and never leaves the host
 # half-configured.  The stepped clock is tests/integ/faults_clock.sh.
 #
@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib/netns.sh"
 
 nt_need_root
-nt_need radvd tayga ping tc
+nt_need radvd tayga ping tc bpftool
 nt_need_build xlatd xlatctl
 P64=2001:db8:64::/96
 NAME=c0
@@ -158,4 +158,34 @@ t_check "no TUN left" nt_not ip -n "$C" link show "$TUN"
 t_check "no route of ours left" bash -c "! ip -n $C route show proto 100 | grep -q . && ! ip -n $C -6 route show proto 100 | grep -q ."
 t_check "no TC filter left" nt_not up_filter
 NT_XPID=
+
+# 7. A tcx link (the default attach) detached by others with
+# BPF_LINK_DETACH: attached again, like a removed clsact filter.
+nt_sysctl "$C" net.ipv6.conf.eth0.dad_transmits=1
+nt_xlatd "$C" "[clat $NAME]
+uplink = eth0
+tun = $TUN
+pref64 = $P64" || t_bail "xlatd (tcx) did not start"
+t_check "tcx: the CLAT runs" nt_wait 10 running
+# tcx_link: the id of xlatd's tcx link on eth0 ingress, attached.
+tcx_link() {
+	local f id
+	for f in /proc/"$NT_XPID"/fdinfo/*; do
+		grep -q '^link_type:.*tcx' "$f" 2>/dev/null || continue
+		grep -q '^attach_type:.*46' "$f" && grep -q "^ifindex:[[:space:]]*$up_idx\$" "$f" || continue
+		id=$(sed -n 's/^link_id:[[:space:]]*//p' "$f")
+		echo "$id"
+		return 0
+	done
+	return 1
+}
+up_idx=$(ip -n "$C" -o link show eth0 | cut -d: -f1)
+l0=$(tcx_link)
+t_check "tcx: xlatd holds a tcx link on eth0 ingress ($l0)" test -n "$l0"
+bpftool link detach id "$l0"
+new_link() { l=$(tcx_link) && [ "$l" != "$l0" ]; }
+t_check "bpftool link detach: a new tcx link on eth0 ingress within 3 s" nt_wait 3 new_link
+t_check "tcx: log says it attached again" grep -q "was removed from outside: attaching again" "$NT_XLOG"
+t_check "tcx: ping works" nt_wait 3 ping4
+nt_xlatd_stop
 t_done
