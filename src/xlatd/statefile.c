@@ -138,9 +138,15 @@ int statefile_write(const char *ifname, bool running, const char *reason)
 
 void statefile_retry(void)
 {
-	for (int i = 0; i < SF_MAX; i++)
-		if (last[i].ifname[0] && last[i].err)
-			statefile_refresh(last[i].ifname);
+	for (int i = 0; i < SF_MAX; i++) {
+		char ifname[IFNAMSIZ];
+
+		if (!last[i].ifname[0] || !last[i].err)
+			continue;
+		/* A copy: the write copies the name into last[] again. */
+		memcpy(ifname, last[i].ifname, sizeof(ifname));
+		statefile_refresh(ifname);
+	}
 }
 
 const char *statefile_error(const char *ifname, char *buf, size_t n)

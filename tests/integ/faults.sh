@@ -136,7 +136,8 @@ t_check "CLAT running after 4 decisions without a state file" running
 t_check "status says the state file could not be written" nt_clat_is_sf "could not be written"
 t_check "the error is logged once, not per write" bash -c "[ \$(grep -c 'state file .* (logged once)' '$NT_XLOG') -eq 1 ]"
 rm -f "$NT_XSTATE"
-t_check "directory back: the file is written again within 3 s" nt_wait 3 grep -q '^clat=running' "$NT_XSTATE/eth0.state"
+t_check "directory back: the file is written again within 3 s" nt_wait 3 grep -q '^clat=running' "$NT_XSTATE/eth0.state"  || t_diag "$(ls -la "$NT_XSTATE" 2>&1; cat "$NT_XSTATE"/* 2>&1)"
+t_check "... and nothing else there (no temporary file, no other name)" test "$(ls -A "$NT_XSTATE")" = eth0.state
 t_check "status no longer shows the error" nt_clat_is_sf "^-$"
 t_check "log says state files are written again" grep -q "state files are written again" "$NT_XLOG"
 
