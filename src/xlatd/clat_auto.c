@@ -59,7 +59,7 @@ struct mgr {
 	struct uplink up[MAX_UPLINKS];
 	bool in_resync;
 	uint64_t lm_retry;        /* a failed snapshot is taken again then */
-	unsigned long lm_overruns; /* the monitor's count, last logged */
+	unsigned long lm_overruns, lm_retries; /* the monitor's, last logged */
 };
 
 static struct mgr M = { .epfd = -1, .timerfd = -1 };
@@ -745,6 +745,11 @@ static void lm_process(void)
 		log_info(NULL, "link monitor: netlink event overrun (ENOBUFS, %lu so far): the snapshot taken after it has every change",
 			 M.lm.overruns);
 		M.lm_overruns = M.lm.overruns;
+	}
+	if (M.lm.retries != M.lm_retries) {
+		log_debug(NULL, "link monitor: %lu snapshots taken again so far (dumps interrupted by changes)",
+			  M.lm.retries);
+		M.lm_retries = M.lm.retries;
 	}
 	if (r >= 0) {
 		if (M.lm_retry)
