@@ -27,7 +27,7 @@ running() { nt_clat_is $NAME "^running"; }
 stopped() { nt_clat_is $NAME "^stopped .*${1:-}"; }
 ping4() { nx "$C" ping -c 2 -W 1 -i 0.3 203.0.113.10 >/dev/null 2>&1; }
 tun_idx() { ip -n "$C" -o link show "$TUN" 2>/dev/null | cut -d: -f1; }
-clat_route() { ip -n "$C" -4 route show default | grep -q "dev $TUN proto 100"; }
+clat_route() { nt_clat_route "$C" eth0; }
 up_filter() { ip netns exec "$C" tc filter show dev eth0 ingress 2>/dev/null | grep -q clat_up_ingress; }
 # log_count REGEX: lines of this run's xlatd log that match.
 log_count() { grep -Ec "$1" "$NT_XLOG"; }
@@ -157,7 +157,11 @@ t_check "SIGTERM during DAD: exits within 1 s (took $ms ms)" test "$ms" -lt 1000
 t_check "it was still in DAD when it got the signal" nt_not grep -q "state running" "$NT_XLOG"
 t_check "no TUN left" nt_not ip -n "$C" link show "$TUN"
 t_check "no route of ours left" bash -c "! ip -n $C route show proto 100 | grep -q . && ! ip -n $C -6 route show proto 100 | grep -q ."
-t_check "no TC filter left" nt_not up_filter
+no_filter() {
+	! { nx "$C" tc filter show dev eth0 ingress; nx "$C" tc filter show dev eth0 egress; } 2>/dev/null |
+		grep -q clat_
+}
+t_check "no TC filter left (uplink ingress and egress)" no_filter
 NT_XPID=
 
 # 7. A tcx link (the default attach) detached by others with
