@@ -137,6 +137,10 @@ static void follow_fastpath(struct clat *c)
 	ret = clat_start_workers(c);
 	if (ret < 0)
 		clat_fail(c, ret, "%s: %s", "worker threads");
+	/* Without the fast path the IPv4 default route goes through the
+	 * TUN again (clat_route.c), at once rather than next second. */
+	if (!c->bpf.active && clat_route_sync(c) < 0)
+		log_warn(c->inst->name, "IPv4 default route through %s failed", c->tun);
 }
 
 void clat_watch_tick(struct clat *c)

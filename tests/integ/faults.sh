@@ -33,6 +33,7 @@ up_filter() { ip netns exec "$C" tc filter show dev eth0 ingress 2>/dev/null | g
 log_count() { grep -Ec "$1" "$NT_XLOG"; }
 field() { nt_clat $NAME "$1"; }
 nt_clat_is_sf() { field state_file_error | grep -Eq "$1"; }
+nt_clat_is_fp() { [ "$(field datapath)" = userspace ] && field fastpath_reason | grep -Eq "$1"; }
 
 nt_xlatd "$C" "[clat $NAME]
 uplink = eth0
@@ -71,6 +72,19 @@ nx "$C" tc qdisc del dev eth0 clsact
 t_check "tc qdisc del clsact: qdisc and filter back within 3 s" nt_wait 3 up_filter
 t_check "ping works" ping4
 t_check "one filter of ours on eth0, not two" bash -c "[ \$(ip netns exec $C tc filter show dev eth0 ingress | grep -c clat_up_ingress) -eq 1 ]"
+
+# Removed again and again: after 5 re-attachments within a minute the
+# CLAT stays on the userspace path (datapath = auto) and says why.
+for i in 3 4 5; do
+	nx "$C" tc filter del dev eth0 ingress
+	nt_wait 3 up_filter || break
+done
+t_check "five removals within a minute: attached again each time" up_filter
+nx "$C" tc filter del dev eth0 ingress
+t_check "the sixth: userspace data path, status says why" nt_wait 3 nt_clat_is_fp "removed from outside 6 times"
+t_check "... the route goes through $TUN" nt_wait 2 bash -c "ip -n $C -4 route show default proto 100 | grep -q 'dev $TUN'"
+t_check "... and ping works" ping4
+t_check "... no filter of ours left on eth0" nt_not up_filter
 
 # 3. A new MAC on the uplink: the neighbours learn it from an unsolicited
 # NA, and NS answers carry it.
