@@ -37,7 +37,7 @@ else
 	tar -C "$NT_ROOT" --exclude='./build*' -cf - . | tar -xf - -C "$SRC"
 fi
 start=$SECONDS
-(cd "$SRC" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
+(cd "$SRC" && unset BUILD && DEB_BUILD_OPTIONS="nocheck parallel=2" \
 	dpkg-buildpackage -us -uc -b) >"$NT_TMP/build.log" 2>&1
 rc=$?
 DEB=$(ls "$NT_TMP"/src/${PKG}_*_*.deb 2>/dev/null | head -n 1)
