@@ -110,7 +110,7 @@ static inline size_t fx_tcp6(const char *src, const char *dst, uint16_t sp,
 	uint8_t l4[20];
 	size_t n;
 
-	pkt_tcp(l4, sp, dp, 1000, flags, NULL, 0);
+	pkt_tcp(l4, sp, dp, 1000, flags, "", 0);
 	n = pkt_ip6(fx_pkt, &s, l4, 20);
 	pkt_fix_l4_csum6(fx_pkt, n);
 	return n;
@@ -123,7 +123,7 @@ static inline size_t fx_tcp4(const char *src, const char *dst, uint16_t sp,
 	uint8_t l4[20];
 	size_t n;
 
-	pkt_tcp(l4, sp, dp, 2000, flags, NULL, 0);
+	pkt_tcp(l4, sp, dp, 2000, flags, "", 0);
 	n = pkt_ip4(fx_pkt, &s, l4, 20);
 	pkt_fix_l4_csum4(fx_pkt, n);
 	return n;
