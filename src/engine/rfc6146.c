@@ -188,7 +188,11 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 	/* The engine answers an expired hop limit to the real source. */
 	if (xc->decrement_ttl && f.hlim <= 1 && !f.error)
 		return xlat_6to4(xc, pkt, len, out);
-	if (f.error) {
+	if (f.tail) {
+		b = nat64_frag_find(nat, &f, true, now);
+		if (!b)
+			return drop(out, XLAT_DROP_NAT64_FRAGMENT);
+	} else if (f.error) {
 		b = error_bib6(nat, &f);
 		if (!b)
 			return drop(out, XLAT_DROP_NAT64_NO_SESSION);
@@ -200,6 +204,8 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 			return refuse6(nat, pkt, len, out, r);
 		if (!b)
 			return drop(out, r);
+		if (f.frag)
+			nat64_frag_note(nat, &f, true, b, now);
 	}
 	rfc6052_embed(&xc->pool6, &b->a4, &m6);
 	nat64_rewrite6(pkt, len, true, &m6, b->p4);
@@ -282,6 +288,12 @@ static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
 		return drop(out, XLAT_DROP_WKP_NONGLOBAL);
 	if (!hp && xc->decrement_ttl && f.hlim <= 1 && !f.error)
 		return xlat_4to6(xc, pkt, len, out);
+	if (f.tail) {
+		b = nat64_frag_find(nat, &f, false, now);
+		if (!b)
+			return drop(out, XLAT_DROP_NAT64_FRAGMENT);
+		goto translate;
+	}
 	b = nat64_bib_find4(nat, f.proto, &f.l4, f.lport);
 	if (!b)
 		return drop(out, f.error ? XLAT_DROP_NAT64_NO_SESSION
@@ -294,6 +306,9 @@ static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
 		r = track4(nat, b, &f, now);
 	if (r != XLAT_DROP_NONE)
 		return drop(out, r);
+	if (f.frag)
+		nat64_frag_note(nat, &f, false, b, now);
+translate:
 	v = xlat_4to6_flags(xc, pkt, len, out, hp ? XLAT_4TO6_HAIRPIN : 0);
 	if (v != XLAT_OUT)
 		return v;

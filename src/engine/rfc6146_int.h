@@ -52,6 +52,19 @@ struct nat64_tq {
 	uint32_t head, tail;
 };
 
+/* Fragments after the first find the mapping of the first here. */
+#define NAT64_FRAG_SLOTS 1024
+#define NAT64_FRAG_MS 2000
+
+struct nat64_frag {
+	uint64_t expires;
+	struct in6_addr src, dst; /* IPv4: in the first 4 bytes */
+	uint32_t id;
+	uint32_t bib;
+	uint16_t p4; /* the BIB entry's, to tell a reused slot */
+	uint8_t proto, v6;
+};
+
 struct nat64 {
 	struct nat64_cfg cfg;
 	struct nat64_bib *bib;
@@ -68,6 +81,7 @@ struct nat64 {
 	nat64_log_fn *log;
 	void *log_arg;
 	uint8_t *scratch; /* 65535 bytes: the IPv4 form of a hairpinned packet */
+	struct nat64_frag *frag; /* NAT64_FRAG_SLOTS */
 };
 
 /* rfc6146_hash.c: SipHash-2-4. */
@@ -89,6 +103,15 @@ struct nat64_host *nat64_host_find(struct nat64 *nat,
 				   const struct in6_addr *a6);
 void nat64_event(struct nat64 *nat, enum nat64_event_kind k,
 		 const struct nat64_bib *b, const struct nat64_sess *s);
+
+struct nat64_flow;
+
+/* rfc6146_frag.c: the BIB entry of a datagram's first fragment. */
+void nat64_frag_note(struct nat64 *nat, const struct nat64_flow *f,
+		     bool v6, const struct nat64_bib *b, uint64_t now);
+struct nat64_bib *nat64_frag_find(struct nat64 *nat,
+				  const struct nat64_flow *f, bool v6,
+				  uint64_t now);
 
 /* rfc6146_session.c */
 struct nat64_sess *nat64_sess_find(struct nat64 *nat, struct nat64_bib *b,
@@ -119,7 +142,9 @@ void nat64_tcp_step(struct nat64 *nat, struct nat64_sess *s, bool from6,
 struct nat64_flow {
 	enum nat64_proto proto;
 	bool error;    /* an ICMP error: the flow is its inner packet's */
-	bool frag;     /* a non-first fragment or fragmented ICMP: no ports */
+	bool frag;     /* a fragment (non-atomic) */
+	bool tail;     /* a fragment after the first: no ports, no flags */
+	uint32_t fid;  /* its Identification */
 	uint8_t tcp;   /* NAT64_TCP_* of a TCP segment */
 	uint8_t hlim;  /* hop limit / TTL of the outer header */
 	/* local: the IPv6 host's end (6to4) or the pool4 end (4to6);

@@ -29,6 +29,7 @@ struct hdr6 {
 	uint8_t proto;
 	uint16_t fo;
 	bool frag; /* a non-atomic Fragment Header */
+	uint32_t id;
 };
 
 /* The extension header chain; truncated upper layers are the caller's. */
@@ -55,6 +56,7 @@ static bool walk6(const uint8_t *p, size_t len, struct hdr6 *h)
 			break;
 		h->fo = get16(p + off + 2) >> 3;
 		h->frag = h->fo || (p[off + 3] & 1);
+		h->id = get32(p + off + 4);
 		nh = p[off];
 		off += 8;
 		if (h->fo)
@@ -138,6 +140,29 @@ static enum xlat_drop inner6(const uint8_t *p, size_t len,
 	return XLAT_DROP_NONE;
 }
 
+static enum xlat_drop ipproto(uint8_t proto, struct nat64_flow *f)
+{
+	if (proto == PROTO_TCP)
+		f->proto = NAT64_TCP;
+	else if (proto == PROTO_UDP)
+		f->proto = NAT64_UDP;
+	else if (proto == PROTO_ICMP || proto == PROTO_ICMP6)
+		f->proto = NAT64_ICMP;
+	else
+		return XLAT_DROP_UNSUPPORTED_PROTO;
+	return XLAT_DROP_NONE;
+}
+
+/* A fragment after the first: addresses and protocol, no ports. */
+static enum xlat_drop tail6(const uint8_t *p, uint8_t proto,
+			    struct nat64_flow *f)
+{
+	f->tail = true;
+	memcpy(&f->l6, p + 8, 16);
+	memcpy(&f->r6, p + 24, 16);
+	return ipproto(proto, f);
+}
+
 enum xlat_drop nat64_flow6(const uint8_t *p, size_t len, struct nat64_flow *f)
 {
 	const uint8_t *l4;
@@ -154,8 +179,9 @@ enum xlat_drop nat64_flow6(const uint8_t *p, size_t len, struct nat64_flow *f)
 		return XLAT_DROP_TRUNCATED;
 	f->hlim = p[7];
 	f->frag = h.frag;
-	if (h.frag) /* ports live in the first fragment only */
-		return XLAT_DROP_NAT64_FRAGMENT;
+	f->fid = h.id;
+	if (h.fo) /* ports live in the first fragment only */
+		return tail6(p, h.proto, f);
 	l4 = p + h.l4off;
 	n = len - h.l4off;
 	if (h.proto == PROTO_ICMP6) {
@@ -233,7 +259,13 @@ enum xlat_drop nat64_flow4(const uint8_t *p, size_t len, struct nat64_flow *f)
 	f->hlim = p[8];
 	if (get16(p + 6) & 0x3fff) {
 		f->frag = true;
-		return XLAT_DROP_NAT64_FRAGMENT;
+		f->fid = get16(p + 4);
+	}
+	if (get16(p + 6) & 0x1fff) {
+		f->tail = true;
+		memcpy(&f->r4, p + 12, 4);
+		memcpy(&f->l4, p + 16, 4);
+		return ipproto(p[9], f);
 	}
 	if (p[9] == PROTO_ICMP) {
 		if (tot - ihl < ICMP_HDR)

@@ -386,15 +386,100 @@ TEST(wkp_nonglobal_peer)
 	CHECK_EQ(fx_6to4(n, len, 0), XLAT_OUT);
 }
 
-TEST(fragments_without_ports)
+/* An IPv6 fragment of the transport datagram u: bytes off..off+n. */
+static size_t frag6(const char *src, const char *dst, const uint8_t *u,
+		    size_t off, size_t n, bool more)
+{
+	struct pkt6_spec s = { .src = src, .dst = dst, .nexthdr = 44 };
+	uint8_t pl[2048];
+
+	pl[0] = 17;
+	pl[1] = 0;
+	put16(pl + 2, (uint16_t)(off | more));
+	put32(pl + 4, 0x1234567);
+	memcpy(pl + 8, u + off, n);
+	return pkt_ip6(fx_pkt, &s, pl, 8 + n);
+}
+
+static size_t frag4(const char *src, const char *dst, const uint8_t *u,
+		    size_t off, size_t n, bool more)
+{
+	struct pkt4_spec s = { .src = src, .dst = dst, .proto = 17,
+			       .id = 0x4321, .mf = more,
+			       .frag_off = (uint16_t)(off / 8) };
+
+	return pkt_ip4(fx_pkt, &s, u + off, n);
+}
+
+/* 3.4: fragments after the first take the first one's mapping. */
+TEST(fragments_6to4)
 {
 	struct nat64 *n = std();
-	struct pkt4_spec s = { .src = S1, .dst = P4, .proto = 17, .mf = true };
-	uint8_t body[16] = { 0 };
-	size_t len = pkt_ip4(fx_pkt, &s, body, sizeof(body));
+	static uint8_t whole[2100], data[2000], re[2100];
+	size_t ul;
+	struct in_addr p4 = pkt_a4(P4), s1 = pkt_a4(S1);
+	uint8_t *u = whole + 40;
+	uint32_t sum;
 
-	CHECK_EQ(fx_4to6(n, len, 0), XLAT_DROP);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13);
+	ul = pkt_udp6(whole, HA, S1_6, 40030, 53, data, sizeof(data)) - 40;
+	/* A later fragment before its first finds nothing. */
+	CHECK_EQ(fx_6to4(n, frag6(HA, S1_6, u, 1232, ul - 1232, false), 0),
+		 XLAT_DROP);
 	CHECK_EQ(out.reason, XLAT_DROP_NAT64_FRAGMENT);
+	CHECK_EQ(fx_6to4(n, frag6(HA, S1_6, u, 0, 1232, true), 0), XLAT_OUT);
+	REQUIRE(out.n == 1);
+	CHECK_EQ(fx_src4().s_addr, p4.s_addr);
+	CHECK_EQ(get16(fx_o(0) + 6), 0x2000); /* MF, offset 0 */
+	memcpy(re, fx_o(0) + 20, 1232);
+	CHECK_EQ(fx_6to4(n, frag6(HA, S1_6, u, 1232, ul - 1232, false), 1),
+		 XLAT_OUT);
+	CHECK_EQ(fx_src4().s_addr, p4.s_addr);
+	CHECK_EQ(get16(fx_o(0) + 6), 1232 / 8);
+	CHECK_EQ(out.pkt[0].len, 20 + ul - 1232);
+	memcpy(re + 1232, fx_o(0) + 20, ul - 1232);
+	sum = csum_pseudo4(&p4, &s1, 17, (uint16_t)ul);
+	CHECK_EQ(csum_fold(csum_add_buf(sum, re, ul)), 0xffff);
+	CHECK_EQ(get16(re + 2), 53);
+	CHECK_EQ(nat64_sessions(n), 1);
+}
+
+TEST(fragments_4to6)
+{
+	struct nat64 *n = std();
+	static uint8_t whole[2100], data[2000], re[2100];
+	uint16_t p4 = fx_udp_map(n, HA, 40031, S1_6, 0);
+	struct in6_addr a = pkt_a6(HA), s6 = pkt_a6(S1_6);
+	size_t ul, rl = 0;
+	uint8_t *u = whole + 20;
+	uint32_t sum;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 5);
+	ul = pkt_udp4(whole, S1, P4, 53, p4, data, sizeof(data)) - 20;
+	CHECK_EQ(fx_4to6(n, frag4(S1, P4, u, 0, 1200, true), 1), XLAT_OUT);
+	for (unsigned int i = 0; i < out.n; i++) {
+		CHECK_MEM(fx_o(i) + 24, &a, 16);
+		memcpy(re + rl, fx_o(i) + 48, out.pkt[i].len - 48);
+		rl += out.pkt[i].len - 48;
+	}
+	CHECK_EQ(fx_4to6(n, frag4(S1, P4, u, 1200, ul - 1200, false), 2),
+		 XLAT_OUT);
+	for (unsigned int i = 0; i < out.n; i++) {
+		CHECK_MEM(fx_o(i) + 24, &a, 16);
+		memcpy(re + rl, fx_o(i) + 48, out.pkt[i].len - 48);
+		rl += out.pkt[i].len - 48;
+	}
+	REQUIRE(rl == ul);
+	CHECK_EQ(get16(re + 2), 40031);
+	sum = csum_pseudo6(&s6, &a, 17, (uint32_t)ul);
+	CHECK_EQ(csum_fold(csum_add_buf(sum, re, ul)), 0xffff);
+	/* A first fragment to no mapping: dropped like any packet. */
+	CHECK_EQ(fx_4to6(n, frag4(S1, P4, u, 0, 16, true), 3), XLAT_OUT);
+	u[2] ^= 0x40; /* another destination port */
+	CHECK_EQ(fx_4to6(n, frag4(S1, P4, u, 0, 16, true), 3), XLAT_DROP);
+	CHECK_EQ(out.reason, XLAT_DROP_NAT64_NO_BIB);
 }
 
 /* A big DF=0 datagram is fragmented for IPv6: every piece to the host,
