@@ -790,29 +790,13 @@ static void try_offload(struct siit *s)
 	}
 }
 
-/*
- * The device of an instance that just stopped (a reload restarting it)
- * goes once io_uring has let go of its files, which the kernel finishes
- * after close: give it a second.  The device's index if it stays.
- */
-static int tun_gone_soon(const char *name)
-{
-	int idx = rtnl_link_index(name);
-
-	for (int i = 0; i < 50 && idx > 0; i++) {
-		usleep(20 * 1000);
-		idx = rtnl_link_index(name);
-	}
-	return idx;
-}
-
 static int open_queues(struct siit *s)
 {
 	const struct siit_conf *c = &s->inst->conf->siit;
 	bool vnet = c->offload && !s->hooks;
 	unsigned int flags = vnet ? TUN_VNET_HDR : 0;
 
-	if (tun_gone_soon(c->tun) > 0) {
+	if (rtnl_link_index(c->tun) > 0) {
 		instance_set_state(s->inst, "failed",
 				   "device %s exists already (another instance, a leftover, or not ours)",
 				   c->tun);
