@@ -231,6 +231,38 @@ static void full_seed(void)
 	done("full");
 }
 
+/* A UDP datagram in two IPv6 fragments, the answer in two IPv4 ones. */
+static void frag_seed(void)
+{
+	static uint8_t whole[1600], data[1400], fr[1600];
+	struct pkt6_spec s6 = { .src = HA, .dst = S1_6, .nexthdr = 44 };
+	size_t ul = pkt_udp6(whole, HA, S1_6, 7000, 53, data, sizeof(data)) - 40;
+	uint8_t *u = whole + 40;
+
+	start(0x40);
+	fr[0] = 17;
+	fr[1] = 0;
+	put16(fr + 2, 0 | 1);
+	put32(fr + 4, 77);
+	memcpy(fr + 8, u, 1000);
+	rec(0, 0, b, pkt_ip6(b, &s6, fr, 1008));
+	learn();
+	put16(fr + 2, 1000);
+	memcpy(fr + 8, u + 1000, ul - 1000);
+	rec(0, 0, b, pkt_ip6(b, &s6, fr, 8 + ul - 1000));
+	ul = pkt_udp4(whole, S1, p4s, 53, p4p, data, sizeof(data)) - 20;
+	{
+		struct pkt4_spec a = { .src = S1, .dst = p4s, .proto = 17,
+				       .id = 9, .mf = true };
+		struct pkt4_spec z = { .src = S1, .dst = p4s, .proto = 17,
+				       .id = 9, .frag_off = 1000 / 8 };
+
+		rec(1, 0, b, pkt_ip4(b, &a, whole + 20, 1000));
+		rec(1, 0, b, pkt_ip4(b, &z, whole + 20 + 1000, ul - 1000));
+	}
+	done("frag");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2)
@@ -242,6 +274,7 @@ int main(int argc, char **argv)
 	hairpin_seed();
 	static_seed();
 	full_seed();
+	frag_seed();
 	free(mem);
 	return 0;
 }
