@@ -155,6 +155,55 @@ static enum xlat_verdict hairpin(struct nat64 *nat, struct xlat_out *out,
 	return v;
 }
 
+/*
+ * Fragments of this datagram that came before its first one: translated
+ * now, behind the first's packets in out (same family only; a datagram
+ * that hairpinned leaves them to expire).
+ */
+static void release_held(struct nat64 *nat, const struct nat64_flow *f,
+			 bool v6, struct xlat_out *out, uint64_t now)
+{
+	struct nat64_held *h;
+
+	while ((h = nat64_frag_unhold(nat, f, v6, now))) {
+		struct xlat_out sub;
+		enum xlat_verdict v;
+		size_t used = 0;
+
+		for (unsigned int i = 0; i < out->n; i++)
+			if (out->pkt[i].off + out->pkt[i].len > used)
+				used = out->pkt[i].off + out->pkt[i].len;
+		used = (used + 7) & ~(size_t)7;
+		if (used >= out->cap)
+			return;
+		memset(&sub, 0, sizeof(sub));
+		sub.buf = out->buf + used;
+		sub.cap = out->cap - used;
+		sub.next_id = out->next_id;
+		v = v6 ? nat64_6to4(nat, h->data, h->len, &sub, now)
+		       : in4(nat, h->data, h->len, &sub, now, false);
+		out->next_id = sub.next_id;
+		if (v != XLAT_OUT || sub.family != out->family ||
+		    out->n + sub.n > XLAT_MAX_FRAGS)
+			continue;
+		for (unsigned int j = 0; j < sub.n; j++) {
+			out->pkt[out->n].off = sub.pkt[j].off + (uint32_t)used;
+			out->pkt[out->n++].len = sub.pkt[j].len;
+		}
+	}
+}
+
+/* A fragment whose first has not come: kept for a while if it fits. */
+static enum xlat_verdict early_fragment(struct nat64 *nat,
+					const struct nat64_flow *f, bool v6,
+					const uint8_t *pkt, size_t len,
+					struct xlat_out *out, uint64_t now)
+{
+	if (nat64_frag_hold(nat, f, v6, pkt, len, now))
+		return drop(out, XLAT_DROP_NAT64_FRAG_HELD);
+	return drop(out, XLAT_DROP_NAT64_FRAGMENT);
+}
+
 static bool out_to_pool4(const struct nat64 *nat, const struct xlat_out *out)
 {
 	struct in_addr d;
@@ -191,7 +240,7 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 	if (f.tail) {
 		b = nat64_frag_find(nat, &f, true, now);
 		if (!b)
-			return drop(out, XLAT_DROP_NAT64_FRAGMENT);
+			return early_fragment(nat, &f, true, pkt, len, out, now);
 	} else if (f.error) {
 		b = error_bib6(nat, &f);
 		if (!b)
@@ -218,6 +267,8 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 	}
 	if (v == XLAT_OUT && out_to_pool4(nat, out))
 		return hairpin(nat, out, now);
+	if (v == XLAT_OUT && f.frag && !f.tail)
+		release_held(nat, &f, true, out, now);
 	return v;
 }
 
@@ -291,7 +342,7 @@ static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
 	if (f.tail) {
 		b = nat64_frag_find(nat, &f, false, now);
 		if (!b)
-			return drop(out, XLAT_DROP_NAT64_FRAGMENT);
+			return early_fragment(nat, &f, false, pkt, len, out, now);
 		goto translate;
 	}
 	b = nat64_bib_find4(nat, f.proto, &f.l4, f.lport);
@@ -315,6 +366,8 @@ translate:
 	for (unsigned int i = 0; i < out->n; i++)
 		nat64_rewrite6(xlat_out_data(out, i), out->pkt[i].len, false,
 			       &b->a6, b->p6);
+	if (f.frag && !f.tail)
+		release_held(nat, &f, false, out, now);
 	return v;
 }
 

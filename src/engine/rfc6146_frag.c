@@ -6,8 +6,11 @@
  * keyed by (addresses, protocol, Identification); the fragments after it
  * are translated with the same mapping.  The notes live NAT64_FRAG_MS in
  * a fixed, hashed table: a new note takes the slot of an old one, so the
- * memory never grows.  A fragment that comes before its first is dropped
- * (nat64_fragment_without_ports): nothing is held.
+ * memory never grows.  A fragment that comes before its first is held
+ * (NAT64_HELD_SLOTS copies of up to NAT64_HELD_BYTES, NAT64_FRAG_MS at
+ * most, the oldest making room) and translated when its first fragment
+ * has found the mapping; one that is too big, or whose first never
+ * comes, is dropped.
  */
 #include "rfc6146_int.h"
 
@@ -73,4 +76,53 @@ struct nat64_bib *nat64_frag_find(struct nat64 *nat,
 	    b->proto != k.proto)
 		return NULL;
 	return b;
+}
+
+static bool same(const struct nat64_frag *a, const struct nat64_frag *b)
+{
+	return a->id == b->id && a->proto == b->proto && a->v6 == b->v6 &&
+	       !memcmp(&a->src, &b->src, 16) && !memcmp(&a->dst, &b->dst, 16);
+}
+
+bool nat64_frag_hold(struct nat64 *nat, const struct nat64_flow *f, bool v6,
+		     const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct nat64_held *h = &nat->held[0];
+
+	if (len > NAT64_HELD_BYTES)
+		return false;
+	/* A free or expired slot, else the one closest to expiry. */
+	for (unsigned int i = 0; i < NAT64_HELD_SLOTS; i++) {
+		struct nat64_held *c = &nat->held[i];
+
+		if (c->k.expires < now) {
+			h = c;
+			break;
+		}
+		if (c->k.expires < h->k.expires)
+			h = c;
+	}
+	key(f, v6, &h->k);
+	h->k.expires = now + NAT64_FRAG_MS;
+	h->len = (uint32_t)len;
+	memcpy(h->data, pkt, len);
+	return true;
+}
+
+struct nat64_held *nat64_frag_unhold(struct nat64 *nat,
+				     const struct nat64_flow *f, bool v6,
+				     uint64_t now)
+{
+	struct nat64_frag k;
+
+	key(f, v6, &k);
+	for (unsigned int i = 0; i < NAT64_HELD_SLOTS; i++) {
+		struct nat64_held *h = &nat->held[i];
+
+		if (h->k.expires && h->k.expires >= now && same(&h->k, &k)) {
+			h->k.expires = 0;
+			return h;
+		}
+	}
+	return NULL;
 }

@@ -65,6 +65,16 @@ struct nat64_frag {
 	uint8_t proto, v6;
 };
 
+/* Fragments that come before their first wait here, a little while. */
+#define NAT64_HELD_SLOTS 16
+#define NAT64_HELD_BYTES 1536
+
+struct nat64_held {
+	struct nat64_frag k; /* k.expires 0: free */
+	uint32_t len;
+	uint8_t data[NAT64_HELD_BYTES];
+};
+
 struct nat64 {
 	struct nat64_cfg cfg;
 	struct nat64_bib *bib;
@@ -82,6 +92,7 @@ struct nat64 {
 	void *log_arg;
 	uint8_t *scratch; /* 65535 bytes: the IPv4 form of a hairpinned packet */
 	struct nat64_frag *frag; /* NAT64_FRAG_SLOTS */
+	struct nat64_held *held; /* NAT64_HELD_SLOTS */
 };
 
 /* rfc6146_hash.c: SipHash-2-4. */
@@ -112,6 +123,15 @@ void nat64_frag_note(struct nat64 *nat, const struct nat64_flow *f,
 struct nat64_bib *nat64_frag_find(struct nat64 *nat,
 				  const struct nat64_flow *f, bool v6,
 				  uint64_t now);
+/* Keep a copy of a fragment whose first has not come: false if it cannot
+ * be kept (too big). */
+bool nat64_frag_hold(struct nat64 *nat, const struct nat64_flow *f, bool v6,
+		     const uint8_t *pkt, size_t len, uint64_t now);
+/* A held fragment of the same datagram as f, taken out of the table (its
+ * bytes stay valid until the next nat64_frag_hold()), or NULL. */
+struct nat64_held *nat64_frag_unhold(struct nat64 *nat,
+				     const struct nat64_flow *f, bool v6,
+				     uint64_t now);
 
 /* rfc6146_session.c */
 struct nat64_sess *nat64_sess_find(struct nat64 *nat, struct nat64_bib *b,

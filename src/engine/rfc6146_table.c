@@ -97,7 +97,8 @@ static uint32_t pow2_at_least(uint32_t n)
 
 struct layout {
 	uint32_t bib_cap, sess_cap, host_cap, nb_bib, nb_sess, nb_host;
-	size_t off_bib, off_sess, off_host, off_h, off_frag, off_scratch, total;
+	size_t off_bib, off_sess, off_host, off_h, off_frag, off_held;
+	size_t off_scratch, total;
 };
 
 static size_t align8(size_t n)
@@ -120,8 +121,10 @@ static void layout(const struct nat64_cfg *cfg, struct layout *l)
 	l->off_h = align8(l->off_host + l->host_cap * sizeof(struct nat64_host));
 	l->off_frag = align8(l->off_h + 4 * ((size_t)2 * l->nb_bib +
 					     l->nb_sess + l->nb_host));
-	l->off_scratch = align8(l->off_frag +
-				NAT64_FRAG_SLOTS * sizeof(struct nat64_frag));
+	l->off_held = align8(l->off_frag +
+			     NAT64_FRAG_SLOTS * sizeof(struct nat64_frag));
+	l->off_scratch = align8(l->off_held +
+				NAT64_HELD_SLOTS * sizeof(struct nat64_held));
 	l->total = l->off_scratch + SCRATCH;
 }
 
@@ -184,6 +187,7 @@ struct nat64 *nat64_init(void *mem, size_t size, const struct nat64_cfg *cfg)
 	nat->h_host = nat->h_sess + l.nb_sess;
 	nat->scratch = base + l.off_scratch;
 	nat->frag = (struct nat64_frag *)(base + l.off_frag);
+	nat->held = (struct nat64_held *)(base + l.off_held);
 	nat->bib_cap = l.bib_cap;
 	nat->sess_cap = l.sess_cap;
 	nat->host_cap = l.host_cap;

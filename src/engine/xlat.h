@@ -71,7 +71,8 @@
 	X(NAT64_TABLE_FULL, "nat64_session_table_full")                        \
 	X(NAT64_HOST_LIMIT, "nat64_host_session_limit")                        \
 	X(NAT64_POOL4_EXHAUSTED, "nat64_pool4_exhausted")                      \
-	X(NAT64_FRAGMENT, "nat64_fragment_without_ports")
+	X(NAT64_FRAGMENT, "nat64_fragment_without_ports")                      \
+	X(NAT64_FRAG_HELD, "nat64_fragment_held")
 
 enum xlat_drop {
 #define XLAT_X_ENUM(e, s) XLAT_DROP_##e,

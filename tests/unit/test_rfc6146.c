@@ -424,10 +424,6 @@ TEST(fragments_6to4)
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 13);
 	ul = pkt_udp6(whole, HA, S1_6, 40030, 53, data, sizeof(data)) - 40;
-	/* A later fragment before its first finds nothing. */
-	CHECK_EQ(fx_6to4(n, frag6(HA, S1_6, u, 1232, ul - 1232, false), 0),
-		 XLAT_DROP);
-	CHECK_EQ(out.reason, XLAT_DROP_NAT64_FRAGMENT);
 	CHECK_EQ(fx_6to4(n, frag6(HA, S1_6, u, 0, 1232, true), 0), XLAT_OUT);
 	REQUIRE(out.n == 1);
 	CHECK_EQ(fx_src4().s_addr, p4.s_addr);
@@ -480,6 +476,67 @@ TEST(fragments_4to6)
 	u[2] ^= 0x40; /* another destination port */
 	CHECK_EQ(fx_4to6(n, frag4(S1, P4, u, 0, 16, true), 3), XLAT_DROP);
 	CHECK_EQ(out.reason, XLAT_DROP_NAT64_NO_BIB);
+}
+
+/* A fragment before its first waits for it, then leaves behind it. */
+TEST(fragment_held_until_first)
+{
+	struct nat64 *n = std();
+	static uint8_t whole[2100], data[2000], re[2100];
+	struct in_addr p4 = pkt_a4(P4), s1 = pkt_a4(S1);
+	uint8_t *u = whole + 40;
+	size_t ul;
+	uint32_t sum;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 3);
+	ul = pkt_udp6(whole, HA, S1_6, 40040, 53, data, sizeof(data)) - 40;
+	CHECK_EQ(fx_6to4(n, frag6(HA, S1_6, u, 1232, ul - 1232, false), 0),
+		 XLAT_DROP);
+	CHECK_EQ(out.reason, XLAT_DROP_NAT64_FRAG_HELD);
+	CHECK_EQ(fx_6to4(n, frag6(HA, S1_6, u, 0, 1232, true), 100), XLAT_OUT);
+	REQUIRE(out.n == 2);
+	CHECK_EQ(get16(fx_o(0) + 6), 0x2000);
+	CHECK_EQ(get16(fx_o(1) + 6), 1232 / 8);
+	CHECK_EQ(get16(fx_o(0) + 4), get16(fx_o(1) + 4)); /* one datagram */
+	for (unsigned int i = 0; i < 2; i++) {
+		CHECK_OK(pkt_check4(fx_o(i), out.pkt[i].len));
+		CHECK_MEM(fx_o(i) + 12, &p4, 4);
+	}
+	memcpy(re, fx_o(0) + 20, 1232);
+	memcpy(re + 1232, fx_o(1) + 20, ul - 1232);
+	sum = csum_pseudo4(&p4, &s1, 17, (uint16_t)ul);
+	CHECK_EQ(csum_fold(csum_add_buf(sum, re, ul)), 0xffff);
+	/* Held too long (another datagram: another destination): the first
+	 * comes alone. */
+	ul = pkt_udp6(whole, HA, S2_6, 40041, 53, data, sizeof(data)) - 40;
+	CHECK_EQ(fx_6to4(n, frag6(HA, S2_6, u, 1232, ul - 1232, false), 1000),
+		 XLAT_DROP);
+	CHECK_EQ(fx_6to4(n, frag6(HA, S2_6, u, 0, 1232, true), 1000 + 3 * SEC),
+		 XLAT_OUT);
+	CHECK_EQ(out.n, 1);
+}
+
+TEST(fragment_held_4to6)
+{
+	struct nat64 *n = std();
+	static uint8_t whole[2100], data[2000];
+	uint16_t p4 = fx_udp_map(n, HA, 40042, S1_6, 0);
+	struct in6_addr a = pkt_a6(HA);
+	uint8_t *u = whole + 20;
+	size_t ul, total = 0;
+
+	ul = pkt_udp4(whole, S1, P4, 53, p4, data, sizeof(data)) - 20;
+	CHECK_EQ(fx_4to6(n, frag4(S1, P4, u, 1200, ul - 1200, false), 1),
+		 XLAT_DROP);
+	CHECK_EQ(out.reason, XLAT_DROP_NAT64_FRAG_HELD);
+	CHECK_EQ(fx_4to6(n, frag4(S1, P4, u, 0, 1200, true), 2), XLAT_OUT);
+	REQUIRE(out.n >= 2);
+	for (unsigned int i = 0; i < out.n; i++) {
+		CHECK_MEM(fx_o(i) + 24, &a, 16);
+		total += out.pkt[i].len - 48;
+	}
+	CHECK_EQ(total, ul);
 }
 
 /* A big DF=0 datagram is fragmented for IPv6: every piece to the host,
