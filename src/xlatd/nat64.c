@@ -27,6 +27,9 @@
 #include <unistd.h>
 
 #define EXPIRE_BUDGET 100000 /* sessions per timer tick, at most */
+/* Entries one `xlatctl sessions` shows: the listing is built under the
+ * tables' lock, which the data path waits for. */
+#define DUMP_MAX 100000
 
 struct nat64_inst {
 	struct instance *inst;
@@ -282,7 +285,7 @@ static void dump(struct ctl_out *o, struct instance *inst, bool sessions)
 	struct nat64_info inf;
 	uint64_t now = now_ms();
 	bool first = true;
-	uint32_t cap, count;
+	uint32_t cap, count, shown = 0;
 
 	pthread_mutex_lock(&n->lock);
 	cap = sessions ? nat64_sess_capacity(n->nat)
@@ -294,13 +297,18 @@ static void dump(struct ctl_out *o, struct instance *inst, bool sessions)
 	else
 		ctl_printf(o, "nat64 %s: %u %s\n", inst->name, count,
 			   sessions ? "sessions" : "BIB entries");
-	for (uint32_t i = 0; i < cap; i++)
+	for (uint32_t i = 0; i < cap && shown < DUMP_MAX; i++)
 		if (sessions ? nat64_sess_get(n->nat, i, &inf)
-			     : nat64_bib_get(n->nat, i, &inf))
+			     : nat64_bib_get(n->nat, i, &inf)) {
 			entry(o, &inf, sessions, now, &first);
+			shown++;
+		}
 	pthread_mutex_unlock(&n->lock);
 	if (o->json)
-		ctl_printf(o, "]}");
+		ctl_printf(o, "],\"truncated\":%s}",
+			   shown < count ? "true" : "false");
+	else if (shown < count)
+		ctl_printf(o, "  ... %u more not shown\n", count - shown);
 }
 
 void nat64_ctl_tables(struct ctl_out *o, bool sessions)
