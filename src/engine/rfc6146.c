@@ -299,8 +299,9 @@ static enum xlat_drop track4(struct nat64 *nat, struct nat64_bib *b,
 		return XLAT_DROP_NONE;
 	}
 	/*
-	 * Section 3.5.2.2 lets an unsolicited SYN wait 6 s for simultaneous
-	 * open when filtering forbids it; this NAT64 drops it at once.
+	 * Section 3.5.2.2 lets a SYN that finds no mapping, or that
+	 * filtering refuses, wait TCP_INCOMING_SYN (6 s) for a simultaneous
+	 * open from IPv6; this NAT64 drops it at once.
 	 */
 	if (tcp && !(f->tcp & NAT64_TCP_SYN))
 		return XLAT_DROP_NAT64_NO_SESSION;
@@ -310,8 +311,10 @@ static enum xlat_drop track4(struct nat64 *nat, struct nat64_bib *b,
 	if (!s)
 		return why;
 	if (tcp) {
+		/* Section 3.5.2.2: with a mapping and filtering that
+		 * lets the SYN in, V4 INIT for TCP_TRANS. */
 		s->state = NAT64_V4_INIT;
-		nat64_sess_set_timer(nat, s, NAT64_T_TCP_SYN, now);
+		nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
 	} else {
 		nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
 	}

@@ -63,7 +63,6 @@ enum nat64_timer {
 	NAT64_T_UDP,       /* UDP_DEFAULT, 5 min */
 	NAT64_T_TCP_EST,   /* TCP_EST, 2 h 4 min */
 	NAT64_T_TCP_TRANS, /* TCP_TRANS, 4 min */
-	NAT64_T_TCP_SYN,   /* TCP_INCOMING_SYN, 6 s */
 	NAT64_T_ICMP,      /* ICMP_DEFAULT, 60 s */
 	NAT64_T__COUNT
 };

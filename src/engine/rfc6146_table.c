@@ -27,7 +27,6 @@ void nat64_cfg_init(struct nat64_cfg *cfg)
 	cfg->timeout_ms[NAT64_T_UDP] = 5 * 60 * 1000;
 	cfg->timeout_ms[NAT64_T_TCP_EST] = (2 * 3600 + 4 * 60) * 1000;
 	cfg->timeout_ms[NAT64_T_TCP_TRANS] = 4 * 60 * 1000;
-	cfg->timeout_ms[NAT64_T_TCP_SYN] = 6 * 1000;
 	cfg->timeout_ms[NAT64_T_ICMP] = 60 * 1000;
 }
 

@@ -264,8 +264,6 @@ static int k_nat(struct inst_conf *ic, const char *k, const char *v,
 		return k_timeout(c, NAT64_T_TCP_EST, k, v, msg, n);
 	} else if (!strcmp(k, "tcp-transitory-timeout")) {
 		return k_timeout(c, NAT64_T_TCP_TRANS, k, v, msg, n);
-	} else if (!strcmp(k, "tcp-incoming-syn-timeout")) {
-		return k_timeout(c, NAT64_T_TCP_SYN, k, v, msg, n);
 	} else if (!strcmp(k, "icmp-timeout")) {
 		return k_timeout(c, NAT64_T_ICMP, k, v, msg, n);
 	} else {

@@ -88,7 +88,7 @@ TEST(every_key)
 		"filtering = address-dependent\n"
 		"max-sessions = 1000\nmax-sessions-per-host = 50\n"
 		"udp-timeout = 10\ntcp-established-timeout = 3600\n"
-		"tcp-transitory-timeout = 30\ntcp-incoming-syn-timeout = 2\n"
+		"tcp-transitory-timeout = 30\n"
 		"icmp-timeout = 5\nlog-mappings = yes\nwkp-global-only = no\n"
 		"ipv4-address = 192.0.2.254\ndecrement-ttl = yes\n";
 	struct xlatd_conf c;
@@ -117,7 +117,6 @@ TEST(every_key)
 	CHECK_EQ(n->timeout_ms[NAT64_T_UDP], 10000);
 	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_EST], 3600000);
 	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_TRANS], 30000);
-	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_SYN], 2000);
 	CHECK_EQ(n->timeout_ms[NAT64_T_ICMP], 5000);
 	CHECK(ic->nat64.log_mappings);
 	CHECK(!n->wkp_global_only);

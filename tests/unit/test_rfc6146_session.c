@@ -59,7 +59,6 @@ TEST(defaults_are_rfc6146_section4)
 	CHECK_EQ(cfg.timeout_ms[NAT64_T_UDP], 5 * MIN);
 	CHECK_EQ(cfg.timeout_ms[NAT64_T_TCP_EST], 124 * MIN);
 	CHECK_EQ(cfg.timeout_ms[NAT64_T_TCP_TRANS], 4 * MIN);
-	CHECK_EQ(cfg.timeout_ms[NAT64_T_TCP_SYN], 6 * SEC);
 	CHECK_EQ(cfg.timeout_ms[NAT64_T_ICMP], 60 * SEC);
 }
 
@@ -155,7 +154,8 @@ TEST(tcp_v6_init_unanswered)
 	CHECK_EQ(nat64_sessions(n), 0);
 }
 
-/* V4 SYN on a static mapping: V4 INIT for TCP_INCOMING_SYN. */
+/* V4 SYN on a mapping (EI filtering, or a static one): V4 INIT for
+ * TCP_TRANS (section 3.5.2.2). */
 TEST(tcp_v4_init)
 {
 	struct nat64 *n;
@@ -172,15 +172,16 @@ TEST(tcp_v4_init)
 	REQUIRE(n);
 	CHECK_EQ(tcp4(n, 2222, TCP_SYN, 0), XLAT_OUT);
 	CHECK_EQ(st(n), NAT64_V4_INIT);
-	CHECK_EQ(exp_at(n), 6 * SEC);
+	CHECK_EQ(exp_at(n), 4 * MIN);
 	CHECK_EQ(tcp6(n, TCP_SYN | TCP_ACK, 1 * SEC), 2222);
 	CHECK_EQ(st(n), NAT64_ESTABLISHED);
-	/* Another SYN that nobody answers is gone after 6 s, the static
-	 * mapping stays. */
+	/* Another SYN that nobody answers is gone after TCP_TRANS, the
+	 * static mapping stays. */
 	CHECK_EQ(fx_4to6(n, fx_tcp4(S2, P4, 81, 2222, TCP_SYN), 2 * SEC),
 		 XLAT_OUT);
 	CHECK_EQ(nat64_sessions(n), 2);
-	CHECK_EQ(nat64_expire(n, 8 * SEC, 10), 1);
+	CHECK_EQ(nat64_expire(n, 2 * SEC + 4 * MIN - 1, 10), 0);
+	CHECK_EQ(nat64_expire(n, 2 * SEC + 4 * MIN, 10), 1);
 	CHECK_EQ(nat64_sessions(n), 1);
 	CHECK_EQ(nat64_bibs(n), 1);
 }
