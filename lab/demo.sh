@@ -318,6 +318,16 @@ result $? "ping $SERVER through the CLAT again"
 head1 "xlatctl status"
 cx "$BUILD/xlatctl" -s "$SOCK" status | head -n 30
 
+head1 "The PLAT in the isp: xlatd [nat64] sessions (RFC 6146)"
+if [ -S "$STATE/plat.sock" ]; then
+	ip netns exec "$P-isp" "$BUILD/xlatctl" -s "$STATE/plat.sock" sessions
+	ip netns exec "$P-isp" "$BUILD/xlatctl" -s "$STATE/plat.sock" sessions --json |
+		grep -q '"proto":"tcp"'
+	result $? "the PLAT holds the client's TCP sessions"
+else
+	echo "(LAB_PLAT=tayga: the PLAT is TAYGA + nftables masquerade)"
+fi
+
 head1 "Summary"
 if [ $failed -eq 0 ]; then
 	echo "PASS: every step"

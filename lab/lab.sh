@@ -14,7 +14,9 @@
 # are created directly inside their namespaces and no namespace is linked
 # to a real interface.
 #
-# Settings (environment): LAB_PREFIX (x464), LAB_MTU4 (MTU of the
+# Settings (environment): LAB_PREFIX (x464), LAB_PLAT (xlatd: xlatd's
+# own NAT64, [nat64] in the isp; tayga: TAYGA + nftables masquerade, the
+# bench's peer), LAB_MTU4 (MTU of the
 # r4<->server4 link, 1500), LAB_PREF64_INTERVAL (5 s), LAB_PREF64_COUNT
 # (720: one hour of announcements), LAB_PREF64_LIFETIME (1800 s),
 # BUILD (build: where pref64_ra is, BUILD/tools/pref64_ra).
@@ -33,6 +35,7 @@ RA_INTERVAL=${LAB_PREF64_INTERVAL:-5}
 RA_COUNT=${LAB_PREF64_COUNT:-720}
 RA_LIFETIME=${LAB_PREF64_LIFETIME:-1800}
 STATE=/run/xlat464-lab/$P
+PLAT=${LAB_PLAT:-xlatd}
 NODES=(client isp r4 server4)
 
 # The address plan (docs/lab.md).
@@ -154,6 +157,17 @@ write_configs() {
 	EOF
 	# The DNS64 (with ipv4only.arpa) is the one the tests run.
 	nt_unbound_conf "$STATE" "$ISP6 ::1" "$PREF64" "$STATE/v4only.example.zone"
+	# xlatd's stateful NAT64: the client's traffic leaves as $PLAT4.
+	cat >"$STATE/plat.conf" <<-EOF
+		[global]
+		control-socket = $STATE/plat.sock
+		clat-auto = no
+		state-dir = $STATE/plat-state
+		[nat64 plat]
+		tun = nat64
+		pool6 = $PREF64
+		pool4 = $PLAT4
+	EOF
 	cat >"$STATE/tayga.conf" <<-EOF
 		tun-device nat64
 		ipv4-addr $PLAT4
@@ -202,9 +216,22 @@ build_links() {
 	nx server4 ip link set eth0 up || return 1
 	nx isp ip route add default via "$R4_UP"
 	nx server4 ip route add default via "$R4_DOWN"
+	# xlatd's PLAT sends from pool4 192.0.2.1 itself (TAYGA's traffic
+	# leaves masqueraded as $ISP4).
+	nx r4 ip route add 192.0.2.0/24 via "$ISP4"
+}
+
+start_plat_xlatd() {
+	[ -x "$BUILD/xlatd" ] || {
+		echo "lab: $BUILD/xlatd missing (run make)" >&2
+		return 1
+	}
+	bg isp plat "$BUILD/xlatd" -c "$STATE/plat.conf"
+	wait_for 10 nx isp ip -6 route show "$PREF64" dev nat64
 }
 
 start_plat() {
+	[ "$PLAT" = xlatd ] && { start_plat_xlatd; return; }
 	nx isp tayga -c "$STATE/tayga.conf" --mktun >"$STATE/tayga-mktun.log" 2>&1 || return 1
 	nx isp ip link set nat64 up &&
 	nx isp ip route add 192.0.2.0/24 dev nat64 &&
@@ -258,7 +285,7 @@ cmd_up() {
 		cmd_down
 		exit 1
 	fi
-	echo "lab $P is up: $(printf '%s ' "${NODES[@]/#/$P-}")"
+	echo "lab $P is up ($PLAT PLAT): $(printf '%s ' "${NODES[@]/#/$P-}")"
 }
 
 # The provider renumbers its NAT64 in two steps: plat-add PREFIX has the

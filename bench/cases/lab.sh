@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole 464XLAT lab (lab/lab.sh, docs/lab.md) as one row: double
 # translation, xlatd [clat] on the client (CPU 1) -> the isp's TAYGA PLAT
-# with nftables masquerade -> r4 -> server4.  The generator and iperf3
+# with nftables masquerade (LAB_PLAT=tayga: TAYGA stays the bench's peer)
+# -> r4 -> server4.  The generator and iperf3
 # client run in the lab's client namespace, the sink and the iperf3
 # server in server4.  The lab comes up once, on the first repetition, and
 # goes down in the cleanup trap; each repetition starts its own xlatd.
@@ -17,7 +18,7 @@ lab_start() {
 	if [ "$LAB_UP" = 0 ]; then
 		CLEANUP_HOOKS+=("LAB_PREFIX=$LAB_P '$ROOT/lab/lab.sh' down >/dev/null 2>&1")
 		LAB_UP=1
-		LAB_PREFIX=$LAB_P BUILD=$BUILD "$ROOT/lab/lab.sh" up >"$TMP/lab-up.log" 2>&1 ||
+		LAB_PREFIX=$LAB_P LAB_PLAT=tayga BUILD=$BUILD "$ROOT/lab/lab.sh" up >"$TMP/lab-up.log" 2>&1 ||
 			{ log "lab up failed: $(tail -3 "$TMP/lab-up.log" | tr '\n' ' ')"; LAB_UP=2; }
 	fi
 	[ "$LAB_UP" = 1 ] || return 1

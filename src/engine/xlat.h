@@ -64,7 +64,15 @@
 	X(MULTICAST, "multicast_or_broadcast")                                 \
 	X(HAIRPIN_LOOP, "hairpin_loop")                                        \
 	X(NO_SPACE, "output_buffer_too_small")                                 \
-	X(BAD_VNET_HDR, "bad_virtio_net_header")
+	X(BAD_VNET_HDR, "bad_virtio_net_header")                              \
+	X(NAT64_NO_BIB, "nat64_no_mapping")                                    \
+	X(NAT64_NO_SESSION, "nat64_no_session")                                \
+	X(NAT64_FILTERED, "nat64_filtered")                                    \
+	X(NAT64_TABLE_FULL, "nat64_session_table_full")                        \
+	X(NAT64_HOST_LIMIT, "nat64_host_session_limit")                        \
+	X(NAT64_POOL4_EXHAUSTED, "nat64_pool4_exhausted")                      \
+	X(NAT64_FRAGMENT, "nat64_fragment_without_ports")                      \
+	X(NAT64_FRAG_HELD, "nat64_fragment_held")
 
 enum xlat_drop {
 #define XLAT_X_ENUM(e, s) XLAT_DROP_##e,

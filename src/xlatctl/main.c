@@ -28,6 +28,7 @@ static void usage(FILE *f)
 		"       xlatctl [-s SOCKET] metrics [--output FILE]\n"
 		"       xlatctl [-s SOCKET] ipv6-only-preferred IF\n"
 		"       xlatctl [-s SOCKET] v6only-wait IF [SECONDS]\n"
+		"       xlatctl [-s SOCKET] sessions|bib [--json]\n"
 		"  status    state, prefix, addresses and traffic of each instance\n"
 		"            (counters: an alias); NAME|IF: only the instance of\n"
 		"            that name, uplink or TUN device\n"
@@ -41,6 +42,8 @@ static void usage(FILE *f)
 		"  v6only-wait IF [SECONDS]  a DHCPv4 client got option 108 on IF:\n"
 		"            without NAT64 within SECONDS (default: v6only-wait of\n"
 		"            xlatd.conf) ipv6-only-preferred turns to no\n"
+		"  sessions  the session tables of the nat64 instances (RFC 6146)\n"
+		"  bib       their Binding Information Bases\n"
 		"  -s SOCKET control socket (default %s)\n"
 		"exit status: 0 ok, 1 error reply or no such instance, 2 usage,\n"
 		"             3 xlatd not reachable\n",
@@ -176,6 +179,7 @@ static int cmd_status(const struct args *a);
 static int cmd_metrics(const struct args *a);
 static int cmd_v6only(const struct args *a);
 static int cmd_v6wait(const struct args *a);
+static int cmd_table(const struct args *a);
 
 static const struct command commands[] = {
 	{ "status", 0, 1, cmd_status },
@@ -183,6 +187,8 @@ static const struct command commands[] = {
 	{ "metrics", 0, 0, cmd_metrics },
 	{ "ipv6-only-preferred", 1, 1, cmd_v6only },
 	{ "v6only-wait", 1, 2, cmd_v6wait },
+	{ "sessions", 0, 0, cmd_table },
+	{ "bib", 0, 0, cmd_table },
 };
 
 static const struct command *find_command(const char *name)
@@ -243,6 +249,21 @@ static int cmd_line(const struct args *a)
 
 	for (unsigned int i = 0; i < a->n_words && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s", a->word[i]);
+	rc = transact(a->sock, line, &reply);
+	if (reply && !rc)
+		fputs(reply, stdout);
+	free(reply);
+	return rc;
+}
+
+/* NAT64 tables, rendered by xlatd as text or JSON. */
+static int cmd_table(const struct args *a)
+{
+	char line[32], *reply;
+	int rc;
+
+	snprintf(line, sizeof(line), "%s%s", a->cmd->name,
+		 a->json ? " json" : "");
 	rc = transact(a->sock, line, &reply);
 	if (reply && !rc)
 		fputs(reply, stdout);

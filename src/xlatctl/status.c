@@ -152,6 +152,27 @@ static void siit_lines(FILE *f, const struct json *c)
 			off ? off : "?");
 }
 
+/* A nat64 instance: the siit's lines, then its tables and refusals. */
+static void nat64_lines(FILE *f, const struct json *c)
+{
+	uint64_t s = 0, max = 0, bib = 0, full = 0, host = 0, pool = 0;
+
+	siit_lines(f, c);
+	if (!json_u64(c, "sessions", &s))
+		return;
+	json_u64(c, "max_sessions", &max);
+	json_u64(c, "bib_entries", &bib);
+	json_u64(c, "nat64.refused_table_full", &full);
+	json_u64(c, "nat64.refused_host_limit", &host);
+	json_u64(c, "nat64.refused_pool4_exhausted", &pool);
+	fprintf(f, LABEL "%" PRIu64 " of %" PRIu64 ", BIB %" PRIu64, "sessions:",
+		s, max, bib);
+	if (full || host || pool)
+		fprintf(f, ", refused: %" PRIu64 " table full, %" PRIu64
+			   " host limit, %" PRIu64 " pool4", full, host, pool);
+	fputc('\n', f);
+}
+
 static void traffic(FILE *f, const char *dir, const struct json *d)
 {
 	uint64_t ip = 0, ib = 0, op = 0, ob = 0, rep = 0;
@@ -225,6 +246,8 @@ int render_short(FILE *f, const struct json *status, const char *match)
 			clat_lines(f, c);
 		else if (kind && !strcmp(kind, "siit"))
 			siit_lines(f, c);
+		else if (kind && !strcmp(kind, "nat64"))
+			nat64_lines(f, c);
 		/* A stopped CLAT that never saw a packet: two lines of
 		 * zeros say nothing. */
 		if (!idle(i)) {

@@ -2,6 +2,8 @@
 /* xlatd.conf parser; see config.h and man/xlatd.conf.5. */
 #include "xlatd/config.h"
 
+#include "xlatd/config_nat64.h"
+
 #include "rfc6052.h"
 #include "xlat_cfg.h"
 #include "xlatd/ctl.h"
@@ -677,6 +679,8 @@ static void inst_defaults(struct inst_conf *ic)
 		ic->xlat.decrement_ttl = false;
 		ic->xlat.hairpin = false;
 	}
+	if (!strcmp(ic->kind, "nat64"))
+		conf_nat64_defaults(ic);
 }
 
 /* Defaults that depend on other keys, then the whole-section checks. */
@@ -689,6 +693,11 @@ static int sect_finish(struct pctx *p)
 	p->ic = NULL;
 	ic->xlat.eam = ic->eam;
 	ic->xlat.n_eam = ic->n_eam;
+	if (!strcmp(ic->kind, "nat64")) {
+		if (conf_nat64_finish(ic, msg, sizeof(msg)))
+			return perr(p, line, "[nat64 %s]: %s", ic->name, msg);
+		return 0;
+	}
 	if (!strcmp(ic->kind, "siit")) {
 		if (!ic->siit.tun[0]) {
 			if (strlen(ic->name) >= IFNAMSIZ)
@@ -729,14 +738,15 @@ static int sect_begin(struct pctx *p, char *hdr)
 		p->in_global = true;
 		return 0;
 	}
-	if (n == 1 && (!strcmp(kind, "siit") || !strcmp(kind, "clat")))
+	if (n == 1 && (!strcmp(kind, "siit") || !strcmp(kind, "clat") ||
+		       !strcmp(kind, "nat64")))
 		return perr(p, p->line, "section [%s] needs an instance name: [%s NAME]",
 			    kind, kind);
 	if (n != 2)
 		return perr(p, p->line, "invalid section header [%s]: [global] or [KIND NAME]",
 			    hdr);
-	if (strcmp(kind, "siit") && strcmp(kind, "clat"))
-		return perr(p, p->line, "unknown instance kind \"%s\" (siit or clat)",
+	if (strcmp(kind, "siit") && strcmp(kind, "clat") && strcmp(kind, "nat64"))
+		return perr(p, p->line, "unknown instance kind \"%s\" (siit, clat or nat64)",
 			    kind);
 	if (!valid_name(name))
 		return perr(p, p->line, "invalid instance name \"%s\": 1 to %d of A-Z a-z 0-9 - _ .",
@@ -767,6 +777,28 @@ static const struct key *key_find(const char *k)
 	return NULL;
 }
 
+/* [nat64] keys live in config_nat64.c. */
+static int nat64_key_line(struct pctx *p, const char *k, char *v,
+			  const char *sect)
+{
+	size_t vl = strlen(v);
+	char msg[320];
+	int r;
+
+	if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
+		v[vl - 1] = '\0';
+		v = trim(v + 1);
+	}
+	if (!*v)
+		return perr(p, p->line, "key \"%s\" in %s has no value", k, sect);
+	r = conf_nat64_key(p->ic, k, v, msg, sizeof(msg));
+	if (r > 0)
+		return perr(p, p->line, "unknown key \"%s\" in %s", k, sect);
+	if (r < 0)
+		return perr(p, p->line, "%s in %s", msg, sect);
+	return canon_add(p->ic, k, v) ? perr(p, p->line, "out of memory") : 0;
+}
+
 static int key_line(struct pctx *p, char *k, char *v)
 {
 	unsigned int scope = p->ic ? (!strcmp(p->ic->kind, "siit") ? SC_SIIT : SC_CLAT)
@@ -778,6 +810,8 @@ static int key_line(struct pctx *p, char *k, char *v)
 	sect_label(p, sect, sizeof(sect));
 	if (!p->ic && !p->in_global)
 		return perr(p, p->line, "key \"%s\" outside any section", k);
+	if (p->ic && !strcmp(p->ic->kind, "nat64"))
+		return nat64_key_line(p, k, v, sect);
 	if (!key || !(key->scope & scope))
 		return perr(p, p->line, "unknown key \"%s\" in %s", k, sect);
 	if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {

@@ -16,6 +16,7 @@
 #ifndef XLATD_CONFIG_H
 #define XLATD_CONFIG_H
 
+#include "rfc6146.h"
 #include "xlat.h"
 
 #include <net/if.h>
@@ -84,6 +85,14 @@ struct clat_conf {
 	unsigned int plat_holddown;  /* s between two prefix switches */
 };
 
+/* [nat64 NAME] (config_nat64.c): the TUN side lives in siit_conf. */
+struct nat64_conf {
+	struct nat64_cfg cfg;        /* cfg.xlat: copy of inst_conf.xlat */
+	bool log_mappings;           /* RFC 6888 mapping log lines */
+	bool self6_set;
+	char seen[512];              /* scalar keys given, "|k1|k2|" */
+};
+
 struct inst_conf {
 	char kind[16];               /* "siit", "clat" */
 	char name[CONF_NAME_MAX];
@@ -96,6 +105,7 @@ struct inst_conf {
 
 	struct siit_conf siit;       /* kind "siit" */
 	struct clat_conf clat;       /* kind "clat" */
+	struct nat64_conf nat64;     /* kind "nat64" (TUN in siit) */
 
 	/* Normalised "key=value\n" lines of the section: two sections are
 	 * the same configuration when these strings are equal (reload). */

@@ -5,6 +5,7 @@
 #include "xlatd/clat_auto.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
+#include "xlatd/nat64.h"
 #include "xlatd/v6only.h"
 
 #include <arpa/inet.h>
@@ -418,8 +419,11 @@ static void serve(int fd)
 	} else if (!strcmp(cmd, "status json") || !strcmp(cmd, "counters json")) {
 		ctl_out_init(&o, true);
 		ctl_status(&o);
+	} else if (!strncmp(cmd, "sessions", 8) || !strncmp(cmd, "bib", 3)) {
+		ctl_out_init(&o, strstr(cmd, " json") != NULL);
+		nat64_ctl_tables(&o, cmd[0] == 's');
 	} else {
-		static const char msg[] = "error: unknown command (status, status json, ipv6-only-preferred IF, v6only-wait IF [SECONDS])\n";
+		static const char msg[] = "error: unknown command (status, status json, sessions [json], bib [json], ipv6-only-preferred IF, v6only-wait IF [SECONDS])\n";
 
 		log_debug(NULL, "control: unknown command \"%.64s\"", cmd);
 		reply(fd, msg, sizeof(msg) - 1);

@@ -181,6 +181,24 @@ static void instance_free(struct instance *inst)
 	free(inst);
 }
 
+int instance_reload(struct instance *inst, const struct inst_conf *ic)
+{
+	struct inst_conf *c;
+
+	if (!inst->kind->reload || strcmp(ic->kind, inst->kind->name))
+		return -1;
+	c = inst_conf_dup(ic);
+	if (!c)
+		return -1;
+	if (inst->kind->reload(inst, c)) {
+		inst_conf_free(c);
+		return -1;
+	}
+	inst_conf_free(inst->conf);
+	inst->conf = c;
+	return 0;
+}
+
 struct instance *instance_create(const struct inst_conf *ic)
 {
 	const struct instance_kind *k = instance_kind_find(ic->kind);

@@ -71,6 +71,9 @@ struct instance_kind {
 	int (*start)(struct instance *inst);
 	void (*stop)(struct instance *inst);
 	void (*status)(struct instance *inst, struct ctl_out *out);
+	/* Optional: take a changed configuration without a restart (state
+	 * kept); 0 if done, else the framework restarts the instance. */
+	int (*reload)(struct instance *inst, const struct inst_conf *ic);
 };
 
 /* Per-thread counters, a cache line apart so threads do not share lines. */
@@ -99,6 +102,7 @@ struct instance {
 /* The kinds (clat_kind may be the weak stand-in, see above). */
 extern const struct instance_kind siit_kind;
 extern const struct instance_kind clat_kind;
+extern const struct instance_kind nat64_kind;
 
 /* Make a kind known (xlatd main registers siit_kind and clat_kind). */
 void instance_register_kind(const struct instance_kind *k);
@@ -140,6 +144,9 @@ void instance_unwatch_fd(struct instance *inst, int fd);
  */
 struct instance *instance_create(const struct inst_conf *ic);
 void instance_destroy(struct instance *inst); /* stop + unlink + free */
+/* The kind's reload() with a copy of ic, which becomes inst->conf; -1
+ * when the kind has none or refuses (then restart it). */
+int instance_reload(struct instance *inst, const struct inst_conf *ic);
 struct instance *instance_list(void);
 struct instance *instance_find(const char *name);
 void instance_destroy_all(void);

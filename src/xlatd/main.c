@@ -212,6 +212,10 @@ static void reload(const struct opts *o)
 		next = i->next;
 		if (ic && inst_conf_equal(ic, i->conf))
 			continue;
+		if (ic && instance_reload(i, ic) == 0) {
+			log_info(i->name, "reload: configuration applied, state kept");
+			continue;
+		}
 		/* The CLAT manager's own instances are not in any file; it
 		 * re-decides about them in clat_auto_reload(). */
 		if (!ic && i->automatic)
@@ -400,6 +404,7 @@ int main(int argc, char **argv)
 
 	instance_register_kind(&siit_kind);
 	instance_register_kind(&clat_kind);
+	instance_register_kind(&nat64_kind);
 	clat_set_observer(&clat_auto_observer);
 	if (parse_opts(argc, argv, &o, &check))
 		return 2;

@@ -13,6 +13,7 @@
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
+#include "xlatd/siit.h"
 
 #include <arpa/inet.h>
 #include <liburing.h>
@@ -70,6 +71,8 @@ struct siit {
 	struct siit_worker *w;
 	/* What we added, so stop removes exactly that. */
 	unsigned int n_route4, n_route6, n_addr4, n_addr6;
+	const struct siit_hooks *hooks; /* another kind's translation */
+	void *hook_arg;
 };
 
 /* What a read brought: the engine's verdict and, with a virtio-net
@@ -216,7 +219,10 @@ static void xlat_one(struct siit_worker *w, uint8_t *buf, size_t n,
 	}
 	rr->flags = 0;
 	dir = (buf[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
-	rr->v = xlat_packet(cfg, buf, n, out);
+	if (w->s->hooks)
+		rr->v = w->s->hooks->xlate(w->s->hook_arg, w->idx, buf, n, out);
+	else
+		rr->v = xlat_packet(cfg, buf, n, out);
 	xlat_account(st, dir, n, rr->v, out);
 	limit_reply(w, rr);
 }
@@ -787,7 +793,8 @@ static void try_offload(struct siit *s)
 static int open_queues(struct siit *s)
 {
 	const struct siit_conf *c = &s->inst->conf->siit;
-	unsigned int flags = c->offload ? TUN_VNET_HDR : 0;
+	bool vnet = c->offload && !s->hooks;
+	unsigned int flags = vnet ? TUN_VNET_HDR : 0;
 
 	if (rtnl_link_index(c->tun) > 0) {
 		instance_set_state(s->inst, "failed",
@@ -808,7 +815,7 @@ static int open_queues(struct siit *s)
 		}
 		s->w[i].fd = fd;
 	}
-	s->vnet = c->offload;
+	s->vnet = vnet;
 	if (s->vnet)
 		try_offload(s);
 	s->ifindex = rtnl_link_index(s->ifname);
@@ -900,7 +907,8 @@ static int start_workers(struct siit *s)
 	return 0;
 }
 
-static int siit_start(struct instance *inst)
+int siit_start_hooked(struct instance *inst, const struct siit_hooks *h,
+		      void *arg)
 {
 	const struct siit_conf *c = &inst->conf->siit;
 	struct siit *s = calloc(1, sizeof(*s));
@@ -910,6 +918,8 @@ static int siit_start(struct instance *inst)
 		return -ENOMEM;
 	inst->priv = s;
 	s->inst = inst;
+	s->hooks = h;
+	s->hook_arg = arg;
 	s->n_workers = c->threads ? c->threads : 1;
 	s->w = calloc(s->n_workers, sizeof(*s->w));
 	if (!s->w)
@@ -959,7 +969,19 @@ static void wait_tun_gone(struct siit *s)
 			 s->ifname);
 }
 
-static void siit_stop(struct instance *inst)
+static int siit_start(struct instance *inst)
+{
+	return siit_start_hooked(inst, NULL, NULL);
+}
+
+void *siit_hook_arg(struct instance *inst)
+{
+	struct siit *s = inst->priv;
+
+	return s ? s->hook_arg : NULL;
+}
+
+void siit_stop_hooked(struct instance *inst)
 {
 	struct siit *s = inst->priv;
 	const struct siit_conf *c = &inst->conf->siit;
@@ -1005,7 +1027,7 @@ static void siit_stop(struct instance *inst)
 	inst->priv = NULL;
 }
 
-static void siit_status(struct instance *inst, struct ctl_out *o)
+void siit_status_hooked(struct instance *inst, struct ctl_out *o)
 {
 	const struct inst_conf *ic = inst->conf;
 	struct siit *s = inst->priv;
@@ -1051,6 +1073,6 @@ static void siit_status(struct instance *inst, struct ctl_out *o)
 const struct instance_kind siit_kind = {
 	.name = "siit",
 	.start = siit_start,
-	.stop = siit_stop,
-	.status = siit_status,
+	.stop = siit_stop_hooked,
+	.status = siit_status_hooked,
 };

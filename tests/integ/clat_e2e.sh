@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 464XLAT end to end on the lab: xlatd's [clat] on the IPv6-only client,
-# TAYGA+nftables as the PLAT in the isp namespace.  The client reaches the
+# xlatd's own NAT64 ([nat64]) as the PLAT in the isp namespace.  The client reaches the
 # IPv4-only server by IPv4 literal, and afterwards its namespace is exactly
 # as it was before (sysctls, nftables, multicast memberships, routes).
 . "$(dirname "$0")/../lib/netns.sh"

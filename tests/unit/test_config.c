@@ -308,8 +308,8 @@ TEST(error_sections)
 {
 	expect_err("pool6 = 2001:db8:64::/96\n",
 		   "t.conf:1: key \"pool6\" outside any section");
-	expect_err("\n[nat64 x]\n",
-		   "t.conf:2: unknown instance kind \"nat64\" (siit or clat)");
+	expect_err("\n[nat46 x]\n",
+		   "t.conf:2: unknown instance kind \"nat46\" (siit, clat or nat64)");
 	expect_err("[siit]\n", "t.conf:1: section [siit] needs an instance name: [siit NAME]");
 	expect_err("[siit a b]\n",
 		   "t.conf:1: invalid section header [siit a b]: [global] or [KIND NAME]");

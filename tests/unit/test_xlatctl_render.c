@@ -150,6 +150,30 @@ TEST(short_status)
 	json_free(j);
 }
 
+/* A nat64 instance: the siit's lines and its tables. */
+TEST(short_status_nat64)
+{
+	static const char st[] =
+		"{\"daemon\":\"xlatd\",\"instances\":[{\"name\":\"plat\",\"kind\":\"nat64\","
+		"\"state\":\"running\",\"reason\":\"\",\"config\":{\"tun\":\"nat64\",\"mtu\":1500,"
+		"\"threads\":1,\"offload\":\"no\",\"io\":\"uring\",\"pool6\":\"64:ff9b::/96\","
+		"\"eam_entries\":0,\"filtering\":\"endpoint-independent\",\"max_sessions\":3,"
+		"\"max_sessions_per_host\":0,\"sessions\":3,\"bib_entries\":2,\"nat64\":{"
+		"\"bib_added\":2,\"refused_table_full\":4,\"refused_host_limit\":0,"
+		"\"refused_pool4_exhausted\":0}},\"counters\":{}}]}";
+	struct json *j = parse(st);
+	FILE *f = mem();
+
+	if (!j || !f)
+		return;
+	CHECK_EQ(render_short(f, j, NULL), 1);
+	fclose(f);
+	CHECK_LINE(out, "nat64 plat: running");
+	CHECK_LINE(out, "  tun:       nat64 mtu 1500");
+	CHECK_LINE(out, "  sessions:  3 of 3, BIB 2, refused: 4 table full, 0 host limit, 0 pool4");
+	json_free(j);
+}
+
 TEST(filter)
 {
 	struct json *j = parse(status);

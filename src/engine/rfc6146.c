@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * RFC 6146 section 3: stateful NAT64 translation of one packet.  The
+ * flow is found (section 3.4), the BIB entry and session are found or
+ * made and their state moved (section 3.5), then the RFC 7915 engine
+ * translates with the IPv6 host's end replaced by the pool6 form of its
+ * pool4 transport address (section 3.6/3.7); section 3.8 hairpinning
+ * feeds a packet for a pool4 address back in from the IPv4 side.
+ */
+#include "rfc6146_int.h"
+
+#include "checksum.h"
+#include "rfc6052.h"
+#include "rfc7915.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#define IP6_HDR 40
+#define ICMP_HDR 8
+#define IP6_MIN_MTU 1280
+
+static enum xlat_verdict drop(struct xlat_out *out, enum xlat_drop r)
+{
+	out->n = 0;
+	out->reason = r;
+	return XLAT_DROP;
+}
+
+/* RFC 6052 section 3.1 for the IPv4 peer of a flow. */
+static bool peer_ok(const struct nat64 *nat, const struct in_addr *r4)
+{
+	return !nat->cfg.wkp_global_only ||
+	       !rfc6052_is_wkp(&nat->cfg.xlat.pool6) || ipv4_is_global(r4);
+}
+
+static enum nat64_timer timer_of(enum nat64_proto p)
+{
+	return p == NAT64_UDP ? NAT64_T_UDP : NAT64_T_ICMP;
+}
+
+/*
+ * RFC 6146 section 3.5.1.1 and 3.5.2.2: a new mapping that cannot be made
+ * is answered with ICMPv6 Destination Unreachable, Address Unreachable.
+ */
+static enum xlat_verdict refuse6(const struct nat64 *nat, const uint8_t *p,
+				 size_t len, struct xlat_out *out,
+				 enum xlat_drop why)
+{
+	size_t olen = len, tot;
+	struct in6_addr dst;
+	uint8_t *b = out->buf;
+	uint32_t sum;
+
+	if (!nat->cfg.xlat.icmp_errors)
+		return drop(out, why);
+	if (olen > IP6_MIN_MTU - IP6_HDR - ICMP_HDR)
+		olen = IP6_MIN_MTU - IP6_HDR - ICMP_HDR;
+	tot = IP6_HDR + ICMP_HDR + olen;
+	if (tot > out->cap)
+		return drop(out, XLAT_DROP_NO_SPACE);
+	memcpy(&dst, p + 8, 16);
+	memmove(b + IP6_HDR + ICMP_HDR, p, olen);
+	put32(b, 0x60000000u);
+	put16(b + 4, (uint16_t)(ICMP_HDR + olen));
+	b[6] = 58;
+	b[7] = 64;
+	memcpy(b + 8, &nat->cfg.xlat.self6, 16);
+	memcpy(b + 24, &dst, 16);
+	memset(b + IP6_HDR, 0, ICMP_HDR);
+	b[IP6_HDR] = 1;
+	b[IP6_HDR + 1] = 3;
+	sum = csum_pseudo6(&nat->cfg.xlat.self6, &dst, 58,
+			   (uint32_t)(ICMP_HDR + olen));
+	put16(b + IP6_HDR + 2,
+	      csum_finish(csum_add_buf(sum, b + IP6_HDR, ICMP_HDR + olen)));
+	out->n = 1;
+	out->pkt[0].off = 0;
+	out->pkt[0].len = (uint32_t)tot;
+	out->family = AF_INET6;
+	out->reason = why;
+	return XLAT_REPLY;
+}
+
+/* A packet from the IPv6 side that is not an ICMP error. */
+static struct nat64_bib *track6(struct nat64 *nat, const struct nat64_flow *f,
+				uint64_t now, enum xlat_drop *why)
+{
+	struct nat64_bib *b = nat64_bib_find6(nat, f->proto, &f->l6, f->lport);
+	bool tcp = f->proto == NAT64_TCP, syn = f->tcp & NAT64_TCP_SYN;
+	struct nat64_sess *s = b ? nat64_sess_find(nat, b, &f->r4, f->rport)
+				 : NULL;
+
+	if (s) {
+		if (tcp)
+			nat64_tcp_step(nat, s, true, f->tcp, now);
+		else
+			nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
+		return b;
+	}
+	/* Section 3.5.2.2, CLOSED: only a SYN opens a TCP session. */
+	if (tcp && !syn) {
+		*why = XLAT_DROP_NAT64_NO_SESSION;
+		return NULL;
+	}
+	if (!b) {
+		b = nat64_bib_new(nat, f->proto, &f->l6, f->lport, why);
+		if (!b)
+			return NULL;
+		nat64_event(nat, NAT64_EV_BIB_ADD, b, NULL);
+	}
+	s = nat64_sess_new(nat, b, &f->r4, f->rport, why);
+	if (!s) {
+		nat64_bib_put(nat, b);
+		return NULL;
+	}
+	if (tcp) {
+		s->state = NAT64_V6_INIT;
+		nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
+	} else {
+		nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
+	}
+	return b;
+}
+
+/* ICMP errors belong to an existing session and change nothing in it. */
+static struct nat64_bib *error_bib6(struct nat64 *nat,
+				    const struct nat64_flow *f)
+{
+	struct nat64_bib *b = nat64_bib_find6(nat, f->proto, &f->l6, f->lport);
+
+	if (!b || !nat64_sess_find(nat, b, &f->r4, f->rport))
+		return NULL;
+	return b;
+}
+
+static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
+			     size_t len, struct xlat_out *out, uint64_t now,
+			     bool hairpin);
+
+/* Section 3.8: a translated packet for a pool4 address comes back in. */
+static enum xlat_verdict hairpin(struct nat64 *nat, struct xlat_out *out,
+				 uint64_t now)
+{
+	uint32_t n = out->pkt[0].len;
+	enum xlat_verdict v;
+
+	memcpy(nat->scratch, xlat_out_data(out, 0), n);
+	v = in4(nat, nat->scratch, n, out, now, true);
+	/* An ICMPv4 error to a pool4 address has nowhere to go. */
+	if (v == XLAT_REPLY)
+		return drop(out, out->reason);
+	if (v == XLAT_OUT)
+		nat->st.hairpinned++;
+	return v;
+}
+
+/*
+ * Fragments of this datagram that came before its first one: translated
+ * now, behind the first's packets in out (same family only; a datagram
+ * that hairpinned leaves them to expire).
+ */
+static void release_held(struct nat64 *nat, const struct nat64_flow *f,
+			 bool v6, struct xlat_out *out, uint64_t now)
+{
+	struct nat64_held *h;
+
+	while ((h = nat64_frag_unhold(nat, f, v6, now))) {
+		struct xlat_out sub;
+		enum xlat_verdict v;
+		size_t used = 0;
+
+		for (unsigned int i = 0; i < out->n; i++)
+			if (out->pkt[i].off + out->pkt[i].len > used)
+				used = out->pkt[i].off + out->pkt[i].len;
+		used = (used + 7) & ~(size_t)7;
+		if (used >= out->cap)
+			return;
+		memset(&sub, 0, sizeof(sub));
+		sub.buf = out->buf + used;
+		sub.cap = out->cap - used;
+		sub.next_id = out->next_id;
+		v = v6 ? nat64_6to4(nat, h->data, h->len, &sub, now)
+		       : in4(nat, h->data, h->len, &sub, now, false);
+		out->next_id = sub.next_id;
+		if (v != XLAT_OUT || sub.family != out->family ||
+		    out->n + sub.n > XLAT_MAX_FRAGS)
+			continue;
+		for (unsigned int j = 0; j < sub.n; j++) {
+			out->pkt[out->n].off = sub.pkt[j].off + (uint32_t)used;
+			out->pkt[out->n++].len = sub.pkt[j].len;
+		}
+	}
+}
+
+/* A fragment whose first has not come: kept for a while if it fits. */
+static enum xlat_verdict early_fragment(struct nat64 *nat,
+					const struct nat64_flow *f, bool v6,
+					const uint8_t *pkt, size_t len,
+					struct xlat_out *out, uint64_t now)
+{
+	if (nat64_frag_hold(nat, f, v6, pkt, len, now))
+		return drop(out, XLAT_DROP_NAT64_FRAG_HELD);
+	return drop(out, XLAT_DROP_NAT64_FRAGMENT);
+}
+
+static bool out_to_pool4(const struct nat64 *nat, const struct xlat_out *out)
+{
+	struct in_addr d;
+
+	if (out->family != AF_INET || out->n != 1 || out->pkt[0].len < 20)
+		return false;
+	memcpy(&d, xlat_out_data(out, 0) + 16, 4);
+	return nat64_pool4_contains(&nat->cfg, &d);
+}
+
+enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
+			     struct xlat_out *out, uint64_t now)
+{
+	const struct xlat_cfg *xc = &nat->cfg.xlat;
+	struct nat64_flow f;
+	struct nat64_bib *b;
+	struct in6_addr m6;
+	enum xlat_verdict v;
+	enum xlat_drop r;
+
+	out->n = 0;
+	out->family = AF_INET;
+	r = nat64_flow6(pkt, len, &f);
+	if (r != XLAT_DROP_NONE)
+		return drop(out, r);
+	if (!rfc6052_extract(&xc->pool6, &f.r6, &f.r4) ||
+	    prefix6_contains(&xc->pool6.addr, xc->pool6.len, &f.l6))
+		return drop(out, XLAT_DROP_DST_UNTRANSLATABLE);
+	if (!peer_ok(nat, &f.r4))
+		return drop(out, XLAT_DROP_WKP_NONGLOBAL);
+	/* The engine answers an expired hop limit to the real source. */
+	if (xc->decrement_ttl && f.hlim <= 1 && !f.error)
+		return xlat_6to4(xc, pkt, len, out);
+	if (f.tail) {
+		b = nat64_frag_find(nat, &f, true, now);
+		if (!b)
+			return early_fragment(nat, &f, true, pkt, len, out, now);
+	} else if (f.error) {
+		b = error_bib6(nat, &f);
+		if (!b)
+			return drop(out, XLAT_DROP_NAT64_NO_SESSION);
+	} else {
+		b = track6(nat, &f, now, &r);
+		if (!b && (r == XLAT_DROP_NAT64_TABLE_FULL ||
+			   r == XLAT_DROP_NAT64_HOST_LIMIT ||
+			   r == XLAT_DROP_NAT64_POOL4_EXHAUSTED))
+			return refuse6(nat, pkt, len, out, r);
+		if (!b)
+			return drop(out, r);
+		if (f.frag)
+			nat64_frag_note(nat, &f, true, b, now);
+	}
+	rfc6052_embed(&xc->pool6, &b->a4, &m6);
+	nat64_rewrite6(pkt, len, true, &m6, b->p4);
+	v = xlat_6to4(xc, pkt, len, out);
+	if (v == XLAT_REPLY && out->family == AF_INET6) {
+		/* Give the answer the host's own address back. */
+		nat64_rewrite6(xlat_out_data(out, 0), out->pkt[0].len, false,
+			       &f.l6, f.lport);
+		return v;
+	}
+	if (v == XLAT_OUT && out_to_pool4(nat, out))
+		return hairpin(nat, out, now);
+	if (v == XLAT_OUT && f.frag && !f.tail)
+		release_held(nat, &f, true, out, now);
+	return v;
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool filter_allows(struct nat64 *nat, const struct nat64_bib *b,
+			  const struct in_addr *r4)
+{
+	if (nat->cfg.filter == NAT64_FILTER_EI ||
+	    (b->flags & NAT64_BIB_STATIC))
+		return true;
+	return nat64_sess_addr_known(nat, b, r4);
+}
+
+/* A packet from the IPv4 side that is not an ICMP error. */
+static enum xlat_drop track4(struct nat64 *nat, struct nat64_bib *b,
+			     const struct nat64_flow *f, uint64_t now)
+{
+	struct nat64_sess *s = nat64_sess_find(nat, b, &f->r4, f->rport);
+	bool tcp = f->proto == NAT64_TCP;
+	enum xlat_drop why;
+
+	if (s) {
+		if (tcp)
+			nat64_tcp_step(nat, s, false, f->tcp, now);
+		else
+			nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
+		return XLAT_DROP_NONE;
+	}
+	/*
+	 * Section 3.5.2.2 lets a SYN that finds no mapping, or that
+	 * filtering refuses, wait TCP_INCOMING_SYN (6 s) for a simultaneous
+	 * open from IPv6; this NAT64 drops it at once.
+	 */
+	if (tcp && !(f->tcp & NAT64_TCP_SYN))
+		return XLAT_DROP_NAT64_NO_SESSION;
+	if (!filter_allows(nat, b, &f->r4))
+		return XLAT_DROP_NAT64_FILTERED;
+	s = nat64_sess_new(nat, b, &f->r4, f->rport, &why);
+	if (!s)
+		return why;
+	if (tcp) {
+		/* Section 3.5.2.2: with a mapping and filtering that
+		 * lets the SYN in, V4 INIT for TCP_TRANS. */
+		s->state = NAT64_V4_INIT;
+		nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
+	} else {
+		nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
+	}
+	return XLAT_DROP_NONE;
+}
+
+static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
+			     size_t len, struct xlat_out *out, uint64_t now,
+			     bool hp)
+{
+	const struct xlat_cfg *xc = &nat->cfg.xlat;
+	struct nat64_flow f;
+	struct nat64_bib *b;
+	enum xlat_verdict v;
+	enum xlat_drop r;
+
+	out->n = 0;
+	out->family = AF_INET6;
+	r = nat64_flow4(pkt, len, &f);
+	if (r != XLAT_DROP_NONE)
+		return drop(out, r);
+	if (!nat64_pool4_contains(&nat->cfg, &f.l4))
+		return drop(out, XLAT_DROP_DST_UNTRANSLATABLE);
+	if (!hp && !peer_ok(nat, &f.r4))
+		return drop(out, XLAT_DROP_WKP_NONGLOBAL);
+	if (!hp && xc->decrement_ttl && f.hlim <= 1 && !f.error)
+		return xlat_4to6(xc, pkt, len, out);
+	if (f.tail) {
+		b = nat64_frag_find(nat, &f, false, now);
+		if (!b)
+			return early_fragment(nat, &f, false, pkt, len, out, now);
+		goto translate;
+	}
+	b = nat64_bib_find4(nat, f.proto, &f.l4, f.lport);
+	if (!b)
+		return drop(out, f.error ? XLAT_DROP_NAT64_NO_SESSION
+					 : XLAT_DROP_NAT64_NO_BIB);
+	if (f.error)
+		r = nat64_sess_find(nat, b, &f.r4, f.rport)
+			    ? XLAT_DROP_NONE
+			    : XLAT_DROP_NAT64_NO_SESSION;
+	else
+		r = track4(nat, b, &f, now);
+	if (r != XLAT_DROP_NONE)
+		return drop(out, r);
+	if (f.frag)
+		nat64_frag_note(nat, &f, false, b, now);
+translate:
+	v = xlat_4to6_flags(xc, pkt, len, out, hp ? XLAT_4TO6_HAIRPIN : 0);
+	if (v != XLAT_OUT)
+		return v;
+	for (unsigned int i = 0; i < out->n; i++)
+		nat64_rewrite6(xlat_out_data(out, i), out->pkt[i].len, false,
+			       &b->a6, b->p6);
+	if (f.frag && !f.tail)
+		release_held(nat, &f, false, out, now);
+	return v;
+}
+
+enum xlat_verdict nat64_4to6(struct nat64 *nat, const uint8_t *pkt,
+			     size_t len, struct xlat_out *out, uint64_t now)
+{
+	return in4(nat, pkt, len, out, now, false);
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * RFC 6146 section 3.4 asks a NAT64 to translate fragments although
+ * only the first carries the ports.  The first fragment of a datagram
+ * finds or makes its mapping like any packet and leaves a note here,
+ * keyed by (addresses, protocol, Identification); the fragments after it
+ * are translated with the same mapping.  The notes live NAT64_FRAG_MS in
+ * a fixed, hashed table: a new note takes the slot of an old one, so the
+ * memory never grows.  A fragment that comes before its first is held
+ * (NAT64_HELD_SLOTS copies of up to NAT64_HELD_BYTES, NAT64_FRAG_MS at
+ * most, the oldest making room) and translated when its first fragment
+ * has found the mapping; one that is too big, or whose first never
+ * comes, is dropped.
+ */
+#include "rfc6146_int.h"
+
+#include <string.h>
+
+static void key(const struct nat64_flow *f, bool v6, struct nat64_frag *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (v6) {
+		k->src = f->l6;
+		k->dst = f->r6;
+	} else {
+		memcpy(&k->src, &f->r4, 4);
+		memcpy(&k->dst, &f->l4, 4);
+	}
+	k->id = f->fid;
+	k->proto = (uint8_t)f->proto;
+	k->v6 = v6;
+}
+
+static struct nat64_frag *slot(struct nat64 *nat, const struct nat64_frag *k)
+{
+	uint8_t b[38];
+
+	memcpy(b, &k->src, 16);
+	memcpy(b + 16, &k->dst, 16);
+	memcpy(b + 32, &k->id, 4);
+	b[36] = k->proto;
+	b[37] = k->v6;
+	return &nat->frag[nat64_siphash(nat->cfg.key, b, sizeof(b)) %
+			  NAT64_FRAG_SLOTS];
+}
+
+void nat64_frag_note(struct nat64 *nat, const struct nat64_flow *f, bool v6,
+		     const struct nat64_bib *b, uint64_t now)
+{
+	struct nat64_frag k, *s;
+
+	key(f, v6, &k);
+	s = slot(nat, &k);
+	*s = k;
+	s->bib = (uint32_t)(b - nat->bib);
+	s->p4 = b->p4;
+	s->expires = now + NAT64_FRAG_MS;
+}
+
+struct nat64_bib *nat64_frag_find(struct nat64 *nat,
+				  const struct nat64_flow *f, bool v6,
+				  uint64_t now)
+{
+	struct nat64_frag k, *s;
+	struct nat64_bib *b;
+
+	key(f, v6, &k);
+	s = slot(nat, &k);
+	if (!s->expires || s->expires < now || s->id != k.id ||
+	    s->proto != k.proto || s->v6 != k.v6 ||
+	    memcmp(&s->src, &k.src, 16) || memcmp(&s->dst, &k.dst, 16))
+		return NULL;
+	b = &nat->bib[s->bib];
+	/* The mapping may have gone (and its slot been reused) since. */
+	if (!(b->flags & NAT64_BIB_USED) || b->p4 != s->p4 ||
+	    b->proto != k.proto)
+		return NULL;
+	return b;
+}
+
+static bool same(const struct nat64_frag *a, const struct nat64_frag *b)
+{
+	return a->id == b->id && a->proto == b->proto && a->v6 == b->v6 &&
+	       !memcmp(&a->src, &b->src, 16) && !memcmp(&a->dst, &b->dst, 16);
+}
+
+bool nat64_frag_hold(struct nat64 *nat, const struct nat64_flow *f, bool v6,
+		     const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct nat64_held *h = &nat->held[0];
+
+	if (len > NAT64_HELD_BYTES)
+		return false;
+	/* A free or expired slot, else the one closest to expiry. */
+	for (unsigned int i = 0; i < NAT64_HELD_SLOTS; i++) {
+		struct nat64_held *c = &nat->held[i];
+
+		if (c->k.expires < now) {
+			h = c;
+			break;
+		}
+		if (c->k.expires < h->k.expires)
+			h = c;
+	}
+	key(f, v6, &h->k);
+	h->k.expires = now + NAT64_FRAG_MS;
+	h->len = (uint32_t)len;
+	memcpy(h->data, pkt, len);
+	return true;
+}
+
+struct nat64_held *nat64_frag_unhold(struct nat64 *nat,
+				     const struct nat64_flow *f, bool v6,
+				     uint64_t now)
+{
+	struct nat64_frag k;
+
+	key(f, v6, &k);
+	for (unsigned int i = 0; i < NAT64_HELD_SLOTS; i++) {
+		struct nat64_held *h = &nat->held[i];
+
+		if (h->k.expires && h->k.expires >= now && same(&h->k, &k)) {
+			h->k.expires = 0;
+			return h;
+		}
+	}
+	return NULL;
+}

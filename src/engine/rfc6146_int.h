@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * RFC 6146 internals shared by the BIB, session, packet and translation
+ * files.  Tables are arrays indexed by uint32_t with NAT64_NIL as "none";
+ * hash chains, free lists and the per-BIB and timer lists are index links,
+ * so the whole state is one relocatable block without pointers inside
+ * the entries.
+ */
+#ifndef XLAT_RFC6146_INT_H
+#define XLAT_RFC6146_INT_H
+
+#include "rfc6146.h"
+
+#define NAT64_NIL 0xffffffffu
+
+#define NAT64_BIB_USED 0x01
+#define NAT64_BIB_STATIC 0x02
+
+struct nat64_bib {
+	struct in6_addr a6;
+	struct in_addr a4;
+	uint16_t p6, p4;
+	uint8_t proto; /* enum nat64_proto */
+	uint8_t flags;
+	uint16_t pad;
+	uint32_t next6, next4; /* hash chains; next6 links the free list */
+	uint32_t sess;         /* first session of this BIB entry */
+	uint32_t n_sess;
+};
+
+struct nat64_sess {
+	uint64_t expires;
+	struct in_addr r4; /* the IPv4 peer */
+	uint32_t bib;
+	uint16_t rport;
+	uint8_t state; /* enum nat64_tcp_state; UDP/ICMP: ESTABLISHED */
+	uint8_t timer; /* enum nat64_timer: the list it is on */
+	uint32_t next;         /* hash chain; free list */
+	uint32_t bprev, bnext; /* sessions of one BIB entry */
+	uint32_t tprev, tnext; /* timer list, oldest first */
+};
+
+/* Sessions per IPv6 address, and its pool4 address (paired pooling). */
+struct nat64_host {
+	struct in6_addr a6;
+	struct in_addr a4;
+	uint32_t n;
+	uint32_t next;
+};
+
+struct nat64_tq {
+	uint32_t head, tail;
+};
+
+/* Fragments after the first find the mapping of the first here. */
+#define NAT64_FRAG_SLOTS 1024
+#define NAT64_FRAG_MS 2000
+
+struct nat64_frag {
+	uint64_t expires;
+	struct in6_addr src, dst; /* IPv4: in the first 4 bytes */
+	uint32_t id;
+	uint32_t bib;
+	uint16_t p4; /* the BIB entry's, to tell a reused slot */
+	uint8_t proto, v6;
+};
+
+/* Fragments that come before their first wait here, a little while. */
+#define NAT64_HELD_SLOTS 16
+#define NAT64_HELD_BYTES 1536
+
+struct nat64_held {
+	struct nat64_frag k; /* k.expires 0: free */
+	uint32_t len;
+	uint8_t data[NAT64_HELD_BYTES];
+};
+
+struct nat64 {
+	struct nat64_cfg cfg;
+	struct nat64_bib *bib;
+	struct nat64_sess *sess;
+	struct nat64_host *host;
+	uint32_t *h_bib6, *h_bib4, *h_sess, *h_host;
+	uint32_t bib_cap, sess_cap, host_cap;
+	uint32_t bib_mask, sess_mask, host_mask;
+	uint32_t free_bib, free_sess, free_host;
+	uint32_t n_bib, n_sess, n_host;
+	struct nat64_tq tq[NAT64_T__COUNT];
+	uint32_t next_ephemeral; /* RFC 6056 algorithm 3 counter */
+	struct nat64_stats st;
+	nat64_log_fn *log;
+	void *log_arg;
+	uint8_t *scratch; /* 65535 bytes: the IPv4 form of a hairpinned packet */
+	struct nat64_frag *frag; /* NAT64_FRAG_SLOTS */
+	struct nat64_held *held; /* NAT64_HELD_SLOTS */
+};
+
+/* rfc6146_hash.c: SipHash-2-4. */
+uint64_t nat64_siphash(const uint64_t key[2], const void *data, size_t len);
+
+/* rfc6146_bib.c */
+struct nat64_bib *nat64_bib_find6(struct nat64 *nat, enum nat64_proto p,
+				  const struct in6_addr *a6, uint16_t p6);
+struct nat64_bib *nat64_bib_find4(struct nat64 *nat, enum nat64_proto p,
+				  const struct in_addr *a4, uint16_t p4);
+struct nat64_bib *nat64_bib_new(struct nat64 *nat, enum nat64_proto p,
+				const struct in6_addr *a6, uint16_t p6,
+				enum xlat_drop *why);
+int nat64_bib_add_static(struct nat64 *nat, const struct nat64_static *s);
+void nat64_bib_put(struct nat64 *nat, struct nat64_bib *b);
+bool nat64_pool4_contains(const struct nat64_cfg *cfg,
+			  const struct in_addr *a);
+struct nat64_host *nat64_host_find(struct nat64 *nat,
+				   const struct in6_addr *a6);
+void nat64_event(struct nat64 *nat, enum nat64_event_kind k,
+		 const struct nat64_bib *b, const struct nat64_sess *s);
+
+struct nat64_flow;
+
+/* rfc6146_frag.c: the BIB entry of a datagram's first fragment. */
+void nat64_frag_note(struct nat64 *nat, const struct nat64_flow *f,
+		     bool v6, const struct nat64_bib *b, uint64_t now);
+struct nat64_bib *nat64_frag_find(struct nat64 *nat,
+				  const struct nat64_flow *f, bool v6,
+				  uint64_t now);
+/* Keep a copy of a fragment whose first has not come: false if it cannot
+ * be kept (too big). */
+bool nat64_frag_hold(struct nat64 *nat, const struct nat64_flow *f, bool v6,
+		     const uint8_t *pkt, size_t len, uint64_t now);
+/* A held fragment of the same datagram as f, taken out of the table (its
+ * bytes stay valid until the next nat64_frag_hold()), or NULL. */
+struct nat64_held *nat64_frag_unhold(struct nat64 *nat,
+				     const struct nat64_flow *f, bool v6,
+				     uint64_t now);
+
+/* rfc6146_session.c */
+struct nat64_sess *nat64_sess_find(struct nat64 *nat, struct nat64_bib *b,
+				   const struct in_addr *r4, uint16_t rport);
+bool nat64_sess_addr_known(struct nat64 *nat, const struct nat64_bib *b,
+			   const struct in_addr *r4);
+struct nat64_sess *nat64_sess_new(struct nat64 *nat, struct nat64_bib *b,
+				  const struct in_addr *r4, uint16_t rport,
+				  enum xlat_drop *why);
+void nat64_sess_set_timer(struct nat64 *nat, struct nat64_sess *s,
+			  enum nat64_timer t, uint64_t now);
+void nat64_sess_del(struct nat64 *nat, struct nat64_sess *s);
+
+/* TCP flags the state machine looks at. */
+#define NAT64_TCP_FIN 0x01
+#define NAT64_TCP_SYN 0x02
+#define NAT64_TCP_RST 0x04
+
+/*
+ * RFC 6146 section 3.5.2.2 for an existing session: one packet from the
+ * IPv6 side (from6) or the IPv4 side with TCP flags; moves the state and
+ * the lifetime.
+ */
+void nat64_tcp_step(struct nat64 *nat, struct nat64_sess *s, bool from6,
+		    uint8_t flags, uint64_t now);
+
+/* rfc6146_pkt.c: the flow a packet belongs to, seen from the NAT64. */
+struct nat64_flow {
+	enum nat64_proto proto;
+	bool error;    /* an ICMP error: the flow is its inner packet's */
+	bool frag;     /* a fragment (non-atomic) */
+	bool tail;     /* a fragment after the first: no ports, no flags */
+	uint32_t fid;  /* its Identification */
+	uint8_t tcp;   /* NAT64_TCP_* of a TCP segment */
+	uint8_t hlim;  /* hop limit / TTL of the outer header */
+	/* local: the IPv6 host's end (6to4) or the pool4 end (4to6);
+	 * remote: the IPv4 peer (in its pool6 form for 6to4). */
+	struct in6_addr l6, r6;
+	struct in_addr l4, r4;
+	uint16_t lport, rport; /* ICMP: lport is the identifier, rport 0 */
+};
+
+/* 0 on success, or the drop reason of a packet the NAT64 cannot place
+ * (XLAT_DROP_NONE is never returned as an error). */
+enum xlat_drop nat64_flow6(const uint8_t *p, size_t len, struct nat64_flow *f);
+enum xlat_drop nat64_flow4(const uint8_t *p, size_t len, struct nat64_flow *f);
+
+/*
+ * Put a (address, port) in place of the local end of an IPv6 packet: its
+ * source and, in an ICMPv6 error, the inner destination (local_src), or
+ * its destination and the inner source.  Checksums follow (RFC 1624).
+ */
+void nat64_rewrite6(uint8_t *p, size_t len, bool local_src,
+		    const struct in6_addr *a, uint16_t port);
+
+#endif

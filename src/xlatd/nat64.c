@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The "nat64" instance: RFC 6146 stateful NAT64 on a TUN device.  The
+ * siit data path (siit.h) does all the I/O; this file owns the tables
+ * (one allocation made at start), feeds them the workers' packets under
+ * a lock, expires sessions from a timer on the main loop, logs mappings
+ * (RFC 6888) and keeps the tables across a reload that leaves the pools
+ * alone.
+ */
+#include "xlatd/nat64.h"
+
+#include "xlatd/ctl.h"
+#include "xlatd/instance.h"
+#include "xlatd/log.h"
+#include "xlatd/siit.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXPIRE_BUDGET 100000 /* sessions per timer tick, at most */
+/* Entries one `xlatctl sessions` shows: the listing is built under the
+ * tables' lock, which the data path waits for. */
+#define DUMP_MAX 100000
+
+struct nat64_inst {
+	struct instance *inst;
+	pthread_mutex_t lock; /* the tables: workers, timer, control socket */
+	void *mem;
+	struct nat64 *nat;
+	int tfd;
+	bool log_mappings;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static enum xlat_verdict xlate(void *arg, unsigned int idx, uint8_t *pkt,
+			       size_t len, struct xlat_out *out)
+{
+	struct nat64_inst *n = arg;
+	enum xlat_verdict v;
+
+	(void)idx;
+	pthread_mutex_lock(&n->lock);
+	if (pkt[0] >> 4 == 6)
+		v = nat64_6to4(n->nat, pkt, len, out, now_ms());
+	else
+		v = nat64_4to6(n->nat, pkt, len, out, now_ms());
+	pthread_mutex_unlock(&n->lock);
+	return v;
+}
+
+static const struct siit_hooks hooks = { .xlate = xlate };
+
+/* RFC 6888 section 4: who had which pool4 transport address, when. */
+static void log_mapping(void *arg, const struct nat64_event *ev)
+{
+	static const char *const what[] = { "bib add", "bib del",
+					     "session add", "session del" };
+	struct nat64_inst *n = arg;
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
+
+	if (!n->log_mappings)
+		return;
+	inet_ntop(AF_INET6, &ev->a6, a6, sizeof(a6));
+	inet_ntop(AF_INET, &ev->a4, a4, sizeof(a4));
+	if (ev->kind == NAT64_EV_BIB_ADD || ev->kind == NAT64_EV_BIB_DEL) {
+		log_info(n->inst->name, "%s %s [%s]:%u %s:%u", what[ev->kind],
+			 nat64_proto_name(ev->proto), a6, ev->p6, a4, ev->p4);
+		return;
+	}
+	inet_ntop(AF_INET, &ev->r4, r4, sizeof(r4));
+	log_info(n->inst->name, "%s %s [%s]:%u %s:%u %s:%u", what[ev->kind],
+		 nat64_proto_name(ev->proto), a6, ev->p6, a4, ev->p4, r4,
+		 ev->rport);
+}
+
+static void on_timer(struct instance *inst, int fd, uint32_t events)
+{
+	struct nat64_inst *n = siit_hook_arg(inst);
+	uint64_t ticks;
+
+	(void)events;
+	if (read(fd, &ticks, sizeof(ticks)) < 0 || !n)
+		return;
+	pthread_mutex_lock(&n->lock);
+	nat64_expire(n->nat, now_ms(), EXPIRE_BUDGET);
+	pthread_mutex_unlock(&n->lock);
+}
+
+static int start_timer(struct nat64_inst *n)
+{
+	struct itimerspec its = { .it_interval = { .tv_sec = 1 },
+				  .it_value = { .tv_sec = 1 } };
+
+	n->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (n->tfd < 0 || timerfd_settime(n->tfd, 0, &its, NULL) < 0)
+		return -errno;
+	return instance_watch_fd(n->inst, n->tfd, EPOLLIN, on_timer);
+}
+
+static int make_tables(struct nat64_inst *n, struct nat64_cfg *cfg)
+{
+	size_t sz = nat64_mem_size(cfg);
+
+	/* The secret of the hashes and of RFC 6056 port selection. */
+	if (getrandom(cfg->key, sizeof(cfg->key), 0) != sizeof(cfg->key))
+		return -errno;
+	n->mem = aligned_alloc(64, (sz + 63) & ~(size_t)63);
+	if (!n->mem)
+		return -ENOMEM;
+	n->nat = nat64_init(n->mem, sz, cfg);
+	if (!n->nat)
+		return -EINVAL; /* a static entry taken twice */
+	nat64_set_log(n->nat, log_mapping, n);
+	return 0;
+}
+
+static void free_nat(struct nat64_inst *n)
+{
+	if (n->tfd >= 0)
+		close(n->tfd);
+	pthread_mutex_destroy(&n->lock);
+	free(n->mem);
+	free(n);
+}
+
+static void nat64_stop(struct instance *inst)
+{
+	struct nat64_inst *n = siit_hook_arg(inst);
+
+	if (n && n->tfd >= 0)
+		instance_unwatch_fd(inst, n->tfd);
+	siit_stop_hooked(inst);
+	if (n)
+		free_nat(n);
+}
+
+static int nat64_start(struct instance *inst)
+{
+	struct nat64_cfg cfg = inst->conf->nat64.cfg;
+	struct nat64_inst *n = calloc(1, sizeof(*n));
+	int ret;
+
+	if (!n)
+		return -ENOMEM;
+	n->inst = inst;
+	n->tfd = -1;
+	n->log_mappings = inst->conf->nat64.log_mappings;
+	pthread_mutex_init(&n->lock, NULL);
+	ret = make_tables(n, &cfg);
+	if (ret < 0) {
+		instance_set_state(inst, "failed", "session tables: %s",
+				   strerror(-ret));
+		free_nat(n);
+		return ret;
+	}
+	/* From here on stop() finds n through the siit data path. */
+	ret = siit_start_hooked(inst, &hooks, n);
+	if (ret == 0)
+		ret = start_timer(n);
+	if (ret < 0)
+		return ret;
+	log_info(inst->name, "NAT64: %u pool4 entr%s, %u static, up to %u sessions (%zu KiB)",
+		 cfg.n_pool4, cfg.n_pool4 == 1 ? "y" : "ies", cfg.n_static,
+		 cfg.max_sessions, nat64_mem_size(&cfg) >> 10);
+	return 0;
+}
+
+/* SIGHUP: same TUN, routes and pools: keep every session. */
+static int nat64_reload(struct instance *inst, const struct inst_conf *ic)
+{
+	struct nat64_inst *n = siit_hook_arg(inst);
+	struct nat64_cfg cfg = ic->nat64.cfg;
+	int ret;
+
+	if (!n || memcmp(&ic->siit, &inst->conf->siit, sizeof(ic->siit)))
+		return -1;
+	pthread_mutex_lock(&n->lock);
+	memcpy(cfg.key, nat64_cfg(n->nat)->key, sizeof(cfg.key));
+	ret = nat64_reconfigure(n->nat, &cfg);
+	if (ret == 0)
+		n->log_mappings = ic->nat64.log_mappings;
+	pthread_mutex_unlock(&n->lock);
+	return ret;
+}
+
+static void nat64_status(struct instance *inst, struct ctl_out *o)
+{
+	struct nat64_inst *n = siit_hook_arg(inst);
+	const struct nat64_cfg *c = &inst->conf->nat64.cfg;
+	struct nat64_stats st;
+	uint32_t ns, nb;
+
+	siit_status_hooked(inst, o);
+	if (!n)
+		return;
+	pthread_mutex_lock(&n->lock);
+	st = *nat64_stats(n->nat);
+	ns = nat64_sessions(n->nat);
+	nb = nat64_bibs(n->nat);
+	pthread_mutex_unlock(&n->lock);
+	ctl_kv_str(o, "filtering", "%s", c->filter == NAT64_FILTER_EI ?
+		   "endpoint-independent" : "address-dependent");
+	ctl_kv_u64(o, "max_sessions", c->max_sessions);
+	ctl_kv_u64(o, "max_sessions_per_host", c->max_per_host);
+	ctl_kv_u64(o, "sessions", ns);
+	ctl_kv_u64(o, "bib_entries", nb);
+	ctl_obj_begin(o, "nat64");
+	ctl_kv_u64(o, "bib_added", st.bib_added);
+	ctl_kv_u64(o, "bib_removed", st.bib_removed);
+	ctl_kv_u64(o, "sessions_added", st.sess_added);
+	ctl_kv_u64(o, "sessions_removed", st.sess_removed);
+	ctl_kv_u64(o, "refused_table_full", st.refused_table_full);
+	ctl_kv_u64(o, "refused_host_limit", st.refused_host_limit);
+	ctl_kv_u64(o, "refused_pool4_exhausted", st.refused_pool4);
+	ctl_kv_u64(o, "hairpinned", st.hairpinned);
+	ctl_obj_end(o);
+}
+
+const struct instance_kind nat64_kind = {
+	.name = "nat64",
+	.start = nat64_start,
+	.stop = nat64_stop,
+	.status = nat64_status,
+	.reload = nat64_reload,
+};
+
+/* ------------------------------------------------------------------ */
+/* xlatctl sessions / bib                                             */
+
+static void entry(struct ctl_out *o, const struct nat64_info *inf,
+		  bool sessions, uint64_t now, bool *first)
+{
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
+	const char *pr = nat64_proto_name(inf->proto);
+	uint64_t left = inf->expires > now ? (inf->expires - now) / 1000 : 0;
+
+	inet_ntop(AF_INET6, &inf->a6, a6, sizeof(a6));
+	inet_ntop(AF_INET, &inf->a4, a4, sizeof(a4));
+	inet_ntop(AF_INET, &inf->r4, r4, sizeof(r4));
+	if (o->json) {
+		ctl_printf(o, "%s{\"proto\":\"%s\",\"ipv6\":\"%s\",\"ipv6_port\":%u,\"ipv4\":\"%s\",\"ipv4_port\":%u",
+			   *first ? "" : ",", pr, a6, inf->p6, a4, inf->p4);
+		if (sessions)
+			ctl_printf(o, ",\"remote\":\"%s\",\"remote_port\":%u,\"state\":\"%s\",\"expires_in\":%llu",
+				   r4, inf->rport,
+				   inf->proto == NAT64_TCP ?
+					   nat64_state_name(inf->state) : "active",
+				   (unsigned long long)left);
+		else
+			ctl_printf(o, ",\"static\":%s",
+				   inf->is_static ? "true" : "false");
+		ctl_printf(o, "}");
+		*first = false;
+		return;
+	}
+	ctl_printf(o, "  %-4s [%s]:%u  %s:%u", pr, a6, inf->p6, a4, inf->p4);
+	if (sessions)
+		ctl_printf(o, "  %s:%u  %s  %llus\n", r4, inf->rport,
+			   inf->proto == NAT64_TCP ? nat64_state_name(inf->state)
+						   : "active",
+			   (unsigned long long)left);
+	else
+		ctl_printf(o, "%s\n", inf->is_static ? "  static" : "");
+}
+
+static void dump(struct ctl_out *o, struct instance *inst, bool sessions)
+{
+	struct nat64_inst *n = siit_hook_arg(inst);
+	struct nat64_info inf;
+	uint64_t now = now_ms();
+	bool first = true;
+	uint32_t cap, count, shown = 0;
+
+	pthread_mutex_lock(&n->lock);
+	cap = sessions ? nat64_sess_capacity(n->nat)
+		       : nat64_bib_capacity(n->nat);
+	count = sessions ? nat64_sessions(n->nat) : nat64_bibs(n->nat);
+	if (o->json)
+		ctl_printf(o, "{\"name\":\"%s\",\"count\":%u,\"%s\":[",
+			   inst->name, count, sessions ? "sessions" : "bib");
+	else
+		ctl_printf(o, "nat64 %s: %u %s\n", inst->name, count,
+			   sessions ? "sessions" : "BIB entries");
+	for (uint32_t i = 0; i < cap && shown < DUMP_MAX; i++)
+		if (sessions ? nat64_sess_get(n->nat, i, &inf)
+			     : nat64_bib_get(n->nat, i, &inf)) {
+			entry(o, &inf, sessions, now, &first);
+			shown++;
+		}
+	pthread_mutex_unlock(&n->lock);
+	if (o->json)
+		ctl_printf(o, "],\"truncated\":%s}",
+			   shown < count ? "true" : "false");
+	else if (shown < count)
+		ctl_printf(o, "  ... %u more not shown\n", count - shown);
+}
+
+void nat64_ctl_tables(struct ctl_out *o, bool sessions)
+{
+	bool first = true;
+
+	if (o->json)
+		ctl_printf(o, "{\"instances\":[");
+	for (struct instance *i = instance_list(); i; i = i->next) {
+		if (i->kind != &nat64_kind || !siit_hook_arg(i))
+			continue;
+		if (o->json && !first)
+			ctl_printf(o, ",");
+		first = false;
+		dump(o, i, sessions);
+	}
+	if (o->json)
+		ctl_printf(o, "]}\n");
+	else if (first)
+		ctl_printf(o, "no nat64 instances\n");
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The siit instance's TUN data path, shared with other kinds that
+ * translate between the families on one TUN (the nat64 instance): they
+ * start it with their own translation function in place of the
+ * stateless engine and keep every piece of I/O (queues, io_uring, wake-up
+ * moderation, routes, counters) as the siit has it.
+ */
+#ifndef XLATD_SIIT_H
+#define XLATD_SIIT_H
+
+#include "xlat.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctl_out;
+struct instance;
+
+struct siit_hooks {
+	/* Translate the packet (IPv4 or IPv6, writable) read by worker
+	 * idx; called on that worker's thread. */
+	enum xlat_verdict (*xlate)(void *arg, unsigned int idx, uint8_t *pkt,
+				   size_t len, struct xlat_out *out);
+};
+
+/*
+ * siit start/stop/status on inst->conf->siit (TUN, MTU, threads, io,
+ * routes) with h->xlate instead of xlat_packet(); no virtio-net
+ * offload.  The caller's arg comes back with siit_hook_arg().
+ */
+int siit_start_hooked(struct instance *inst, const struct siit_hooks *h,
+		      void *arg);
+void siit_stop_hooked(struct instance *inst);
+void siit_status_hooked(struct instance *inst, struct ctl_out *o);
+void *siit_hook_arg(struct instance *inst);
+
+#endif

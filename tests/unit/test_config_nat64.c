@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* xlatd.conf [nat64 NAME] sections: defaults, every key, errors. */
+#define TAP_MAIN
+#include "tap.h"
+
+#include "xlatd/config.h"
+
+#include <arpa/inet.h>
+
+static char err[512];
+
+static int parse(const char *text, struct xlatd_conf *c)
+{
+	return conf_parse_string(text, "t.conf", c, err, sizeof(err));
+}
+
+static void expect_err(const char *text, const char *msg)
+{
+	struct xlatd_conf c;
+
+	if (parse(text, &c) == 0) {
+		TAP_FAIL("parsed, expected \"%s\"", msg);
+		conf_free(&c);
+		return;
+	}
+	CHECK_STR(err, msg);
+}
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+TEST(defaults)
+{
+	struct xlatd_conf c;
+	const struct nat64_cfg *n;
+	const struct inst_conf *ic;
+	struct in6_addr self6;
+
+	REQUIRE(parse("[nat64 plat]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n",
+		      &c) == 0);
+	ic = conf_find(&c, "plat");
+	REQUIRE(ic);
+	n = &ic->nat64.cfg;
+	CHECK_STR(ic->kind, "nat64");
+	CHECK_STR(ic->siit.tun, "plat");
+	CHECK(!ic->siit.offload);
+	CHECK_EQ(n->n_pool4, 3); /* one per protocol */
+	CHECK_EQ(n->pool4[0].lo, 1024);
+	CHECK_EQ(n->pool4[2].proto, NAT64_ICMP);
+	CHECK_EQ(n->pool4[2].lo, 0);
+	CHECK_EQ(n->pool4[2].pfx.len, 32);
+	CHECK_EQ(n->max_sessions, 65536);
+	CHECK_EQ(n->max_per_host, 0);
+	CHECK_EQ(n->filter, NAT64_FILTER_EI);
+	CHECK(n->wkp_global_only);
+	CHECK_EQ(n->timeout_ms[NAT64_T_UDP], 300000);
+	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_EST], 7440000);
+	CHECK(!ic->nat64.log_mappings);
+	/* ICMP errors from the pool4 address and its pool6 form. */
+	CHECK_EQ(ic->xlat.self4.s_addr, ip4("192.0.2.1"));
+	inet_pton(AF_INET6, "64:ff9b::c000:201", &self6);
+	CHECK_MEM(&ic->xlat.self6, &self6, 16);
+	CHECK_MEM(&n->xlat.self6, &self6, 16);
+	/* Routes to the TUN: pool6 and the pool4 prefix once. */
+	CHECK_EQ(ic->siit.n_route6, 1);
+	CHECK_EQ(ic->siit.route6[0].len, 96);
+	CHECK_EQ(ic->siit.n_route4, 1);
+	CHECK_EQ(ic->siit.route4[0].addr.s_addr, ip4("192.0.2.1"));
+	conf_free(&c);
+}
+
+TEST(every_key)
+{
+	static const char text[] =
+		"[nat64 n0]\n"
+		"tun = nat64x\nmtu = 1400\nthreads = 2\n"
+		"pool6 = 2001:db8:64::/96\n"
+		"pool4 = 192.0.2.0/30 tcp 2000-3000\n"
+		"pool4 = 198.51.100.8/29 udp\n"
+		"pool4 = 198.51.100.8/29 icmp 10-20\n"
+		"static = tcp 2001:db8:1::80 80 192.0.2.1 80\n"
+		"static = udp 2001:db8:1::53 53 192.0.2.1 53\n"
+		"filtering = address-dependent\n"
+		"max-sessions = 1000\nmax-sessions-per-host = 50\n"
+		"udp-timeout = 10\ntcp-established-timeout = 3600\n"
+		"tcp-transitory-timeout = 30\n"
+		"icmp-timeout = 5\nlog-mappings = yes\nwkp-global-only = no\n"
+		"ipv4-address = 192.0.2.254\ndecrement-ttl = yes\n";
+	struct xlatd_conf c;
+	const struct inst_conf *ic;
+	const struct nat64_cfg *n;
+
+	REQUIRE(parse(text, &c) == 0);
+	ic = conf_find(&c, "n0");
+	n = &ic->nat64.cfg;
+	CHECK_STR(ic->siit.tun, "nat64x");
+	CHECK_EQ(ic->siit.mtu, 1400);
+	CHECK_EQ(ic->siit.threads, 2);
+	CHECK_EQ(n->n_pool4, 3);
+	CHECK_EQ(n->pool4[0].proto, NAT64_TCP);
+	CHECK_EQ(n->pool4[0].lo, 2000);
+	CHECK_EQ(n->pool4[0].hi, 3000);
+	CHECK_EQ(n->pool4[1].proto, NAT64_UDP);
+	CHECK_EQ(n->pool4[1].lo, 1024);
+	CHECK_EQ(n->pool4[2].lo, 10);
+	CHECK_EQ(n->n_static, 2);
+	CHECK_EQ(n->statics[1].proto, NAT64_UDP);
+	CHECK_EQ(n->statics[1].p4, 53);
+	CHECK_EQ(n->filter, NAT64_FILTER_AD);
+	CHECK_EQ(n->max_sessions, 1000);
+	CHECK_EQ(n->max_per_host, 50);
+	CHECK_EQ(n->timeout_ms[NAT64_T_UDP], 10000);
+	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_EST], 3600000);
+	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_TRANS], 30000);
+	CHECK_EQ(n->timeout_ms[NAT64_T_ICMP], 5000);
+	CHECK(ic->nat64.log_mappings);
+	CHECK(!n->wkp_global_only);
+	CHECK_EQ(n->xlat.self4.s_addr, ip4("192.0.2.254"));
+	CHECK_EQ(ic->siit.n_route4, 2);
+	conf_free(&c);
+}
+
+TEST(errors)
+{
+	expect_err("[nat64 n]\npool4 = 192.0.2.1\n",
+		   "t.conf:1: [nat64 n]: pool6 is required");
+	expect_err("[nat64 n]\npool6 = 64:ff9b::/96\n",
+		   "t.conf:1: [nat64 n]: at least one pool4 is required");
+	expect_err("[nat64 n]\npool6 = 64:ff9b::/95\n",
+		   "t.conf:2: invalid pool6 \"64:ff9b::/95\": an IPv6 prefix of length 32, 40, 48, 56, 64 or 96 (RFC 6052) in [nat64 n]");
+	expect_err("[nat64 n]\npool4 = 192.0.2.1 sctp\n",
+		   "t.conf:2: invalid pool4 \"192.0.2.1 sctp\": \"IPV4PREFIX [tcp|udp|icmp] [FIRST-LAST]\", e.g. \"192.0.2.0/28 tcp 1024-65535\" in [nat64 n]");
+	expect_err("[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1/8\n",
+		   "t.conf:1: [nat64 n]: pool4: prefix length must be 16..32");
+	expect_err("[nat64 n]\nstatic = tcp 2001:db8::1 80\n",
+		   "t.conf:2: invalid static \"tcp 2001:db8::1 80\": \"tcp|udp|icmp IPV6 PORT IPV4 PORT\" in [nat64 n]");
+	expect_err("[nat64 n]\nfiltering = open\n",
+		   "t.conf:2: invalid filtering \"open\": endpoint-independent or address-dependent in [nat64 n]");
+	expect_err("[nat64 n]\nudp-timeout = 0\n",
+		   "t.conf:2: invalid udp-timeout \"0\": a number 1..604800 in [nat64 n]");
+	expect_err("[nat64 n]\nmax-sessions = 5\nmax-sessions = 6\n",
+		   "t.conf:3: key \"max-sessions\" given twice in [nat64 n]");
+	expect_err("[nat64 n]\neam = 192.0.2.1 2001:db8::1\n",
+		   "t.conf:2: unknown key \"eam\" in [nat64 n]");
+	expect_err("[nat64]\n",
+		   "t.conf:1: section [nat64] needs an instance name: [nat64 NAME]");
+}
+
+/* Equal sections compare equal (reload leaves the instance alone). */
+TEST(reload_equality)
+{
+	static const char a[] = "[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n";
+	static const char b[] = "[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nudp-timeout = 60\n";
+	struct xlatd_conf ca, cb, cc;
+
+	REQUIRE(parse(a, &ca) == 0);
+	REQUIRE(parse(a, &cb) == 0);
+	REQUIRE(parse(b, &cc) == 0);
+	CHECK(inst_conf_equal(conf_find(&ca, "n"), conf_find(&cb, "n")));
+	CHECK(!inst_conf_equal(conf_find(&ca, "n"), conf_find(&cc, "n")));
+	conf_free(&ca);
+	conf_free(&cb);
+	conf_free(&cc);
+}
+
+int main(void)
+{
+	return tap_run();
+}
