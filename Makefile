@@ -116,6 +116,17 @@ $(BUILD)/bpf/clat.skel.h: $(BUILD)/bpf/clat.bpf.o
 $(BUILD)/obj/src/datapath/bpf_loader.o: $(BUILD)/bpf/clat.skel.h
 $(BUILD)/obj/src/datapath/bpf_loader.o: XCFLAGS += -I$(BUILD)/bpf
 
+# The shared-address CLAT's uplink ingress program (docs/clat-shared.md).
+$(BUILD)/bpf/clat_shared.bpf.o: src/bpf/clat_shared.bpf.c src/bpf/clat_shared.h $(BUILD)/bpf/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bpf/clat_shared.skel.h: $(BUILD)/bpf/clat_shared.bpf.o
+	$(BPFTOOL) gen skeleton $< name clat_shared_bpf > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/obj/src/datapath/bpf_shared.o: $(BUILD)/bpf/clat_shared.skel.h
+$(BUILD)/obj/src/datapath/bpf_shared.o: XCFLAGS += -I$(BUILD)/bpf
+
 # libFuzzer targets: clang only, with ASan and UBSan.
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined

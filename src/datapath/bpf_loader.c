@@ -258,6 +258,31 @@ static void detach_one(struct xlat_bpf_hook *h, bool ingress)
 	h->made_qdisc = false;
 }
 
+int xlat_bpf_hook_attach(struct xlat_bpf_hook *h, int prog_fd, int ifindex,
+			 bool ingress, enum xlat_bpf_attach a)
+{
+	int err = -EOPNOTSUPP;
+
+	h->ifindex = ifindex;
+	h->link_fd = -1;
+	if (a != XLAT_ATTACH_CLSACT) {
+		err = attach_tcx(h, prog_fd, ingress);
+		if (err == 0 || a == XLAT_ATTACH_TCX)
+			return err;
+	}
+	return attach_clsact(h, prog_fd, ingress);
+}
+
+void xlat_bpf_hook_detach(struct xlat_bpf_hook *h, bool ingress)
+{
+	detach_one(h, ingress);
+}
+
+int xlat_bpf_l2_len(int ifindex)
+{
+	return l2_len(ifindex);
+}
+
 int xlat_bpf_attach(struct xlat_bpf *b, int up_ifindex, int tun_ifindex)
 {
 	struct clat_fp_cfg c;

@@ -99,4 +99,15 @@ const char *xlat_bpf_counter_name(unsigned int i);
 
 const char *xlat_bpf_mode_name(enum xlat_bpf_mode m);
 
+/*
+ * One tc hook for other programs of the CLAT (bpf_shared.c): attach
+ * prog_fd to ifindex's ingress or egress as xlat_bpf_attach() does (tcx,
+ * else clsact per a), and detach it.  0 or a negative errno.
+ */
+int xlat_bpf_hook_attach(struct xlat_bpf_hook *h, int prog_fd, int ifindex,
+			 bool ingress, enum xlat_bpf_attach a);
+void xlat_bpf_hook_detach(struct xlat_bpf_hook *h, bool ingress);
+/* Link-layer header bytes in front of IP on ifindex (14, 0), or -errno. */
+int xlat_bpf_l2_len(int ifindex);
+
 #endif

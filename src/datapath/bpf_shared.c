@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Loader of the shared-address CLAT's ingress program: see bpf_shared.h. */
+#include "datapath/bpf_shared.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#include "clat_shared.skel.h"
+#pragma GCC diagnostic pop
+
+static const char *const counter_names[] = {
+#define CLAT_SHARED_X_NAME(e, s) s,
+	CLAT_SHARED_COUNTERS(CLAT_SHARED_X_NAME)
+#undef CLAT_SHARED_X_NAME
+};
+
+const char *xlat_shared_bpf_counter_name(unsigned int i)
+{
+	return i < CLAT_SHARED__COUNT ? counter_names[i] : "?";
+}
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level, (void)fmt, (void)ap;
+	return 0;
+}
+
+int xlat_shared_bpf_open(struct xlat_shared_bpf *s, uint32_t max_entries)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->hook.link_fd = -1;
+	s->map_fd = -1;
+	libbpf_set_print(quiet);
+	s->skel = clat_shared_bpf__open();
+	if (!s->skel)
+		return errno ? -errno : -ENOMEM;
+	err = bpf_map__set_max_entries(s->skel->maps.shared_ports,
+				       max_entries ? max_entries : 1);
+	if (!err)
+		err = clat_shared_bpf__load(s->skel);
+	if (err) {
+		clat_shared_bpf__destroy(s->skel);
+		s->skel = NULL;
+		return err < 0 ? err : -err;
+	}
+	s->map_fd = bpf_map__fd(s->skel->maps.shared_ports);
+	return 0;
+}
+
+int xlat_shared_bpf_prog_fd(const struct xlat_shared_bpf *s)
+{
+	return s->skel ? bpf_program__fd(s->skel->progs.clat_shared_in)
+		       : -EBADF;
+}
+
+int xlat_shared_bpf_configure(struct xlat_shared_bpf *s, unsigned int l2len,
+			      const struct in6_addr *addr)
+{
+	struct clat_shared_cfg *c;
+
+	if (!s->skel)
+		return -EBADF;
+	c = &s->skel->bss->shared_cfg;
+	c->enabled = 0;
+	__sync_synchronize();
+	c->l2len = (uint8_t)l2len;
+	memcpy(c->addr6, addr, 16);
+	__sync_synchronize();
+	c->enabled = 1;
+	return 0;
+}
+
+int xlat_shared_bpf_attach(struct xlat_shared_bpf *s, int up_ifindex,
+			   const struct in6_addr *addr, enum xlat_bpf_attach a)
+{
+	int l2 = xlat_bpf_l2_len(up_ifindex);
+
+	if (l2 < 0)
+		return l2;
+	l2 = xlat_shared_bpf_configure(s, (unsigned int)l2, addr);
+	if (l2 < 0)
+		return l2;
+	return xlat_bpf_hook_attach(&s->hook, xlat_shared_bpf_prog_fd(s),
+				    up_ifindex, true, a);
+}
+
+static struct clat_shared_key key(uint8_t ipproto, uint16_t port)
+{
+	struct clat_shared_key k = { .proto = ipproto };
+
+	k.port = htons(port);
+	return k;
+}
+
+int xlat_shared_bpf_add(struct xlat_shared_bpf *s, uint8_t ipproto,
+			uint16_t port)
+{
+	struct clat_shared_key k = key(ipproto, port);
+	uint8_t one = 1;
+
+	if (s->map_fd < 0)
+		return -EBADF;
+	return bpf_map_update_elem(s->map_fd, &k, &one, BPF_ANY) ? -errno : 0;
+}
+
+int xlat_shared_bpf_del(struct xlat_shared_bpf *s, uint8_t ipproto,
+			uint16_t port)
+{
+	struct clat_shared_key k = key(ipproto, port);
+
+	if (s->map_fd < 0)
+		return -EBADF;
+	return bpf_map_delete_elem(s->map_fd, &k) ? -errno : 0;
+}
+
+int xlat_shared_bpf_keys(struct xlat_shared_bpf *s)
+{
+	struct clat_shared_key k, next;
+	void *prev = NULL;
+	int n = 0;
+
+	if (s->map_fd < 0)
+		return -EBADF;
+	while (bpf_map_get_next_key(s->map_fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+int xlat_shared_bpf_counters(struct xlat_shared_bpf *s, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd;
+
+	if (!s->skel)
+		return -EBADF;
+	if (ncpu <= 0 || ncpu > 4096)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	fd = bpf_map__fd(s->skel->maps.shared_stats);
+	uint64_t v[ncpu];
+
+	for (uint32_t k = 0; k < CLAT_SHARED__COUNT; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, v))
+			return -errno;
+		for (int i = 0; i < ncpu; i++)
+			out[k] += v[i];
+	}
+	return 0;
+}
+
+void xlat_shared_bpf_close(struct xlat_shared_bpf *s)
+{
+	xlat_bpf_hook_detach(&s->hook, true);
+	if (s->skel)
+		clat_shared_bpf__destroy(s->skel);
+	s->skel = NULL;
+	s->map_fd = -1;
+}
