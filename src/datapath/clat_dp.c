@@ -3,6 +3,7 @@
 #include "datapath/clat_dp.h"
 
 #include "control/ndp.h"
+#include "datapath/clat_shared.h"
 #include "datapath/vnet.h"
 
 #include <errno.h>
@@ -100,6 +101,18 @@ static ssize_t tun_rx_strip(uint8_t *rx, ssize_t n, struct virtio_net_hdr *vh,
 
 /* ---- IPv4 -> IPv6: TUN reads, one sendmmsg per batch ---- */
 
+/*
+ * An ICMPv4 error the engine answers the host with quotes the packet as
+ * it was after the NAPT (source port P): give the host its own port back
+ * (shared-address mode), or the host would not match it to its socket.
+ */
+static void tun_reply(struct clat_dp_worker *w, uint8_t *pkt, size_t len)
+{
+	if (w->dp->shared && clat_shared_in(w->dp->shared, pkt, len) == NAPT_DROP)
+		return;
+	tun_write(w, pkt, len);
+}
+
 static unsigned int arena_end(const struct xlat_out *o, const uint8_t *base)
 {
 	size_t end = (size_t)(o->buf - base);
@@ -142,7 +155,7 @@ static void w46_one(struct clat_dp_worker *w, const uint8_t *pkt, size_t n,
 		return;
 	if (v == XLAT_REPLY || w->out.family != AF_INET6) {
 		for (unsigned int i = 0; i < w->out.n; i++)
-			tun_write(w, xlat_out_data(&w->out, i), w->out.pkt[i].len);
+			tun_reply(w, xlat_out_data(&w->out, i), w->out.pkt[i].len);
 		return;
 	}
 	for (unsigned int i = 0; i < w->out.n; i++) {
@@ -217,7 +230,7 @@ static bool w46_gso(struct clat_dp_worker *w, const struct virtio_net_hdr *vh,
 		return true;
 	if (v != XLAT_OUT || w->out.n != 1 || w->out.family != AF_INET6) {
 		for (unsigned int i = 0; i < w->out.n; i++)
-			tun_write(w, xlat_out_data(&w->out, i), w->out.pkt[i].len);
+			tun_reply(w, xlat_out_data(&w->out, i), w->out.pkt[i].len);
 		return true;
 	}
 	vnet_tx_hdr(vh, (unsigned int)flags, v, 1, xlat_out_data(&w->out, 0),
@@ -268,6 +281,9 @@ static int w46_drain(struct clat_dp_worker *w, uint8_t *rx)
 		n = tun_rx_strip(rx, n, &vh, &gso);
 		if (n < 0)
 			w->io_errors++;
+		else if (dp->shared && clat_shared_out(dp->shared, rx, (size_t)n,
+						       gso != 0) == NAPT_DROP)
+			continue; /* counted by the NAPT */
 		else if (gso)
 			w46_super(w, &vh, rx, (size_t)n, gso, &used);
 		else
@@ -443,6 +459,9 @@ static void w64_packet(struct clat_dp_worker *w, struct w64_batch *b,
 
 		if (w->out.family != AF_INET) {
 			send_now(w, o, n);
+		} else if (dp->shared &&
+			   clat_shared_in(dp->shared, o, n) == NAPT_DROP) {
+			continue; /* no mapping (any more): counted */
 		} else if (!b->ring_ok) {
 			tun_write(w, o, n);
 		} else {

@@ -31,6 +31,7 @@
 #define CLAT_ARENA (XLAT_OUT_MIN + CLAT_BATCH * 2048)
 
 struct clat_dp;
+struct clat_shared;
 
 struct clat_dp_worker {
 	struct clat_dp *dp;
@@ -60,6 +61,10 @@ struct clat_dp {
 	uint8_t mac[6];
 	struct in6_addr addr6;    /* the CLAT address NS are answered for */
 	struct in6_addr pref64;   /* GSO next hops are looked up toward it */
+	/* Shared-address mode (docs/clat-shared.md): the NAPT every IPv4
+	 * packet passes before (4->6) and after (6->4) the engine; NULL
+	 * with a dedicated CLAT address. */
+	struct clat_shared *shared;
 	unsigned int coalesce_usecs;
 	struct xlat_stats *stats[2]; /* 0: 4->6, 1: 6->4 */
 	void *arg;

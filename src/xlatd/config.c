@@ -4,6 +4,7 @@
 
 #include "xlatd/config_nat64.h"
 
+#include "clat_napt.h"
 #include "rfc6052.h"
 #include "xlat_cfg.h"
 #include "xlatd/ctl.h"
@@ -558,6 +559,55 @@ static int k_plat_holddown(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+static int k_addr_mode(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	static const char *const names[] = { "auto", "dedicated", "shared" };
+	int i = name_index(v, names, 3);
+
+	if (i < 0)
+		return bad(msg, n, "invalid address-mode \"%s\": auto, dedicated or shared",
+			   v);
+	p->ic->clat.addr_mode = (enum clat_addr_mode)i;
+	return 0;
+}
+
+static int k_shared_ports(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	unsigned int lo, hi;
+	int end = 0;
+
+	if (sscanf(v, "%u-%u%n", &lo, &hi, &end) != 2 || v[end] || lo < 1 ||
+	    lo > hi || hi > 65535)
+		return bad(msg, n, "invalid shared-ports \"%s\": LOW-HIGH, 1 to 65535",
+			   v);
+	p->ic->clat.shared_lo = (uint16_t)lo;
+	p->ic->clat.shared_hi = (uint16_t)hi;
+	return 0;
+}
+
+static int k_shared_max(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	unsigned long x;
+
+	if (parse_uint(v, 1, 3 * 65536, &x))
+		return bad(msg, n, "invalid shared-max-flows \"%s\": 1 to 196608", v);
+	p->ic->clat.shared_max = (uint32_t)x;
+	return 0;
+}
+
+static int k_shared_to(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	unsigned int t[4];
+	int end = 0;
+
+	if (sscanf(v, "%u %u %u %u%n", &t[0], &t[1], &t[2], &t[3], &end) != 4 ||
+	    v[end] || !t[0] || !t[1] || !t[2] || !t[3])
+		return bad(msg, n, "invalid shared-timeouts \"%s\": UDP TCP-ESTABLISHED TCP-TRANSITORY ICMP, seconds, none 0",
+			   v);
+	memcpy(p->ic->clat.shared_to, t, sizeof(t));
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ "control-socket", SC_GLOBAL, false, k_ctlsock },
 	{ "log-level", SC_GLOBAL, false, k_loglevel },
@@ -599,6 +649,10 @@ static const struct key keys[] = {
 	{ "plat-probe", SC_CLAT, false, k_plat_probe },
 	{ "plat-check", SC_CLAT, false, k_plat_check },
 	{ "plat-holddown", SC_CLAT, false, k_plat_holddown },
+	{ "address-mode", SC_CLAT, false, k_addr_mode },
+	{ "shared-ports", SC_CLAT, false, k_shared_ports },
+	{ "shared-max-flows", SC_CLAT, false, k_shared_max },
+	{ "shared-timeouts", SC_CLAT, false, k_shared_to },
 };
 
 /* ---- the parser ---- */
@@ -674,6 +728,12 @@ static void inst_defaults(struct inst_conf *ic)
 	ic->clat.coalesce_usecs = CONF_COALESCE_DEFAULT;
 	ic->clat.plat_check = true;
 	ic->clat.plat_holddown = CONF_PLAT_HOLDDOWN_DEFAULT;
+	ic->clat.shared_lo = NAPT_PORT_LO_DEFAULT;
+	ic->clat.shared_hi = NAPT_PORT_HI_DEFAULT;
+	ic->clat.shared_to[0] = NAPT_TO_UDP_DEFAULT;
+	ic->clat.shared_to[1] = NAPT_TO_TCP_EST_DEFAULT;
+	ic->clat.shared_to[2] = NAPT_TO_TCP_TRANS_DEFAULT;
+	ic->clat.shared_to[3] = NAPT_TO_ICMP_DEFAULT;
 	if (!strcmp(ic->kind, "clat")) {
 		/* A CLAT is a host, not a router (RFC 6877, claton draft). */
 		ic->xlat.decrement_ttl = false;
@@ -714,6 +774,9 @@ static int sect_finish(struct pctx *p)
 	} else {
 		if (!ic->clat.uplink[0])
 			return perr(p, line, "[clat %s]: uplink is required",
+				    ic->name);
+		if (ic->clat.has_ipv6 && ic->clat.addr_mode == CLAT_ADDR_SHARED)
+			return perr(p, line, "[clat %s]: ipv6-address is a dedicated address: not with address-mode = shared",
 				    ic->name);
 		if (!ic->clat.tun[0])
 			snprintf(ic->clat.tun, sizeof(ic->clat.tun), "clat-%.*s",

@@ -56,6 +56,8 @@ enum clat_datapath { CLAT_DP_AUTO, CLAT_DP_BPF, CLAT_DP_USERSPACE };
 /* How the eBPF programs hook in: same order as enum xlat_bpf_attach. */
 enum clat_bpf_attach { CLAT_ATTACH_AUTO, CLAT_ATTACH_TCX, CLAT_ATTACH_CLSACT };
 enum clat_mode { CLAT_MODE_AUTO, CLAT_MODE_ON, CLAT_MODE_OFF };
+/* Where the CLAT's IPv6 address comes from (docs/clat-shared.md). */
+enum clat_addr_mode { CLAT_ADDR_AUTO, CLAT_ADDR_DEDICATED, CLAT_ADDR_SHARED };
 
 /*
  * [clat NAME].  The engine keys (udp-zero-checksum, decrement-ttl, ...)
@@ -83,6 +85,10 @@ struct clat_conf {
 	bool has_plat_probe;
 	struct in_addr plat_probe;   /* IPv4 address probed through the PLAT */
 	unsigned int plat_holddown;  /* s between two prefix switches */
+	enum clat_addr_mode addr_mode; /* default auto */
+	uint16_t shared_lo, shared_hi; /* shared-ports, default 61000-65535 */
+	uint32_t shared_max;         /* shared-max-flows, 0: 3 x the range */
+	uint32_t shared_to[4];       /* shared-timeouts: udp tcp-est tcp-trans icmp (s) */
 };
 
 /* [nat64 NAME] (config_nat64.c): the TUN side lives in siit_conf. */

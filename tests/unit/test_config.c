@@ -291,6 +291,51 @@ TEST(clat_keys)
 	conf_free(&c);
 }
 
+/* Shared-address mode keys (docs/clat-shared.md). */
+TEST(clat_address_mode_keys)
+{
+	struct xlatd_conf c;
+	const struct inst_conf *ic;
+
+	REQUIRE(parse("[clat c0]\nuplink = eth0\n", &c) == 0);
+	ic = c.inst;
+	CHECK_EQ(ic->clat.addr_mode, CLAT_ADDR_AUTO);
+	CHECK_EQ(ic->clat.shared_lo, 61000);
+	CHECK_EQ(ic->clat.shared_hi, 65535);
+	CHECK_EQ(ic->clat.shared_max, 0);
+	CHECK_EQ(ic->clat.shared_to[0], 300);
+	CHECK_EQ(ic->clat.shared_to[1], 7440);
+	CHECK_EQ(ic->clat.shared_to[2], 240);
+	CHECK_EQ(ic->clat.shared_to[3], 60);
+	conf_free(&c);
+	REQUIRE(parse("[clat c0]\nuplink = eth0\naddress-mode = shared\n"
+		      "shared-ports = 62000-62099\nshared-max-flows = 50\n"
+		      "shared-timeouts = 5 20 4 3\n", &c) == 0);
+	ic = c.inst;
+	CHECK_EQ(ic->clat.addr_mode, CLAT_ADDR_SHARED);
+	CHECK_EQ(ic->clat.shared_lo, 62000);
+	CHECK_EQ(ic->clat.shared_hi, 62099);
+	CHECK_EQ(ic->clat.shared_max, 50);
+	CHECK_EQ(ic->clat.shared_to[0], 5);
+	CHECK_EQ(ic->clat.shared_to[3], 3);
+	conf_free(&c);
+	REQUIRE(parse("[clat c0]\nuplink = eth0\naddress-mode = dedicated\n"
+		      "ipv6-address = 2001:db8:1::c1a7\n", &c) == 0);
+	CHECK_EQ(c.inst->clat.addr_mode, CLAT_ADDR_DEDICATED);
+	conf_free(&c);
+	expect_err("[clat c0]\nuplink = eth0\naddress-mode = nat\n",
+		   "t.conf:3: invalid address-mode \"nat\": auto, dedicated or shared in [clat c0]");
+	expect_err("[clat c0]\nuplink = eth0\nshared-ports = 65000-64000\n",
+		   "t.conf:3: invalid shared-ports \"65000-64000\": LOW-HIGH, 1 to 65535 in [clat c0]");
+	expect_err("[clat c0]\nuplink = eth0\nshared-timeouts = 300 0 240 60\n",
+		   "t.conf:3: invalid shared-timeouts \"300 0 240 60\": UDP TCP-ESTABLISHED TCP-TRANSITORY ICMP, seconds, none 0 in [clat c0]");
+	expect_err("[clat c0]\nuplink = eth0\naddress-mode = shared\n"
+		   "ipv6-address = 2001:db8:1::1\n",
+		   "t.conf:1: [clat c0]: ipv6-address is a dedicated address: not with address-mode = shared");
+	expect_err("[siit s0]\npool6 = 2001:db8:64::/96\naddress-mode = shared\n",
+		   "t.conf:3: unknown key \"address-mode\" in [siit s0]");
+}
+
 TEST(error_unknown_key_line)
 {
 	expect_err("[siit siit0]\npool6 = 2001:db8:64::/96\n\nfoo = 1\n",
