@@ -145,6 +145,9 @@ static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 	if (ret < 0)
 		log_warn(c->inst->name, "IPv4 default route: %s", strerror(-ret));
 	clat_watch_tick(c); /* what others may have taken away */
+	/* Shared-address mode: release the ports of expired mappings. */
+	if (c->plan.shared)
+		clat_shared_expire(&c->shared);
 }
 
 static int watch_mtu(struct clat *c)
@@ -186,6 +189,8 @@ static int go_live(struct clat *c)
 	if (ret < 0)
 		return clat_fail(c, ret, "IPv4 default route of %s: %s", c->tun);
 	ret = watch_mtu(c);
+	if (ret < 0 && c->plan.shared) /* it also expires the mappings */
+		return clat_fail(c, ret, "%s: %s", "NAPT expiry timer");
 	if (ret < 0)
 		log_warn(c->inst->name, "the uplink MTU is not followed: %s",
 			 strerror(-ret));
@@ -306,6 +311,9 @@ static int start_dad(struct clat *c)
 	 * host turned DAD off on this link. */
 	if (!c->l2 || probes == 0)
 		return go_live(c);
+	/* Shared: the host's own address, which the kernel has defended. */
+	if (c->plan.shared)
+		return go_live(c);
 	ret = clat_dad_start(&c->dad, &c->dp, &c->addr6, probes,
 			     c->auto6 ? CLAT_DAD_TRIES : 1, retrans);
 	if (ret < 0)
@@ -401,7 +409,7 @@ static bool same_plan(const struct clat_plan *a, const struct clat_plan *b)
 	return a->ifindex == b->ifindex && a->metric == b->metric &&
 	       a->pref64.len == b->pref64.len &&
 	       !memcmp(&a->pref64.addr, &b->pref64.addr, 16) &&
-	       !memcmp(&a->prefix64, &b->prefix64, 8);
+	       !memcmp(&a->prefix64, &b->prefix64, 8) && a->shared == b->shared;
 }
 
 static bool only_pref64_moved(const struct clat_plan *a, const struct clat_plan *b)
@@ -438,6 +446,9 @@ static void why_restart(struct clat *c, const struct clat_plan *p)
 			 clat_fmt6(&c->plan.pref64.addr, a), c->plan.pref64.len,
 			 clat_fmt6(&p->pref64.addr, b), p->pref64.len,
 			 clat_source_name(p->source));
+	else if (p->shared != c->plan.shared)
+		log_info(c->inst->name, "reconfiguring: address mode %s -> %s",
+			 c->plan.shared ? "shared" : "dedicated", p->addr_why);
 	else if (memcmp(&p->prefix64, &c->plan.prefix64, 8))
 		log_info(c->inst->name, "reconfiguring: uplink /64 %s -> %s (renumbered)",
 			 clat_fmt6(&c->plan.prefix64, a), clat_fmt6(&p->prefix64, b));
@@ -579,6 +590,7 @@ static void teardown(struct clat *c)
 {
 	unwatch_mtu(c);
 	clat_dp_stop(&c->dp);
+	clat_shared_teardown(c); /* its mappings' ports and ingress program */
 	clat_bpf_stop(&c->bpf); /* before the TUN it redirects into goes */
 	dad_unwatch(c);
 	clat_route_remove(c);

@@ -37,6 +37,10 @@ struct clat_plan {
 	char prefix_why[120];       /* why that one */
 	char plat_why[200];         /* PLAT liveness: failed over, dead ("") */
 	uint32_t metric;
+	/* Shared-address mode (docs/clat-shared.md): the CLAT uses the
+	 * host's own address with a NAPT; else a dedicated address. */
+	bool shared;
+	char addr_why[200];         /* why that address mode */
 };
 
 /* Execute a plan (start, stop or reconfigure the data path). */

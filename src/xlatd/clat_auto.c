@@ -355,6 +355,47 @@ static void pick_prefix64(const struct lm_if *f, const struct xlat_prefix6 *nat6
 		snprintf(p->prefix_why, sizeof(p->prefix_why), "the only /64");
 }
 
+/*
+ * Dedicated or shared address (docs/clat-shared.md): a configured
+ * ipv6-address, else a dedicated one from a SLAAC /64 when there is one,
+ * else the host's own address with the NAPT; address-mode overrides.
+ * False (p->reason says why) when the chosen mode cannot run.
+ */
+static bool addr_mode_for(const struct clat_conf *cc, const struct lm_if *f,
+			  const char *name, struct clat_plan *p)
+{
+	unsigned int n = f->n_global6;
+	const char *es = n == 1 ? "" : "es";
+
+#define WHY(...) snprintf(p->addr_why, sizeof(p->addr_why), __VA_ARGS__)
+#define NO(...) (snprintf(p->reason, sizeof(p->reason), __VA_ARGS__), false)
+	if (cc->has_ipv6)
+		return WHY("dedicated: ipv6-address is configured (DAD before use)"),
+		       true;
+	if (cc->addr_mode == CLAT_ADDR_SHARED) {
+		if (!n)
+			return NO("address-mode = shared: no global IPv6 address on %s to share",
+				  name);
+		p->shared = true;
+		return WHY("shared: address-mode = shared (the host's address, ports %u-%u)",
+			   cc->shared_lo, cc->shared_hi), true;
+	}
+	if (f->has_slaac64)
+		return WHY("dedicated: from a SLAAC /64 on %s%s", name,
+			   cc->addr_mode == CLAT_ADDR_DEDICATED ?
+				   " (address-mode = dedicated)" : ""), true;
+	if (cc->addr_mode == CLAT_ADDR_DEDICATED && n)
+		return NO("address-mode = dedicated: no SLAAC /64 on %s (only %u global address%s of another length, e.g. a DHCPv6 /128) and no ipv6-address configured",
+			  name, n, es);
+	if (!n)
+		return NO("no global IPv6 /64 address on %s", name);
+	p->shared = true;
+	return WHY("shared: no SLAAC /64 on %s, only %u global address%s of another length (e.g. a DHCPv6 /128): the host's own address, ports %u-%u",
+		   name, n, es, cc->shared_lo, cc->shared_hi), true;
+#undef NO
+#undef WHY
+}
+
 static void plan_for(struct uplink *u, struct clat_plan *p)
 {
 	const struct clat_conf *cc = &u->inst->conf->clat;
@@ -376,11 +417,8 @@ static void plan_for(struct uplink *u, struct clat_plan *p)
 	if (cc->mode != CLAT_MODE_ON && other_clat(u, other, sizeof(other)))
 		return (void)NO("another CLAT %s; not starting a second (mode = on overrides)",
 				other);
-	if (!f->has_slaac64 && f->n_global6)
-		return (void)NO("no SLAAC /64 on %s (only %u global address%s of another length, e.g. a DHCPv6 /128): the CLAT needs a /64 for its own address",
-				u->name, f->n_global6, f->n_global6 == 1 ? "" : "es");
-	if (!f->has_slaac64)
-		return (void)NO("no global IPv6 /64 address on %s", u->name);
+	if (!addr_mode_for(cc, f, u->name, p))
+		return;
 	if (!f->has_default6)
 		return (void)NO("no IPv6 default route on %s", u->name);
 	n = u->disc_on ? discovery_candidates(&u->disc, now, cand, PH_MAX) : 0;

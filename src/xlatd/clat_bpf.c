@@ -134,6 +134,22 @@ static void remove_leftovers(int ifindex)
 	}
 }
 
+void clat_bpf_remove_leftovers(int ifindex, const char *tag)
+{
+	struct leftover l = { .tag = tag };
+
+	if (find_leftovers(ifindex, true, &l) < 0)
+		return;
+	for (unsigned int i = 0; i < l.n; i++) {
+		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+				    .attach_point = BPF_TC_INGRESS);
+		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = l.handle[i],
+				    .priority = l.prio[i]);
+
+		bpf_tc_detach(&hook, &opts);
+	}
+}
+
 /* ---- start / update / stop ---- */
 
 static int refuse(struct clat_bpf_path *b, int err, char *why, size_t whylen)

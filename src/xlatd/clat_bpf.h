@@ -94,6 +94,12 @@ void clat_bpf_status(struct clat_bpf_path *b, struct ctl_out *o);
 /* Counters of the programs, retired ones included; 0 or -errno. */
 int clat_bpf_counters(struct clat_bpf_path *b, uint64_t *out);
 
+/*
+ * Remove cls_bpf filters on ifindex's clsact ingress whose name starts
+ * with tag ("PROG:"): a crashed xlatd's, which tcx links would not leave.
+ */
+void clat_bpf_remove_leftovers(int ifindex, const char *tag);
+
 /* Why xlat_bpf_cfg_make() would refuse xc, or NULL if it would not. */
 const char *clat_bpf_unsupported(const struct xlat_cfg *xc);
 

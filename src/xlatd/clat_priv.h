@@ -6,6 +6,7 @@
 #include "control/clat_dad.h"
 #include "control/rtnl.h"
 #include "datapath/clat_dp.h"
+#include "datapath/clat_shared.h"
 #include "xlatd/clat.h"
 #include "xlatd/clat_bpf.h"
 #include "xlatd/clat_watch.h"
@@ -15,6 +16,8 @@
 #define CLAT_MAX_ADDRS 64
 
 struct instance;
+struct ctl_out;
+struct clat_if_addr6;
 
 struct clat {
 	struct instance *inst;
@@ -53,6 +56,7 @@ struct clat {
 	struct clat_dp dp;        /* the userspace data path */
 	struct clat_bpf_path bpf; /* eBPF fast path (docs/fastpath.md) */
 	bool rp_known, pass_up;   /* its 6->4 output: in place or via the TUN */
+	struct clat_shared shared; /* shared-address mode (docs/clat-shared.md) */
 	uint64_t retry_at; /* after a failure: no retry of the same plan before */
 	struct clat_watch watch; /* clat_watch.c */
 };
@@ -76,6 +80,12 @@ int clat_setup_tun(struct clat *c);
 int clat_setup_uplink(struct clat *c);
 int clat_start_workers(struct clat *c);
 int clat_start_fastpath(struct clat *c);
+/* clat_shared_setup.c: shared-address mode (plan.shared) */
+int clat_choose_shared_addr(struct clat *c, const struct clat_if_addr6 *a,
+			    int n);
+int clat_setup_shared(struct clat *c);
+void clat_shared_teardown(struct clat *c);
+void clat_shared_status(struct clat *c, struct ctl_out *o);
 void clat_follow_mtu(struct clat *c, unsigned int up_mtu);
 void clat_follow_rp_filter(struct clat *c);
 
@@ -84,7 +94,6 @@ int clat_route_sync(struct clat *c);
 void clat_route_remove(struct clat *c);
 void clat_follow_pref64(struct clat *c, const struct clat_plan *p);
 /* clat_status.c */
-struct ctl_out;
 void clat_status(struct instance *inst, struct ctl_out *o);
 
 #endif

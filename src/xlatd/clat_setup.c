@@ -58,6 +58,8 @@ int clat_choose_addrs(struct clat *c)
 		return clat_fail(c, n, "%s: %s", "reading uplink addresses");
 	for (int i = 0; i < n; i++)
 		c->avoid[c->n_avoid++] = a[i].addr;
+	if (c->plan.shared)
+		return clat_choose_shared_addr(c, a, n);
 	if (cc->has_ipv6) {
 		c->addr6 = cc->ipv6;
 		return 0;
@@ -190,6 +192,8 @@ int clat_setup_tun(struct clat *c)
 
 int clat_setup_uplink(struct clat *c)
 {
+	if (c->plan.shared)
+		return clat_setup_shared(c);
 	c->dp.pkt_fd = clat_pkt_open(c->up_ifindex, &c->addr6);
 	if (c->dp.pkt_fd < 0)
 		return clat_fail(c, c->dp.pkt_fd, "packet socket on %s: %s", c->uplink);
@@ -231,6 +235,17 @@ int clat_start_fastpath(struct clat *c)
 	int ret;
 
 	c->bpf.attach = c->inst->conf->clat.bpf_attach;
+	if (c->plan.shared) {
+		/* The programs translate the dedicated address's flows only;
+		 * NAPT flows stay in userspace (docs/clat-shared.md). */
+		c->bpf.mode = c->inst->conf->clat.datapath;
+		snprintf(c->bpf.why, sizeof(c->bpf.why),
+			 "shared address mode: the eBPF fast path does not translate NAPT flows");
+		if (c->bpf.mode == CLAT_DP_BPF)
+			return clat_fail(c, -EOPNOTSUPP, "datapath = bpf: %s (%s)",
+					 c->bpf.why);
+		goto offload;
+	}
 	ret = clat_bpf_start(&c->bpf, &c->cfg, c->up_ifindex, c->tun_ifindex,
 			     c->up_mtu, c->inst->conf->clat.datapath, why,
 			     sizeof(why));
@@ -243,6 +258,7 @@ int clat_start_fastpath(struct clat *c)
 			 c->uplink, c->tun);
 	c->rp_known = false; /* a new fast path: tell it */
 	clat_follow_rp_filter(c);
+offload:
 	/*
 	 * Let the host's TCP hand the TUN 64 KB super-packets and unfinished
 	 * checksums.  The fast path keeps GSO (bpf_skb_change_proto) and the

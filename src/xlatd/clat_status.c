@@ -56,11 +56,17 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 		ctl_kv_u64(o, "lifetime_s", c->plan.expires > now ?
 				(c->plan.expires - now + 999) / 1000 : 0);
 	ctl_obj_end(o);
-	ctl_kv_str(o, "uplink_prefix", "%s/64", clat_fmt6(&c->plan.prefix64, b));
+	ctl_kv_str(o, "address_mode", "%s", c->plan.shared ? "shared" : "dedicated");
+	ctl_kv_str(o, "address_mode_why", "%s", c->plan.addr_why);
 	if (c->plan.plat_why[0])
 		ctl_kv_str(o, "plat", "%s", c->plan.plat_why);
-	if (c->plan.prefix_why[0])
-		ctl_kv_str(o, "uplink_prefix_why", "%s", c->plan.prefix_why);
+	if (!c->plan.shared) {
+		ctl_kv_str(o, "uplink_prefix", "%s/64",
+			   clat_fmt6(&c->plan.prefix64, b));
+		if (c->plan.prefix_why[0])
+			ctl_kv_str(o, "uplink_prefix_why", "%s",
+				   c->plan.prefix_why);
+	}
 	if (!c->engaged || !c->up_ifindex)
 		return;
 	ctl_kv_str(o, "tun", "%s", c->tun[0] ? c->tun : cc->tun);
@@ -79,6 +85,7 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 			   "in place (up the stack from the uplink)" :
 			   "via the TUN's ingress (strict rp_filter)");
 	clat_bpf_status(&c->bpf, o);
+	clat_shared_status(c, o);
 	clat_dp_counters(&c->dp, &k);
 	ctl_kv_u64(o, "ns_answered", k.ns_answered);
 	ctl_kv_u64(o, "io_errors", k.io_errors);
