@@ -6,8 +6,10 @@
 #     from ipv4only.arpa and runs with source "DNS".
 #  2. DAD conflict: a [clat] whose static ipv6-address the router already
 #     holds fails with a DAD reason and leaves no TUN and no IPv4 route.
-#  3. No SLAAC /64: a client with only a /128 (accept_ra=0) and a static
-#     pref64 does not start and says there is no SLAAC /64.
+#  3. No SLAAC /64: a client with only a /128 (accept_ra=0), a static
+#     pref64 and address-mode = dedicated does not start and says there
+#     is no SLAAC /64 (without address-mode it shares the /128:
+#     tests/integ/clat_shared.sh).
 #
 #   C  (xlatd)  eth0 ---- r0  R (radvd, unbound DNS64 on 2001:db8:1::1)
 #   C3 (xlatd)  eth0 ---- r1  R
@@ -113,7 +115,8 @@ ip -n "$C3" -6 addr add 2001:db8:1::99/128 dev eth0 nodad
 ip -n "$C3" -6 route add default via fe80::1 dev eth0
 nt_xlatd "$C3" "[clat c3]
 uplink = eth0
-pref64 = $P64" || t_bail "xlatd starts in C3" "$(cat "$NT_XLOG")"
+pref64 = $P64
+address-mode = dedicated" || t_bail "xlatd starts in C3" "$(cat "$NT_XLOG")"
 t_check "C3 has a /128 global address and an IPv6 default route, no /64" bash -c "
 	ip -n $C3 -6 addr show dev eth0 scope global | grep -q '2001:db8:1::99/128' &&
 	! ip -n $C3 -6 addr show dev eth0 scope global | grep -q '/64' &&
