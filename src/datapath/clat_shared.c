@@ -136,7 +136,9 @@ int clat_shared_open(struct clat_shared *s, const struct clat_napt_cfg *cfg,
 	s->open = true;
 	if (getrandom(&s->rnd, sizeof(s->rnd), 0) != sizeof(s->rnd) || !s->rnd)
 		s->rnd = (uint32_t)clat_shared_now_ms() | 1;
-	err = clat_napt_init(&s->napt, cfg, &ops);
+	s->napt_mem = malloc(clat_napt_mem_size(cfg));
+	err = s->napt_mem ? clat_napt_init(&s->napt, cfg, &ops, s->napt_mem)
+			  : -ENOMEM;
 	if (err)
 		return fail(s, err, why, whylen, "NAPT table");
 	s->fd = malloc(nfd * sizeof(*s->fd));
@@ -160,8 +162,10 @@ void clat_shared_close(struct clat_shared *s)
 	if (!s->open)
 		return;
 	/* Every mapping: keys out, sockets closed (release()). */
-	clat_napt_free(&s->napt);
+	clat_napt_clear(&s->napt);
 	xlat_shared_bpf_close(&s->bpf);
+	free(s->napt_mem);
+	s->napt_mem = NULL;
 	free(s->fd);
 	s->fd = NULL;
 	pthread_mutex_destroy(&s->lock);

@@ -35,6 +35,7 @@ struct clat_shared {
 	pthread_mutex_t lock;
 	bool open;
 	struct clat_napt napt;
+	void *napt_mem;        /* its table (clat_napt_mem_size()) */
 	struct xlat_shared_bpf bpf;
 	struct in6_addr addr;  /* the host's address, shared */
 	int *fd;               /* [tcp, udp][P - lo]: reservation socket */

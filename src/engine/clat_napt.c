@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define TCP_FIN 0x01
@@ -63,22 +62,37 @@ static uint32_t range(const struct clat_napt *t)
 	return (uint32_t)(t->cfg.port_hi - t->cfg.port_lo) + 1;
 }
 
-int clat_napt_init(struct clat_napt *t, const struct clat_napt_cfg *c,
-		   const struct clat_napt_ops *ops)
+static size_t up8(size_t n)
 {
+	return (n + 7) & ~(size_t)7;
+}
+
+size_t clat_napt_mem_size(const struct clat_napt_cfg *c)
+{
+	size_t r = (size_t)(c->port_hi - c->port_lo) + 1;
+
+	return up8((size_t)c->max_maps * sizeof(struct clat_napt_map)) +
+	       up8((size_t)NAPT__NPROTO * 65536 * sizeof(uint32_t)) +
+	       up8((size_t)NAPT__NPROTO * r * sizeof(uint32_t));
+}
+
+int clat_napt_init(struct clat_napt *t, const struct clat_napt_cfg *c,
+		   const struct clat_napt_ops *ops, void *mem)
+{
+	uint8_t *m = mem;
+
 	memset(t, 0, sizeof(*t));
-	if (clat_napt_cfg_check(c))
+	if (clat_napt_cfg_check(c) || !mem)
 		return -EINVAL;
 	t->cfg = *c;
 	if (ops)
 		t->ops = *ops;
-	t->map = calloc(c->max_maps, sizeof(*t->map));
-	t->by_in = calloc((size_t)NAPT__NPROTO * 65536, sizeof(*t->by_in));
-	t->by_ext = calloc((size_t)NAPT__NPROTO * range(t), sizeof(*t->by_ext));
-	if (!t->map || !t->by_in || !t->by_ext) {
-		clat_napt_free(t);
-		return -ENOMEM;
-	}
+	memset(mem, 0, clat_napt_mem_size(c));
+	t->map = (struct clat_napt_map *)(void *)m;
+	m += up8((size_t)c->max_maps * sizeof(*t->map));
+	t->by_in = (uint32_t *)(void *)m;
+	m += up8((size_t)NAPT__NPROTO * 65536 * sizeof(*t->by_in));
+	t->by_ext = (uint32_t *)(void *)m;
 	for (uint32_t i = 0; i < c->max_maps; i++)
 		t->map[i].next_free = i + 2 <= c->max_maps ? i + 2 : 0;
 	t->free_head = 1;
@@ -101,17 +115,13 @@ static void unlink_map(struct clat_napt *t, uint32_t i)
 	t->free_head = i + 1;
 }
 
-void clat_napt_free(struct clat_napt *t)
+void clat_napt_clear(struct clat_napt *t)
 {
-	if (t->map)
-		for (uint32_t i = 0; i < t->cfg.max_maps; i++)
-			if (t->map[i].used)
-				unlink_map(t, i);
-	free(t->map);
-	free(t->by_in);
-	free(t->by_ext);
-	t->map = NULL;
-	t->by_in = t->by_ext = NULL;
+	if (!t->map)
+		return;
+	for (uint32_t i = 0; i < t->cfg.max_maps && t->n_used; i++)
+		if (t->map[i].used)
+			unlink_map(t, i);
 }
 
 static struct clat_napt_map *by_in(const struct clat_napt *t,

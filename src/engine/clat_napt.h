@@ -19,7 +19,8 @@
  *             RFC 6146 3.5.2.2: transitory until the SYN is answered,
  *             established until both FINs or an RST).
  *
- * Pure: no I/O, no globals, no clock, no locks.  The caller passes the
+ * Pure: no I/O, no globals, no clock, no locks, no allocation.  The
+ * caller provides the table's memory (clat_napt_mem_size()), passes the
  * time (ms, any monotonic origin) and random numbers, serialises calls,
  * and does the I/O in the callbacks (reserve a port, release it).
  * Packets are IPv4 (the CLAT's side), rewritten in place with RFC 1624
@@ -124,11 +125,13 @@ void clat_napt_cfg_default(struct clat_napt_cfg *c);
 /* NULL when c is usable, else what is wrong with it. */
 const char *clat_napt_cfg_check(const struct clat_napt_cfg *c);
 
-/* Allocate the table once; 0 or -ENOMEM / -EINVAL.  ops may be NULL. */
+/* Bytes of memory a table for c needs (8-byte aligned). */
+size_t clat_napt_mem_size(const struct clat_napt_cfg *c);
+/* Set up the table in mem (zeroed here); 0 or -EINVAL.  ops may be NULL. */
 int clat_napt_init(struct clat_napt *t, const struct clat_napt_cfg *c,
-		   const struct clat_napt_ops *ops);
-/* Release every mapping (callbacks run) and free the table. */
-void clat_napt_free(struct clat_napt *t);
+		   const struct clat_napt_ops *ops, void *mem);
+/* Release every mapping (release() runs for each); mem stays the caller's. */
+void clat_napt_clear(struct clat_napt *t);
 
 /*
  * An IPv4 packet from the host (the TUN), before translation to IPv6:

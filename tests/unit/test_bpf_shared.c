@@ -63,7 +63,7 @@ static size_t tcp6(uint8_t *b, const char *src, const char *dst,
 {
 	struct pkt6_spec s = { .src = src, .dst = dst, .nexthdr = IPPROTO_TCP };
 	uint8_t l4[64];
-	size_t n = pkt_tcp(l4, sp, dp, 1, 0x12, NULL, 0);
+	size_t n = pkt_tcp(l4, sp, dp, 1, 0x12, "", 0);
 
 	n = pkt_ip6(b, &s, l4, n);
 	pkt_fix_l4_csum6(b, n);

@@ -13,6 +13,7 @@
 #include "pkt.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ static void o_release(void *arg, enum napt_proto p, uint16_t port)
 }
 
 static struct owner own;
+static void *mem; /* the table's memory, the caller's (here: reused) */
 
 static void setup(struct clat_napt *t, uint16_t lo, uint16_t hi,
 		  uint32_t max)
@@ -69,7 +71,8 @@ static void setup(struct clat_napt *t, uint16_t lo, uint16_t hi,
 	}
 	if (max)
 		c.max_maps = max;
-	if (clat_napt_init(t, &c, &ops))
+	mem = realloc(mem, clat_napt_mem_size(&c));
+	if (!mem || clat_napt_init(t, &c, &ops, mem))
 		TAP_FAIL("clat_napt_init");
 }
 
@@ -161,7 +164,7 @@ TEST(udp_round_trip)
 	CHECK_OK(pkt_check4(b, n));
 	CHECK_EQ(t.ctr[NAPT_C_OUT], 1);
 	CHECK_EQ(t.ctr[NAPT_C_IN], 1);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 	CHECK_EQ(own.released, 1);
 }
 
@@ -190,7 +193,7 @@ TEST(endpoint_independent_mapping_and_filtering)
 	n = udp_out(b, 40001, REM);
 	REQUIRE(clat_napt_out(&t, b, n, false, 0, 1) == NAPT_PASS);
 	CHECK(sport(b) != p1);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* Inbound packets never create a mapping. */
@@ -207,7 +210,7 @@ TEST(inbound_without_mapping_dropped)
 	CHECK_EQ(t.ctr[NAPT_C_DROP_NO_MAP], 2);
 	CHECK_EQ(t.n_used, 0);
 	CHECK_EQ(own.reserved, 0);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* TCP: only a SYN creates; the port and checksums follow both ways. */
@@ -237,7 +240,7 @@ TEST(tcp_syn_creates_others_do_not)
 	n = tcp4(b, CLAT4, REM, 50000, 80, ACK);
 	CHECK(clat_napt_out(&t, b, n, false, 0, 99) == NAPT_PASS);
 	CHECK_EQ(sport(b), p);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 static uint64_t expiry_of(struct clat_napt *t, enum napt_proto pr, uint16_t in)
@@ -302,7 +305,7 @@ TEST(tcp_tracker_timeouts)
 	clat_napt_out(&t, b, n, false, 70 * S, 0);
 	CHECK_EQ(state_of(&t, 50000), NAPT_TCP_EST);
 	CHECK_EQ(expiry_of(&t, NAPT_TCP, 50000), 70 * S + 7440 * S);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* Expiry releases the port (once) and only when due. */
@@ -329,7 +332,7 @@ TEST(expiry_releases)
 	CHECK_EQ(t.ctr[NAPT_C_EXPIRED], 1);
 	n = udp_in(b, REM, p);
 	CHECK(clat_napt_in(&t, b, n, 500 * S) == NAPT_DROP);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 	CHECK_EQ(own.released, 1);
 }
 
@@ -359,7 +362,7 @@ TEST(icmp_echo_round_trip)
 	CHECK(clat_napt_in(&t, b, n, 2 * S) == NAPT_DROP);
 	/* TCP and UDP port 777 are other keys. */
 	CHECK(clat_napt_find_in(&t, NAPT_UDP, 777) == NULL);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* A port a host socket holds is skipped; other errors refuse the flow. */
@@ -386,7 +389,7 @@ TEST(reserve_refusals)
 	CHECK(clat_napt_out(&t, b, n, false, 0, 10) == NAPT_DROP);
 	CHECK_EQ(t.ctr[NAPT_C_PORT_IN_USE], 2 + NAPT_RESERVE_TRIES);
 	CHECK_EQ(t.ctr[NAPT_C_DROP_RESERVE], 2);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* The table is bounded; expiry makes room again. */
@@ -406,7 +409,7 @@ TEST(table_full)
 	CHECK_EQ(t.ctr[NAPT_C_DROP_FULL], 1);
 	CHECK_EQ(clat_napt_expire(&t, 300 * S), 2);
 	CHECK(clat_napt_out(&t, b, n, false, 300 * S, 5) == NAPT_PASS);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* Each protocol has the whole range; when it is used up, new flows of
@@ -429,7 +432,7 @@ TEST(ports_exhausted_per_protocol)
 	n = tcp4(b, CLAT4, REM, 40002, 80, SYN);
 	CHECK(clat_napt_out(&t, b, n, false, 0, 1) == NAPT_PASS);
 	CHECK_EQ(sport(b), 62001);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* The first port tried follows the random number. */
@@ -449,7 +452,7 @@ TEST(random_start)
 		CHECK_EQ(seen[i], 61000 + (0x9e3779b9u * (i + 1)) % 4536);
 	}
 	CHECK(seen[0] != seen[1] && seen[1] != seen[2] && seen[2] != seen[3]);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /*
@@ -496,7 +499,7 @@ TEST(icmp_error_in_restores_quote)
 	REQUIRE(clat_napt_out(&t, b, n, false, 0, 44) == NAPT_PASS);
 	error_in_quoting(b, n, orig, &t);
 	CHECK_EQ(t.ctr[NAPT_C_ICMP_ERR], 4);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* The host's own error about a packet the CLAT delivered (e.g. port
@@ -529,7 +532,7 @@ TEST(icmp_error_out_rewrites_quote)
 	n = pkt_ip4(b, &s, icmp, n);
 	pkt_fix_l4_csum4(b, n);
 	CHECK(clat_napt_out(&t, b, n, false, 0, 0) == NAPT_DROP);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* GSO super-packets carry only the pseudo-header sum: leave it. */
@@ -546,7 +549,7 @@ TEST(partial_checksum_untouched)
 	REQUIRE(clat_napt_out(&t, b, n, true, 0, 1) == NAPT_PASS);
 	CHECK_EQ(get16(b + 36), c);
 	CHECK_EQ(sport(b), 61001);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* IPv4 UDP without a checksum keeps none. */
@@ -560,7 +563,7 @@ TEST(udp_zero_checksum_stays_zero)
 	put16(b + 26, 0);
 	REQUIRE(clat_napt_out(&t, b, n, false, 0, 1) == NAPT_PASS);
 	CHECK_EQ(get16(b + 26), 0);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* Later fragments have no ports: they pass as they are. */
@@ -580,7 +583,7 @@ TEST(later_fragments_pass)
 	CHECK_MEM(b, orig, n);
 	CHECK_EQ(t.ctr[NAPT_C_PASS_FRAG], 2);
 	CHECK_EQ(t.n_used, 0);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* Short, odd or foreign packets are dropped and named. */
@@ -605,7 +608,7 @@ TEST(malformed_and_other_protocols)
 	CHECK_EQ(t.ctr[NAPT_C_DROP_PROTO], 2);
 	CHECK_EQ(t.n_used, 0);
 	CHECK_EQ(own.reserved, 0);
-	clat_napt_free(&t);
+	clat_napt_clear(&t);
 }
 
 /* Counter names are stable: status and the docs use them. */
@@ -621,5 +624,8 @@ TEST(counter_names)
 
 int main(void)
 {
-	return tap_run();
+	int r = tap_run();
+
+	free(mem);
+	return r;
 }
