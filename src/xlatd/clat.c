@@ -145,9 +145,14 @@ static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 	if (ret < 0)
 		log_warn(c->inst->name, "IPv4 default route: %s", strerror(-ret));
 	clat_watch_tick(c); /* what others may have taken away */
-	/* Shared-address mode: release the ports of expired mappings. */
-	if (c->plan.shared)
-		clat_shared_expire(&c->shared);
+	/* Shared-address mode: release the ports of expired mappings, and
+	 * follow the host's address (renumbering keeps the number of
+	 * addresses, so the plan does not change). */
+	if (!c->plan.shared || !c->engaged || !c->shared.open)
+		return;
+	clat_shared_expire(&c->shared);
+	if (!clat_shared_addr_still(c))
+		clat_restart(c, "the shared address is gone from the uplink", false);
 }
 
 static int watch_mtu(struct clat *c)

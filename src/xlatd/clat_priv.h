@@ -85,6 +85,8 @@ int clat_choose_shared_addr(struct clat *c, const struct clat_if_addr6 *a,
 			    int n);
 int clat_setup_shared(struct clat *c);
 void clat_shared_teardown(struct clat *c);
+/* The shared address is still a usable address of the uplink. */
+bool clat_shared_addr_still(struct clat *c);
 void clat_shared_status(struct clat *c, struct ctl_out *o);
 void clat_follow_mtu(struct clat *c, unsigned int up_mtu);
 void clat_follow_rp_filter(struct clat *c);

@@ -9,6 +9,7 @@
 #include "xlatd/clat_priv.h"
 
 #include "control/clat_shared_addr.h"
+#include "control/hostaddr.h"
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
@@ -90,6 +91,19 @@ int clat_setup_shared(struct clat *c)
 		 nc.port_lo, nc.port_hi, nc.max_maps, c->uplink,
 		 clat_shared_attach_mode(&c->shared));
 	return 0;
+}
+
+bool clat_shared_addr_still(struct clat *c)
+{
+	struct clat_if_addr6 a[CLAT_MAX_ADDRS];
+	int n = hostaddr_dump6(c->up_ifindex, a, CLAT_MAX_ADDRS);
+
+	if (n < 0)
+		return true; /* cannot tell: do not tear down on a hiccup */
+	for (int i = 0; i < n; i++)
+		if (!memcmp(&a[i].addr, &c->addr6, 16))
+			return clat_shared_addr_usable(&a[i]);
+	return false;
 }
 
 void clat_shared_teardown(struct clat *c)

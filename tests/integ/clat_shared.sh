@@ -17,6 +17,7 @@
 #  3. ipv6-address = a second address: dedicated, with DAD (a conflict
 #     fails it); address-mode = dedicated without a /64 says why it does
 #     not run.
+#  4. The /128 is renumbered while the CLAT runs: it follows.
 #
 #   C (client, xlatd)  eth0 ---- r0  R (pref64_ra, TAYGA, 203.0.113.10)
 #   2001:db8:1::99/128              2001:db8:1::1/64, fe80::1
@@ -217,6 +218,16 @@ address-mode = dedicated"
 t_check "address-mode = dedicated without a /64: not running, says why" \
 	nt_wait_clat c3 "^stopped .*address-mode = dedicated: no SLAAC /64 on eth0" 8
 t_diag "$(nt_clat_state c3)"
+nt_xlatd_stop
+
+# ---- 4. renumbering -------------------------------------------------------
+nt_xlatd "$C" || t_bail "xlatd starts (no config)"
+t_check "shared again with no configuration" nt_wait_clat clat-eth0 "^running $P64 RA" 15
+ip -n "$C" -6 addr del $HOST6/128 dev eth0
+nt_addr "$C" eth0 2001:db8:1::98/128 nodad
+on98() { [ "$(jq_clat clat-eth0 state clat_ipv6)" = "running 2001:db8:1::98" ]; }
+t_check "the /128 renumbered: the CLAT shares the new address within 3 s" nt_wait 3 on98
+t_check "ping through the CLAT on the new address" nx "$C" ping -4 -c 2 -i 0.3 -W 2 $SRV4
 nt_xlatd_stop
 t_check "nothing left at the end" nt_wait 3 no_leftovers
 t_done
