@@ -5,8 +5,16 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#ifndef ARPHRD_IP6GRE
+#define ARPHRD_IP6GRE 823 /* linux/if_arp.h; glibc's list stops short */
+#endif
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -78,10 +86,42 @@ int xlat_shared_bpf_configure(struct xlat_shared_bpf *s, unsigned int l2len,
 	return 0;
 }
 
+/*
+ * Bytes before the IPv6 header at tc ingress.  Beyond what the fast path
+ * knows (Ethernet, raw IP), the point-to-point links a CLAT may run on
+ * (PPP, ip6tnl, sit, GRE) hand tc the bare IP packet too: the program
+ * only reads, so taking them costs no header to build.
+ */
+static int shared_l2_len(int ifindex)
+{
+	int l2 = xlat_bpf_l2_len(ifindex), fd, type = -1;
+	struct ifreq ifr;
+
+	if (l2 != -EOPNOTSUPP)
+		return l2;
+	memset(&ifr, 0, sizeof(ifr));
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && if_indextoname((unsigned int)ifindex, ifr.ifr_name) &&
+	    ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+		type = ifr.ifr_hwaddr.sa_family;
+	if (fd >= 0)
+		close(fd);
+	switch (type) {
+	case ARPHRD_PPP:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_SIT:
+	case ARPHRD_IPGRE:
+	case ARPHRD_IP6GRE:
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
 int xlat_shared_bpf_attach(struct xlat_shared_bpf *s, int up_ifindex,
 			   const struct in6_addr *addr, enum xlat_bpf_attach a)
 {
-	int l2 = xlat_bpf_l2_len(up_ifindex);
+	int l2 = shared_l2_len(up_ifindex);
 
 	if (l2 < 0)
 		return l2;
