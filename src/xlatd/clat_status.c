@@ -76,7 +76,9 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "mtu", c->mtu);
 	ctl_kv_str(o, "mtu_source", "%s", c->mtu_why);
 	ctl_kv_u64(o, "uplink_ipv6_mtu", c->up_mtu);
-	ctl_kv_str(o, "uplink_link", "%s", c->l2 ? "ethernet (NDP answered by xlatd)" :
+	ctl_kv_str(o, "uplink_link", "%s", c->l2 && c->plan.shared ?
+				 "ethernet (the host's own address: the kernel answers NDP)" :
+				 c->l2 ? "ethernet (NDP answered by xlatd)" :
 				 "point-to-point (no link layer: no NDP, no DAD)");
 	ctl_kv_u64(o, "metric", c->metric);
 	ctl_kv_str(o, "datapath", "%s", clat_bpf_active(&c->bpf));
