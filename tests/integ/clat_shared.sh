@@ -19,6 +19,8 @@
 #     fails it); address-mode = dedicated without a /64 says why it does
 #     not run.
 #  4. The /128 is renumbered while the CLAT runs: it follows.
+#  5. A point-to-point uplink without a link layer (two TUNs joined by
+#     tools/tunrelay, as in clat_p2p) with only a /128: shared there too.
 #
 #   C (client, xlatd)  eth0 ---- r0  R (pref64_ra, TAYGA, 203.0.113.10)
 #   2001:db8:1::99/128              2001:db8:1::1/64, fe80::1
@@ -26,7 +28,7 @@
 
 nt_need_root
 nt_need tayga socat sha256sum ping tc bpftool /usr/bin/python3
-nt_need_build xlatd xlatctl tools/pref64_ra
+nt_need_build xlatd xlatctl tools/pref64_ra tools/tunrelay
 RA=$NT_BUILD/tools/pref64_ra
 P64=2001:db8:64::/96
 HOST6=2001:db8:1::99
@@ -247,5 +249,28 @@ on98() { [ "$(jq_clat clat-eth0 state clat_ipv6)" = "running 2001:db8:1::98" ]; 
 t_check "the /128 renumbered: the CLAT shares the new address within 3 s" nt_wait 3 on98
 t_check "ping through the CLAT on the new address" nx "$C" ping -4 -c 2 -i 0.3 -W 2 $SRV4
 nt_xlatd_stop
+
+# ---- 5. a point-to-point uplink ---------------------------------------------
+nt_ns c2 || t_bail "namespace c2"
+C2=$(ns c2)
+run_bg "$C2" "$NT_BUILD/tools/tunrelay" --ns1 "$C2" --if1 wwan0 --ns2 "$R" --if2 r1 --seconds 200
+nt_wait 5 ip -n "$R" link show r1 || t_bail "tunrelay did not make the link"
+ip -n "$R" link set r1 up && ip -n "$C2" link set wwan0 up
+nt_addr "$R" r1 fe80::64/64 nodad
+ip -n "$R" -6 route add 2001:db8:2::99/128 dev r1
+nt_addr "$C2" wwan0 2001:db8:2::99/128 nodad
+ip -n "$C2" -6 route add default dev wwan0
+run_bg "$R" "$RA" --iface r1 --src fe80::64 --prefix $P64 --lifetime 600 --count 100 --interval 1
+nt_xlatd "$C2" || t_bail "xlatd starts in c2"
+t_check "p2p uplink, only a /128, no configuration: clat-wwan0 runs shared" \
+	nt_wait_clat clat-wwan0 "^running $P64 RA" 15
+t_check "status: shared on 2001:db8:2::99, point-to-point" \
+	test "$(nt_xlatctl status --json | nt_json_clat clat-wwan0 address_mode clat_ipv6)" = "shared 2001:db8:2::99"
+t_check "ping through the p2p shared CLAT" nx "$C2" ping -4 -c 2 -i 0.3 -W 2 $SRV4
+get_p2p() { nx "$C2" timeout 30 socat -T 10 -u TCP4:$SRV4:5001 "CREATE:$NT_TMP/p2p.got" && same "$NT_TMP/p2p.got" "$NT_TMP/down"; }
+t_check "TCP download 4 MB over the p2p shared CLAT, sha256 equal" get_p2p
+nt_xlatd_stop
+p2p_clean() { ! ip -n "$C2" link show | grep -q clat- && [ -z "$(ip -n "$C2" -4 route show)" ]; }
+t_check "p2p: nothing left after SIGTERM" nt_wait 3 p2p_clean
 t_check "nothing left at the end" nt_wait 3 no_leftovers
 t_done
