@@ -5,12 +5,17 @@
  */
 #include "datapath/clat_shared.h"
 
+#include "engine/rfc6052.h"
+
 #include <errno.h>
+#include <linux/virtio_net.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,7 +50,7 @@ static int bind_port(const struct in6_addr *a, enum napt_proto p,
 		     uint16_t port)
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
-	int fd, small = 1, err = 0;
+	int fd, small = 1, on = 1, err = 0;
 
 	fd = socket(AF_INET6, (p == NAPT_TCP ? SOCK_STREAM : SOCK_DGRAM) |
 				      SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -53,10 +58,14 @@ static int bind_port(const struct in6_addr *a, enum napt_proto p,
 		return -errno;
 	sa.sin6_addr = *a;
 	sa.sin6_port = htons(port);
-	/* Nothing should ever reach it (the ingress program takes the
-	 * port's packets); if something does, keep the queue tiny. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+	/* Only reassembled UDP datagrams reach it (the ingress program
+	 * takes the rest); a TCP one never receives: keep its queue tiny. */
+	if (p == NAPT_TCP)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	else if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) ||
+		 setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof(on)))
+		err = -errno;
+	if (!err && bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
 		err = -errno;
 	if (err) {
 		close(fd);
@@ -78,6 +87,17 @@ static int reserve(void *arg, enum napt_proto p, uint16_t port)
 				s->last_error = fd;
 			}
 			return fd;
+		}
+	}
+	if (p == NAPT_UDP) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = port };
+
+		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev)) {
+			err = -errno;
+			close(fd);
+			s->reserve_errors++;
+			s->last_error = err;
+			return err == -EADDRINUSE ? -EIO : err;
 		}
 	}
 	/* Before the first packet leaves: its answer must not reach the
@@ -130,10 +150,14 @@ int clat_shared_open(struct clat_shared *s, const struct clat_napt_cfg *cfg,
 	memset(s, 0, sizeof(*s));
 	s->bpf.map_fd = -1;
 	s->bpf.hook.link_fd = -1;
+	s->ep = -1;
 	s->addr = *addr;
 	if (pthread_mutex_init(&s->lock, NULL))
 		return fail(s, -ENOMEM, why, whylen, "mutex");
 	s->open = true;
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (s->ep < 0)
+		return fail(s, -errno, why, whylen, "epoll");
 	if (getrandom(&s->rnd, sizeof(s->rnd), 0) != sizeof(s->rnd) || !s->rnd)
 		s->rnd = (uint32_t)clat_shared_now_ms() | 1;
 	s->napt_mem = malloc(clat_napt_mem_size(cfg));
@@ -168,6 +192,9 @@ void clat_shared_close(struct clat_shared *s)
 	s->napt_mem = NULL;
 	free(s->fd);
 	s->fd = NULL;
+	if (s->ep >= 0)
+		close(s->ep);
+	s->ep = -1;
 	pthread_mutex_destroy(&s->lock);
 	s->open = false;
 }
@@ -204,6 +231,91 @@ enum napt_verdict clat_shared_in(struct clat_shared *s, uint8_t *pkt,
 	v = clat_napt_in(&s->napt, pkt, len, clat_shared_now_ms());
 	pthread_mutex_unlock(&s->lock);
 	return v;
+}
+
+int clat_shared_rx_fd(const struct clat_shared *s)
+{
+	return s->ep;
+}
+
+/* The hop limit and traffic class the datagram arrived with. */
+static void rx_meta(struct msghdr *mh, uint8_t *ttl, uint8_t *tos)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		int v;
+
+		if (c->cmsg_level != IPPROTO_IPV6)
+			continue;
+		memcpy(&v, CMSG_DATA(c), sizeof(v));
+		if (c->cmsg_type == IPV6_HOPLIMIT)
+			*ttl = (uint8_t)v;
+		else if (c->cmsg_type == IPV6_TCLASS)
+			*tos = (uint8_t)v;
+	}
+}
+
+/* One datagram from fd (external port ext) to the host: 1, 0, -1 (none). */
+static int rx_one(struct clat_shared *s, int fd, uint16_t ext, int tun_fd,
+		  const struct xlat_cfg *cfg, const struct in_addr *clat4,
+		  uint8_t *buf)
+{
+	static const struct virtio_net_hdr none;
+	struct sockaddr_in6 from;
+	char ctl[64];
+	struct iovec iov = { buf + 28, 65535 - 28 };
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct iovec out[2] = { { (void *)&none, sizeof(none) }, { buf, 0 } };
+	struct in_addr src4;
+	uint8_t ttl = 64, tos = 0;
+	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	size_t len;
+
+	if (n < 0)
+		return -1;
+	rx_meta(&mh, &ttl, &tos);
+	/* Only what the engine would translate: from inside pool6, and
+	 * under the well-known prefix only global IPv4 (RFC 6052 3.1). */
+	if ((mh.msg_flags & MSG_TRUNC) || !cfg->has_pool6 ||
+	    !rfc6052_extract(&cfg->pool6, &from.sin6_addr, &src4) ||
+	    (cfg->wkp_global_only && rfc6052_is_wkp(&cfg->pool6) &&
+	     !ipv4_is_global(&src4)))
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	len = clat_napt_udp_in(&s->napt, buf, (size_t)n, &src4,
+			       ntohs(from.sin6_port), clat4, ext, ttl, tos,
+			       s->ip_id++, clat_shared_now_ms());
+	pthread_mutex_unlock(&s->lock);
+	out[1].iov_len = len;
+	return len && writev(tun_fd, out, 2) > 0;
+}
+
+unsigned int clat_shared_rx(struct clat_shared *s, int tun_fd,
+			    const struct xlat_cfg *cfg,
+			    const struct in_addr *clat4)
+{
+	static uint8_t buf[65536]; /* the main loop's only */
+	struct epoll_event ev[16];
+	unsigned int done = 0;
+	int n;
+
+	if (!s->open)
+		return 0;
+	n = epoll_wait(s->ep, ev, 16, 0);
+	for (int i = 0; i < n; i++) {
+		uint16_t ext = (uint16_t)ev[i].data.u32;
+		int fd, r;
+
+		pthread_mutex_lock(&s->lock);
+		fd = *slot(s, NAPT_UDP, ext);
+		pthread_mutex_unlock(&s->lock);
+		/* Only this thread closes reservation sockets (expiry). */
+		while (fd >= 0 && (r = rx_one(s, fd, ext, tun_fd, cfg, clat4,
+					     buf)) >= 0)
+			done += (unsigned int)r;
+	}
+	return done;
 }
 
 unsigned int clat_shared_expire(struct clat_shared *s)

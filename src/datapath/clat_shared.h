@@ -39,6 +39,8 @@ struct clat_shared {
 	struct xlat_shared_bpf bpf;
 	struct in6_addr addr;  /* the host's address, shared */
 	int *fd;               /* [tcp, udp][P - lo]: reservation socket */
+	int ep;                /* epoll of the UDP reservation sockets */
+	uint16_t ip_id;        /* IPv4 Identification of built packets */
 	uint32_t rnd;          /* xorshift state for port choice */
 	uint64_t reserve_errors;
 	int last_error;        /* of the last failed reservation */
@@ -69,6 +71,21 @@ enum napt_verdict clat_shared_out(struct clat_shared *s, uint8_t *pkt,
 				  size_t len, bool csum_partial);
 enum napt_verdict clat_shared_in(struct clat_shared *s, uint8_t *pkt,
 				 size_t len);
+/*
+ * The kernel reassembles returning IPv6 fragments (the ingress program
+ * cannot tell their port) and delivers the datagram to the UDP
+ * reservation socket.  clat_shared_rx_fd() is readable then, and
+ * clat_shared_rx() (the main loop's) hands such datagrams to the host as
+ * IPv4 through the TUN (virtio-net header in front): the source is the
+ * IPv4 address embedded in the sender's per cfg's pool6.  The number
+ * delivered.
+ */
+struct xlat_cfg;
+int clat_shared_rx_fd(const struct clat_shared *s);
+unsigned int clat_shared_rx(struct clat_shared *s, int tun_fd,
+			    const struct xlat_cfg *cfg,
+			    const struct in_addr *clat4);
+
 /* Expire what is due; the number removed. */
 unsigned int clat_shared_expire(struct clat_shared *s);
 void clat_shared_snapshot(struct clat_shared *s, struct clat_shared_stats *st);

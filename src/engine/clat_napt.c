@@ -554,6 +554,42 @@ enum napt_verdict clat_napt_in(struct clat_napt *t, uint8_t *pkt, size_t len,
 	return (enum napt_verdict)r;
 }
 
+size_t clat_napt_udp_in(struct clat_napt *t, uint8_t *buf, size_t payload_len,
+			const struct in_addr *src4, uint16_t sport,
+			const struct in_addr *dst4, uint16_t ext, uint8_t ttl,
+			uint8_t tos, uint16_t id, uint64_t now_ms)
+{
+	struct clat_napt_map *m = by_ext(t, NAPT_UDP, ext);
+	size_t len = 28 + payload_len;
+	uint8_t *u = buf + 20;
+	uint16_t c;
+
+	if (!m || len > 65535) {
+		t->ctr[m ? NAPT_C_DROP_MALFORMED : NAPT_C_DROP_NO_MAP]++;
+		return 0;
+	}
+	refresh(t, m, now_ms);
+	memset(buf, 0, 28);
+	buf[0] = 0x45;
+	buf[1] = tos;
+	put16(buf + 2, (uint16_t)len);
+	put16(buf + 4, id);
+	buf[8] = ttl;
+	buf[9] = IPPROTO_UDP;
+	memcpy(buf + 12, src4, 4);
+	memcpy(buf + 16, dst4, 4);
+	put16(buf + 10, ip4_header_csum(buf, 20));
+	put16(u, sport);
+	put16(u + 2, m->in_port);
+	put16(u + 4, (uint16_t)(len - 20));
+	c = csum_finish(csum_add_buf(csum_pseudo4(src4, dst4, IPPROTO_UDP,
+						  (uint16_t)(len - 20)),
+				     u, len - 20));
+	put16(u + 6, c ? c : 0xffff);
+	t->ctr[NAPT_C_IN_REASSEMBLED]++;
+	return len;
+}
+
 unsigned int clat_napt_expire(struct clat_napt *t, uint64_t now_ms)
 {
 	unsigned int n = 0;

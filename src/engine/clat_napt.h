@@ -84,7 +84,8 @@ struct clat_napt_map {
 	X(DROP_TCP_NO_SYN, "napt_drop_tcp_not_syn")                            \
 	X(DROP_PROTO, "napt_drop_protocol")                                    \
 	X(DROP_MALFORMED, "napt_drop_malformed")                               \
-	X(DROP_NO_MAP, "napt_drop_no_mapping")
+	X(DROP_NO_MAP, "napt_drop_no_mapping")                                 \
+	X(IN_REASSEMBLED, "napt_in_reassembled")
 
 enum clat_napt_counter {
 #define NAPT_X_ENUM(e, s) NAPT_C_##e,
@@ -153,6 +154,22 @@ enum napt_verdict clat_napt_out(struct clat_napt *t, uint8_t *pkt, size_t len,
  */
 enum napt_verdict clat_napt_in(struct clat_napt *t, uint8_t *pkt, size_t len,
 			       uint64_t now_ms);
+
+/*
+ * A UDP datagram the kernel reassembled from IPv6 fragments for the
+ * reservation socket of external port ext (a later fragment has no port,
+ * so the ingress program leaves fragments to the kernel).  Build the
+ * IPv4 packet the host gets in buf: the payload is already at buf + 28,
+ * payload_len bytes; headers from src4:sport to dst4 and the mapping's
+ * internal port go in front, with the UDP checksum.  Returns the packet's
+ * length, or 0 when ext has no UDP mapping or the datagram does not fit
+ * IPv4 (dropped, counted).
+ */
+struct in_addr;
+size_t clat_napt_udp_in(struct clat_napt *t, uint8_t *buf, size_t payload_len,
+			const struct in_addr *src4, uint16_t sport,
+			const struct in_addr *dst4, uint16_t ext, uint8_t ttl,
+			uint8_t tos, uint16_t id, uint64_t now_ms);
 
 /* Remove the mappings that expired by now (release() for each): count. */
 unsigned int clat_napt_expire(struct clat_napt *t, uint64_t now_ms);

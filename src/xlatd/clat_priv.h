@@ -57,6 +57,7 @@ struct clat {
 	struct clat_bpf_path bpf; /* eBPF fast path (docs/fastpath.md) */
 	bool rp_known, pass_up;   /* its 6->4 output: in place or via the TUN */
 	struct clat_shared shared; /* shared-address mode (docs/clat-shared.md) */
+	bool shared_rx_watched;    /* its reassembled datagrams, main loop */
 	uint64_t retry_at; /* after a failure: no retry of the same plan before */
 	struct clat_watch watch; /* clat_watch.c */
 };

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 
 int clat_choose_shared_addr(struct clat *c, const struct clat_if_addr6 *a,
 			    int n)
@@ -50,6 +51,16 @@ static void napt_cfg(const struct clat_conf *cc, struct clat_napt_cfg *nc)
 	nc->to_icmp = cc->shared_to[3];
 }
 
+/* Returning UDP fragments, reassembled by the kernel (clat_shared.h). */
+static void shared_rx_cb(struct instance *inst, int fd, uint32_t events)
+{
+	struct clat *c = inst->priv;
+
+	(void)fd;
+	(void)events;
+	clat_shared_rx(&c->shared, c->dp.tun_fd, &c->cfg, &c->addr4);
+}
+
 int clat_setup_shared(struct clat *c)
 {
 	const struct clat_conf *cc = &c->inst->conf->clat;
@@ -72,6 +83,11 @@ int clat_setup_shared(struct clat *c)
 		return ret;
 	}
 	c->dp.shared = &c->shared;
+	ret = instance_watch_fd(c->inst, clat_shared_rx_fd(&c->shared), EPOLLIN,
+				shared_rx_cb);
+	if (ret < 0)
+		return clat_fail(c, ret, "%s: %s", "watch");
+	c->shared_rx_watched = true;
 	/* The kernel owns the address: it answers NS and did DAD. */
 	c->dp.has_mac = false;
 	c->dp.pkt_fd = clat_shared_pkt_open(c->up_ifindex, &c->addr6,
@@ -108,6 +124,9 @@ bool clat_shared_addr_still(struct clat *c)
 
 void clat_shared_teardown(struct clat *c)
 {
+	if (c->shared_rx_watched)
+		instance_unwatch_fd(c->inst, clat_shared_rx_fd(&c->shared));
+	c->shared_rx_watched = false;
 	c->dp.shared = NULL;
 	c->dp.has_mac = c->l2;
 	clat_shared_close(&c->shared);

@@ -63,17 +63,19 @@ nt_wait_listen "$R" 5001 5 && nt_wait_listen "$C" 62500 5 || t_bail "servers lis
 
 get4() { nx "$C" timeout 30 socat -T 10 -u TCP4:$SRV4:5001 "CREATE:$1"; }
 put4() { nx "$C" timeout 30 socat -T 10 -u "OPEN:$NT_TMP/up,rdonly" TCP4:$SRV4:5002; }
-# UDP through the CLAT from source port $1: the echo must come back.
+# UDP through the CLAT from source port $1 ($2 bytes, default 10): the
+# echo must come back whole.
 udp4() {
 	nx "$C" timeout 5 /usr/bin/python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", int(sys.argv[1])))
 s.settimeout(2)
-s.sendto(b"shared-udp", (sys.argv[2], 5003))
-d, a = s.recvfrom(100)
-assert d == b"shared-udp", d
-' "$1" $SRV4
+m = bytes((i * 7) & 255 for i in range(int(sys.argv[3])))
+s.sendto(m, (sys.argv[2], 5003))
+d, a = s.recvfrom(65535)
+assert d == m, len(d)
+' "$1" $SRV4 "${2:-10}"
 }
 # The host's IPv6: R fetches from C's server, C fetches from R's.
 host6_in() { nx "$R" timeout 20 socat -T 10 -u TCP6:[$HOST6]:62500 "CREATE:$1"; }
@@ -90,6 +92,7 @@ no_leftovers() {
 }
 jq_clat() { nt_xlatctl status --json | nt_json_clat "$@"; }
 same() { [ "$(sha "$1")" = "$(sha "$2")" ]; }
+ge1() { [ "$(jq_clat "$1" "$2")" -ge "${3:-1}" ]; }
 get4_ok() { get4 "$NT_TMP/down.got" && same "$NT_TMP/down.got" "$NT_TMP/down"; }
 put4_ok() { put4 && nt_wait 3 same "$NT_TMP/up.got" "$NT_TMP/up"; }
 why_shared() { jq_clat clat-eth0 address_mode_why | grep -q "^shared: no SLAAC /64 on eth0, only 1 global address of another length"; }
@@ -134,6 +137,11 @@ t_check "TCP download in parallel with host IPv6 also intact" \
 	same "$NT_TMP/down.par" "$NT_TMP/down"
 t_check "TCP upload 4 MB through the CLAT, sha256 equal" put4_ok
 t_check "UDP echo through the CLAT" udp4 40001
+# 3000 bytes: fragments both ways; the returning IPv6 fragments carry no
+# port, so the kernel reassembles them for the reservation socket and
+# xlatd hands the datagram on from there.
+t_check "UDP echo of 3000 bytes (fragmented both ways) through the CLAT" udp4 40002 3000
+t_check "status: napt_in_reassembled counts it" ge1 clat-eth0 shared.napt_in_reassembled
 t_check "status: live mappings and as many ingress keys" mappings_ok
 # Path MTU discovery through the NAPT: R's way into TAYGA gets MTU 1300,
 # so R answers the host's big DF packets with Packet Too Big quoting the
@@ -185,7 +193,6 @@ none_bind() { ! bind_udp 62001 2>/dev/null && ! bind_udp 62002 2>/dev/null && ! 
 t_check "while mapped, a host socket cannot bind the CLAT's ports" none_bind
 t_check "status: 3 UDP mappings" test "$(jq_clat c0 shared.flows_udp)" = 3
 t_check "a fourth flow is refused" nt_not udp4 40014
-ge1() { [ "$(jq_clat "$1" "$2")" -ge "${3:-1}" ]; }
 # Whatever the random start, 62000 has been tried by now and refused.
 refused_counted() { ge1 c0 shared.napt_port_in_use && ge1 c0 shared.napt_drop_ports_exhausted; }
 t_check "status: 62000 skipped (napt_port_in_use), the flow refused (napt_drop_ports_exhausted)" \

@@ -611,6 +611,38 @@ TEST(malformed_and_other_protocols)
 	clat_napt_clear(&t);
 }
 
+/* A datagram the kernel reassembled goes to the host as one IPv4 packet. */
+TEST(reassembled_udp_in)
+{
+	struct clat_napt t;
+	struct in_addr s4 = pkt_a4(REM), d4 = pkt_a4(CLAT4);
+	static uint8_t b[4096];
+	size_t n = udp_out(b, 40000, REM);
+	uint16_t p;
+
+	setup(&t, 0, 0, 0);
+	REQUIRE(clat_napt_out(&t, b, n, false, 0, 5) == NAPT_PASS);
+	p = sport(b);
+	memset(b, 0, sizeof(b));
+	for (int i = 0; i < 3000; i++)
+		b[28 + i] = (uint8_t)(i * 7);
+	n = clat_napt_udp_in(&t, b, 3000, &s4, 53, &d4, p, 57, 0x20, 9, 100 * S);
+	REQUIRE(n == 3028);
+	CHECK_OK(pkt_check4(b, n));
+	CHECK_EQ(sport(b), 53);
+	CHECK_EQ(dport(b), 40000);
+	CHECK_EQ(b[8], 57);
+	CHECK_EQ(b[1], 0x20);
+	CHECK_EQ(b[28 + 2999], (uint8_t)(2999 * 7));
+	CHECK_EQ(expiry_of(&t, NAPT_UDP, 40000), 100 * S + 300 * S);
+	CHECK_EQ(t.ctr[NAPT_C_IN_REASSEMBLED], 1);
+	/* No mapping (another port), or too big for IPv4: nothing. */
+	CHECK_EQ(clat_napt_udp_in(&t, b, 10, &s4, 53, &d4, (uint16_t)(p + 1), 64, 0, 1, 0), 0);
+	CHECK_EQ(clat_napt_udp_in(&t, b, 65508, &s4, 53, &d4, p, 64, 0, 1, 0), 0);
+	CHECK_EQ(t.ctr[NAPT_C_DROP_NO_MAP], 1);
+	clat_napt_clear(&t);
+}
+
 /* Counter names are stable: status and the docs use them. */
 TEST(counter_names)
 {
