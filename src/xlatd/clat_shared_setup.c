@@ -51,6 +51,24 @@ static void napt_cfg(const struct clat_conf *cc, struct clat_napt_cfg *nc)
 	nc->to_icmp = cc->shared_to[3];
 }
 
+/*
+ * Ports the kernel hands to unbound host sockets and the NAPT's range
+ * should not meet: it works (each side's bind sees the other's), but
+ * the two then take turns at the same ports.  Read, never written.
+ */
+static void check_ephemeral(struct clat *c, unsigned int lo, unsigned int hi)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	unsigned int a, b;
+
+	if (!f)
+		return;
+	if (fscanf(f, "%u %u", &a, &b) == 2 && a <= hi && lo <= b)
+		log_warn(c->inst->name, "shared-ports %u-%u overlap the host's ephemeral ports %u-%u (net.ipv4.ip_local_port_range): both work, but compete",
+			 lo, hi, a, b);
+	fclose(f);
+}
+
 /* Returning UDP fragments, reassembled by the kernel (clat_shared.h). */
 static void shared_rx_cb(struct instance *inst, int fd, uint32_t events)
 {
@@ -69,6 +87,7 @@ int clat_setup_shared(struct clat *c)
 	int ret;
 
 	napt_cfg(cc, &nc);
+	check_ephemeral(c, nc.port_lo, nc.port_hi);
 	/* A killed xlatd's clsact filter would keep taking its ports. */
 	clat_bpf_remove_leftovers(c->up_ifindex, "clat_shared_in:");
 	ret = clat_shared_open(&c->shared, &nc, &c->addr6, c->up_ifindex,

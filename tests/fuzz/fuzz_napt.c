@@ -7,7 +7,10 @@
  * earlier one made:
  *
  *   byte 0: bit 0 inbound (clat_napt_in) else outbound, bit 1 partial
- *           checksum, bits 2-7 seconds the clock moves on first
+ *           checksum (outbound; inbound: a reassembled UDP datagram for
+ *           clat_napt_udp_in(), its external port in the first two
+ *           bytes, the payload after them), bits 2-7 seconds the clock
+ *           moves on first
  *   byte 1: n, the packet's length
  *   n bytes: an IPv4 packet
  *
@@ -21,6 +24,7 @@
 #include "engine/clat_napt.h"
 #include "pkt.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +94,21 @@ static void one(uint8_t flags, const uint8_t *p, size_t len, uint32_t k)
 	enum napt_verdict v;
 
 	now += (uint64_t)(flags >> 2) * 1000;
+	if (in && partial) {
+		struct in_addr s4 = { htonl(0xc6336407) }, d4 = { htonl(0xc0000004) };
+		uint8_t big[256 + 28];
+		size_t n;
+
+		if (len < 2)
+			return;
+		memcpy(big + 28, p + 2, len - 2);
+		n = clat_napt_udp_in(&t, big, len - 2, &s4, 53, &d4, get16(p),
+				     64, 0, 1, now);
+		if (n && (n != len + 26 || pkt_check4(big, n)))
+			abort();
+		consistent();
+		return;
+	}
 	memcpy(pkt, p, len);
 	valid = !partial && pkt_check4(pkt, len) == NULL;
 	clat_napt_expire(&t, now);
