@@ -108,6 +108,9 @@ static void clat_lines(FILE *f, const struct json *c)
 			fprintf(f, ", lifetime %s", json_str(c, "pref64.lifetime"));
 		fputc('\n', f);
 	}
+	/* Dedicated or shared, and why (docs/clat-shared.md). */
+	if (json_str(c, "address_mode_why"))
+		fprintf(f, LABEL "%s\n", "address:", json_str(c, "address_mode_why"));
 	if (v4 && v6) {
 		fprintf(f, LABEL "%s as %s", "addresses:", v4, v6);
 		if (json_str(c, "tun"))

@@ -96,7 +96,7 @@ ge1() { [ "$(jq_clat "$1" "$2")" -ge "${3:-1}" ]; }
 get4_ok() { get4 "$NT_TMP/down.got" && same "$NT_TMP/down.got" "$NT_TMP/down"; }
 put4_ok() { put4 && nt_wait 3 same "$NT_TMP/up.got" "$NT_TMP/up"; }
 why_shared() { jq_clat clat-eth0 address_mode_why | grep -q "^shared: no SLAAC /64 on eth0, only 1 global address of another length"; }
-fp_why() { nt_xlatctl status | grep -q "fastpath_reason.*shared address mode"; }
+fp_why() { jq_clat clat-eth0 fastpath_reason | grep -q "^shared address mode"; }
 # Debian's bpftool and iproute2 predate tcx: ask the kernel about the
 # links xlatd holds.
 attached() {
