@@ -350,6 +350,20 @@ static bool clsact_there(const struct xlat_bpf_hook *h, uint32_t id, bool ingres
 	return bpf_tc_query(&hook, &opts) == 0 && opts.prog_id == id;
 }
 
+bool xlat_bpf_hook_there(const struct xlat_bpf_hook *h, int prog_fd,
+			 bool ingress)
+{
+	uint32_t id = prog_fd >= 0 ? prog_id(prog_fd) : 0;
+
+	if (!id)
+		return false;
+	if (h->mode == XLAT_BPF_TCX)
+		return tcx_there(h, id, ingress);
+	if (h->mode == XLAT_BPF_CLSACT)
+		return clsact_there(h, id, ingress);
+	return false;
+}
+
 int xlat_bpf_attached(const struct xlat_bpf *b)
 {
 	for (int p = 0; p < XLAT_BPF__NPROG; p++) {

@@ -107,6 +107,9 @@ const char *xlat_bpf_mode_name(enum xlat_bpf_mode m);
 int xlat_bpf_hook_attach(struct xlat_bpf_hook *h, int prog_fd, int ifindex,
 			 bool ingress, enum xlat_bpf_attach a);
 void xlat_bpf_hook_detach(struct xlat_bpf_hook *h, bool ingress);
+/* The program prog_fd is still where h put it (others may remove it). */
+bool xlat_bpf_hook_there(const struct xlat_bpf_hook *h, int prog_fd,
+			 bool ingress);
 /* Link-layer header bytes in front of IP on ifindex (14, 0), or -errno. */
 int xlat_bpf_l2_len(int ifindex);
 

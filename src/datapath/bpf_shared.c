@@ -132,6 +132,11 @@ int xlat_shared_bpf_attach(struct xlat_shared_bpf *s, int up_ifindex,
 				    up_ifindex, true, a);
 }
 
+bool xlat_shared_bpf_attached(const struct xlat_shared_bpf *s)
+{
+	return xlat_bpf_hook_there(&s->hook, xlat_shared_bpf_prog_fd(s), true);
+}
+
 static struct clat_shared_key key(uint8_t ipproto, uint16_t port)
 {
 	struct clat_shared_key k = { .proto = ipproto };

@@ -37,6 +37,9 @@ int xlat_shared_bpf_configure(struct xlat_shared_bpf *s, unsigned int l2len,
 /* Configure for addr on the uplink and attach to its ingress. */
 int xlat_shared_bpf_attach(struct xlat_shared_bpf *s, int up_ifindex,
 			   const struct in6_addr *addr, enum xlat_bpf_attach a);
+/* Still attached where it was put: tc filter del, bpftool link detach
+ * and a removed clsact qdisc take it away from outside. */
+bool xlat_shared_bpf_attached(const struct xlat_shared_bpf *s);
 /* ipproto: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_ICMP (echo identifier). */
 int xlat_shared_bpf_add(struct xlat_shared_bpf *s, uint8_t ipproto,
 			uint16_t port);

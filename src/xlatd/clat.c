@@ -151,7 +151,12 @@ static void mtu_cb(struct instance *inst, int fd, uint32_t events)
 	if (!c->plan.shared || !c->engaged || !c->shared.open)
 		return;
 	clat_shared_expire(&c->shared);
-	if (!clat_shared_addr_still(c))
+	/* Without the ingress program the host's stack would answer the
+	 * CLAT's returning packets (RST): set everything up again. */
+	if (!xlat_shared_bpf_attached(&c->shared.bpf))
+		clat_restart(c, "the shared-address ingress program was removed from outside",
+			     false);
+	else if (!clat_shared_addr_still(c))
 		clat_restart(c, "the shared address is gone from the uplink", false);
 }
 

@@ -218,6 +218,12 @@ nt_xlatd_start || t_bail "xlatd restarts"
 t_check "restart: running again" nt_wait_clat c0 "^running $P64 RA" 15
 t_check "restart: exactly one filter (the leftover removed)" test "$(n_filters)" = 1
 t_check "restart: UDP through the CLAT" udp4 40021
+# Someone removes the filter: without it the host would answer the
+# CLAT's returning packets, so xlatd sets everything up again.
+tc -n "$C" filter del dev eth0 ingress
+one_filter() { [ "$(n_filters)" = 1 ]; }
+t_check "filter removed from outside: attached again within 3 s" nt_wait 3 one_filter
+t_check "UDP through the CLAT after that" nt_wait 3 udp4 40022
 nt_xlatd_stop
 nt_kill_pids "$HOLD"
 t_check "SIGTERM: no filter, TUN or route left" nt_wait 3 no_leftovers
