@@ -79,6 +79,9 @@ void clat_plat_setup(struct clat_plat *cp, const struct clat_conf *cc,
 	plat_health_init(&cp->h, &hc);
 	if (getrandom(&cp->ident, sizeof(cp->ident), 0) != sizeof(cp->ident))
 		cp->ident = (uint16_t)getpid();
+	/* Below the shared-address CLAT's default range (61000-65535), whose
+	 * live ICMP identifiers the uplink's ingress program takes. */
+	cp->ident = (uint16_t)(1024 + cp->ident % 59976);
 	if (probe) {
 		cp->fd = probe_socket(ifindex);
 		if (cp->fd < 0)
