@@ -17,18 +17,8 @@
 #include <time.h>
 
 #define LM_BUF (32 * 1024)
-#define LM_MAX_ADDRS 64
 
-/* A snapshot under construction. */
-struct snap {
-	struct lm_if ifs[LM_MAX_IFS];
-	unsigned int n;
-	/* IPv6 addresses per interface slot, for clat_pick_prefix64(). */
-	struct clat_if_addr6 a6[LM_MAX_IFS][LM_MAX_ADDRS];
-	unsigned int n_a6[LM_MAX_IFS];
-};
-
-static struct lm_if *snap_find(struct snap *s, int ifindex, unsigned int *slot)
+static struct lm_if *snap_find(struct lm_snap *s, int ifindex, unsigned int *slot)
 {
 	for (unsigned int i = 0; i < s->n; i++)
 		if (s->ifs[i].ifindex == ifindex) {
@@ -67,7 +57,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
-	struct snap *s = data;
+	struct lm_snap *s = data;
 	struct lm_if *x;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || s->n >= LM_MAX_IFS)
@@ -94,7 +84,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* An IPv4 address in 192.0.0.0/29 (RFC 7335): a CLAT's. */
-static int addr4_cb(const struct nlmsghdr *nlh, struct snap *s)
+static int addr4_cb(const struct nlmsghdr *nlh, struct lm_snap *s)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
@@ -121,7 +111,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
-	struct snap *s = data;
+	struct lm_snap *s = data;
 	struct clat_if_addr6 *a;
 	const struct nlattr *ad;
 	unsigned int slot;
@@ -159,7 +149,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
-	struct snap *s = data;
+	struct lm_snap *s = data;
 	uint32_t table = rtm->rtm_table;
 	struct lm_if *x;
 
@@ -195,8 +185,61 @@ static void drain_dump(struct link_monitor *m, char *buf)
 		;
 }
 
+int lm_snap_msg(const struct nlmsghdr *nlh, void *data)
+{
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+		return link_cb(nlh, data);
+	case RTM_NEWADDR:
+		return addr_cb(nlh, data);
+	case RTM_NEWROUTE:
+		return route_cb(nlh, data);
+	}
+	return MNL_CB_OK;
+}
+
+/* The usable /64s of one interface, one entry each, lowest first. */
+static void collect_p64(struct lm_if *x, const struct clat_if_addr6 *a,
+			unsigned int n)
+{
+	x->n_p64 = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j, k;
+
+		if (!clat_prefix64_usable(&a[i]))
+			continue;
+		for (j = 0; j < x->n_p64; j++)
+			if (memcmp(&x->p64[j], &a[i].addr, 8) >= 0)
+				break;
+		if (j < x->n_p64 && !memcmp(&x->p64[j], &a[i].addr, 8))
+			continue; /* that /64 again */
+		if (x->n_p64 == LM_MAX_P64) {
+			if (j == LM_MAX_P64)
+				continue;
+			x->n_p64--; /* keep the lowest ones */
+		}
+		for (k = x->n_p64; k > j; k--)
+			x->p64[k] = x->p64[k - 1];
+		x->p64[j] = a[i].addr;
+		x->n_p64++;
+	}
+}
+
+void lm_snap_finish(struct lm_snap *s)
+{
+	for (unsigned int i = 0; i < s->n; i++) {
+		int best = clat_pick_prefix64(s->a6[i], s->n_a6[i]);
+
+		if (best < 0)
+			continue;
+		s->ifs[i].has_slaac64 = true;
+		memcpy(&s->ifs[i].prefix64, &s->a6[i][best].addr, 8);
+		collect_p64(&s->ifs[i], s->a6[i], s->n_a6[i]);
+	}
+}
+
 static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
-		struct snap *s)
+		struct lm_snap *s)
 {
 	char *buf = malloc(LM_BUF);
 	struct nlmsghdr *nlh;
@@ -240,34 +283,7 @@ static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
 	return ret;
 }
 
-/* The usable /64s of one interface, one entry each, lowest first. */
-static void collect_p64(struct lm_if *x, const struct clat_if_addr6 *a,
-			unsigned int n)
-{
-	x->n_p64 = 0;
-	for (unsigned int i = 0; i < n; i++) {
-		unsigned int j, k;
-
-		if (!clat_prefix64_usable(&a[i]))
-			continue;
-		for (j = 0; j < x->n_p64; j++)
-			if (memcmp(&x->p64[j], &a[i].addr, 8) >= 0)
-				break;
-		if (j < x->n_p64 && !memcmp(&x->p64[j], &a[i].addr, 8))
-			continue; /* that /64 again */
-		if (x->n_p64 == LM_MAX_P64) {
-			if (j == LM_MAX_P64)
-				continue;
-			x->n_p64--; /* keep the lowest ones */
-		}
-		for (k = x->n_p64; k > j; k--)
-			x->p64[k] = x->p64[k - 1];
-		x->p64[j] = a[i].addr;
-		x->n_p64++;
-	}
-}
-
-static int snapshot(struct link_monitor *m, struct snap *s)
+static int snapshot(struct link_monitor *m, struct lm_snap *s)
 {
 	int ret;
 
@@ -283,15 +299,7 @@ static int snapshot(struct link_monitor *m, struct snap *s)
 		ret = dump(m, RTM_GETROUTE, AF_INET, route_cb, s);
 	if (ret)
 		return ret;
-	for (unsigned int i = 0; i < s->n; i++) {
-		int best = clat_pick_prefix64(s->a6[i], s->n_a6[i]);
-
-		if (best < 0)
-			continue;
-		s->ifs[i].has_slaac64 = true;
-		memcpy(&s->ifs[i].prefix64, &s->a6[i][best].addr, 8);
-		collect_p64(&s->ifs[i], s->a6[i], s->n_a6[i]);
-	}
+	lm_snap_finish(s);
 	return 0;
 }
 
@@ -303,7 +311,7 @@ static int snapshot(struct link_monitor *m, struct snap *s)
  */
 #define LM_SNAP_TRIES 8
 
-static int snapshot_retry(struct link_monitor *m, struct snap *s)
+static int snapshot_retry(struct link_monitor *m, struct lm_snap *s)
 {
 	int ret = -EINTR;
 
@@ -368,7 +376,7 @@ int link_monitor_open(struct link_monitor *m, lm_cb cb, void *arg)
 			      (1u << (RTNLGRP_IPV6_IFADDR - 1)) |
 			      (1u << (RTNLGRP_IPV4_ROUTE - 1)) |
 			      (1u << (RTNLGRP_IPV6_ROUTE - 1));
-	struct snap *s;
+	struct lm_snap *s;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
@@ -435,7 +443,7 @@ static const struct lm_if *find_in(const struct lm_if *a, unsigned int n,
 
 int link_monitor_process(struct link_monitor *m)
 {
-	struct snap *s = calloc(1, sizeof(*s));
+	struct lm_snap *s = calloc(1, sizeof(*s));
 	int ret, changed = 0;
 
 	if (!s)

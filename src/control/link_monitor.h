@@ -15,6 +15,8 @@
 #ifndef XLAT_LINK_MONITOR_H
 #define XLAT_LINK_MONITOR_H
 
+#include "control/clat_addr.h"
+
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -88,6 +90,26 @@ const struct lm_if *link_monitor_find(const struct link_monitor *m,
 const struct lm_if *link_monitor_find_name(const struct link_monitor *m,
 					   const char *name);
 void link_monitor_close(struct link_monitor *m);
+
+/*
+ * A snapshot under construction from the messages of link, IPv6 address
+ * and route dumps (pure: no I/O, so that it can be fuzzed).
+ * lm_snap_msg() is a libmnl callback taking one message of any of those
+ * kinds (others are ignored); lm_snap_finish() then picks the /64s.
+ */
+#define LM_MAX_ADDRS 64
+
+struct lm_snap {
+	struct lm_if ifs[LM_MAX_IFS];
+	unsigned int n;
+	/* IPv6 addresses per interface slot, for clat_pick_prefix64(). */
+	struct clat_if_addr6 a6[LM_MAX_IFS][LM_MAX_ADDRS];
+	unsigned int n_a6[LM_MAX_IFS];
+};
+
+struct nlmsghdr;
+int lm_snap_msg(const struct nlmsghdr *nlh, void *data);
+void lm_snap_finish(struct lm_snap *s);
 
 /* Whether two snapshots of one interface differ in any fact. */
 bool lm_if_differs(const struct lm_if *a, const struct lm_if *b);

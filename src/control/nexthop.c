@@ -10,15 +10,9 @@
 #include <linux/rtnetlink.h>
 #include <string.h>
 
-struct route_res {
-	int oif;
-	bool has_gw;
-	struct in6_addr gw;
-};
-
 static int route_attr(const struct nlattr *a, void *data)
 {
-	struct route_res *r = data;
+	struct nexthop_route *r = data;
 
 	switch (mnl_attr_get_type(a)) {
 	case RTA_OIF:
@@ -35,19 +29,12 @@ static int route_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-static int route_cb(const struct nlmsghdr *nlh, void *data)
+int nexthop_route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	if (nlh->nlmsg_type == RTM_NEWROUTE)
 		mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr, data);
 	return MNL_CB_OK;
 }
-
-struct neigh_res {
-	const struct nexthop *want;
-	bool found, usable;
-	unsigned int halen;
-	uint8_t lladdr[8];
-};
 
 struct neigh_attrs {
 	const struct nlattr *dst, *lladdr;
@@ -68,10 +55,10 @@ static int neigh_attr(const struct nlattr *a, void *data)
 #define NUD_USABLE (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | \
 		    NUD_PERMANENT | NUD_NOARP)
 
-static int neigh_cb(const struct nlmsghdr *nlh, void *data)
+int nexthop_neigh_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
-	struct neigh_res *r = data;
+	struct nexthop_neigh *r = data;
 	struct neigh_attrs t = { 0 };
 	uint16_t n;
 
@@ -104,8 +91,8 @@ int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct route_res rr = { 0 };
-	struct neigh_res nr = { .want = nh };
+	struct nexthop_route rr = { 0 };
+	struct nexthop_neigh nr = { .want = nh };
 	struct ndmsg *nd;
 	int ret;
 
@@ -115,7 +102,7 @@ int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
 	mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
 	if (oif > 0)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
-	ret = rtnl_request(nlh, route_cb, &rr);
+	ret = rtnl_request(nlh, nexthop_route_cb, &rr);
 	if (ret < 0)
 		return ret;
 	if (rr.oif <= 0)
@@ -126,7 +113,7 @@ int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
 	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 	nd->ndm_family = AF_INET6;
 	nd->ndm_ifindex = rr.oif;
-	ret = rtnl_request(nlh, neigh_cb, &nr);
+	ret = rtnl_request(nlh, nexthop_neigh_cb, &nr);
 	if (ret < 0)
 		return ret;
 	if (!nr.found || !nr.usable)

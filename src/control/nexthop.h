@@ -9,6 +9,7 @@
 #define XLAT_NEXTHOP_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct nexthop {
@@ -28,5 +29,28 @@ int nexthop_lookup6(const struct in6_addr *dst, struct nexthop *nh);
 /* The same, out of interface oif (0: any), as a socket bound to it. */
 int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
 			struct nexthop *nh);
+
+/*
+ * The two answers' parsers, libmnl callbacks (pure: no I/O, fuzzed).
+ * nexthop_route_cb() takes a struct nexthop_route, nexthop_neigh_cb() a
+ * struct nexthop_neigh whose want (ifindex, via) says which entry counts.
+ */
+struct nlmsghdr;
+
+struct nexthop_route {
+	int oif;
+	bool has_gw;
+	struct in6_addr gw;
+};
+
+struct nexthop_neigh {
+	const struct nexthop *want;
+	bool found, usable;
+	unsigned int halen;
+	uint8_t lladdr[8];
+};
+
+int nexthop_route_cb(const struct nlmsghdr *nlh, void *data);
+int nexthop_neigh_cb(const struct nlmsghdr *nlh, void *data);
 
 #endif

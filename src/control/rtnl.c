@@ -126,6 +126,11 @@ int rtnl_link_set_mtu(struct rtnl *r, int ifindex, unsigned int mtu)
 	return rtnl_talk(r, nlh, NULL, NULL);
 }
 
+static size_t family_len(int family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
 struct link_info {
 	unsigned int mtu, flags;
 	bool found;
@@ -133,24 +138,32 @@ struct link_info {
 
 static int link_attr_cb(const struct nlattr *a, void *data)
 {
-	struct link_info *li = data;
+	unsigned int *mtu = data;
 
 	if (mnl_attr_get_type(a) == IFLA_MTU &&
 	    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-		li->mtu = mnl_attr_get_u32(a);
+		*mtu = mnl_attr_get_u32(a);
 	return MNL_CB_OK;
+}
+
+int rtnl_link_parse(const struct nlmsghdr *nlh, unsigned int *mtu,
+		    unsigned int *flags)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return -ENOMSG;
+	*flags = ifi->ifi_flags;
+	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, mtu);
+	return 0;
 }
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	struct link_info *li = data;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	li->flags = ifi->ifi_flags;
-	li->found = true;
-	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, li);
+	if (rtnl_link_parse(nlh, &li->mtu, &li->flags) == 0)
+		li->found = true;
 	return MNL_CB_OK;
 }
 
@@ -175,11 +188,6 @@ int rtnl_link_get(struct rtnl *r, int ifindex, unsigned int *mtu,
 	if (flags)
 		*flags = li.flags;
 	return 0;
-}
-
-static size_t family_len(int family)
-{
-	return family == AF_INET ? 4 : 16;
 }
 
 int rtnl_addr(struct rtnl *r, bool add, int ifindex, int family,
@@ -374,32 +382,18 @@ static int route_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
+int rtnl_route_parse(const struct nlmsghdr *nlh, struct rtnl_route *rt)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct route_list *l = data;
 	struct route_attrs ra = { 0 };
-	struct rtnl_route *rt;
 	size_t alen;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_protocol != l->proto)
-		return MNL_CB_OK;
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return -ENOMSG;
 	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
-		return MNL_CB_OK;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *v = realloc(l->v, cap * sizeof(*l->v));
-
-		if (!v) {
-			l->err = -ENOMEM;
-			return MNL_CB_OK;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
+		return -ENOMSG;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, &ra);
 	alen = family_len(rtm->rtm_family);
-	rt = &l->v[l->n++];
 	memset(rt, 0, sizeof(*rt));
 	rt->family = rtm->rtm_family;
 	rt->plen = rtm->rtm_dst_len;
@@ -418,6 +412,28 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
 		rt->has_gw = true;
 		memcpy(&rt->gw, mnl_attr_get_payload(ra.tb[RTA_GATEWAY]), alen);
 	}
+	return 0;
+}
+
+static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_list *l = data;
+	struct rtnl_route rt;
+
+	if (rtnl_route_parse(nlh, &rt) || rt.protocol != l->proto)
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *v = realloc(l->v, cap * sizeof(*l->v));
+
+		if (!v) {
+			l->err = -ENOMEM;
+			return MNL_CB_OK;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = rt;
 	return MNL_CB_OK;
 }
 

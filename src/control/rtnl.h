@@ -107,6 +107,15 @@ struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags);
 int rtnl_talk(struct rtnl *r, struct nlmsghdr *nlh, rtnl_cb_t cb, void *data);
 int rtnl_request(struct nlmsghdr *nlh, rtnl_cb_t cb, void *data);
 
+/*
+ * The parsers of the kernel's answers (pure: no I/O, fuzzed).  A message
+ * of another type or family gives -ENOMSG.  rtnl_link_parse() leaves
+ * *mtu alone without an IFLA_MTU.
+ */
+int rtnl_link_parse(const struct nlmsghdr *nlh, unsigned int *mtu,
+		    unsigned int *flags);
+int rtnl_route_parse(const struct nlmsghdr *nlh, struct rtnl_route *rt);
+
 /* Parse "192.0.2.1" or "2001:db8::1" into a; returns the family or -EINVAL. */
 int rtnl_addr_parse(const char *s, union rtnl_addr *a);
 

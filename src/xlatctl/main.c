@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"       xlatctl [-s SOCKET] ipv6-only-preferred IF\n"
 		"       xlatctl [-s SOCKET] v6only-wait IF [SECONDS]\n"
 		"       xlatctl [-s SOCKET] sessions|bib [--json]\n"
+		"       xlatctl [-s SOCKET] reload\n"
 		"  status    state, prefix, addresses and traffic of each instance\n"
 		"            (counters: an alias); NAME|IF: only the instance of\n"
 		"            that name, uplink or TUN device\n"
@@ -44,6 +45,8 @@ static void usage(FILE *f)
 		"            xlatd.conf) ipv6-only-preferred turns to no\n"
 		"  sessions  the session tables of the nat64 instances (RFC 6146)\n"
 		"  bib       their Binding Information Bases\n"
+		"  reload    read the configuration again (as SIGHUP; root or\n"
+		"            xlatd's user only)\n"
 		"  -s SOCKET control socket (default %s)\n"
 		"exit status: 0 ok, 1 error reply or no such instance, 2 usage,\n"
 		"             3 xlatd not reachable\n",
@@ -116,7 +119,7 @@ static int transact(const char *path, const char *cmd, char **reply)
 
 	*reply = NULL;
 	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
-		fprintf(stderr, "xlatctl: cannot reach xlatd at %s: %s (the control socket is for root only)\n",
+		fprintf(stderr, "xlatctl: cannot reach xlatd at %s: %s (the control socket is for root and xlatd's group)\n",
 			path, strerror(errno));
 		return EXIT_ERROR;
 	}
@@ -180,6 +183,7 @@ static int cmd_metrics(const struct args *a);
 static int cmd_v6only(const struct args *a);
 static int cmd_v6wait(const struct args *a);
 static int cmd_table(const struct args *a);
+static int cmd_line(const struct args *a);
 
 static const struct command commands[] = {
 	{ "status", 0, 1, cmd_status },
@@ -189,6 +193,7 @@ static const struct command commands[] = {
 	{ "v6only-wait", 1, 2, cmd_v6wait },
 	{ "sessions", 0, 0, cmd_table },
 	{ "bib", 0, 0, cmd_table },
+	{ "reload", 0, 0, cmd_line },
 };
 
 static const struct command *find_command(const char *name)

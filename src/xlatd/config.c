@@ -110,6 +110,20 @@ static int k_ctlsock(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+/* A group name or number; main.c resolves it (the parser stays pure). */
+static int k_ctlgroup(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	size_t len = strlen(v);
+
+	if (!len || len >= sizeof(p->c->control_group) ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_.-") != len || v[0] == '-')
+		return bad(msg, n, "invalid control-group \"%s\": a group name or number",
+			   v);
+	strcpy(p->c->control_group, v);
+	return 0;
+}
+
 static int k_loglevel(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	int l = log_level_parse(v);
@@ -610,6 +624,7 @@ static int k_shared_to(struct pctx *p, const char *v, char *msg, size_t n)
 
 static const struct key keys[] = {
 	{ "control-socket", SC_GLOBAL, false, k_ctlsock },
+	{ "control-group", SC_GLOBAL, false, k_ctlgroup },
 	{ "log-level", SC_GLOBAL, false, k_loglevel },
 	{ "clat-auto", SC_GLOBAL, false, k_clatauto },
 	{ "state-dir", SC_GLOBAL, false, k_statedir },

@@ -127,6 +127,7 @@ struct inst_conf {
 
 struct xlatd_conf {
 	char control_socket[108];    /* sun_path size */
+	char control_group[32];      /* may read status; "": see xlatd(8) */
 	bool clat_auto;              /* clat-auto: a CLAT per eligible uplink */
 	char state_dir[108];         /* RFC 8925 state files, /run/xlatd */
 	unsigned int v6only_wait;    /* v6only-wait: seconds, see v6only.h */

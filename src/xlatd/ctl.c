@@ -3,6 +3,7 @@
 #include "xlatd/ctl.h"
 
 #include "xlatd/clat_auto.h"
+#include "xlatd/ctl_req.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
 #include "xlatd/nat64.h"
@@ -11,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,7 +285,11 @@ void ctl_status(struct ctl_out *o)
 
 /* ---- the socket ---- */
 
-int ctl_listen(const char *path)
+/* The control group (ctl_listen()), for ctl_accept(). */
+static bool ctl_has_group;
+static gid_t ctl_group;
+
+int ctl_listen(const char *path, int group)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd, e;
@@ -311,11 +317,18 @@ int ctl_listen(const char *path)
 
 	e = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (e < 0 || chmod(path, 0600) < 0 || listen(fd, 8) < 0) {
+	/* Connecting needs write permission on the socket: the group gets
+	 * it, ctl_accept() then limits the group to reading. */
+	if (e == 0 && group >= 0 && chown(path, (uid_t)-1, (gid_t)group) < 0)
+		e = -1;
+	if (e < 0 || chmod(path, group >= 0 ? 0660 : 0600) < 0 ||
+	    listen(fd, 8) < 0) {
 		e = -errno;
 		close(fd);
 		return e;
 	}
+	ctl_has_group = group >= 0;
+	ctl_group = (gid_t)group;
 	return fd;
 }
 
@@ -340,8 +353,8 @@ static void reply(int fd, const char *s, size_t n)
 	}
 }
 
-/* Read one command line, waiting at most a second for a slow client. */
-static int read_cmd(int fd, char *buf, size_t n)
+/* Read one command line (raw), waiting at most a second for a slow client. */
+static ssize_t read_cmd(int fd, char *buf, size_t n)
 {
 	size_t len = 0;
 
@@ -358,9 +371,7 @@ static int read_cmd(int fd, char *buf, size_t n)
 		if (memchr(buf, '\n', len))
 			break;
 	}
-	buf[len] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return 0;
+	return (ssize_t)len;
 }
 
 /*
@@ -398,70 +409,101 @@ static void v6only_wait(int fd, const char *arg)
 	reply(fd, msg, strlen(msg));
 }
 
-static void serve(int fd)
+static void reply_str(int fd, const char *s)
 {
+	reply(fd, s, strlen(s));
+}
+
+static void serve(int fd, enum ctl_access access)
+{
+	struct ctl_req req;
 	struct ctl_out o;
 	char cmd[256];
+	ssize_t len = read_cmd(fd, cmd, sizeof(cmd));
 
-	if (read_cmd(fd, cmd, sizeof(cmd)) < 0)
+	if (len < 0)
 		return;
-	if (!strncmp(cmd, "ipv6-only-preferred ", 20)) {
-		ipv6_only_preferred(fd, cmd + 20);
+	ctl_req_parse(cmd, (size_t)len, &req);
+	if (!ctl_allowed(access, req.cmd)) {
+		log_info(NULL, "control: refused \"%.64s\": only root or the daemon's user may",
+			 req.line);
+		reply_str(fd, "error: permission denied: only root may change xlatd's state\n");
 		return;
 	}
-	if (!strncmp(cmd, "v6only-wait ", 12)) {
-		v6only_wait(fd, cmd + 12);
+	switch (req.cmd) {
+	case CTL_CMD_V6ONLY:
+		ipv6_only_preferred(fd, req.arg);
 		return;
-	}
-	if (!strcmp(cmd, "status") || !strcmp(cmd, "counters")) {
-		ctl_out_init(&o, false);
+	case CTL_CMD_V6ONLY_WAIT:
+		v6only_wait(fd, req.arg);
+		return;
+	case CTL_CMD_RELOAD:
+		/* The main loop's signalfd does the reload, as for SIGHUP. */
+		log_info(NULL, "control: reload requested");
+		kill(getpid(), SIGHUP);
+		reply_str(fd, "ok: reloading\n");
+		return;
+	case CTL_CMD_STATUS:
+	case CTL_CMD_STATUS_JSON:
+		ctl_out_init(&o, req.cmd == CTL_CMD_STATUS_JSON);
 		ctl_status(&o);
-	} else if (!strcmp(cmd, "status json") || !strcmp(cmd, "counters json")) {
-		ctl_out_init(&o, true);
-		ctl_status(&o);
-	} else if (!strncmp(cmd, "sessions", 8) || !strncmp(cmd, "bib", 3)) {
-		ctl_out_init(&o, strstr(cmd, " json") != NULL);
-		nat64_ctl_tables(&o, cmd[0] == 's');
-	} else {
-		static const char msg[] = "error: unknown command (status, status json, sessions [json], bib [json], ipv6-only-preferred IF, v6only-wait IF [SECONDS])\n";
-
-		log_debug(NULL, "control: unknown command \"%.64s\"", cmd);
-		reply(fd, msg, sizeof(msg) - 1);
+		break;
+	case CTL_CMD_SESSIONS:
+	case CTL_CMD_BIB:
+		ctl_out_init(&o, req.json);
+		nat64_ctl_tables(&o, req.cmd == CTL_CMD_SESSIONS);
+		break;
+	default:
+		log_debug(NULL, "control: unknown command \"%.64s\"", req.line);
+		reply_str(fd, "error: unknown command (status, status json, sessions [json], bib [json], ipv6-only-preferred IF, v6only-wait IF [SECONDS], reload)\n");
 		return;
 	}
-	if (o.oom) {
-		static const char msg[] = "error: out of memory\n";
-
-		reply(fd, msg, sizeof(msg) - 1);
-	} else {
+	if (o.oom)
+		reply_str(fd, "error: out of memory\n");
+	else
 		reply(fd, o.buf ? o.buf : "", o.len);
-	}
 	ctl_out_free(&o);
+}
+
+/* Who the client is: SO_PEERCRED and (Linux 4.13) SO_PEERGROUPS. */
+static enum ctl_access peer_access(int fd, struct ucred *cred)
+{
+	gid_t groups[256];
+	socklen_t cl = sizeof(*cred), gl = sizeof(groups);
+	struct ctl_peer peer = { .groups = groups };
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &cl) < 0)
+		return CTL_ACCESS_NONE;
+	peer.uid = cred->uid;
+	peer.gid = cred->gid;
+	/* More groups than fit (ERANGE): only the primary group counts. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &gl) == 0)
+		peer.n_groups = gl / sizeof(groups[0]);
+	return ctl_peer_access(&peer, geteuid(), ctl_has_group, ctl_group);
 }
 
 void ctl_accept(int lfd)
 {
-	struct ucred cred;
-	socklen_t cl = sizeof(cred);
+	struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	enum ctl_access access;
 	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 ||
-	    cred.uid != 0) {
-		static const char msg[] = "error: permission denied: only root may use the xlatd control socket\n";
-
+	access = peer_access(fd, &cred);
+	if (access == CTL_ACCESS_NONE) {
+		static const char msg[] = "error: permission denied: not root, xlatd's user or in its control group\n";
 		static uid_t last = (uid_t)-1;
 
 		/* Once per user, not at every poll of a monitoring script. */
 		if (cred.uid != last)
-			log_info(NULL, "control: refused client uid %u pid %d: not root",
+			log_info(NULL, "control: refused client uid %u pid %d",
 				 (unsigned int)cred.uid, (int)cred.pid);
 		last = cred.uid;
 		reply(fd, msg, sizeof(msg) - 1);
 		close(fd);
 		return;
 	}
-	serve(fd);
+	serve(fd, access);
 	close(fd);
 }

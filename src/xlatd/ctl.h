@@ -48,10 +48,12 @@ void ctl_printf(struct ctl_out *o, const char *fmt, ...)
 
 /*
  * Server side, driven by xlatd's main loop: ctl_listen() binds path
- * (mode 0600, stale socket replaced), returns the listening fd or -errno;
- * ctl_accept() serves one client on it (one command line, reply, close).
+ * (stale socket replaced), mode 0600, or 0660 with group group when
+ * group >= 0 (the control group: may read status, see ctl_req.h), and
+ * returns the listening fd or -errno; ctl_accept() serves one client on
+ * it (one command line, reply, close).
  */
-int ctl_listen(const char *path);
+int ctl_listen(const char *path, int group);
 void ctl_accept(int lfd);
 
 /* Render the status of every running instance (used by ctl_accept). */

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stddef.h>
@@ -114,6 +115,26 @@ static int check_config(const char *path)
 		printf("  [%s %s] (line %d)\n", ic->kind, ic->name, ic->line);
 	conf_free(&c);
 	return 0;
+}
+
+/*
+ * The control group: control-group if set, else the daemon's own group
+ * when it runs as an unprivileged user (xlatd.service), else none.
+ * -1 for none, -2 for an unknown group.
+ */
+static int control_group(const char *name)
+{
+	const struct group *g;
+	char *end;
+	unsigned long v;
+
+	if (!name[0])
+		return geteuid() == 0 ? -1 : (int)getegid();
+	v = strtoul(name, &end, 10);
+	if (!*end && v < 0x7fffffff)
+		return (int)v;
+	g = getgrnam(name);
+	return g ? (int)g->gr_gid : -2;
 }
 
 static int start_all(const struct xlatd_conf *c)
@@ -397,7 +418,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .conf = CONF_DEFAULT_FILE };
 	struct xlatd_conf c;
-	int check = 0, ep, sfd, lfd, ret;
+	int check = 0, ep, sfd, lfd, ret, group;
 	bool verbose;
 	char err[512];
 	sigset_t ss;
@@ -435,7 +456,13 @@ int main(int argc, char **argv)
 	}
 	instance_loop_init(ep);
 	mkdir_parent(o.sock);
-	lfd = ctl_listen(o.sock);
+	group = control_group(c.control_group);
+	if (group == -2) {
+		log_err(NULL, "control-group %s: no such group", c.control_group);
+		conf_free(&c);
+		return 1;
+	}
+	lfd = ctl_listen(o.sock, group);
 	if (lfd < 0) {
 		log_err(NULL, "control socket %s: %s%s", o.sock, strerror(-lfd),
 			lfd == -EADDRINUSE ? " (another xlatd is running)" : "");
