@@ -127,12 +127,37 @@ $(BUILD)/bpf/clat_shared.skel.h: $(BUILD)/bpf/clat_shared.bpf.o
 $(BUILD)/obj/src/datapath/bpf_shared.o: $(BUILD)/bpf/clat_shared.skel.h
 $(BUILD)/obj/src/datapath/bpf_shared.o: XCFLAGS += -I$(BUILD)/bpf
 
-# libFuzzer targets: clang only, with ASan and UBSan.
+# libFuzzer targets: clang only, with ASan and UBSan.  The engine targets
+# compile the engine into themselves; the control-plane ones (every other
+# tests/fuzz/fuzz_*.c) link an instrumented build of the daemon's library.
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(TESTLIB_SRC) $(wildcard src/engine/*.h tests/lib/*.h tests/fuzz/*.h)
+FUZZOBJFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	       -fno-sanitize-recover=undefined
+FUZZ_ENGINE := $(BUILD)/fuzz/fuzz_4to6 $(BUILD)/fuzz/fuzz_6to4
+FUZZ_CTL    := $(filter-out $(FUZZ_ENGINE),$(FUZZ_BIN))
+fuzzobj = $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(1))
+
+$(FUZZ_ENGINE): $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(TESTLIB_SRC) $(wildcard src/engine/*.h tests/lib/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(XCFLAGS) $(FUZZFLAGS) -o $@ $< $(ENGINE_SRC) $(TESTLIB_SRC)
+
+$(BUILD)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(XCFLAGS) $(FUZZOBJFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzzobj/src/datapath/bpf_loader.o: $(BUILD)/bpf/clat.skel.h
+$(BUILD)/fuzzobj/src/datapath/bpf_loader.o: XCFLAGS += -I$(BUILD)/bpf
+$(BUILD)/fuzzobj/src/datapath/bpf_shared.o: $(BUILD)/bpf/clat_shared.skel.h
+$(BUILD)/fuzzobj/src/datapath/bpf_shared.o: XCFLAGS += -I$(BUILD)/bpf
+
+$(BUILD)/libxlatd-fuzz.a: $(call fuzzobj,$(DAEMON_SRC) $(ENGINE_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_CTL): $(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(BUILD)/libxlatd-fuzz.a
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
 
 fuzz: $(FUZZ_BIN)
 

@@ -29,6 +29,18 @@ static struct lm_if *snap_find(struct lm_snap *s, int ifindex, unsigned int *slo
 	return NULL;
 }
 
+/* The kernel's attributes have the right sizes; these checks make sure a
+ * wrong one is ignored rather than read past (found by fuzz_link_monitor). */
+static bool u32_ok(const struct nlattr *a)
+{
+	return a && mnl_attr_validate(a, MNL_TYPE_U32) == 0;
+}
+
+static bool has_payload(const struct nlmsghdr *nlh, size_t n)
+{
+	return mnl_nlmsg_get_payload_len(nlh) >= n;
+}
+
 static int attr_cb(const struct nlattr *a, void *data)
 {
 	const struct nlattr **tb = data;
@@ -60,10 +72,12 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	struct lm_snap *s = data;
 	struct lm_if *x;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || s->n >= LM_MAX_IFS)
+	if (nlh->nlmsg_type != RTM_NEWLINK || s->n >= LM_MAX_IFS ||
+	    !has_payload(nlh, sizeof(*ifi)))
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, tb);
-	if (!tb[IFLA_IFNAME])
+	if (!tb[IFLA_IFNAME] ||
+	    mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) < 0)
 		return MNL_CB_OK;
 	x = &s->ifs[s->n];
 	memset(x, 0, sizeof(*x));
@@ -73,11 +87,11 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	x->type = ifi->ifi_type;
 	x->flags = ifi->ifi_flags;
 	snprintf(x->name, sizeof(x->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
-	if (tb[IFLA_MTU])
+	if (u32_ok(tb[IFLA_MTU]))
 		x->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_LINKINFO])
 		link_kind(tb[IFLA_LINKINFO], x->kind, sizeof(x->kind));
-	if (tb[IFLA_MASTER])
+	if (u32_ok(tb[IFLA_MASTER]))
 		x->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	x->up = (x->flags & IFF_UP) && (x->flags & IFF_RUNNING);
 	return MNL_CB_OK;
@@ -100,7 +114,8 @@ static int addr4_cb(const struct nlmsghdr *nlh, struct lm_snap *s)
 		return MNL_CB_OK;
 	memcpy(&a, mnl_attr_get_payload(ad), 4);
 	/* Address protocol 100: xlat464's own (rtnl_addr4_ours()). */
-	if (tb[IFA_PROTO] && mnl_attr_get_u8(tb[IFA_PROTO]) == XLAT_RTPROT)
+	if (tb[IFA_PROTO] && !mnl_attr_validate(tb[IFA_PROTO], MNL_TYPE_U8) &&
+	    mnl_attr_get_u8(tb[IFA_PROTO]) == XLAT_RTPROT)
 		return MNL_CB_OK;
 	if ((ntohl(a) & 0xfffffff8u) == 0xc0000000u)
 		x->has_clat4 = true;
@@ -117,9 +132,11 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	unsigned int slot;
 	struct lm_if *x;
 
-	if (nlh->nlmsg_type == RTM_NEWADDR && ifa->ifa_family == AF_INET)
+	if (nlh->nlmsg_type != RTM_NEWADDR || !has_payload(nlh, sizeof(*ifa)))
+		return MNL_CB_OK;
+	if (ifa->ifa_family == AF_INET)
 		return addr4_cb(nlh, s);
-	if (nlh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET6)
+	if (ifa->ifa_family != AF_INET6)
 		return MNL_CB_OK;
 	x = snap_find(s, (int)ifa->ifa_index, &slot);
 	if (!x || s->n_a6[slot] >= LM_MAX_ADDRS)
@@ -132,9 +149,11 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	memcpy(&a->addr, mnl_attr_get_payload(ad), 16);
 	a->plen = ifa->ifa_prefixlen;
 	a->scope = ifa->ifa_scope;
-	a->flags = tb[IFA_FLAGS] ? mnl_attr_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+	a->flags = u32_ok(tb[IFA_FLAGS]) ? mnl_attr_get_u32(tb[IFA_FLAGS]) :
+		ifa->ifa_flags;
 	a->preferred = ~0u;
-	if (tb[IFA_CACHEINFO]) {
+	if (tb[IFA_CACHEINFO] &&
+	    mnl_attr_get_payload_len(tb[IFA_CACHEINFO]) >= sizeof(struct ifa_cacheinfo)) {
 		struct ifa_cacheinfo ci;
 
 		memcpy(&ci, mnl_attr_get_payload(tb[IFA_CACHEINFO]), sizeof(ci));
@@ -150,16 +169,17 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
 	struct lm_snap *s = data;
-	uint32_t table = rtm->rtm_table;
+	uint32_t table;
 	struct lm_if *x;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_dst_len != 0 ||
-	    rtm->rtm_type != RTN_UNICAST)
+	if (nlh->nlmsg_type != RTM_NEWROUTE || !has_payload(nlh, sizeof(*rtm)) ||
+	    rtm->rtm_dst_len != 0 || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
+	table = rtm->rtm_table;
 	mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, tb);
-	if (tb[RTA_TABLE])
+	if (u32_ok(tb[RTA_TABLE]))
 		table = mnl_attr_get_u32(tb[RTA_TABLE]);
-	if (table != RT_TABLE_MAIN || !tb[RTA_OIF])
+	if (table != RT_TABLE_MAIN || !u32_ok(tb[RTA_OIF]))
 		return MNL_CB_OK;
 	x = snap_find(s, (int)mnl_attr_get_u32(tb[RTA_OIF]), NULL);
 	if (!x)
@@ -275,7 +295,7 @@ static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
 			ret = -errno;
 			break;
 		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, m->dump_portid, cb, s);
+		ret = rtnl_cb_run(buf, (size_t)n, seq, m->dump_portid, cb, s);
 		if (ret < 0)
 			ret = -errno;
 	} while (ret > 0);

@@ -68,7 +68,9 @@ static bool csum_ok(const uint8_t *ip6, const uint8_t *icmp, size_t len)
 /* RFC 4861 7.1.1 (NS) and 7.1.2 (NA) rules that the header can check. */
 static int check_rules(const struct ndp_msg *m)
 {
-	if (m->target.s6_addr[0] == 0xff)
+	/* RFC 4291 2.7: a multicast source is never valid; answering one
+	 * would send a solicited NA to a group (RFC 4861 7.1.2 drops it). */
+	if (m->target.s6_addr[0] == 0xff || m->src.s6_addr[0] == 0xff)
 		return -1;
 	if (m->type == NDP_NS && is_unspec(&m->src)) {
 		if (!is_solicited_node(&m->dst) || m->has_lla)

@@ -41,7 +41,7 @@ struct ndp_msg {
  * Parse an IPv6 packet carrying an NS or NA with no extension header.
  * Returns 0, or -1 for anything else or anything RFC 4861 7.1.1 / 7.1.2
  * tells a node to discard silently (hop limit, checksum, lengths,
- * multicast target, option lengths, DAD NS rules, S flag on multicast).
+ * multicast target or source, option lengths, DAD NS rules, S flag on multicast).
  */
 int ndp_parse(const uint8_t *pkt, size_t len, struct ndp_msg *m);
 

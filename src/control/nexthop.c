@@ -31,7 +31,8 @@ static int route_attr(const struct nlattr *a, void *data)
 
 int nexthop_route_cb(const struct nlmsghdr *nlh, void *data)
 {
-	if (nlh->nlmsg_type == RTM_NEWROUTE)
+	if (nlh->nlmsg_type == RTM_NEWROUTE &&
+	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct rtmsg))
 		mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr, data);
 	return MNL_CB_OK;
 }
@@ -62,7 +63,10 @@ int nexthop_neigh_cb(const struct nlmsghdr *nlh, void *data)
 	struct neigh_attrs t = { 0 };
 	uint16_t n;
 
-	if (nlh->nlmsg_type != RTM_NEWNEIGH || nd->ndm_family != AF_INET6 ||
+	/* A message too short for its ndmsg is ignored (fuzz_nexthop). */
+	if (nlh->nlmsg_type != RTM_NEWNEIGH ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*nd) ||
+	    nd->ndm_family != AF_INET6 ||
 	    nd->ndm_ifindex != r->want->ifindex)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*nd), neigh_attr, &t);

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -72,12 +73,46 @@ int rtnl_talk(struct rtnl *r, struct nlmsghdr *nlh, rtnl_cb_t cb, void *data)
 			ret = -errno;
 			break;
 		}
-		ret = mnl_cb_run(buf, n, nlh->nlmsg_seq, r->portid, cb, data);
+		ret = rtnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, r->portid,
+				  cb, data);
 		if (ret < 0)
 			ret = -errno;
 	} while (ret > 0);
 	free(buf);
 	return ret;
+}
+
+bool rtnl_datagram_ok(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		uint32_t l;
+
+		memcpy(&l, p + off, sizeof(l));
+		/* libmnl bounds attributes by the aligned end of a message:
+		 * the padding must be there too (the kernel always sends it). */
+		if (l < sizeof(struct nlmsghdr) || l > len - off ||
+		    NLMSG_ALIGN((size_t)l) > len - off)
+			return false;
+		off += NLMSG_ALIGN(l);
+		if (off >= len)
+			return true;
+	}
+	return off == len;
+}
+
+int rtnl_cb_run(const void *buf, size_t len, unsigned int seq,
+		unsigned int portid, rtnl_cb_t cb, void *data)
+{
+	/* libmnl compares nlmsg_len as an int: a length of 2^31 or more
+	 * passes its check and walks it off the buffer. */
+	if (!rtnl_datagram_ok(buf, len) || len > INT_MAX) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return mnl_cb_run(buf, len, seq, portid, cb, data);
 }
 
 struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags)
@@ -153,6 +188,8 @@ int rtnl_link_parse(const struct nlmsghdr *nlh, unsigned int *mtu,
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return -ENOMSG;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return -EBADMSG;
 	*flags = ifi->ifi_flags;
 	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, mtu);
 	return 0;
@@ -368,6 +405,12 @@ struct route_list {
 	int err;
 };
 
+/* A wrong-sized attribute is ignored, never read past (fuzz_rtnl). */
+static bool u32_ok(const struct nlattr *a)
+{
+	return a && mnl_attr_validate(a, MNL_TYPE_U32) == 0;
+}
+
 struct route_attrs {
 	const struct nlattr *tb[RTA_MAX + 1];
 };
@@ -390,6 +433,8 @@ int rtnl_route_parse(const struct nlmsghdr *nlh, struct rtnl_route *rt)
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE)
 		return -ENOMSG;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return -EBADMSG;
 	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
 		return -ENOMSG;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, &ra);
@@ -399,13 +444,13 @@ int rtnl_route_parse(const struct nlmsghdr *nlh, struct rtnl_route *rt)
 	rt->plen = rtm->rtm_dst_len;
 	rt->protocol = rtm->rtm_protocol;
 	rt->table = rtm->rtm_table;
-	if (ra.tb[RTA_TABLE])
+	if (u32_ok(ra.tb[RTA_TABLE]))
 		rt->table = mnl_attr_get_u32(ra.tb[RTA_TABLE]);
 	if (ra.tb[RTA_DST] && mnl_attr_get_payload_len(ra.tb[RTA_DST]) == alen)
 		memcpy(&rt->dst, mnl_attr_get_payload(ra.tb[RTA_DST]), alen);
-	if (ra.tb[RTA_OIF])
+	if (u32_ok(ra.tb[RTA_OIF]))
 		rt->ifindex = mnl_attr_get_u32(ra.tb[RTA_OIF]);
-	if (ra.tb[RTA_PRIORITY])
+	if (u32_ok(ra.tb[RTA_PRIORITY]))
 		rt->metric = mnl_attr_get_u32(ra.tb[RTA_PRIORITY]);
 	if (ra.tb[RTA_GATEWAY] &&
 	    mnl_attr_get_payload_len(ra.tb[RTA_GATEWAY]) == alen) {

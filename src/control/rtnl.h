@@ -16,6 +16,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define XLAT_RTPROT 0x64 /* 100: route protocol of everything xlat464 adds */
@@ -106,6 +107,16 @@ typedef int (*rtnl_cb_t)(const struct nlmsghdr *nlh, void *data);
 struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags);
 int rtnl_talk(struct rtnl *r, struct nlmsghdr *nlh, rtnl_cb_t cb, void *data);
 int rtnl_request(struct nlmsghdr *nlh, rtnl_cb_t cb, void *data);
+
+/*
+ * Whether buf holds whole netlink messages only: each header in bounds,
+ * nlmsg_len at least a header and, padded to 4, at most what is left.  rtnl_cb_run()
+ * is mnl_cb_run() after that check (-1, errno EBADMSG when it fails);
+ * every datagram xlatd reads from netlink goes through it.
+ */
+bool rtnl_datagram_ok(const void *buf, size_t len);
+int rtnl_cb_run(const void *buf, size_t len, unsigned int seq,
+		unsigned int portid, rtnl_cb_t cb, void *data);
 
 /*
  * The parsers of the kernel's answers (pure: no I/O, fuzzed).  A message

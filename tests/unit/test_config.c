@@ -54,6 +54,27 @@ TEST(empty_file_no_instances)
 	conf_free(&c);
 }
 
+TEST(control_group)
+{
+	struct xlatd_conf c;
+
+	REQUIRE(parse("", &c) == 0);
+	CHECK_STR(c.control_group, "");
+	conf_free(&c);
+	REQUIRE(parse("[global]\ncontrol-group = xlatd\n", &c) == 0);
+	CHECK_STR(c.control_group, "xlatd");
+	conf_free(&c);
+	REQUIRE(parse("[global]\ncontrol-group = 991\n", &c) == 0);
+	CHECK_STR(c.control_group, "991");
+	conf_free(&c);
+	expect_err("[global]\ncontrol-group = a b\n",
+		   "t.conf:2: invalid control-group \"a b\": a group name or number in [global]");
+	expect_err("[global]\ncontrol-group = -x\n",
+		   "t.conf:2: invalid control-group \"-x\": a group name or number in [global]");
+	expect_err("[global]\ncontrol-group = abcdefghijabcdefghijabcdefghijabc\n",
+		   "t.conf:2: invalid control-group \"abcdefghijabcdefghijabcdefghijabc\": a group name or number in [global]");
+}
+
 TEST(siit_defaults)
 {
 	struct xlatd_conf c;

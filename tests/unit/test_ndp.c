@@ -268,6 +268,26 @@ TEST(dad_input_rules)
 	CHECK(ndp_dad_input(&d, &m));
 }
 
+/*
+ * Found by fuzz_ndp: an NS whose source is a multicast address was
+ * accepted and answered with a solicited NA to that group, which every
+ * receiver must drop (RFC 4861 7.1.2).  RFC 4291 2.7: never a source.
+ */
+TEST(parse_rejects_multicast_source)
+{
+	uint8_t b[200];
+	struct ndp_msg m;
+	size_t n;
+
+	n = mk_ns(b, "ff02::1", "2001:db8::1", 255, "2001:db8::1", slla, 8);
+	CHECK(ndp_parse(b, n, &m) != 0);
+	n = mk_ns(b, "ff0e::1:2", "ff02::1:ff00:1", 255, "2001:db8::1", NULL, 0);
+	CHECK(ndp_parse(b, n, &m) != 0);
+	/* The same NS from a unicast source is fine. */
+	n = mk_ns(b, "fe80::2", "2001:db8::1", 255, "2001:db8::1", slla, 8);
+	CHECK(ndp_parse(b, n, &m) == 0);
+}
+
 int main(void)
 {
 	return tap_run();
