@@ -202,6 +202,7 @@ install: $(PROGS) install-integrations
 		sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/xlatd.service > xlatd.service.tmp && \
 		install -D -m 0644 xlatd.service.tmp $(DESTDIR)$(SYSTEMD_UNITDIR)/xlatd.service && \
 		rm -f xlatd.service.tmp; \
+		install -D -m 0644 systemd/xlatd.sysusers $(DESTDIR)/etc/sysusers.d/xlatd.conf; \
 	fi
 	[ -e $(DESTDIR)$(SYSCONFDIR)/xlatd.conf ] || \
 		install -D -m 0644 etc/xlatd.conf $(DESTDIR)$(SYSCONFDIR)/xlatd.conf
