@@ -11,6 +11,7 @@
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
 #include "xlatd/recover.h"
+#include "xlatd/privdrop.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: xlatd [-f] [-v] [-c FILE | -n] [-s SOCKET] [--state-dir DIR]\n"
+		"             [-u USER]\n"
 		"       xlatd --check-config FILE\n"
 		"  -c FILE        configuration (default %s; a missing default is empty)\n"
 		"  -n, --no-config  read no file: every setting is its default\n"
@@ -41,6 +43,8 @@ static void usage(FILE *f)
 		"  -f             stay in the foreground (the default)\n"
 		"  -s, --control-socket SOCKET  control socket (default %s)\n"
 		"  --state-dir DIR  RFC 8925 state files (default /run/xlatd)\n"
+		"  -u, --user USER  started as root: run as USER with CAP_NET_ADMIN,\n"
+		"                 CAP_NET_RAW and CAP_BPF only\n"
 		"  -v             debug logging\n",
 		CONF_DEFAULT_FILE, CTL_DEFAULT_SOCKET);
 }
@@ -76,6 +80,7 @@ struct opts {
 	bool no_conf;
 	const char *sock;
 	const char *state_dir;
+	const char *user;
 };
 
 /*
@@ -135,6 +140,45 @@ static int control_group(const char *name)
 		return (int)v;
 	g = getgrnam(name);
 	return g ? (int)g->gr_gid : -2;
+}
+
+/*
+ * --user: the socket's directory and the state directory are made for
+ * the user first (as systemd's RuntimeDirectory= does), then root goes.
+ */
+static int drop_privileges(const char *user, const char *sock,
+			   const char *state_dir)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)], why[160];
+	char *slash;
+	uid_t uid;
+	gid_t gid;
+	int e;
+
+	if (geteuid() != 0) {
+		log_err(NULL, "--user %s: only root can change its user", user);
+		return -1;
+	}
+	if (privdrop_lookup(user, &uid, &gid)) {
+		log_err(NULL, "--user %s: no such user", user);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", sock);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if ((e = privdrop_prepare_dir(dir, uid, gid)) < 0)
+			log_warn(NULL, "mkdir %s: %s", dir, strerror(-e));
+	}
+	if ((e = privdrop_prepare_dir(state_dir, uid, gid)) < 0)
+		log_warn(NULL, "mkdir %s: %s", state_dir, strerror(-e));
+	if (privdrop_to(uid, gid, why, sizeof(why)) < 0) {
+		log_err(NULL, "--user %s: %s", user, why);
+		return -1;
+	}
+	log_info(NULL, "running as uid %u gid %u with CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF",
+		 (unsigned int)uid, (unsigned int)gid);
+	return 0;
 }
 
 static int start_all(const struct xlatd_conf *c)
@@ -371,11 +415,12 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *check)
 		{ "no-config", no_argument, NULL, 'n' },
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "user", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:fns:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:fns:u:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->conf = optarg;
@@ -395,6 +440,9 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *check)
 			break;
 		case 's':
 			o->sock = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
 			break;
 		case 'v':
 			log_level = LOG_LVL_DEBUG;
@@ -440,6 +488,11 @@ int main(int argc, char **argv)
 		log_level = (enum log_level)c.log_level;
 	if (!o.sock)
 		o.sock = c.control_socket;
+	/* Before any thread: capabilities are per thread. */
+	if (o.user && drop_privileges(o.user, o.sock, c.state_dir) < 0) {
+		conf_free(&c);
+		return 1;
+	}
 
 	/* Blocked before any thread exists, so workers inherit the mask. */
 	sigemptyset(&ss);

@@ -7,7 +7,8 @@
 #  - a [siit] instance (nt_siit_hosts) translates both ways;
 #  - a [clat] instance on the lab's client, with datapath = bpf (eBPF
 #    programs on the uplink) and then datapath = userspace (packet
-#    sockets), comes up and passes traffic to the IPv4-only server;
+#    sockets), comes up and passes traffic to the IPv4-only server; then
+#    once more started as root with --user, dropping privileges itself;
 #  - the control socket: a member of the daemon's group reads status but
 #    may not reload, a user outside it cannot even connect, the daemon's
 #    own uid and root may reload.
@@ -30,7 +31,13 @@ UNIT=$NT_ROOT/systemd/xlatd.service
 CAPS=${XLAT_CAPS:-$(sed -n 's/^AmbientCapabilities=//p' "$UNIT" | tr 'A-Z ' 'a-z,' | sed 's/cap_//g')}
 t_diag "capabilities: $CAPS"
 capset=""
-for c in ${CAPS//,/ }; do capset="$capset,+$c"; done
+eff=0
+declare -A capnum=([net_admin]=12 [net_raw]=13 [sys_admin]=21 [perfmon]=38 [bpf]=39)
+for c in ${CAPS//,/ }; do
+	capset="$capset,+$c"
+	eff=$((eff | 1 << ${capnum[$c]}))
+done
+want_eff=$(printf '%016x' "$eff")
 
 bound=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT")
 t_check "the unit's bounding set is its ambient set ($bound)" \
@@ -74,49 +81,58 @@ as() {
 		--bounding-set=-all -- "$@"
 }
 
-# caps_of PID: the effective set as capsh would name it, for the log.
-caps_of() {
-	grep CapEff "/proc/$1/status" 2>/dev/null | awk '{print $2}'
-}
-
 # ---- CLAT on the lab (first: lab.sh wants no namespace of our prefix) ----
 nt_lab_up
 C=$LAB_PREFIX-client
 SERVER=203.0.113.10
-for dp in bpf userspace; do
-	priv_dir "clat-$dp"
-	CSOCK=$NT_TMP/clat-$dp/xlatd.sock
-	cat >"$NT_TMP/clat-$dp/xlatd.conf" <<-EOF
+# The third run: xlatd started as root with --user drops to $XUID itself
+# (it makes its directories, no setpriv around it).
+for run in bpf userspace bpf:--user; do
+	dp=${run%%:*} how=${run#*:}
+	[ "$how" = "$run" ] && how=setpriv
+	d=clat-$dp-${how#--}
+	if [ "$how" = setpriv ]; then priv_dir "$d"; else mkdir -m 0755 "$NT_TMP/$d"; fi
+	CSOCK=$NT_TMP/$d/run/xlatd.sock
+	[ "$how" = setpriv ] && CSOCK=$NT_TMP/$d/xlatd.sock
+	cat >"$NT_TMP/$d/xlatd.conf" <<-EOF
 		[global]
 		control-socket = $CSOCK
-		state-dir = $NT_TMP/clat-$dp/state
+		state-dir = $NT_TMP/$d/state
 		clat-auto = no
 		[clat c0]
 		uplink = eth0
 		pref64 = 2001:db8:64::/96
 		datapath = $dp
 	EOF
-	run_xlatd "$C" "$NT_TMP/clat-$dp/xlatd.conf"
+	if [ "$how" = setpriv ]; then
+		run_xlatd "$C" "$NT_TMP/$d/xlatd.conf"
+	else
+		run_bg "$C" unshare -m --propagation private sh -c \
+			'mount --bind "$0" /dev/net/tun && exec "$@"' "$NT_TMP/tun" \
+			"$NT_XLATD" -v --user $XUID -c "$NT_TMP/$d/xlatd.conf"
+	fi
 	CPID=$NT_LAST_PID CLOG=$NT_LAST_LOG
+	lbl="$dp, $how"
 	st() {
 		nx "$C" "$NT_XLATCTL" -s "$CSOCK" status --json 2>/dev/null |
 			nt_json_clat c0 state datapath
 	}
 	if nt_wait 15 bash -c "ip -n '$C' -4 route show default | grep -q . && \
 		ip netns exec '$C' '$NT_XLATCTL' -s '$CSOCK' status --json | grep -q '\"running\"'"; then
-		t_ok "clat ($dp) runs as uid $XUID with $CAPS: $(st)"
+		t_ok "clat ($lbl) runs as uid $XUID with $CAPS: $(st)"
 	else
-		t_not_ok "clat ($dp) runs as uid $XUID with $CAPS" "$(st; tail -n 15 "$CLOG")"
+		t_not_ok "clat ($lbl) runs as uid $XUID with $CAPS" "$(st; tail -n 15 "$CLOG")"
 	fi
-	t_diag "clat xlatd CapEff $(caps_of "$CPID")"
+	t_check "clat ($lbl): uid $XUID, CapEff $want_eff" \
+		bash -c "[ \"\$(stat -c %u /proc/$CPID)\" = $XUID ] && [ \"\$(grep CapEff /proc/$CPID/status | cut -f2)\" = $want_eff ]"
 	now=$(st)
-	t_check "clat ($dp): the datapath in use is $dp ($now)" \
+	t_check "clat ($lbl): the datapath in use is $dp ($now)" \
 		bash -c "[ '${now#* }' = $dp ]"
-	t_check "clat ($dp): ping $SERVER by IPv4 literal" nx "$C" ping -4 -c 3 -i 0.2 -W 2 "$SERVER"
-	t_check "clat ($dp): HTTP from $SERVER" \
+	t_check "clat ($lbl): ping $SERVER by IPv4 literal" nx "$C" ping -4 -c 3 -i 0.2 -W 2 "$SERVER"
+	t_check "clat ($lbl): HTTP from $SERVER" \
 		nx "$C" curl -sS -m 20 -o /dev/null "http://$SERVER/"
 	nt_kill_pids "$CPID"
-	t_check "clat ($dp): no IPv4 default route left after exit" \
+	t_check "clat ($lbl): no IPv4 default route left after exit" \
 		bash -c "[ -z \"\$(ip -n '$C' -4 route show default)\" ]"
 	grep -E 'err:|warn:' "$CLOG" | head -5 | while read -r l; do t_diag "$l"; done
 done
@@ -137,8 +153,8 @@ if nt_wait 10 siit_up; then
 else
 	t_not_ok "siit instance runs as uid $XUID with $CAPS" "$(tail -n 15 "$SLOG")"
 fi
-t_check "xlatd runs as uid $XUID" bash -c "[ \"\$(stat -c %u /proc/$SPID)\" = $XUID ]"
-t_diag "siit xlatd CapEff $(caps_of "$SPID")"
+t_check "siit xlatd runs as uid $XUID, CapEff $want_eff" \
+	bash -c "[ \"\$(stat -c %u /proc/$SPID)\" = $XUID ] && [ \"\$(grep CapEff /proc/$SPID/status | cut -f2)\" = $want_eff ]"
 t_check "siit: ping IPv6 -> IPv4 (pool6)" nx "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::c633:6402
 t_check "siit: ping IPv4 -> IPv6 (EAM)" nx "$H4" ping -4 -c 3 -i 0.2 -W 2 192.0.2.10
 
