@@ -27,34 +27,44 @@ static int addr_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int addr_cb(const struct nlmsghdr *nlh, void *data)
+int hostaddr_parse6(const struct nlmsghdr *nlh, int ifindex,
+		    struct clat_if_addr6 *x)
 {
-	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
-	struct addr_dump *d = data;
-	struct clat_if_addr6 *x;
+	const struct nlattr *ad;
 
-	if (ifa->ifa_family != AF_INET6 || (int)ifa->ifa_index != d->ifindex ||
-	    d->n >= d->max)
-		return MNL_CB_OK;
+	/* Sizes checked before reading: a wrong one is ignored (fuzz_rtnl). */
+	if (nlh->nlmsg_type != RTM_NEWADDR ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) ||
+	    ifa->ifa_family != AF_INET6 || (int)ifa->ifa_index != ifindex)
+		return 0;
 	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
-	if (!tb[IFA_ADDRESS] && !tb[IFA_LOCAL])
-		return MNL_CB_OK;
-	x = &d->a[d->n++];
-	memcpy(&x->addr, mnl_attr_get_payload(tb[IFA_LOCAL] ? tb[IFA_LOCAL]
-							    : tb[IFA_ADDRESS]),
-	       16);
+	ad = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!ad || mnl_attr_get_payload_len(ad) != 16)
+		return 0;
+	memcpy(&x->addr, mnl_attr_get_payload(ad), 16);
 	x->plen = ifa->ifa_prefixlen;
 	x->scope = ifa->ifa_scope;
-	x->flags = tb[IFA_FLAGS] ? mnl_attr_get_u32(tb[IFA_FLAGS])
-				 : ifa->ifa_flags;
+	x->flags = tb[IFA_FLAGS] && !mnl_attr_validate(tb[IFA_FLAGS], MNL_TYPE_U32) ?
+		mnl_attr_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
 	x->preferred = ~0u;
-	if (tb[IFA_CACHEINFO]) {
+	if (tb[IFA_CACHEINFO] &&
+	    mnl_attr_get_payload_len(tb[IFA_CACHEINFO]) >= sizeof(struct ifa_cacheinfo)) {
 		struct ifa_cacheinfo ci;
 
 		memcpy(&ci, mnl_attr_get_payload(tb[IFA_CACHEINFO]), sizeof(ci));
 		x->preferred = ci.ifa_prefered;
 	}
+	return 1;
+}
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr_dump *d = data;
+
+	if (d->n < d->max)
+		d->n += (size_t)hostaddr_parse6(nlh, d->ifindex, &d->a[d->n]);
 	return MNL_CB_OK;
 }
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the rtnetlink answer parsers of rtnl.c (links for
- * rtnl_link_get(), routes for rtnl_route_flush_proto()).  The input is
+ * rtnl_link_get(), routes for rtnl_route_flush_proto()) and hostaddr.c
+ * (the uplink's IPv6 addresses the CLAT picks its own beside).  The input is
  * one netlink datagram.  Seeds: tests/fuzz/corpus/rtnl/.
  */
 #include "fuzz_util.h"
 
+#include "control/hostaddr.h"
 #include "control/rtnl.h"
 
 #include <libmnl/libmnl.h>
@@ -23,6 +25,12 @@ static int cb(const struct nlmsghdr *nlh, void *data)
 			   rt.gw.v6.s6_addr32[1] == 0);
 	}
 	rtnl_link_parse(nlh, &mtu, &flags);
+	/* ASan and UBSan are the checks here: nothing read past nlh. */
+	for (int ifindex = 1; ifindex <= 2; ifindex++) {
+		struct clat_if_addr6 a;
+
+		hostaddr_parse6(nlh, ifindex, &a);
+	}
 	return MNL_CB_OK;
 }
 

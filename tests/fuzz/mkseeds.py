@@ -103,6 +103,8 @@ put("link_monitor", "dump_route",
 put("rtnl", "routes", route(AF_INET, "192.0.2.0", 24, 3, proto=100) +
     route(AF_INET6, "2001:db8:64::", 96, 3, "fe80::1", proto=100) + DONE)
 put("rtnl", "link", link(3, "siit0", 1500, "tun"))
+put("rtnl", "addrs", addr6(2, "2001:db8:1:2::10", 64) +
+    addr6(1, "fe80::1", 64, 0x80, 253) + DONE)
 
 WANT = bytes([2]) + a6("fe80::1")
 put("nexthop", "route_neigh", WANT + route(AF_INET6, "2001:db8:64::1", 128, 2,

@@ -10,6 +10,7 @@
 #define TAP_MAIN
 #include "tap.h"
 
+#include "control/hostaddr.h"
 #include "control/link_monitor.h"
 #include "control/nexthop.h"
 #include "control/rtnl.h"
@@ -253,6 +254,44 @@ TEST(nexthop_malformed)
 	CHECK(nr.found && nr.usable);
 	CHECK_EQ(nr.halen, 6);
 	CHECK_MEM(nr.lladdr, mac, 6);
+	free(h);
+}
+
+TEST(hostaddr_malformed)
+{
+	struct ifaddrmsg ifa = { .ifa_family = AF_INET6, .ifa_prefixlen = 64,
+				 .ifa_index = 2 };
+	struct clat_if_addr6 x;
+	uint32_t ci_short = 100;
+	uint16_t flags_short = 0x80;
+	struct in6_addr a;
+	struct msg m;
+	uint8_t *h;
+
+	inet_pton(AF_INET6, "2001:db8:1:2::10", &a);
+	/* Shorter than struct ifaddrmsg: not an address. */
+	m_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	h = m_end(&m, NLMSG_HDRLEN + 4);
+	CHECK_EQ(hostaddr_parse6((void *)h, 2, &x), 0);
+	free(h);
+	/* A 4-byte address: not read as 16. */
+	m_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	m_attr(&m, IFA_ADDRESS, &a, 4);
+	h = m_end(&m, m.len);
+	CHECK_EQ(hostaddr_parse6((void *)h, 2, &x), 0);
+	free(h);
+	/* Short IFA_FLAGS and IFA_CACHEINFO: ignored, the address kept. */
+	m_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	m_attr(&m, IFA_ADDRESS, &a, 16);
+	m_attr(&m, IFA_FLAGS, &flags_short, 2);
+	m_attr(&m, IFA_CACHEINFO, &ci_short, 4);
+	h = m_end(&m, m.len);
+	REQUIRE(hostaddr_parse6((void *)h, 2, &x) == 1);
+	CHECK_MEM(&x.addr, &a, 16);
+	CHECK_EQ(x.plen, 64);
+	CHECK_EQ(x.flags, 0);
+	CHECK_EQ(x.preferred, ~0u);
+	CHECK_EQ(hostaddr_parse6((void *)h, 3, &x), 0); /* another link */
 	free(h);
 }
 
