@@ -15,6 +15,8 @@ LIBEXECDIR ?= $(PREFIX)/libexec
 DHCPCD_HOOKDIR ?= /usr/lib/dhcpcd/dhcpcd-hooks
 NM_DISPATCHDIR ?= /etc/NetworkManager/dispatcher.d
 SYSTEMD_UNITDIR ?= /etc/systemd/system
+# The unit's User= (systemd/xlatd.sysusers); a package: /usr/lib/sysusers.d.
+SYSUSERSDIR ?= /etc/sysusers.d
 
 XCFLAGS  = -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -D_GNU_SOURCE -Isrc/engine -Isrc -Itests/lib
@@ -46,7 +48,7 @@ PROGS := $(BUILD)/xlatd $(BUILD)/xlatctl
 # Keep objects of test programs and tools: they are not throw-away.
 .SECONDARY:
 
-.PHONY: all progs deps check unit demo bench install install-integrations clean fuzz asan tools format
+.PHONY: all progs deps check unit demo bench soak install install-integrations clean fuzz asan tools format
 
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
@@ -187,6 +189,12 @@ bench: deps
 	$(MAKE) all
 	bench/run.sh
 
+# About 12 minutes (SOAK_SECONDS=600 of load, a warm-up, two idle
+# windows); not part of check.  Figures in build/soak/figures.txt.
+soak: deps
+	$(MAKE) all
+	tests/soak/soak.sh
+
 # Installs for any distribution (DESTDIR for staging, as debian/rules
 # does).  The unit goes where the local administrator's units go unless
 # SYSTEMD_UNITDIR says otherwise (a package: /lib/systemd/system); the sample
@@ -202,7 +210,7 @@ install: $(PROGS) install-integrations
 		sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/xlatd.service > xlatd.service.tmp && \
 		install -D -m 0644 xlatd.service.tmp $(DESTDIR)$(SYSTEMD_UNITDIR)/xlatd.service && \
 		rm -f xlatd.service.tmp; \
-		install -D -m 0644 systemd/xlatd.sysusers $(DESTDIR)/etc/sysusers.d/xlatd.conf; \
+		install -D -m 0644 systemd/xlatd.sysusers $(DESTDIR)$(SYSUSERSDIR)/xlatd.conf; \
 	fi
 	[ -e $(DESTDIR)$(SYSCONFDIR)/xlatd.conf ] || \
 		install -D -m 0644 etc/xlatd.conf $(DESTDIR)$(SYSCONFDIR)/xlatd.conf
