@@ -97,7 +97,7 @@ clat_up() {
 }
 clat_state() {
 	nx "$CL" "$NT_XLATCTL" -s "$CSOCK" status --json 2>/dev/null |
-		nt_json_clat c0 state datapath pref64.prefix
+		nt_json_clat c0 state datapath pref64.prefix reason
 }
 nt_wait 20 clat_up || t_bail "the CLAT passes traffic" "$(tail -20 "$CLOG")"
 t_ok "CLAT and PLAT up: $(clat_state)"
@@ -169,8 +169,18 @@ read -r c_rss0 c_fd0 c_thr0 c_cpu0 <<<"$(measure "$CPID")"
 read -r p_rss0 p_fd0 p_thr0 p_cpu0 <<<"$(measure "$PPID_")"
 t_diag "before: clat rss $c_rss0 KiB fds $c_fd0 threads $c_thr0 idle cpu $c_cpu0 %; plat rss $p_rss0 KiB fds $p_fd0 threads $p_thr0 idle cpu $p_cpu0 %"
 
+# rss_line EVENT: one line of $OUT/rss.tsv (seconds, event, RSS KiB of
+# the CLAT and the PLAT), to see whether any growth levels off.
+rss_line() {
+	printf '%s\t%s\t%s\t%s\n' $((SECONDS - start)) "$1" \
+		"$(awk '/^VmRSS:/ {print $2}' "/proc/$CPID/status" 2>/dev/null)" \
+		"$(awk '/^VmRSS:/ {print $2}' "/proc/$PPID_/status" 2>/dev/null)" >>"$OUT/rss.tsv"
+}
+
 # The soak.
 start=$SECONDS
+printf 'second\tevent\tclat_rss_kib\tplat_rss_kib\n' >"$OUT/rss.tsv"
+rss_line start
 end=$((start + DUR))
 traffic "$end"
 changes=0 flaps=0
@@ -180,6 +190,7 @@ while [ $SECONDS -lt "$end" ]; do
 	if [ $SECONDS -ge "$next_pfx" ]; then
 		announce $((1 - cur))
 		changes=$((changes + 1))
+		rss_line prefix
 		next_pfx=$((next_pfx + PFX_EVERY))
 	fi
 	if [ $SECONDS -ge "$next_flap" ]; then
@@ -188,6 +199,8 @@ while [ $SECONDS -lt "$end" ]; do
 		nx "$CL" ip link set eth0 up
 		nx "$CL" ip -6 route replace default via 2001:db8:1::1
 		flaps=$((flaps + 1))
+		sleep 1
+		rss_line flap
 		next_flap=$((next_flap + FLAP_EVERY))
 	fi
 	kill -0 "$CPID" 2>/dev/null && kill -0 "$PPID_" 2>/dev/null || break
@@ -203,7 +216,7 @@ read -r p_rss1 p_fd1 p_thr1 p_cpu1 <<<"$(measure "$PPID_")"
 t_diag "after:  clat rss $c_rss1 KiB fds $c_fd1 threads $c_thr1 idle cpu $c_cpu1 %; plat rss $p_rss1 KiB fds $p_fd1 threads $p_thr1 idle cpu $p_cpu1 %"
 now=$(clat_state)
 t_check "the CLAT follows the last prefix announced (${PFX[$cur]}/96): $now" \
-	grep -q " ${PFX[$cur]}/96\$" <<<"$now"
+	grep -q "^running [a-z]* ${PFX[$cur]}/96 " <<<"$now"
 
 counters() {
 	nx "$1" "$NT_XLATCTL" -s "$2" status --json | python3 -c '

@@ -250,10 +250,17 @@ static int open_rs_socket(const struct ra_opts *o)
 static int send_ra(int fd, const uint8_t *pkt, size_t len,
 		   const struct sockaddr_in6 *dst)
 {
+	int e;
+
 	if (sendto(fd, pkt, len, 0, (const struct sockaddr *)dst, sizeof(*dst)) ==
 	    (ssize_t)len)
 		return 0;
+	e = errno; /* perror() may change it */
 	perror("pref64_ra: sendto");
+	/* The link down for a moment (make soak flaps it): a router keeps
+	 * announcing once it is back.  Anything else ends the run. */
+	if (e == ENETDOWN || e == ENOBUFS || e == EADDRNOTAVAIL || e == ENXIO)
+		return 0;
 	return -1;
 }
 
