@@ -130,14 +130,17 @@ $(BUILD)/obj/src/datapath/bpf_shared.o: $(BUILD)/bpf/clat_shared.skel.h
 $(BUILD)/obj/src/datapath/bpf_shared.o: XCFLAGS += -I$(BUILD)/bpf
 
 # libFuzzer targets: clang only, with ASan and UBSan.  The engine targets
-# compile the engine into themselves; the control-plane ones (every other
-# tests/fuzz/fuzz_*.c) link an instrumented build of the daemon's library.
+# compile the engine into themselves; the control-plane ones link an
+# instrumented build of the daemon's library.
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined
 FUZZOBJFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	       -fno-sanitize-recover=undefined
-FUZZ_ENGINE := $(BUILD)/fuzz/fuzz_4to6 $(BUILD)/fuzz/fuzz_6to4
-FUZZ_CTL    := $(filter-out $(FUZZ_ENGINE),$(FUZZ_BIN))
+# The control-plane targets (also listed in tests/run.sh, which gives
+# them FUZZ_PARSER_SECONDS); every other fuzz_*.c is an engine target.
+FUZZ_CTL    := $(patsubst %,$(BUILD)/fuzz/fuzz_%,ra ndp rfc7050 link_monitor \
+		 rtnl nexthop config ctl)
+FUZZ_ENGINE := $(filter-out $(FUZZ_CTL),$(FUZZ_BIN))
 fuzzobj = $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(1))
 
 $(FUZZ_ENGINE): $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(TESTLIB_SRC) $(wildcard src/engine/*.h tests/lib/*.h tests/fuzz/*.h)

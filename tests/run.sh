@@ -12,10 +12,11 @@ cd "$(dirname "$0")/.."
 
 # Seconds per fuzz target: the translation engine's targets (the hot,
 # deep code) get FUZZ_SECONDS, the control-plane parser targets (small
-# inputs, millions of runs a second) FUZZ_PARSER_SECONDS.
+# inputs, millions of runs a second; the same list as FUZZ_CTL in the
+# Makefile) FUZZ_PARSER_SECONDS.
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 FUZZ_PARSER_SECONDS=${FUZZ_PARSER_SECONDS:-10}
-FUZZ_ENGINE_TARGETS="fuzz_4to6 fuzz_6to4"
+FUZZ_PARSER_TARGETS="fuzz_ra fuzz_ndp fuzz_rfc7050 fuzz_link_monitor fuzz_rtnl fuzz_nexthop fuzz_config fuzz_ctl"
 BUILD=${BUILD:-build}
 ASAN_BUILD=${ASAN_BUILD:-build-asan}
 LOGDIR=$BUILD/test-logs
@@ -93,8 +94,8 @@ if [ "$only_unit" -eq 0 ]; then
 		corpus=tests/fuzz/corpus/${n#fuzz_}
 		work=$(mktemp -d)
 		[ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null
-		secs=$FUZZ_PARSER_SECONDS
-		[[ " $FUZZ_ENGINE_TARGETS " == *" $n "* ]] && secs=$FUZZ_SECONDS
+		secs=$FUZZ_SECONDS
+		[[ " $FUZZ_PARSER_TARGETS " == *" $n "* ]] && secs=$FUZZ_PARSER_SECONDS
 		# A finding's input is kept next to the logs, not in the tree.
 		run_tap "fuzz/$n" bash -c "'$f' -max_total_time=$secs \
 			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

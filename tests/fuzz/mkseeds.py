@@ -239,5 +239,7 @@ mtu = 1400
 for name, peer, line in [("status_root", b"\0\0\0\1", b"status\n"),
                          ("json_group", b"\2\1\0\1", b"status json\n"),
                          ("v6only", b"\3\0\x41\1", b"ipv6-only-preferred eth0\n"),
-                         ("reload_other", b"\2\0\0\0", b"reload\r\n")]:
+                         ("reload_other", b"\2\0\0\0", b"reload\r\n"),
+                         ("v6wait", b"\1\0\0\1", b"v6only-wait eth0 300\n"),
+                         ("sessions", b"\2\1\0\1", b"sessions json\n")]:
     put("ctl", name, peer + line)

@@ -33,11 +33,23 @@ TEST(parse_commands)
 	CHECK_EQ(parse("Status\n", &r), CTL_CMD_UNKNOWN);
 	CHECK_EQ(parse("", &r), CTL_CMD_UNKNOWN);
 	CHECK_EQ(parse(" status", &r), CTL_CMD_UNKNOWN);
+	/* The NAT64 tables: a prefix match, " json" anywhere, as before. */
+	CHECK_EQ(parse("sessions\n", &r), CTL_CMD_SESSIONS);
+	CHECK(!r.json);
+	CHECK_EQ(parse("sessions json\n", &r), CTL_CMD_SESSIONS);
+	CHECK(r.json);
+	CHECK_EQ(parse("bib json", &r), CTL_CMD_BIB);
+	CHECK(r.json);
+	CHECK_EQ(parse("v6only-wait eth0 300\n", &r), CTL_CMD_V6ONLY_WAIT);
+	CHECK_STR(r.arg, "eth0 300");
 }
 
 TEST(writes)
 {
 	CHECK(ctl_cmd_writes(CTL_CMD_RELOAD));
+	CHECK(ctl_cmd_writes(CTL_CMD_V6ONLY_WAIT));
+	CHECK(!ctl_cmd_writes(CTL_CMD_SESSIONS));
+	CHECK(!ctl_cmd_writes(CTL_CMD_BIB));
 	CHECK(!ctl_cmd_writes(CTL_CMD_STATUS));
 	CHECK(!ctl_cmd_writes(CTL_CMD_STATUS_JSON));
 	CHECK(!ctl_cmd_writes(CTL_CMD_V6ONLY));
@@ -79,6 +91,8 @@ TEST(allowed)
 	CHECK(ctl_allowed(CTL_ACCESS_READ, CTL_CMD_STATUS_JSON));
 	CHECK(ctl_allowed(CTL_ACCESS_READ, CTL_CMD_V6ONLY));
 	CHECK(!ctl_allowed(CTL_ACCESS_READ, CTL_CMD_RELOAD));
+	CHECK(!ctl_allowed(CTL_ACCESS_READ, CTL_CMD_V6ONLY_WAIT));
+	CHECK(ctl_allowed(CTL_ACCESS_READ, CTL_CMD_SESSIONS));
 	CHECK(!ctl_allowed(CTL_ACCESS_NONE, CTL_CMD_STATUS));
 	CHECK(!ctl_allowed(CTL_ACCESS_NONE, CTL_CMD_RELOAD));
 }
