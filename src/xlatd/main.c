@@ -44,7 +44,7 @@ static void usage(FILE *f)
 		"  -s, --control-socket SOCKET  control socket (default %s)\n"
 		"  --state-dir DIR  RFC 8925 state files (default /run/xlatd)\n"
 		"  -u, --user USER  started as root: run as USER with CAP_NET_ADMIN,\n"
-		"                 CAP_NET_RAW and CAP_BPF only\n"
+		"                 CAP_NET_RAW, CAP_BPF and CAP_PERFMON only\n"
 		"  -v             debug logging\n",
 		CONF_DEFAULT_FILE, CTL_DEFAULT_SOCKET);
 }
@@ -176,7 +176,7 @@ static int drop_privileges(const char *user, const char *sock,
 		log_err(NULL, "--user %s: %s", user, why);
 		return -1;
 	}
-	log_info(NULL, "running as uid %u gid %u with CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF",
+	log_info(NULL, "running as uid %u gid %u with CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON",
 		 (unsigned int)uid, (unsigned int)gid);
 	return 0;
 }

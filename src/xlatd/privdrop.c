@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Dropping root for a user with three capabilities; see privdrop.h. */
+/* Dropping root for a user with four capabilities; see privdrop.h. */
 #include "xlatd/privdrop.h"
 
 #include <errno.h>
@@ -15,12 +15,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
 
 /* What xlatd.service grants, and nothing else. */
-static const int keep[] = { CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF };
+static const int keep[] = { CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON };
 
 int privdrop_lookup(const char *user, uid_t *uid, gid_t *gid)
 {
@@ -84,8 +87,8 @@ int privdrop_to(uid_t uid, gid_t gid, char *why, size_t n)
 		return fail(why, n, "setgid");
 	if (setresuid(uid, uid, uid) < 0)
 		return fail(why, n, "setuid");
-	/* setuid() cleared the effective set; permitted kept the three
-	 * (KEEPCAPS): make them effective, and nothing else permitted. */
+	/* setuid() cleared the effective set; permitted kept them
+	 * (KEEPCAPS): make ours effective, and nothing else permitted. */
 	memset(d, 0, sizeof(d));
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		d[keep[i] / 32].effective |= 1u << (keep[i] % 32);

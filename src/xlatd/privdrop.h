@@ -2,7 +2,8 @@
 /*
  * xlatd --user: started as root outside systemd, become an unprivileged
  * user that keeps exactly the capabilities xlatd.service grants
- * (CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF; see xlatd(8), LEAST PRIVILEGE).
+ * (CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON; see xlatd(8),
+ * LEAST PRIVILEGE).
  */
 #ifndef XLATD_PRIVDROP_H
 #define XLATD_PRIVDROP_H
@@ -23,7 +24,7 @@ int privdrop_lookup(const char *user, uid_t *uid, gid_t *gid);
 int privdrop_prepare_dir(const char *dir, uid_t uid, gid_t gid);
 
 /*
- * Become uid:gid (no supplementary groups) keeping only the three
+ * Become uid:gid (no supplementary groups) keeping only those
  * capabilities, in the effective, permitted and bounding sets, with
  * no_new_privs.  Must run before any thread exists.  0, or -errno with
  * what failed in why.

@@ -141,7 +141,8 @@ nt_siit_hosts || t_bail "siit namespaces"
 priv_dir siit
 SSOCK=$NT_TMP/siit/xlatd.sock
 nt_siit_conf "$NT_TMP/siit/xlatd.conf" "$SSOCK"
-sed -i "s|^\[global\]|[global]\nstate-dir = $NT_TMP/siit/state|" "$NT_TMP/siit/xlatd.conf"
+# A state directory the daemon's user may write (nt_siit_conf sets one).
+sed -i "/^state-dir = /d; s|^\[global\]|[global]\nstate-dir = $NT_TMP/siit/state|" "$NT_TMP/siit/xlatd.conf"
 run_xlatd "$XL" "$NT_TMP/siit/xlatd.conf"
 SPID=$NT_LAST_PID SLOG=$NT_LAST_LOG
 siit_up() {
