@@ -403,19 +403,15 @@ void xlat_bpf_close(struct xlat_bpf *b)
 	b->skel = NULL;
 }
 
-int xlat_bpf_counters(const struct xlat_bpf *b, uint64_t *out)
+int xlat_bpf_percpu_sums(int fd, unsigned int n, uint64_t *out)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	int fd;
 
-	if (!b->skel)
-		return -EBADF;
 	if (ncpu <= 0 || ncpu > 4096)
 		return ncpu < 0 ? ncpu : -EINVAL;
-	fd = bpf_map__fd(b->skel->maps.clat_stats);
 	uint64_t v[ncpu];
 
-	for (uint32_t k = 0; k < CLAT_FP__COUNT; k++) {
+	for (uint32_t k = 0; k < n; k++) {
 		out[k] = 0;
 		if (bpf_map_lookup_elem(fd, &k, v))
 			return -errno;
@@ -423,4 +419,12 @@ int xlat_bpf_counters(const struct xlat_bpf *b, uint64_t *out)
 			out[k] += v[i];
 	}
 	return 0;
+}
+
+int xlat_bpf_counters(const struct xlat_bpf *b, uint64_t *out)
+{
+	if (!b->skel)
+		return -EBADF;
+	return xlat_bpf_percpu_sums(bpf_map__fd(b->skel->maps.clat_stats),
+				    CLAT_FP__COUNT, out);
 }

@@ -93,6 +93,8 @@ void xlat_bpf_close(struct xlat_bpf *b);
 
 int xlat_bpf_prog_fd(const struct xlat_bpf *b, enum xlat_bpf_prog p);
 
+/* Per-CPU array map fd, keys 0..n-1: each key's sum over the CPUs. */
+int xlat_bpf_percpu_sums(int fd, unsigned int n, uint64_t *out);
 /* Sum of the per-CPU counters, CLAT_FP__COUNT of them.  0 or -errno. */
 int xlat_bpf_counters(const struct xlat_bpf *b, uint64_t *out);
 const char *xlat_bpf_counter_name(unsigned int i);

@@ -184,23 +184,10 @@ int xlat_shared_bpf_keys(struct xlat_shared_bpf *s)
 
 int xlat_shared_bpf_counters(struct xlat_shared_bpf *s, uint64_t *out)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd;
-
 	if (!s->skel)
 		return -EBADF;
-	if (ncpu <= 0 || ncpu > 4096)
-		return ncpu < 0 ? ncpu : -EINVAL;
-	fd = bpf_map__fd(s->skel->maps.shared_stats);
-	uint64_t v[ncpu];
-
-	for (uint32_t k = 0; k < CLAT_SHARED__COUNT; k++) {
-		out[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, v))
-			return -errno;
-		for (int i = 0; i < ncpu; i++)
-			out[k] += v[i];
-	}
-	return 0;
+	return xlat_bpf_percpu_sums(bpf_map__fd(s->skel->maps.shared_stats),
+				    CLAT_SHARED__COUNT, out);
 }
 
 void xlat_shared_bpf_close(struct xlat_shared_bpf *s)
