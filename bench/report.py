@@ -163,7 +163,8 @@ def main():
     native = rows.get("native")
     clat_rows = [c for c in ("native", "ebpf", "clat", "tayga_clat") if c in rows]
     if native and len(clat_rows) > 1:
-        ccols = [("pps_84", "84 B kpps, host→server", 1),
+        ccols = [("door_pps_84", "84 B kpps out of the host (router's door)", 1e-3),
+                 ("pps_84", "84 B kpps, host→server", 1),
                  ("pps_1518", "1518 B kpps", 1),
                  ("pps_rev_84", "84 B kpps, server→host", 1),
                  ("tcp_fwd", "TCP host→server Gbit/s", 1),

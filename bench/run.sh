@@ -352,10 +352,17 @@ run_udp() {
 
 jget() { jq -r "$2 // 0" "$1" 2>/dev/null || echo 0; }
 
+# Packets the xlat namespace received from the gen host so far.
+door_rx() {
+	nsx "$NSX" cat /sys/class/net/$DI/statistics/rx_packets 2>/dev/null || echo 0
+}
+
 measure_overload() {
-	local frame=$1 sent secs got p0 n0 p1 n1
+	local frame=$1 sent secs got p0 n0 p1 n1 d0 d1
 	p0=$(sched_ns ${XPID:-}); n0=$(sched_ns $XNAPI)
+	d0=$(door_rx)
 	run_udp ovl$frame "$frame" max
+	d1=$(door_rx)
 	p1=$(sched_ns ${XPID:-}); n1=$(sched_ns $XNAPI)
 	# Offered = accepted by the veth + refused (ENOBUFS: peer ring full).
 	sent=$(jq -r '(.sent // 0) + (.errors // 0)' "$TMP/ovl$frame.send" 2>/dev/null || echo 0)
@@ -364,6 +371,9 @@ measure_overload() {
 	record "sent_pps_$frame" "$(awk -v s="$sent" -v t="$secs" 'BEGIN { print (t > 0 ? s / t : 0) }')"
 	record "pps_$frame" "$(awk -v s="$got" -v t="$secs" 'BEGIN { print (t > 0 ? s / t : 0) }')"
 	record "sink_drops_$frame" "$(jget "$TMP/ovl$frame.sink" .rcvbuf_errors)"
+	# What left the gen host, counted at the router's door ($DI): the
+	# host's own output rate, whatever the router and sink then manage.
+	record "door_pps_$frame" "$(awk -v d=$((d1 - d0)) -v t="$secs" 'BEGIN { print (t > 0 ? d / t : 0) }')"
 	record "csum_errors_$frame" "$(jget "$TMP/ovl$frame.sink" .csum_errors)"
 	# Under overload a translator is never idle, so its time per packet it
 	# delivered is its saturated cost, whatever else shares the CPU.
