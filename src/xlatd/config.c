@@ -554,12 +554,8 @@ static int k_plat_probe(struct pctx *p, const char *v, char *msg, size_t n)
 
 static int k_plat_check(struct pctx *p, const char *v, char *msg, size_t n)
 {
-	static const char *const names[] = { "no", "yes" };
-	int i = name_index(v, names, 2);
-
-	if (i < 0)
+	if (parse_bool(v, &p->ic->clat.plat_check))
 		return bad(msg, n, "invalid plat-check \"%s\": yes or no", v);
-	p->ic->clat.plat_check = i == 1;
 	return 0;
 }
 
