@@ -396,11 +396,111 @@ static __always_inline int pass46(bool up, enum clat_fp_counter r)
 	return up ? bpf_redirect(clat_cfg.tun_ifindex, 0) : TC_ACT_OK;
 }
 
-static __always_inline int egress46(struct __sk_buff *skb, bool up)
+/*
+ * The transport checks of l4_check() on a header in the linear area
+ * (direct packet access: no helper call, no copy).
+ */
+static __always_inline int l4_check_p(const __u8 *h, const void *end,
+				      __u8 proto, __u32 plen, bool from6,
+				      struct l4info *li)
+{
+	__u8 t;
+
+	li->csum_flags = BPF_F_PSEUDO_HDR;
+	if (proto == NH_TCP) {
+		if (plen < 20 || (const void *)(h + 20) > end)
+			return CLAT_FP_PASS_MALFORMED;
+		if ((h[12] >> 4) < 5 || (__u32)(h[12] >> 4) * 4 > plen)
+			return CLAT_FP_PASS_MALFORMED;
+		li->csum_off = 16;
+		return 0;
+	}
+	if (plen < 8 || (const void *)(h + 8) > end)
+		return CLAT_FP_PASS_MALFORMED;
+	if (proto == NH_UDP) {
+		if (((__u32)h[4] << 8 | h[5]) != plen)
+			return CLAT_FP_PASS_MALFORMED;
+		if (h[6] == 0 && h[7] == 0)
+			return CLAT_FP_PASS_UDP0;
+		li->csum_off = 6;
+		li->csum_flags |= BPF_F_MARK_MANGLED_0;
+		return 0;
+	}
+	if (h[1] != 0)
+		return CLAT_FP_PASS_ICMP;
+	t = h[0];
+	if (from6 && t == CLAT_FP_ICMP6_ECHO_REQ)
+		t = CLAT_FP_ICMP4_ECHO_REQ;
+	else if (from6 && t == CLAT_FP_ICMP6_ECHO_REP)
+		t = CLAT_FP_ICMP4_ECHO_REP;
+	else if (!from6 && t == CLAT_FP_ICMP4_ECHO_REQ)
+		t = CLAT_FP_ICMP6_ECHO_REQ;
+	else if (!from6 && t == CLAT_FP_ICMP4_ECHO_REP)
+		t = CLAT_FP_ICMP6_ECHO_REP;
+	else
+		return CLAT_FP_PASS_ICMP;
+	__builtin_memcpy(&li->icmp_old, h, 2);
+	li->icmp_new = li->icmp_old;
+	*(__u8 *)&li->icmp_new = t;
+	li->csum_off = 2;
+	return 0;
+}
+
+/*
+ * Zero in ones' complement: the address change leaves every TCP/UDP
+ * checksum as it is.  That is the common case, not luck: the CLAT's
+ * IPv6 address is chosen checksum-neutral to its IPv4 address, and the
+ * well-known prefix is neutral to the IPv4 address it embeds.
+ */
+static __always_inline bool csum_neutral(__s64 diff)
+{
+	__u32 s = (__u32)diff;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return s == 0 || s == 0xffff;
+}
+
+/*
+ * skb->data and skb->data_end, each read straight from the context at
+ * its own offset: the compiler may otherwise share one load between
+ * them through a computed context pointer, which the verifier refuses.
+ */
+#define SKB_PTR(skb, field)                                                    \
+	({                                                                     \
+		__u64 __v;                                                     \
+		asm volatile("%0 = *(u32 *)(%1 + %2)"                          \
+			     : "=r"(__v)                                       \
+			     : "r"(skb),                                       \
+			       "i"(__builtin_offsetof(struct __sk_buff, field))); \
+		(void *)(long)__v;                                             \
+	})
+
+/* Make the first n bytes (n <= skb->len) linear; 0 if it had to fail. */
+static __always_inline bool linear(struct __sk_buff *skb, __u32 n)
+{
+	void *data = SKB_PTR(skb, data);
+	void *end = SKB_PTR(skb, data_end);
+
+	if (n > 74)
+		n = 74;
+	if (data + n <= end)
+		return true;
+	return bpf_skb_pull_data(skb, n) == 0;
+}
+
+/*
+ * One instance per link-header length (0 or 14, a constant): headers are
+ * read and the IPv6 header written by direct packet access, because a
+ * helper call and a copy per field cost more than the rest of the
+ * translation on small packets, which is where the host feels a CLAT.
+ */
+static __always_inline int egress46_at(struct __sk_buff *skb, bool up,
+				       const __u32 off)
 {
 	const struct clat_fp_cfg *c = &clat_cfg;
-	__u32 l2 = up ? c->up_l2len : c->tun_l2len;
-	__u32 off = l2 > 14 ? 14 : l2;
+	const __u32 clat4 = *(const __u32 *)c->clat4;
+	void *data, *end;
 	struct iphdr ip4;
 	struct ipv6hdr ip6 = {};
 	struct pseudo6 ph;
@@ -409,18 +509,16 @@ static __always_inline int egress46(struct __sk_buff *skb, bool up)
 	__s64 diff;
 	int r;
 
-	if (skb->protocol != bpf_htons(ETH_P_IP))
-		return TC_ACT_OK;
-	if (up && !c->enabled)
-		return TC_ACT_OK; /* not ours (the route is the TUN's then) */
-	if (!c->enabled)
-		return pass(CLAT_FP_PASS_DISABLED);
-	bpf_skb_pull_data(skb, skb->len < off + 60 ? skb->len : off + 60);
-	if (bpf_skb_load_bytes(skb, off, &ip4, sizeof(ip4)))
+	if (!linear(skb, skb->len < off + 60 ? skb->len : off + 60))
 		return up ? TC_ACT_OK : pass(CLAT_FP_PASS_MALFORMED);
+	data = SKB_PTR(skb, data);
+	end = SKB_PTR(skb, data_end);
+	if (data + off + sizeof(ip4) > end)
+		return up ? TC_ACT_OK : pass(CLAT_FP_PASS_MALFORMED);
+	__builtin_memcpy(&ip4, data + off, sizeof(ip4));
 	/* On the uplink, IPv4 from any other source is the host's own
 	 * native traffic: not ours to touch. */
-	if (up && ip4.saddr != *(const __u32 *)c->clat4)
+	if (up && ip4.saddr != clat4)
 		return TC_ACT_OK;
 
 	tot = bpf_ntohs(ip4.tot_len);
@@ -433,8 +531,7 @@ static __always_inline int egress46(struct __sk_buff *skb, bool up)
 	frag = bpf_ntohs(ip4.frag_off);
 	if (frag & (IP4_MF | IP4_OFFMASK))
 		return pass46(up, CLAT_FP_PASS_FRAG);
-	if (ip4.saddr != *(const __u32 *)c->clat4 ||
-	    special4(ip4.daddr, *(const __u32 *)c->clat4))
+	if (ip4.saddr != clat4 || special4(ip4.daddr, clat4))
 		return pass46(up, CLAT_FP_PASS_ADDR);
 	if (c->wkp_global && nonglobal4(ip4.daddr))
 		return pass46(up, CLAT_FP_PASS_NONGLOBAL);
@@ -444,7 +541,8 @@ static __always_inline int egress46(struct __sk_buff *skb, bool up)
 	    ip4.protocol != PROTO_ICMP)
 		return pass46(up, CLAT_FP_PASS_PROTO);
 	plen = tot - sizeof(ip4);
-	r = l4_check(skb, off + sizeof(ip4), ip4.protocol, plen, false, &li);
+	r = l4_check_p(data + off + sizeof(ip4), end, ip4.protocol, plen,
+		       false, &li);
 	if (r)
 		return pass46(up, r);
 	/* Fragmenting (DF=0, RFC 7915 4.1) and Fragmentation Needed (DF=1)
@@ -455,14 +553,13 @@ static __always_inline int egress46(struct __sk_buff *skb, bool up)
 	if (skb->gso_size) {
 		/* A TCP super-packet from the host (egress runs before
 		 * segmentation).  bpf_skb_change_proto() shrinks gso_size
-		 * by 20, so each segment keeps its IPv4 wire size. */
-		__u8 doff;
+		 * by 20, so each segment keeps its IPv4 wire size.  A
+		 * segment's IPv6 size: 40 + TCP header + gso_size - 20. */
+		const __u8 *th = data + off + sizeof(ip4);
 
-		if (ip4.protocol != NH_TCP ||
-		    bpf_skb_load_bytes(skb, off + sizeof(ip4) + 12, &doff, 1))
+		if (ip4.protocol != NH_TCP || (const void *)(th + 20) > end)
 			return pass46(up, CLAT_FP_PASS_SIZE);
-		/* A segment's IPv6 size: 40 + TCP header + gso_size - 20. */
-		if (sizeof(ip4) + (__u32)(doff >> 4) * 4 + skb->gso_size > mtu)
+		if (sizeof(ip4) + (__u32)(th[12] >> 4) * 4 + skb->gso_size > mtu)
 			return pass46(up, CLAT_FP_PASS_SIZE);
 	} else if (out > mtu) {
 		return pass46(up, CLAT_FP_PASS_SIZE);
@@ -489,9 +586,19 @@ static __always_inline int egress46(struct __sk_buff *skb, bool up)
 
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
 		return pass46(up, CLAT_FP_ERR_HELPER);
-	if (bpf_skb_store_bytes(skb, off, &ip6, sizeof(ip6),
-				BPF_F_RECOMPUTE_CSUM) ||
-	    set_ethertype(skb, off, ETH_P_IPV6) ||
+	/* From here on the packet is half-translated: errors drop it.
+	 * Egress skbs are never CHECKSUM_COMPLETE, so plain stores keep
+	 * the checksum state right (CHECKSUM_PARTIAL is fixed below). */
+	data = SKB_PTR(skb, data);
+	end = SKB_PTR(skb, data_end);
+	if (data + off + sizeof(ip6) > end) {
+		count(CLAT_FP_ERR_HELPER);
+		return TC_ACT_SHOT;
+	}
+	__builtin_memcpy(data + off, &ip6, sizeof(ip6));
+	if (off >= 14)
+		((struct ethhdr *)data)->h_proto = bpf_htons(ETH_P_IPV6);
+	if ((ip4.protocol == PROTO_ICMP || !csum_neutral(diff)) &&
 	    l4_fix(skb, off + sizeof(ip6), ip6.nexthdr, &li, diff)) {
 		count(CLAT_FP_ERR_HELPER);
 		return TC_ACT_SHOT;
@@ -506,6 +613,24 @@ static __always_inline int egress46(struct __sk_buff *skb, bool up)
 	}
 	count_xlat(false, tot, out);
 	return bpf_redirect_neigh(c->up_ifindex, NULL, 0, 0);
+}
+
+static __always_inline int egress46(struct __sk_buff *skb, bool up)
+{
+	const struct clat_fp_cfg *c = &clat_cfg;
+	__u32 l2 = up ? c->up_l2len : c->tun_l2len;
+
+	if (skb->protocol != bpf_htons(ETH_P_IP))
+		return TC_ACT_OK;
+	if (up && !c->enabled)
+		return TC_ACT_OK; /* not ours (the route is the TUN's then) */
+	if (!c->enabled)
+		return pass(CLAT_FP_PASS_DISABLED);
+	if (l2 == 0)
+		return egress46_at(skb, up, 0);
+	if (l2 == 14)
+		return egress46_at(skb, up, 14);
+	return up ? TC_ACT_OK : pass(CLAT_FP_PASS_MALFORMED);
 }
 
 SEC("tc")

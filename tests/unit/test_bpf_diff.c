@@ -622,6 +622,42 @@ TEST(up_egress_matches_engine)
 	up_egress = false;
 }
 
+/*
+ * A checksum-neutral CLAT address (the kind xlatd picks): the address
+ * change leaves TCP/UDP checksums alone, the programs skip the L4 fix,
+ * and the bytes still equal the engine's.  2001:db8:1:1::642a balances
+ * 192.0.0.2 and the prefix 2001:db8:64::/96 (0x2e1d + 0x2dbb + 0x642a =
+ * 0xc002).
+ */
+#define CLAT6_NEUTRAL "2001:db8:1:1::642a"
+
+TEST(neutral_pair_matches_engine)
+{
+	struct clat_fp_cfg c;
+	uint8_t b[2048];
+
+	engine_cfg(PFX, 96);
+	eam.p6.addr = pkt_a6(CLAT6_NEUTRAL);
+	CHECK(xlat_bpf_cfg_make(&c, &xc, UP_MTU));
+	c.up_l2len = 14;
+	c.tun_l2len = 14;
+	c.up_ifindex = 1;
+	c.tun_ifindex = 1;
+	xlat_bpf_configure(&fp, &c);
+	diff_one("udp4 neutral", b, udp4(b, CLAT4, PEER4, true, 100), XLATED,
+		 false);
+	diff_one("udp6 neutral", b, udp6(b, PEER6, CLAT6_NEUTRAL, 100), XLATED,
+		 false);
+	up_egress = true;
+	diff_one("udp4 neutral up", b, udp4(b, CLAT4, PEER4, true, 100),
+		 XLATED, false);
+	diff_one("udp4 1200 neutral up", b, udp4(b, CLAT4, PEER4, false, 1200),
+		 XLATED, false);
+	diff_one("echo neutral up", b, icmp4(b, 8, 0, 56), XLATED, false);
+	up_egress = false;
+	setup(PFX);
+}
+
 TEST(cfg_make_refuses_router_mode)
 {
 	struct clat_fp_cfg c;
