@@ -108,7 +108,7 @@ $(BUILD)/bpf/vmlinux.h:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
 	@mv $@.tmp $@
 
-$(BUILD)/bpf/clat.bpf.o: src/bpf/clat.bpf.c src/bpf/clat_fp.h src/engine/ipv4_special.h $(BUILD)/bpf/vmlinux.h
+$(BUILD)/bpf/clat.bpf.o: src/bpf/clat.bpf.c src/bpf/clat_fp.h src/bpf/clat_pkt.h src/engine/ipv4_special.h $(BUILD)/bpf/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 
 $(BUILD)/bpf/clat.skel.h: $(BUILD)/bpf/clat.bpf.o

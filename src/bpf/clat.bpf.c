@@ -26,6 +26,7 @@
 
 #include "clat_fp.h"
 #include "../engine/ipv4_special.h"
+#include "clat_pkt.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
@@ -106,95 +107,28 @@ static __always_inline int pass(enum clat_fp_counter c)
 	return TC_ACT_OK;
 }
 
-static __always_inline bool eq6(const __u32 *a, const __u32 *b)
-{
-	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
-}
-
-/* Addresses userspace decides about: multicast, broadcast and reserved,
- * "this network", loopback, and the CLAT's own address. */
-static __always_inline bool special4(__u32 a_be, __u32 clat4_be)
-{
-	__u32 a = bpf_ntohl(a_be);
-
-	return a_be == clat4_be || (a >> 28) >= 0xe || (a >> 24) == 0 ||
-	       (a >> 24) == 0x7f;
-}
-
-/* RFC 6052 section 3.1 with the well-known prefix: the engine's table. */
-static __always_inline bool nonglobal4(__u32 a_be)
-{
-	return ipv4_nonglobal(bpf_ntohl(a_be));
-}
-
-/* RFC 6052 2.2, any prefix length: a inside the NAT64 prefix? */
-static __always_inline bool in_pfx(const struct clat_fp_cfg *c, const __u32 *a)
-{
-	const __u32 *p = (const __u32 *)c->pfx;
-
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		if ((a[i] & c->pfx_mask[i]) != p[i])
-			return false;
-	return true;
-}
-
-/* The IPv4 address embedded in a (its bytes at v4pos[]). */
-static __always_inline __u32 extract4(const struct clat_fp_cfg *c, const __u8 *a)
-{
-	__u8 b[4];
-
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		b[i] = a[c->v4pos[i] & 15];
-	return *(__u32 *)b;
-}
-
-/* The NAT64 prefix with the IPv4 address v4 (network order) embedded. */
-static __always_inline void embed4(const struct clat_fp_cfg *c, __u32 v4,
-				   __u8 *out)
-{
-	const __u8 *b = (const __u8 *)&v4;
-
-	__builtin_memcpy(out, c->pfx, 16);
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		out[c->v4pos[i] & 15] = b[i];
-}
-
-static __always_inline __u16 ip4_csum(const struct iphdr *h)
-{
-	const __u16 *w = (const __u16 *)h;
-	__u32 s = 0;
-
-#pragma unroll
-	for (int i = 0; i < 10; i++)
-		s += w[i];
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (__u16)~s;
-}
-
 /*
- * Check the transport header of an unfragmented packet and say how its
+ * Check the transport header of an unfragmented packet, in the linear
+ * area (direct packet access: no helper call, no copy), and say how its
  * checksum changes (from6: the input is IPv6).  Returns 0 or the pass
  * counter.
  */
-static __always_inline int l4_check(struct __sk_buff *skb, __u32 l4, __u8 proto,
-				    __u32 plen, bool from6, struct l4info *li)
+static __always_inline int l4_check_p(const __u8 *h, const void *end,
+				      __u8 proto, __u32 plen, bool from6,
+				      struct l4info *li)
 {
-	__u8 h[8];
+	__u8 t;
 
 	li->csum_flags = BPF_F_PSEUDO_HDR;
 	if (proto == NH_TCP) {
-		if (plen < 20 || bpf_skb_load_bytes(skb, l4 + 12, h, 1))
+		if (plen < 20 || (const void *)(h + 20) > end)
 			return CLAT_FP_PASS_MALFORMED;
-		if ((h[0] >> 4) < 5 || (__u32)(h[0] >> 4) * 4 > plen)
+		if ((h[12] >> 4) < 5 || (__u32)(h[12] >> 4) * 4 > plen)
 			return CLAT_FP_PASS_MALFORMED;
 		li->csum_off = 16;
 		return 0;
 	}
-	if (plen < 8 || bpf_skb_load_bytes(skb, l4, h, 8))
+	if (plen < 8 || (const void *)(h + 8) > end)
 		return CLAT_FP_PASS_MALFORMED;
 	if (proto == NH_UDP) {
 		if (((__u32)h[4] << 8 | h[5]) != plen)
@@ -205,22 +139,23 @@ static __always_inline int l4_check(struct __sk_buff *skb, __u32 l4, __u8 proto,
 		li->csum_flags |= BPF_F_MARK_MANGLED_0;
 		return 0;
 	}
-	/* ICMP echo: only the type changes; code and body are copied. */
 	if (h[1] != 0)
 		return CLAT_FP_PASS_ICMP;
-	__builtin_memcpy(&li->icmp_old, h, 2);
-	if (from6 && h[0] == CLAT_FP_ICMP6_ECHO_REQ)
-		h[0] = CLAT_FP_ICMP4_ECHO_REQ;
-	else if (from6 && h[0] == CLAT_FP_ICMP6_ECHO_REP)
-		h[0] = CLAT_FP_ICMP4_ECHO_REP;
-	else if (!from6 && h[0] == CLAT_FP_ICMP4_ECHO_REQ)
-		h[0] = CLAT_FP_ICMP6_ECHO_REQ;
-	else if (!from6 && h[0] == CLAT_FP_ICMP4_ECHO_REP)
-		h[0] = CLAT_FP_ICMP6_ECHO_REP;
+	t = h[0];
+	if (from6 && t == CLAT_FP_ICMP6_ECHO_REQ)
+		t = CLAT_FP_ICMP4_ECHO_REQ;
+	else if (from6 && t == CLAT_FP_ICMP6_ECHO_REP)
+		t = CLAT_FP_ICMP4_ECHO_REP;
+	else if (!from6 && t == CLAT_FP_ICMP4_ECHO_REQ)
+		t = CLAT_FP_ICMP6_ECHO_REQ;
+	else if (!from6 && t == CLAT_FP_ICMP4_ECHO_REP)
+		t = CLAT_FP_ICMP6_ECHO_REP;
 	else
 		return CLAT_FP_PASS_ICMP;
+	__builtin_memcpy(&li->icmp_old, h, 2);
+	li->icmp_new = li->icmp_old;
+	*(__u8 *)&li->icmp_new = t;
 	li->csum_off = 2;
-	__builtin_memcpy(&li->icmp_new, h, 2);
 	return 0;
 }
 
@@ -292,11 +227,11 @@ static __always_inline int nexthdr_pass(__u8 nh)
 	return CLAT_FP_PASS_PROTO;
 }
 
-SEC("tc")
-int clat_up_ingress(struct __sk_buff *skb)
+/* Ingress, one instance per link-header length (0 or 14, a constant). */
+static __always_inline int ingress64_at(struct __sk_buff *skb, const __u32 off)
 {
 	const struct clat_fp_cfg *c = &clat_cfg;
-	__u32 off = c->up_l2len > 14 ? 14 : c->up_l2len;
+	void *data, *end;
 	struct ipv6hdr ip6;
 	struct iphdr ip4 = {};
 	struct pseudo6 ph;
@@ -305,11 +240,16 @@ int clat_up_ingress(struct __sk_buff *skb)
 	__s64 diff;
 	int r;
 
-	if (skb->protocol != bpf_htons(ETH_P_IPV6) || !c->enabled)
+	/* Every IPv6 packet of the host passes here: look at its
+	 * destination first, pulling nothing the host's own traffic
+	 * would then pay for. */
+	if (skb->len < off + sizeof(ip6) || !linear(skb, off + sizeof(ip6)))
 		return TC_ACT_OK;
-	bpf_skb_pull_data(skb, skb->len < off + 80 ? skb->len : off + 80);
-	if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)))
+	data = SKB_PTR(skb, data);
+	end = SKB_PTR(skb, data_end);
+	if (data + off + sizeof(ip6) > end)
 		return TC_ACT_OK;
+	__builtin_memcpy(&ip6, data + off, sizeof(ip6));
 	if (!eq6(ip6.daddr.in6_u.u6_addr32, (const __u32 *)c->clat6))
 		return TC_ACT_OK; /* the host's own traffic */
 
@@ -328,7 +268,14 @@ int clat_up_ingress(struct __sk_buff *skb)
 	r = nexthdr_pass(ip6.nexthdr);
 	if (r)
 		return pass(r);
-	r = l4_check(skb, off + sizeof(ip6), ip6.nexthdr, plen, true, &li);
+	if (!linear(skb, skb->len < off + 60 ? skb->len : off + 60))
+		return pass(CLAT_FP_PASS_MALFORMED);
+	data = SKB_PTR(skb, data);
+	end = SKB_PTR(skb, data_end);
+	if (data + off + sizeof(ip6) > end)
+		return pass(CLAT_FP_PASS_MALFORMED);
+	r = l4_check_p(data + off + sizeof(ip6), end, ip6.nexthdr, plen, true,
+		       &li);
 	if (r)
 		return pass(r);
 
@@ -367,7 +314,8 @@ int clat_up_ingress(struct __sk_buff *skb)
 	if (bpf_skb_store_bytes(skb, off, &ip4, sizeof(ip4),
 				BPF_F_RECOMPUTE_CSUM) ||
 	    set_ethertype(skb, off, ETH_P_IP) ||
-	    l4_fix(skb, off + sizeof(ip4), ip6.nexthdr, &li, diff)) {
+	    ((ip6.nexthdr == NH_ICMP6 || !csum_neutral(diff)) &&
+	     l4_fix(skb, off + sizeof(ip4), ip6.nexthdr, &li, diff))) {
 		count(CLAT_FP_ERR_HELPER);
 		return TC_ACT_SHOT;
 	}
@@ -379,6 +327,20 @@ int clat_up_ingress(struct __sk_buff *skb)
 	if (c->pass_up)
 		return TC_ACT_OK;
 	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
+}
+
+SEC("tc")
+int clat_up_ingress(struct __sk_buff *skb)
+{
+	const struct clat_fp_cfg *c = &clat_cfg;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6) || !c->enabled)
+		return TC_ACT_OK;
+	if (c->up_l2len == 0)
+		return ingress64_at(skb, 0);
+	if (c->up_l2len == 14)
+		return ingress64_at(skb, 14);
+	return TC_ACT_OK;
 }
 
 /*
@@ -394,99 +356,6 @@ static __always_inline int pass46(bool up, enum clat_fp_counter r)
 {
 	count(r);
 	return up ? bpf_redirect(clat_cfg.tun_ifindex, 0) : TC_ACT_OK;
-}
-
-/*
- * The transport checks of l4_check() on a header in the linear area
- * (direct packet access: no helper call, no copy).
- */
-static __always_inline int l4_check_p(const __u8 *h, const void *end,
-				      __u8 proto, __u32 plen, bool from6,
-				      struct l4info *li)
-{
-	__u8 t;
-
-	li->csum_flags = BPF_F_PSEUDO_HDR;
-	if (proto == NH_TCP) {
-		if (plen < 20 || (const void *)(h + 20) > end)
-			return CLAT_FP_PASS_MALFORMED;
-		if ((h[12] >> 4) < 5 || (__u32)(h[12] >> 4) * 4 > plen)
-			return CLAT_FP_PASS_MALFORMED;
-		li->csum_off = 16;
-		return 0;
-	}
-	if (plen < 8 || (const void *)(h + 8) > end)
-		return CLAT_FP_PASS_MALFORMED;
-	if (proto == NH_UDP) {
-		if (((__u32)h[4] << 8 | h[5]) != plen)
-			return CLAT_FP_PASS_MALFORMED;
-		if (h[6] == 0 && h[7] == 0)
-			return CLAT_FP_PASS_UDP0;
-		li->csum_off = 6;
-		li->csum_flags |= BPF_F_MARK_MANGLED_0;
-		return 0;
-	}
-	if (h[1] != 0)
-		return CLAT_FP_PASS_ICMP;
-	t = h[0];
-	if (from6 && t == CLAT_FP_ICMP6_ECHO_REQ)
-		t = CLAT_FP_ICMP4_ECHO_REQ;
-	else if (from6 && t == CLAT_FP_ICMP6_ECHO_REP)
-		t = CLAT_FP_ICMP4_ECHO_REP;
-	else if (!from6 && t == CLAT_FP_ICMP4_ECHO_REQ)
-		t = CLAT_FP_ICMP6_ECHO_REQ;
-	else if (!from6 && t == CLAT_FP_ICMP4_ECHO_REP)
-		t = CLAT_FP_ICMP6_ECHO_REP;
-	else
-		return CLAT_FP_PASS_ICMP;
-	__builtin_memcpy(&li->icmp_old, h, 2);
-	li->icmp_new = li->icmp_old;
-	*(__u8 *)&li->icmp_new = t;
-	li->csum_off = 2;
-	return 0;
-}
-
-/*
- * Zero in ones' complement: the address change leaves every TCP/UDP
- * checksum as it is.  That is the common case, not luck: the CLAT's
- * IPv6 address is chosen checksum-neutral to its IPv4 address, and the
- * well-known prefix is neutral to the IPv4 address it embeds.
- */
-static __always_inline bool csum_neutral(__s64 diff)
-{
-	__u32 s = (__u32)diff;
-
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return s == 0 || s == 0xffff;
-}
-
-/*
- * skb->data and skb->data_end, each read straight from the context at
- * its own offset: the compiler may otherwise share one load between
- * them through a computed context pointer, which the verifier refuses.
- */
-#define SKB_PTR(skb, field)                                                    \
-	({                                                                     \
-		__u64 __v;                                                     \
-		asm volatile("%0 = *(u32 *)(%1 + %2)"                          \
-			     : "=r"(__v)                                       \
-			     : "r"(skb),                                       \
-			       "i"(__builtin_offsetof(struct __sk_buff, field))); \
-		(void *)(long)__v;                                             \
-	})
-
-/* Make the first n bytes (n <= skb->len) linear; 0 if it had to fail. */
-static __always_inline bool linear(struct __sk_buff *skb, __u32 n)
-{
-	void *data = SKB_PTR(skb, data);
-	void *end = SKB_PTR(skb, data_end);
-
-	if (n > 74)
-		n = 74;
-	if (data + n <= end)
-		return true;
-	return bpf_skb_pull_data(skb, n) == 0;
 }
 
 /*
