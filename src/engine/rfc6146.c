@@ -82,6 +82,45 @@ static enum xlat_verdict refuse6(const struct nat64 *nat, const uint8_t *p,
 	return XLAT_REPLY;
 }
 
+/*
+ * Section 3.5.2.2, a V6 SYN that opens a session: the mapping, which takes
+ * the pool4 transport address of an IPv4 SYN held from the same peer
+ * (simultaneous open) when it has none yet.
+ */
+static struct nat64_bib *bib6(struct nat64 *nat, const struct nat64_flow *f,
+			      const struct nat64_syn *held, enum xlat_drop *why)
+{
+	struct nat64_bib *b = NULL;
+
+	if (held)
+		b = nat64_bib_new_at(nat, f->proto, &f->l6, f->lport,
+				     &held->l4, held->lport);
+	if (!b)
+		b = nat64_bib_new(nat, f->proto, &f->l6, f->lport, why);
+	if (b)
+		nat64_event(nat, NAT64_EV_BIB_ADD, b, NULL);
+	return b;
+}
+
+/* The new session's TCP state: V6 INIT, or ESTABLISHED when it meets
+ * the IPv4 SYN held for it (V4 INIT + V6 SYN). */
+static void open6(struct nat64 *nat, struct nat64_sess *s,
+		  const struct nat64_bib *b, struct nat64_syn *held,
+		  uint64_t now)
+{
+	if (held && held->l4.s_addr == b->a4.s_addr &&
+	    held->lport == b->p4) {
+		/* RFC 5382 REQ-4: the held SYN is dropped silently. */
+		nat64_syn_forget(nat, held);
+		nat->st.simultaneous_open++;
+		s->state = NAT64_ESTABLISHED;
+		nat64_sess_set_timer(nat, s, NAT64_T_TCP_EST, now);
+		return;
+	}
+	s->state = NAT64_V6_INIT;
+	nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
+}
+
 /* A packet from the IPv6 side that is not an ICMP error. */
 static struct nat64_bib *track6(struct nat64 *nat, const struct nat64_flow *f,
 				uint64_t now, enum xlat_drop *why)
@@ -90,6 +129,7 @@ static struct nat64_bib *track6(struct nat64 *nat, const struct nat64_flow *f,
 	bool tcp = f->proto == NAT64_TCP, syn = f->tcp & NAT64_TCP_SYN;
 	struct nat64_sess *s = b ? nat64_sess_find(nat, b, &f->r4, f->rport)
 				 : NULL;
+	struct nat64_syn *held = NULL;
 
 	if (s) {
 		if (tcp)
@@ -98,56 +138,70 @@ static struct nat64_bib *track6(struct nat64 *nat, const struct nat64_flow *f,
 			nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
 		return b;
 	}
-	/* Section 3.5.2.2, CLOSED: only a SYN opens a TCP session. */
+	/*
+	 * Section 3.5.2.2, CLOSED: only a SYN opens a TCP session; another
+	 * segment is translated if the host has a mapping (state stays
+	 * CLOSED), else dropped.
+	 */
 	if (tcp && !syn) {
-		*why = XLAT_DROP_NAT64_NO_SESSION;
-		return NULL;
+		if (!b)
+			*why = XLAT_DROP_NAT64_NO_SESSION;
+		return b;
 	}
+	if (tcp)
+		held = nat64_syn_find(nat, &f->r4, f->rport, now);
 	if (!b) {
-		b = nat64_bib_new(nat, f->proto, &f->l6, f->lport, why);
+		b = bib6(nat, f, held, why);
 		if (!b)
 			return NULL;
-		nat64_event(nat, NAT64_EV_BIB_ADD, b, NULL);
 	}
 	s = nat64_sess_new(nat, b, &f->r4, f->rport, why);
 	if (!s) {
 		nat64_bib_put(nat, b);
 		return NULL;
 	}
-	if (tcp) {
-		s->state = NAT64_V6_INIT;
-		nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
-	} else {
+	if (tcp)
+		open6(nat, s, b, held, now);
+	else
 		nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
-	}
 	return b;
 }
 
-/* ICMP errors belong to an existing session and change nothing in it. */
+/*
+ * ICMP errors are not filtered and change no state (section 3.5); the
+ * mapping of the packet inside is all they need (section 3.6).
+ */
 static struct nat64_bib *error_bib6(struct nat64 *nat,
 				    const struct nat64_flow *f)
 {
-	struct nat64_bib *b = nat64_bib_find6(nat, f->proto, &f->l6, f->lport);
-
-	if (!b || !nat64_sess_find(nat, b, &f->r4, f->rport))
-		return NULL;
-	return b;
+	return nat64_bib_find6(nat, f->proto, &f->l6, f->lport);
 }
 
-static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
-			     size_t len, struct xlat_out *out, uint64_t now,
-			     bool hairpin);
-
-/* Section 3.8: a translated packet for a pool4 address comes back in. */
+/*
+ * Section 3.8: a translated packet for a pool4 address comes back in.  An
+ * ICMPv4 error the IPv4 side's processing answers it with is addressed
+ * to the sender's pool4 address: it goes in once more, to reach the
+ * IPv6 host as ICMPv6.
+ */
 static enum xlat_verdict hairpin(struct nat64 *nat, struct xlat_out *out,
 				 uint64_t now)
 {
 	uint32_t n = out->pkt[0].len;
 	enum xlat_verdict v;
+	enum xlat_drop why;
 
 	memcpy(nat->scratch, xlat_out_data(out, 0), n);
-	v = in4(nat, nat->scratch, n, out, now, true);
-	/* An ICMPv4 error to a pool4 address has nowhere to go. */
+	v = nat64_in4(nat, nat->scratch, n, out, now, true);
+	if (v == XLAT_REPLY && out->family == AF_INET) {
+		why = out->reason;
+		n = out->pkt[0].len;
+		memcpy(nat->scratch, xlat_out_data(out, 0), n);
+		v = nat64_in4(nat, nat->scratch, n, out, now, true);
+		if (v != XLAT_OUT)
+			return drop(out, why);
+		out->reason = why;
+		return XLAT_REPLY;
+	}
 	if (v == XLAT_REPLY)
 		return drop(out, out->reason);
 	if (v == XLAT_OUT)
@@ -181,7 +235,7 @@ static void release_held(struct nat64 *nat, const struct nat64_flow *f,
 		sub.cap = out->cap - used;
 		sub.next_id = out->next_id;
 		v = v6 ? nat64_6to4(nat, h->data, h->len, &sub, now)
-		       : in4(nat, h->data, h->len, &sub, now, false);
+		       : nat64_in4(nat, h->data, h->len, &sub, now, false);
 		out->next_id = sub.next_id;
 		if (v != XLAT_OUT || sub.family != out->family ||
 		    out->n + sub.n > XLAT_MAX_FRAGS)
@@ -229,6 +283,10 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 	r = nat64_flow6(pkt, len, &f);
 	if (r != XLAT_DROP_NONE)
 		return drop(out, r);
+	/* Section 3.5: a source inside pool6 would loop (section 3.8). */
+	memcpy(&m6, pkt + 8, 16);
+	if (prefix6_contains(&xc->pool6.addr, xc->pool6.len, &m6))
+		return drop(out, XLAT_DROP_HAIRPIN_LOOP);
 	if (!rfc6052_extract(&xc->pool6, &f.r6, &f.r4) ||
 	    prefix6_contains(&xc->pool6.addr, xc->pool6.len, &f.l6))
 		return drop(out, XLAT_DROP_DST_UNTRANSLATABLE);
@@ -244,7 +302,7 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 	} else if (f.error) {
 		b = error_bib6(nat, &f);
 		if (!b)
-			return drop(out, XLAT_DROP_NAT64_NO_SESSION);
+			return drop(out, XLAT_DROP_NAT64_NO_BIB);
 	} else {
 		b = track6(nat, &f, now, &r);
 		if (!b && (r == XLAT_DROP_NAT64_TABLE_FULL ||
@@ -283,34 +341,17 @@ static bool filter_allows(struct nat64 *nat, const struct nat64_bib *b,
 	return nat64_sess_addr_known(nat, b, r4);
 }
 
-/* A packet from the IPv4 side that is not an ICMP error. */
-static enum xlat_drop track4(struct nat64 *nat, struct nat64_bib *b,
-			     const struct nat64_flow *f, uint64_t now)
+/* A new session from the IPv4 side (mapping and filtering checked). */
+static enum xlat_drop open4(struct nat64 *nat, struct nat64_bib *b,
+			    const struct nat64_flow *f, uint64_t now)
 {
-	struct nat64_sess *s = nat64_sess_find(nat, b, &f->r4, f->rport);
-	bool tcp = f->proto == NAT64_TCP;
+	struct nat64_sess *s;
 	enum xlat_drop why;
 
-	if (s) {
-		if (tcp)
-			nat64_tcp_step(nat, s, false, f->tcp, now);
-		else
-			nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
-		return XLAT_DROP_NONE;
-	}
-	/*
-	 * Section 3.5.2.2 lets a SYN that finds no mapping, or that
-	 * filtering refuses, wait TCP_INCOMING_SYN (6 s) for a simultaneous
-	 * open from IPv6; this NAT64 drops it at once.
-	 */
-	if (tcp && !(f->tcp & NAT64_TCP_SYN))
-		return XLAT_DROP_NAT64_NO_SESSION;
-	if (!filter_allows(nat, b, &f->r4))
-		return XLAT_DROP_NAT64_FILTERED;
 	s = nat64_sess_new(nat, b, &f->r4, f->rport, &why);
 	if (!s)
 		return why;
-	if (tcp) {
+	if (f->proto == NAT64_TCP) {
 		/* Section 3.5.2.2: with a mapping and filtering that
 		 * lets the SYN in, V4 INIT for TCP_TRANS. */
 		s->state = NAT64_V4_INIT;
@@ -321,11 +362,96 @@ static enum xlat_drop track4(struct nat64 *nat, struct nat64_bib *b,
 	return XLAT_DROP_NONE;
 }
 
-static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
-			     size_t len, struct xlat_out *out, uint64_t now,
-			     bool hp)
+/*
+ * A packet from the IPv4 side that is not an ICMP error; b is its
+ * mapping or NULL.  XLAT_DROP_NONE: translate it.
+ */
+static enum xlat_drop track4(struct nat64 *nat, struct nat64_bib *b,
+			     const struct nat64_flow *f, const uint8_t *pkt,
+			     size_t len, uint64_t now)
+{
+	struct nat64_sess *s = b ? nat64_sess_find(nat, b, &f->r4, f->rport)
+				 : NULL;
+	bool tcp = f->proto == NAT64_TCP, syn = f->tcp & NAT64_TCP_SYN;
+
+	if (s) {
+		if (tcp)
+			nat64_tcp_step(nat, s, false, f->tcp, now);
+		else
+			nat64_sess_set_timer(nat, s, timer_of(f->proto), now);
+		return XLAT_DROP_NONE;
+	}
+	/* Section 3.5.2.2, CLOSED, not a SYN: translated on a mapping the
+	 * filtering allows, no state made. */
+	if (tcp && !syn) {
+		if (!b)
+			return XLAT_DROP_NAT64_NO_BIB;
+		return filter_allows(nat, b, &f->r4) ? XLAT_DROP_NONE
+						     : XLAT_DROP_NAT64_FILTERED;
+	}
+	/*
+	 * CLOSED, V4 SYN: dropped by policy, or held TCP_INCOMING_SYN when
+	 * there is no mapping or address-dependent filtering refuses it
+	 * (rfc6146_syn.c); else V4 INIT.
+	 */
+	if (tcp && nat->cfg.drop_external_tcp)
+		return XLAT_DROP_NAT64_EXTERNAL_TCP;
+	if (tcp && (!b || !filter_allows(nat, b, &f->r4)))
+		return nat64_syn_hold(nat, f, pkt, len, now);
+	if (!b)
+		return XLAT_DROP_NAT64_NO_BIB;
+	if (!filter_allows(nat, b, &f->r4))
+		return XLAT_DROP_NAT64_FILTERED;
+	return open4(nat, b, f, now);
+}
+
+/*
+ * RFC 7915 4.5: a zero-checksum UDP datagram the engine will not
+ * translate (a fragment, or udp-zero-checksum = drop) is left to it
+ * before it opens any state.
+ */
+static bool udp0_refused(const struct nat64 *nat, const uint8_t *pkt,
+			 const struct nat64_flow *f)
+{
+	size_t ihl = (pkt[0] & 0xfu) * 4u;
+
+	if (f->proto != NAT64_UDP || f->error || f->tail ||
+	    get16(pkt + ihl + 6) != 0)
+		return false;
+	return f->frag || nat->cfg.xlat.udp0 == XLAT_UDP0_DROP;
+}
+
+/*
+ * Section 3.5.1 and 3.5.3: a packet address-dependent filtering refuses
+ * MAY be answered with Communication Administratively Prohibited (3/13);
+ * TCP is never answered here (REQ-4 of RFC 5382 for SYNs, silence for
+ * the rest).  Everything else refused from IPv4 is dropped silently.
+ */
+static enum xlat_verdict refuse4(const struct nat64 *nat, const uint8_t *pkt,
+				 size_t len, const struct nat64_flow *f,
+				 struct xlat_out *out, enum xlat_drop r)
+{
+	if (r == XLAT_DROP_NAT64_FILTERED && f->proto != NAT64_TCP)
+		return nat64_reply4(nat, pkt, len, out, 3, 13, r);
+	return drop(out, r);
+}
+
+/* The mapping of an IPv4 packet; ICMP errors need nothing more. */
+static enum xlat_drop find4(struct nat64 *nat, const struct nat64_flow *f,
+			    const uint8_t *pkt, size_t len, uint64_t now,
+			    struct nat64_bib **b)
+{
+	*b = nat64_bib_find4(nat, f->proto, &f->l4, f->lport);
+	if (f->error)
+		return *b ? XLAT_DROP_NONE : XLAT_DROP_NAT64_NO_BIB;
+	return track4(nat, *b, f, pkt, len, now);
+}
+
+enum xlat_verdict nat64_in4(struct nat64 *nat, const uint8_t *pkt, size_t len,
+			    struct xlat_out *out, uint64_t now, bool hp)
 {
 	const struct xlat_cfg *xc = &nat->cfg.xlat;
+	unsigned int fl = hp ? XLAT_4TO6_HAIRPIN : 0;
 	struct nat64_flow f;
 	struct nat64_bib *b;
 	enum xlat_verdict v;
@@ -342,28 +468,21 @@ static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
 		return drop(out, XLAT_DROP_WKP_NONGLOBAL);
 	if (!hp && xc->decrement_ttl && f.hlim <= 1 && !f.error)
 		return xlat_4to6(xc, pkt, len, out);
+	if (udp0_refused(nat, pkt, &f))
+		return xlat_4to6_flags(xc, pkt, len, out, fl);
 	if (f.tail) {
 		b = nat64_frag_find(nat, &f, false, now);
 		if (!b)
 			return early_fragment(nat, &f, false, pkt, len, out, now);
 		goto translate;
 	}
-	b = nat64_bib_find4(nat, f.proto, &f.l4, f.lport);
-	if (!b)
-		return drop(out, f.error ? XLAT_DROP_NAT64_NO_SESSION
-					 : XLAT_DROP_NAT64_NO_BIB);
-	if (f.error)
-		r = nat64_sess_find(nat, b, &f.r4, f.rport)
-			    ? XLAT_DROP_NONE
-			    : XLAT_DROP_NAT64_NO_SESSION;
-	else
-		r = track4(nat, b, &f, now);
+	r = find4(nat, &f, pkt, len, now, &b);
 	if (r != XLAT_DROP_NONE)
-		return drop(out, r);
+		return refuse4(nat, pkt, len, &f, out, r);
 	if (f.frag)
 		nat64_frag_note(nat, &f, false, b, now);
 translate:
-	v = xlat_4to6_flags(xc, pkt, len, out, hp ? XLAT_4TO6_HAIRPIN : 0);
+	v = xlat_4to6_flags(xc, pkt, len, out, fl);
 	if (v != XLAT_OUT)
 		return v;
 	for (unsigned int i = 0; i < out->n; i++)
@@ -377,5 +496,5 @@ translate:
 enum xlat_verdict nat64_4to6(struct nat64 *nat, const uint8_t *pkt,
 			     size_t len, struct xlat_out *out, uint64_t now)
 {
-	return in4(nat, pkt, len, out, now, false);
+	return nat64_in4(nat, pkt, len, out, now, false);
 }

@@ -94,6 +94,9 @@ struct nat64_cfg {
 	uint32_t max_sessions; /* the table's size */
 	uint32_t max_per_host; /* sessions per IPv6 address; 0: no limit */
 	uint32_t timeout_ms[NAT64_T__COUNT];
+	/* RFC 6146 3.5.2.2: drop IPv4 SYNs that open no session at once,
+	 * silently, instead of holding them TCP_INCOMING_SYN. */
+	bool drop_external_tcp;
 	uint64_t key[2]; /* secret of the hashes and of port selection */
 };
 
@@ -122,6 +125,10 @@ struct nat64_stats {
 	uint64_t refused_host_limit; /* max_per_host reached */
 	uint64_t refused_pool4;      /* no free pool4 port */
 	uint64_t hairpinned;
+	uint64_t syn_held;          /* unsolicited IPv4 SYNs kept 6 s */
+	uint64_t syn_hold_full;     /* ... not kept: every slot taken */
+	uint64_t syn_unreachable;   /* ... whose 6 s ran out (Port Unreachable) */
+	uint64_t simultaneous_open; /* ... answered by a SYN from IPv6 */
 };
 
 /* A session (or BIB entry, then r4/rport/state/expires are zero). */
@@ -168,7 +175,16 @@ enum xlat_verdict nat64_4to6(struct nat64 *nat, const uint8_t *pkt,
 unsigned int nat64_expire(struct nat64 *nat, uint64_t now,
 			  unsigned int budget);
 
-/* The next expiry time (ms), or UINT64_MAX with no sessions. */
+/*
+ * RFC 6146 section 3.5.2.2: an unsolicited IPv4 SYN is held
+ * TCP_INCOMING_SYN (6 s) for a simultaneous open; when none came, its
+ * ICMP Port Unreachable (or, hairpinned, the ICMPv6 form of it) is put
+ * in out, one per call, and true returned.  false: nothing due at now.
+ * Call after nat64_expire() until false.
+ */
+bool nat64_expire_syn(struct nat64 *nat, uint64_t now, struct xlat_out *out);
+
+/* The next expiry time (ms) of a session or held SYN, or UINT64_MAX. */
 uint64_t nat64_next_expiry(const struct nat64 *nat);
 
 /* Counts and counters. */

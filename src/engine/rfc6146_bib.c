@@ -328,3 +328,26 @@ struct nat64_bib *nat64_bib_new(struct nat64 *nat, enum nat64_proto p,
 	nat->st.refused_pool4++;
 	return NULL;
 }
+
+/*
+ * Section 3.5.2.2, simultaneous open: the IPv6 host's SYN answers an IPv4
+ * SYN held for a pool4 transport address nobody had; the new mapping
+ * takes that address so both SYNs belong to one connection.
+ */
+struct nat64_bib *nat64_bib_new_at(struct nat64 *nat, enum nat64_proto p,
+				   const struct in6_addr *a6, uint16_t p6,
+				   const struct in_addr *a4, uint16_t p4)
+{
+	bool in_pool = false;
+
+	for (unsigned int i = 0; i < nat->cfg.n_pool4; i++) {
+		const struct nat64_pool4 *e = &nat->cfg.pool4[i];
+
+		if (e->proto == p && p4 >= e->lo && p4 <= e->hi &&
+		    prefix4_contains(&e->pfx.addr, e->pfx.len, a4))
+			in_pool = true;
+	}
+	if (!in_pool || nat64_bib_find4(nat, p, a4, p4))
+		return NULL;
+	return bib_insert(nat, p, a6, p6, a4, p4);
+}

@@ -75,6 +75,23 @@ struct nat64_held {
 	uint8_t data[NAT64_HELD_BYTES];
 };
 
+/*
+ * Unsolicited IPv4 SYNs held TCP_INCOMING_SYN (RFC 6146 section 3.5.2.2)
+ * for a simultaneous open from IPv6; the copy is what the Port
+ * Unreachable quotes if none comes (576 - 28 bytes, RFC 1812 4.3.2.3).
+ */
+#define NAT64_SYN_SLOTS 64
+#define NAT64_SYN_BYTES 548
+#define NAT64_TCP_INCOMING_SYN_MS 6000
+
+struct nat64_syn {
+	uint64_t expires;      /* 0: free */
+	struct in_addr r4, l4; /* the IPv4 peer, the pool4 address it called */
+	uint16_t rport, lport;
+	uint16_t len;
+	uint8_t data[NAT64_SYN_BYTES];
+};
+
 struct nat64 {
 	struct nat64_cfg cfg;
 	struct nat64_bib *bib;
@@ -93,6 +110,7 @@ struct nat64 {
 	uint8_t *scratch; /* 65535 bytes: the IPv4 form of a hairpinned packet */
 	struct nat64_frag *frag; /* NAT64_FRAG_SLOTS */
 	struct nat64_held *held; /* NAT64_HELD_SLOTS */
+	struct nat64_syn *syn;   /* NAT64_SYN_SLOTS */
 };
 
 /* rfc6146_hash.c: SipHash-2-4. */
@@ -106,6 +124,10 @@ struct nat64_bib *nat64_bib_find4(struct nat64 *nat, enum nat64_proto p,
 struct nat64_bib *nat64_bib_new(struct nat64 *nat, enum nat64_proto p,
 				const struct in6_addr *a6, uint16_t p6,
 				enum xlat_drop *why);
+/* A new entry on exactly (a4, p4), when pool4 has it and it is free. */
+struct nat64_bib *nat64_bib_new_at(struct nat64 *nat, enum nat64_proto p,
+				   const struct in6_addr *a6, uint16_t p6,
+				   const struct in_addr *a4, uint16_t p4);
 int nat64_bib_add_static(struct nat64 *nat, const struct nat64_static *s);
 void nat64_bib_put(struct nat64 *nat, struct nat64_bib *b);
 bool nat64_pool4_contains(const struct nat64_cfg *cfg,
@@ -157,6 +179,32 @@ void nat64_sess_del(struct nat64 *nat, struct nat64_sess *s);
  */
 void nat64_tcp_step(struct nat64 *nat, struct nat64_sess *s, bool from6,
 		    uint8_t flags, uint64_t now);
+
+struct nat64_flow;
+
+/* rfc6146_syn.c: held IPv4 SYNs (section 3.5.2.2). */
+/* Keep the SYN of flow f (from IPv4); XLAT_DROP_NAT64_SYN_HELD when kept
+ * or already kept, XLAT_DROP_NAT64_SYN_HOLD_FULL when no slot is free. */
+enum xlat_drop nat64_syn_hold(struct nat64 *nat, const struct nat64_flow *f,
+			      const uint8_t *pkt, size_t len, uint64_t now);
+/* A live held SYN from the IPv4 peer (r4, rport), or NULL. */
+struct nat64_syn *nat64_syn_find(struct nat64 *nat, const struct in_addr *r4,
+				 uint16_t rport, uint64_t now);
+void nat64_syn_forget(struct nat64 *nat, struct nat64_syn *h);
+uint64_t nat64_syn_next_expiry(const struct nat64 *nat);
+/*
+ * An ICMPv4 error (type, code) from the pool4 address pkt was sent to,
+ * back to its source, quoting it (RFC 1812: 576 bytes at most); none for
+ * an ICMP error, a later fragment, a non-unicast source, or when
+ * icmp-errors is off (then a plain drop with why).
+ */
+enum xlat_verdict nat64_reply4(const struct nat64 *nat, const uint8_t *pkt,
+			       size_t len, struct xlat_out *out, uint8_t type,
+			       uint8_t code, enum xlat_drop why);
+
+/* rfc6146.c: the IPv4 side's processing (hp: a hairpinned packet). */
+enum xlat_verdict nat64_in4(struct nat64 *nat, const uint8_t *pkt, size_t len,
+			    struct xlat_out *out, uint64_t now, bool hp);
 
 /* rfc6146_pkt.c: the flow a packet belongs to, seen from the NAT64. */
 struct nat64_flow {

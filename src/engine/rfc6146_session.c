@@ -247,6 +247,16 @@ void nat64_tcp_step(struct nat64 *nat, struct nat64_sess *s, bool from6,
 		return;
 	case NAT64_V4_FIN_RCV:
 	case NAT64_V6_FIN_RCV:
+		/* The RFC's text refreshes TCP_EST on anything but the
+		 * other FIN; a RST ends the connection as it does in
+		 * ESTABLISHED (RFC 5382 transitory state), so it gets
+		 * TCP_TRANS here too instead of keeping a dead session
+		 * 2 h 4 min. */
+		if (rst) {
+			s->state = NAT64_TRANS;
+			nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
+			return;
+		}
 		if (fin && from6 == (s->state == NAT64_V4_FIN_RCV)) {
 			s->state = NAT64_V4_FIN_V6_FIN_RCV;
 			nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
@@ -302,7 +312,7 @@ unsigned int nat64_expire(struct nat64 *nat, uint64_t now, unsigned int budget)
 
 uint64_t nat64_next_expiry(const struct nat64 *nat)
 {
-	uint64_t next = UINT64_MAX;
+	uint64_t next = nat64_syn_next_expiry(nat);
 
 	for (int t = 0; t < NAT64_T__COUNT; t++) {
 		uint32_t h = nat->tq[t].head;

@@ -96,7 +96,7 @@ static uint32_t pow2_at_least(uint32_t n)
 
 struct layout {
 	uint32_t bib_cap, sess_cap, host_cap, nb_bib, nb_sess, nb_host;
-	size_t off_bib, off_sess, off_host, off_h, off_frag, off_held;
+	size_t off_bib, off_sess, off_host, off_h, off_frag, off_held, off_syn;
 	size_t off_scratch, total;
 };
 
@@ -122,8 +122,10 @@ static void layout(const struct nat64_cfg *cfg, struct layout *l)
 					     l->nb_sess + l->nb_host));
 	l->off_held = align8(l->off_frag +
 			     NAT64_FRAG_SLOTS * sizeof(struct nat64_frag));
-	l->off_scratch = align8(l->off_held +
-				NAT64_HELD_SLOTS * sizeof(struct nat64_held));
+	l->off_syn = align8(l->off_held +
+			    NAT64_HELD_SLOTS * sizeof(struct nat64_held));
+	l->off_scratch = align8(l->off_syn +
+				NAT64_SYN_SLOTS * sizeof(struct nat64_syn));
 	l->total = l->off_scratch + SCRATCH;
 }
 
@@ -187,6 +189,7 @@ struct nat64 *nat64_init(void *mem, size_t size, const struct nat64_cfg *cfg)
 	nat->scratch = base + l.off_scratch;
 	nat->frag = (struct nat64_frag *)(base + l.off_frag);
 	nat->held = (struct nat64_held *)(base + l.off_held);
+	nat->syn = (struct nat64_syn *)(base + l.off_syn);
 	nat->bib_cap = l.bib_cap;
 	nat->sess_cap = l.sess_cap;
 	nat->host_cap = l.host_cap;

@@ -72,7 +72,10 @@
 	X(NAT64_HOST_LIMIT, "nat64_host_session_limit")                        \
 	X(NAT64_POOL4_EXHAUSTED, "nat64_pool4_exhausted")                      \
 	X(NAT64_FRAGMENT, "nat64_fragment_without_ports")                      \
-	X(NAT64_FRAG_HELD, "nat64_fragment_held")
+	X(NAT64_FRAG_HELD, "nat64_fragment_held")                              \
+	X(NAT64_SYN_HELD, "nat64_syn_held")                                    \
+	X(NAT64_SYN_HOLD_FULL, "nat64_syn_hold_full")                          \
+	X(NAT64_EXTERNAL_TCP, "nat64_external_tcp_dropped")
 
 enum xlat_drop {
 #define XLAT_X_ENUM(e, s) XLAT_DROP_##e,

@@ -98,8 +98,14 @@ TEST(filtering_address_dependent)
 	n = fx_nat(&cfg);
 	p4 = fx_udp_map(n, HA, 40004, S1_6, 0);
 	len = pkt_udp4(fx_pkt, S2, P4, 999, p4, "x", 1);
-	CHECK_EQ(fx_4to6(n, len, 1), XLAT_DROP);
+	/* Refused with Communication Administratively Prohibited (MAY). */
+	CHECK_EQ(fx_4to6(n, len, 1), XLAT_REPLY);
 	CHECK_EQ(out.reason, XLAT_DROP_NAT64_FILTERED);
+	CHECK_EQ(out.family, AF_INET);
+	CHECK_OK(pkt_check4(fx_o(0), out.pkt[0].len));
+	CHECK_EQ(fx_o(0)[20], 3);
+	CHECK_EQ(fx_o(0)[21], 13);
+	CHECK_EQ(nat64_sessions(n), 1);
 	/* Same address, another port: allowed, a new session. */
 	len = pkt_udp4(fx_pkt, S1, P4, 999, p4, "x", 1);
 	CHECK_EQ(fx_4to6(n, len, 1), XLAT_OUT);
@@ -212,8 +218,8 @@ TEST(icmp6_error_inner_mapped)
 	CHECK_MEM(fx_o(0) + 28 + 20, orig4 + 20, 8);
 }
 
-/* An ICMP error with no session behind it goes nowhere. */
-TEST(icmp_error_without_session)
+/* An ICMP error with no mapping behind it goes nowhere. */
+TEST(icmp_error_without_mapping)
 {
 	struct nat64 *n = std();
 	uint8_t inner[64], icmp[128];
@@ -224,7 +230,7 @@ TEST(icmp_error_without_session)
 	len = pkt_ip4(fx_pkt, &s, icmp, 8 + li);
 	pkt_fix_l4_csum4(fx_pkt, len);
 	CHECK_EQ(fx_4to6(n, len, 0), XLAT_DROP);
-	CHECK_EQ(out.reason, XLAT_DROP_NAT64_NO_SESSION);
+	CHECK_EQ(out.reason, XLAT_DROP_NAT64_NO_BIB);
 }
 
 /* 3.8: from one IPv6 host to another's pool4 transport address. */

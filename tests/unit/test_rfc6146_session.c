@@ -186,11 +186,15 @@ TEST(tcp_v4_init)
 	CHECK_EQ(nat64_bibs(n), 1);
 }
 
+/* Without a mapping a V4 SYN is held (test_rfc6146_tcp.c has more). */
 TEST(tcp_v4_syn_without_mapping)
 {
 	struct nat64 *n = std();
 
 	CHECK_EQ(tcp4(n, 3333, TCP_SYN, 0), XLAT_DROP);
+	CHECK_EQ(out.reason, XLAT_DROP_NAT64_SYN_HELD);
+	CHECK_EQ(nat64_sessions(n), 0);
+	CHECK_EQ(tcp4(n, 3333, TCP_ACK, 0), XLAT_DROP);
 	CHECK_EQ(out.reason, XLAT_DROP_NAT64_NO_BIB);
 }
 
