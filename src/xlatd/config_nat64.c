@@ -179,6 +179,8 @@ static bool *bool_key(struct inst_conf *ic, const char *k)
 		return &ic->nat64.cfg.wkp_global_only;
 	if (!strcmp(k, "log-mappings"))
 		return &ic->nat64.log_mappings;
+	if (!strcmp(k, "drop-external-tcp"))
+		return &ic->nat64.cfg.drop_external_tcp;
 	return NULL;
 }
 

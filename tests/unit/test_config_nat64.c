@@ -61,6 +61,7 @@ TEST(defaults)
 	CHECK_EQ(n->timeout_ms[NAT64_T_UDP], 300000);
 	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_EST], 7440000);
 	CHECK(!ic->nat64.log_mappings);
+	CHECK(!n->drop_external_tcp); /* RFC 6146 3.5.2.2: held, not dropped */
 	/* ICMP errors from the pool4 address and its pool6 form. */
 	CHECK_EQ(ic->xlat.self4.s_addr, ip4("192.0.2.1"));
 	inet_pton(AF_INET6, "64:ff9b::c000:201", &self6);
@@ -90,6 +91,7 @@ TEST(every_key)
 		"udp-timeout = 10\ntcp-established-timeout = 3600\n"
 		"tcp-transitory-timeout = 30\n"
 		"icmp-timeout = 5\nlog-mappings = yes\nwkp-global-only = no\n"
+		"drop-external-tcp = yes\n"
 		"ipv4-address = 192.0.2.254\ndecrement-ttl = yes\n";
 	struct xlatd_conf c;
 	const struct inst_conf *ic;
@@ -120,6 +122,7 @@ TEST(every_key)
 	CHECK_EQ(n->timeout_ms[NAT64_T_ICMP], 5000);
 	CHECK(ic->nat64.log_mappings);
 	CHECK(!n->wkp_global_only);
+	CHECK(n->drop_external_tcp);
 	CHECK_EQ(n->xlat.self4.s_addr, ip4("192.0.2.254"));
 	CHECK_EQ(ic->siit.n_route4, 2);
 	conf_free(&c);
