@@ -38,6 +38,7 @@ struct nat64_inst {
 	struct nat64 *nat;
 	int tfd;
 	bool log_mappings;
+	struct xlat_out tout; /* what expiry sends (held SYNs' errors) */
 };
 
 static uint64_t now_ms(void)
@@ -89,6 +90,18 @@ static void log_mapping(void *arg, const struct nat64_event *ev)
 		 ev->rport);
 }
 
+/* RFC 6146 3.5.2.2: Port Unreachable for IPv4 SYNs held 6 s in vain. */
+static void send_syn_errors(struct nat64_inst *n)
+{
+	struct xlat_out *o = &n->tout;
+	uint64_t now = now_ms();
+
+	while (nat64_expire_syn(n->nat, now, o))
+		for (unsigned int i = 0; i < o->n; i++)
+			siit_send_hooked(n->inst, xlat_out_data(o, i),
+					 o->pkt[i].len);
+}
+
 static void on_timer(struct instance *inst, int fd, uint32_t events)
 {
 	struct nat64_inst *n = siit_hook_arg(inst);
@@ -99,6 +112,7 @@ static void on_timer(struct instance *inst, int fd, uint32_t events)
 		return;
 	pthread_mutex_lock(&n->lock);
 	nat64_expire(n->nat, now_ms(), EXPIRE_BUDGET);
+	send_syn_errors(n);
 	pthread_mutex_unlock(&n->lock);
 }
 
@@ -136,6 +150,7 @@ static void free_nat(struct nat64_inst *n)
 		close(n->tfd);
 	pthread_mutex_destroy(&n->lock);
 	free(n->mem);
+	free(n->tout.buf);
 	free(n);
 }
 
@@ -162,6 +177,12 @@ static int nat64_start(struct instance *inst)
 	n->tfd = -1;
 	n->log_mappings = inst->conf->nat64.log_mappings;
 	pthread_mutex_init(&n->lock, NULL);
+	n->tout.cap = XLAT_OUT_MIN;
+	n->tout.buf = malloc(n->tout.cap);
+	if (!n->tout.buf) {
+		free_nat(n);
+		return -ENOMEM;
+	}
 	ret = make_tables(n, &cfg);
 	if (ret < 0) {
 		instance_set_state(inst, "failed", "session tables: %s",
@@ -229,6 +250,10 @@ static void nat64_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "refused_host_limit", st.refused_host_limit);
 	ctl_kv_u64(o, "refused_pool4_exhausted", st.refused_pool4);
 	ctl_kv_u64(o, "hairpinned", st.hairpinned);
+	ctl_kv_u64(o, "syn_held", st.syn_held);
+	ctl_kv_u64(o, "syn_hold_full", st.syn_hold_full);
+	ctl_kv_u64(o, "syn_unreachable", st.syn_unreachable);
+	ctl_kv_u64(o, "simultaneous_open", st.simultaneous_open);
 	ctl_obj_end(o);
 }
 

@@ -981,6 +981,17 @@ void *siit_hook_arg(struct instance *inst)
 	return s ? s->hook_arg : NULL;
 }
 
+int siit_send_hooked(struct instance *inst, const void *pkt, size_t len)
+{
+	struct siit *s = inst->priv;
+
+	/* Hooked kinds run without virtio-net headers; a TUN write is one
+	 * packet and never blocks, so any thread may use queue 0. */
+	if (!s || !s->w || !s->n_workers || s->vnet)
+		return -1;
+	return write(s->w[0].fd, pkt, len) == (ssize_t)len ? 0 : -1;
+}
+
 void siit_stop_hooked(struct instance *inst)
 {
 	struct siit *s = inst->priv;

@@ -34,5 +34,8 @@ int siit_start_hooked(struct instance *inst, const struct siit_hooks *h,
 void siit_stop_hooked(struct instance *inst);
 void siit_status_hooked(struct instance *inst, struct ctl_out *o);
 void *siit_hook_arg(struct instance *inst);
+/* Send a packet the hooked kind made on its own (not the answer to a
+ * read: e.g. the NAT64's Port Unreachable for a held SYN); 0 or -1. */
+int siit_send_hooked(struct instance *inst, const void *pkt, size_t len);
 
 #endif
