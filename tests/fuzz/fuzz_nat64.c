@@ -105,6 +105,24 @@ static void one(struct nat64 *n, const struct nat64_cfg *c, uint8_t ctl,
 	free(pkt);
 }
 
+/* Held IPv4 SYNs whose 6 s ran out: one well-formed ICMP error each,
+ * ICMPv4 to an outside peer or ICMPv6 to a hairpinning host. */
+static void drain_syn(struct nat64 *n, uint64_t now)
+{
+	static uint8_t obuf[XLAT_OUT_MIN];
+	struct xlat_out out;
+
+	memset(&out, 0, sizeof(out));
+	out.buf = obuf;
+	out.cap = sizeof(obuf);
+	while (nat64_expire_syn(n, now, &out)) {
+		fuzz_check(out.n == 1);
+		fuzz_check(out.family == AF_INET || out.family == AF_INET6);
+		fuzz_check_pkts(XLAT_REPLY, &out, true);
+	}
+	fuzz_check(out.n == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nat64_cfg c;
@@ -134,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ctl >> 2) {
 			now += (uint64_t)(ctl >> 2) * 1000;
 			nat64_expire(n, now, 1000);
+			drain_syn(n, now);
 		}
 		one(n, &c, ctl, data, len, now);
 		data += len;
@@ -142,6 +161,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Everything dynamic goes in the end (TCP in two steps). */
 	nat64_expire(n, now + 24 * 3600 * 1000ull, UINT32_MAX);
 	nat64_expire(n, now + 48 * 3600 * 1000ull, UINT32_MAX);
+	drain_syn(n, now + 48 * 3600 * 1000ull);
+	fuzz_check(nat64_next_expiry(n) == UINT64_MAX);
 	fuzz_check(nat64_sessions(n) == 0 && nat64_bibs(n) == c.n_static);
 	free(mem);
 	return 0;
