@@ -241,8 +241,12 @@ void nat64_tcp_step(struct nat64 *nat, struct nat64_sess *s, bool from6,
 			nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
 			return;
 		}
-		if (fin)
+		/* A FIN moves the state and leaves the lifetime as it is;
+		 * anything else refreshes TCP_EST. */
+		if (fin) {
 			s->state = from6 ? NAT64_V6_FIN_RCV : NAT64_V4_FIN_RCV;
+			return;
+		}
 		nat64_sess_set_timer(nat, s, NAT64_T_TCP_EST, now);
 		return;
 	case NAT64_V4_FIN_RCV:

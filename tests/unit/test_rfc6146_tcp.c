@@ -326,6 +326,25 @@ TEST(s3_5_2_2_rst_in_fin_states)
 	CHECK_EQ(inf.expires, 20 + 4 * MIN);
 }
 
+/* ESTABLISHED: a FIN moves the state, not the lifetime; the next
+ * segment in a FIN RCV state refreshes TCP_EST. */
+TEST(s3_5_2_2_fin_keeps_lifetime)
+{
+	struct nat64 *n = std();
+	struct nat64_info inf;
+	uint16_t p4 = tcp6_to(n, S1_6, 80, TCP_SYN, 0);
+
+	fx_4to6(n, fx_tcp4(S1, P4, 80, p4, TCP_SYN | TCP_ACK), 1 * SEC);
+	tcp6_to(n, S1_6, 80, TCP_FIN | TCP_ACK, 5 * SEC);
+	REQUIRE(session_to(n, S1, 80, &inf));
+	CHECK_EQ(inf.state, NAT64_V6_FIN_RCV);
+	CHECK_EQ(inf.expires, 1 * SEC + 124 * MIN);
+	fx_4to6(n, fx_tcp4(S1, P4, 80, p4, TCP_ACK), 9 * SEC);
+	REQUIRE(session_to(n, S1, 80, &inf));
+	CHECK_EQ(inf.state, NAT64_V6_FIN_RCV);
+	CHECK_EQ(inf.expires, 9 * SEC + 124 * MIN);
+}
+
 /* RST in V6 INIT or V4 INIT changes nothing: the lifetime runs out. */
 TEST(s3_5_2_2_rst_in_init_states)
 {
