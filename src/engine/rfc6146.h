@@ -129,6 +129,7 @@ struct nat64_stats {
 	uint64_t syn_hold_full;     /* ... not kept: every slot taken */
 	uint64_t syn_unreachable;   /* ... whose 6 s ran out (Port Unreachable) */
 	uint64_t simultaneous_open; /* ... answered by a SYN from IPv6 */
+	uint64_t tcp_probes;        /* idle established sessions probed */
 };
 
 /* A session (or BIB entry, then r4/rport/state/expires are zero). */
@@ -176,13 +177,16 @@ unsigned int nat64_expire(struct nat64 *nat, uint64_t now,
 			  unsigned int budget);
 
 /*
- * RFC 6146 section 3.5.2.2: an unsolicited IPv4 SYN is held
- * TCP_INCOMING_SYN (6 s) for a simultaneous open; when none came, its
- * ICMP Port Unreachable (or, hairpinned, the ICMPv6 form of it) is put
- * in out, one per call, and true returned.  false: nothing due at now.
- * Call after nat64_expire() until false.
+ * Packets expiry makes, one per call into out (true; false when none is
+ * due at now).  Call after nat64_expire() until false:
+ *  - RFC 6146 3.5.2.2: an established TCP session whose TCP_EST ran out
+ *    is probed: an empty ACK (sequence and acknowledgment numbers 0) to
+ *    its IPv6 host, whose answer brings the session back from TRANS;
+ *  - an unsolicited IPv4 SYN held TCP_INCOMING_SYN (6 s) for a
+ *    simultaneous open that did not come: its ICMP Port Unreachable
+ *    (hairpinned: the ICMPv6 form, to the IPv6 host).
  */
-bool nat64_expire_syn(struct nat64 *nat, uint64_t now, struct xlat_out *out);
+bool nat64_expire_send(struct nat64 *nat, uint64_t now, struct xlat_out *out);
 
 /* The next expiry time (ms) of a session or held SYN, or UINT64_MAX. */
 uint64_t nat64_next_expiry(const struct nat64 *nat);

@@ -92,6 +92,15 @@ struct nat64_syn {
 	uint8_t data[NAT64_SYN_BYTES];
 };
 
+/* Probes of idle established TCP sessions waiting to be sent. */
+#define NAT64_PROBE_SLOTS 256
+
+struct nat64_probe {
+	struct in6_addr a6; /* the IPv6 host's end */
+	struct in_addr r4;  /* the IPv4 peer */
+	uint16_t p6, rport;
+};
+
 struct nat64 {
 	struct nat64_cfg cfg;
 	struct nat64_bib *bib;
@@ -111,6 +120,8 @@ struct nat64 {
 	struct nat64_frag *frag; /* NAT64_FRAG_SLOTS */
 	struct nat64_held *held; /* NAT64_HELD_SLOTS */
 	struct nat64_syn *syn;   /* NAT64_SYN_SLOTS */
+	struct nat64_probe probe[NAT64_PROBE_SLOTS];
+	uint32_t n_probe;
 };
 
 /* rfc6146_hash.c: SipHash-2-4. */
@@ -192,6 +203,11 @@ struct nat64_syn *nat64_syn_find(struct nat64 *nat, const struct in_addr *r4,
 				 uint16_t rport, uint64_t now);
 void nat64_syn_forget(struct nat64 *nat, struct nat64_syn *h);
 uint64_t nat64_syn_next_expiry(const struct nat64 *nat);
+/* The next held SYN whose 6 s ran out: its error in out (true). */
+bool nat64_syn_expired(struct nat64 *nat, uint64_t now, struct xlat_out *out);
+
+/* rfc6146_probe.c: queue the probe of session s (its TCP_EST ran out). */
+void nat64_probe_queue(struct nat64 *nat, const struct nat64_sess *s);
 /*
  * An ICMPv4 error (type, code) from the pool4 address pkt was sent to,
  * back to its source, quoting it (RFC 1812: 576 bytes at most); none for

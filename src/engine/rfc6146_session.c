@@ -280,19 +280,20 @@ void nat64_tcp_step(struct nat64 *nat, struct nat64_sess *s, bool from6,
 }
 
 /*
- * An established TCP session whose lifetime ran out is not cut at once:
- * it goes to TRANS for TCP_TRANS, and any packet brings it back (RFC 6146
- * section 3.5.2.2 lets the NAT64 probe instead; the transitory wait is
- * the same without sending anything).
+ * An established TCP session whose lifetime ran out is not cut at once
+ * (RFC 6146 section 3.5.2.2): it goes to TRANS for TCP_TRANS and is
+ * probed (rfc6146_probe.c); any packet but a RST revives it.  The FIN
+ * states end with their lifetime.
  */
 static bool tcp_grace(struct nat64 *nat, struct nat64_sess *s, uint64_t now)
 {
 	const struct nat64_bib *b = &nat->bib[s->bib];
 
-	if (b->proto != NAT64_TCP || s->timer != NAT64_T_TCP_EST)
+	if (b->proto != NAT64_TCP || s->state != NAT64_ESTABLISHED)
 		return false;
 	s->state = NAT64_TRANS;
 	nat64_sess_set_timer(nat, s, NAT64_T_TCP_TRANS, now);
+	nat64_probe_queue(nat, s);
 	return true;
 }
 

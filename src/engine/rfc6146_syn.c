@@ -174,7 +174,7 @@ static bool to_pool4(const struct nat64 *nat, const struct xlat_out *out)
 	return nat64_pool4_contains(&nat->cfg, &d);
 }
 
-bool nat64_expire_syn(struct nat64 *nat, uint64_t now, struct xlat_out *out)
+bool nat64_syn_expired(struct nat64 *nat, uint64_t now, struct xlat_out *out)
 {
 	for (unsigned int i = 0; i < NAT64_SYN_SLOTS; i++) {
 		struct nat64_syn *h = &nat->syn[i];

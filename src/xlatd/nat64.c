@@ -90,13 +90,14 @@ static void log_mapping(void *arg, const struct nat64_event *ev)
 		 ev->rport);
 }
 
-/* RFC 6146 3.5.2.2: Port Unreachable for IPv4 SYNs held 6 s in vain. */
-static void send_syn_errors(struct nat64_inst *n)
+/* RFC 6146 3.5.2.2: probes of idle TCP sessions, Port Unreachable for
+ * IPv4 SYNs held 6 s in vain. */
+static void send_expiry_pkts(struct nat64_inst *n)
 {
 	struct xlat_out *o = &n->tout;
 	uint64_t now = now_ms();
 
-	while (nat64_expire_syn(n->nat, now, o))
+	while (nat64_expire_send(n->nat, now, o))
 		for (unsigned int i = 0; i < o->n; i++)
 			siit_send_hooked(n->inst, xlat_out_data(o, i),
 					 o->pkt[i].len);
@@ -112,7 +113,7 @@ static void on_timer(struct instance *inst, int fd, uint32_t events)
 		return;
 	pthread_mutex_lock(&n->lock);
 	nat64_expire(n->nat, now_ms(), EXPIRE_BUDGET);
-	send_syn_errors(n);
+	send_expiry_pkts(n);
 	pthread_mutex_unlock(&n->lock);
 }
 
@@ -254,6 +255,7 @@ static void nat64_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "syn_hold_full", st.syn_hold_full);
 	ctl_kv_u64(o, "syn_unreachable", st.syn_unreachable);
 	ctl_kv_u64(o, "simultaneous_open", st.simultaneous_open);
+	ctl_kv_u64(o, "tcp_probes", st.tcp_probes);
 	ctl_obj_end(o);
 }
 

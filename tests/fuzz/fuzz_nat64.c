@@ -115,7 +115,7 @@ static void drain_syn(struct nat64 *n, uint64_t now)
 	memset(&out, 0, sizeof(out));
 	out.buf = obuf;
 	out.cap = sizeof(obuf);
-	while (nat64_expire_syn(n, now, &out)) {
+	while (nat64_expire_send(n, now, &out)) {
 		fuzz_check(out.n == 1);
 		fuzz_check(out.family == AF_INET || out.family == AF_INET6);
 		fuzz_check_pkts(XLAT_REPLY, &out, true);

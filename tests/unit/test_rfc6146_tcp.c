@@ -55,7 +55,7 @@ static unsigned int drain(struct nat64 *n, uint64_t now)
 	unsigned int k = 0;
 
 	fx_out();
-	while (nat64_expire_syn(n, now, &out)) {
+	while (nat64_expire_send(n, now, &out)) {
 		k++;
 		fx_out();
 	}
@@ -77,9 +77,9 @@ TEST(s3_5_2_2_v4_syn_no_mapping_held_then_port_unreachable)
 	CHECK_EQ(nat64_stats(n)->syn_held, 1);
 	CHECK_EQ(nat64_next_expiry(n), SYN_MS);
 	fx_out();
-	CHECK(!nat64_expire_syn(n, SYN_MS - 1, &out));
+	CHECK(!nat64_expire_send(n, SYN_MS - 1, &out));
 	fx_out();
-	REQUIRE(nat64_expire_syn(n, SYN_MS, &out));
+	REQUIRE(nat64_expire_send(n, SYN_MS, &out));
 	CHECK_EQ(out.family, AF_INET);
 	REQUIRE(out.n == 1);
 	CHECK_OK(pkt_check4(fx_o(0), out.pkt[0].len));
@@ -184,9 +184,9 @@ TEST(s3_5_2_2_adf_syn_unanswered)
 	REQUIRE(p4);
 	CHECK_EQ(syn4(n, S2, 81, p4, 1 * SEC), XLAT_DROP);
 	fx_out();
-	CHECK(!nat64_expire_syn(n, 1 * SEC + SYN_MS - 1, &out));
+	CHECK(!nat64_expire_send(n, 1 * SEC + SYN_MS - 1, &out));
 	fx_out();
-	REQUIRE(nat64_expire_syn(n, 1 * SEC + SYN_MS, &out));
+	REQUIRE(nat64_expire_send(n, 1 * SEC + SYN_MS, &out));
 	CHECK_EQ(fx_o(0)[20], 3);
 	CHECK_EQ(fx_o(0)[21], 3);
 	CHECK_MEM(fx_o(0) + 16, &(struct in_addr){ pkt_a4(S2).s_addr }, 4);
@@ -345,6 +345,59 @@ TEST(s3_5_2_2_fin_keeps_lifetime)
 	CHECK_EQ(inf.expires, 9 * SEC + 124 * MIN);
 }
 
+/* ESTABLISHED, lifetime over: TRANS for TCP_TRANS and a probe to the
+ * IPv6 host (empty ACK, sequence and acknowledgment numbers zero); its
+ * answer brings the session back. */
+TEST(s3_5_2_2_established_expiry_probe)
+{
+	struct nat64 *n = std();
+	struct nat64_info inf;
+	struct in6_addr ha = pkt_a6(HA), s16 = pkt_a6(S1_6);
+	uint16_t p4 = tcp6_to(n, S1_6, 80, TCP_SYN, 0);
+	const uint8_t *t;
+
+	fx_4to6(n, fx_tcp4(S1, P4, 80, p4, TCP_SYN | TCP_ACK), 0);
+	CHECK_EQ(nat64_expire(n, 124 * MIN, 10), 1);
+	REQUIRE(session_to(n, S1, 80, &inf));
+	CHECK_EQ(inf.state, NAT64_TRANS);
+	CHECK_EQ(inf.expires, 128 * MIN);
+	fx_out();
+	REQUIRE(nat64_expire_send(n, 124 * MIN, &out));
+	REQUIRE(out.n == 1 && out.family == AF_INET6);
+	CHECK_OK(pkt_check6(fx_o(0), out.pkt[0].len));
+	CHECK_EQ(out.pkt[0].len, 60);
+	CHECK_EQ(fx_o(0)[6], 6);
+	CHECK_MEM(fx_o(0) + 8, &s16, 16);
+	CHECK_MEM(fx_o(0) + 24, &ha, 16);
+	t = fx_o(0) + 40;
+	CHECK_EQ(get16(t), 80);
+	CHECK_EQ(get16(t + 2), 40000);
+	CHECK_EQ(get32(t + 4), 0);
+	CHECK_EQ(get32(t + 8), 0);
+	CHECK_EQ(t[13], TCP_ACK);
+	CHECK_EQ(nat64_stats(n)->tcp_probes, 1);
+	fx_out();
+	CHECK(!nat64_expire_send(n, 124 * MIN, &out));
+	/* The host's ACK: ESTABLISHED again. */
+	CHECK(tcp6_to(n, S1_6, 80, TCP_ACK, 125 * MIN));
+	REQUIRE(session_to(n, S1, 80, &inf));
+	CHECK_EQ(inf.state, NAT64_ESTABLISHED);
+	CHECK_EQ(inf.expires, 125 * MIN + 124 * MIN);
+}
+
+/* A FIN RCV state ends with its lifetime: no probe, no TRANS. */
+TEST(s3_5_2_2_fin_rcv_expiry_removes)
+{
+	struct nat64 *n = std();
+	uint16_t p4 = tcp6_to(n, S1_6, 80, TCP_SYN, 0);
+
+	fx_4to6(n, fx_tcp4(S1, P4, 80, p4, TCP_SYN | TCP_ACK), 0);
+	fx_4to6(n, fx_tcp4(S1, P4, 80, p4, TCP_FIN | TCP_ACK), 0);
+	CHECK_EQ(nat64_expire(n, 124 * MIN, 10), 1);
+	CHECK_EQ(nat64_sessions(n), 0);
+	CHECK_EQ(drain(n, 124 * MIN), 0);
+}
+
 /* RST in V6 INIT or V4 INIT changes nothing: the lifetime runs out. */
 TEST(s3_5_2_2_rst_in_init_states)
 {
@@ -369,7 +422,7 @@ TEST(s3_8_hairpinned_syn_held_error_to_host)
 		 XLAT_DROP);
 	CHECK_EQ(out.reason, XLAT_DROP_NAT64_SYN_HELD);
 	fx_out();
-	REQUIRE(nat64_expire_syn(n, SYN_MS, &out));
+	REQUIRE(nat64_expire_send(n, SYN_MS, &out));
 	CHECK_EQ(out.family, AF_INET6);
 	REQUIRE(out.n == 1);
 	CHECK_OK(pkt_check6(fx_o(0), out.pkt[0].len));
