@@ -287,6 +287,11 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 	memcpy(&m6, pkt + 8, 16);
 	if (prefix6_contains(&xc->pool6.addr, xc->pool6.len, &m6))
 		return drop(out, XLAT_DROP_HAIRPIN_LOOP);
+	/* No mapping for a source no host can have. */
+	if (m6.s6_addr[0] == 0xff)
+		return drop(out, XLAT_DROP_MULTICAST);
+	if (IN6_IS_ADDR_UNSPECIFIED(&m6))
+		return drop(out, XLAT_DROP_SRC_UNTRANSLATABLE);
 	if (!rfc6052_extract(&xc->pool6, &f.r6, &f.r4) ||
 	    prefix6_contains(&xc->pool6.addr, xc->pool6.len, &f.l6))
 		return drop(out, XLAT_DROP_DST_UNTRANSLATABLE);
@@ -464,6 +469,10 @@ enum xlat_verdict nat64_in4(struct nat64 *nat, const uint8_t *pkt, size_t len,
 		return drop(out, r);
 	if (!nat64_pool4_contains(&nat->cfg, &f.l4))
 		return drop(out, XLAT_DROP_DST_UNTRANSLATABLE);
+	/* No state, and no answer, for a source no host can have. */
+	if (!nat64_unicast4(pkt + 12))
+		return drop(out, pkt[12] >= 224 ? XLAT_DROP_MULTICAST
+					    : XLAT_DROP_SRC_UNTRANSLATABLE);
 	if (!hp && !peer_ok(nat, &f.r4))
 		return drop(out, XLAT_DROP_WKP_NONGLOBAL);
 	if (!hp && xc->decrement_ttl && f.hlim <= 1 && !f.error)

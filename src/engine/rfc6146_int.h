@@ -218,6 +218,13 @@ enum xlat_verdict nat64_reply4(const struct nat64 *nat, const uint8_t *pkt,
 			       size_t len, struct xlat_out *out, uint8_t type,
 			       uint8_t code, enum xlat_drop why);
 
+/* An IPv4 source a host can have: not 0/8, 127/8, class D/E or
+ * broadcast. */
+static inline bool nat64_unicast4(const uint8_t *a)
+{
+	return a[0] != 0 && a[0] != 127 && a[0] < 224;
+}
+
 /* rfc6146.c: the IPv4 side's processing (hp: a hairpinned packet). */
 enum xlat_verdict nat64_in4(struct nat64 *nat, const uint8_t *pkt, size_t len,
 			    struct xlat_out *out, uint64_t now, bool hp);

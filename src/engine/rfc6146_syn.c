@@ -97,12 +97,6 @@ uint64_t nat64_syn_next_expiry(const struct nat64 *nat)
 /* ------------------------------------------------------------------ */
 /* ICMPv4 errors of the NAT64 itself                                   */
 
-static bool unicast4(const uint8_t *a)
-{
-	return a[0] != 0 && a[0] < 224 && !(a[0] == 127) &&
-	       !(a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
-}
-
 static bool quotable(const uint8_t *p, size_t len)
 {
 	size_t ihl;
@@ -112,7 +106,7 @@ static bool quotable(const uint8_t *p, size_t len)
 	ihl = (p[0] & 0xfu) * 4u;
 	if (get16(p + 6) & 0x1fff) /* not the first fragment */
 		return false;
-	if (!unicast4(p + 12))
+	if (!nat64_unicast4(p + 12))
 		return false;
 	/* Never an error about an error (RFC 1122 3.2.2). */
 	if (p[9] == 1 && len > ihl) {

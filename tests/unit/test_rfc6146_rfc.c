@@ -67,6 +67,28 @@ TEST(s3_5_source_in_pool6_is_hairpin_loop)
 	CHECK_EQ(nat64_bibs(n), 0);
 }
 
+/* A source no host can have makes no mapping, no hold, no answer. */
+TEST(s3_5_source_not_unicast_opens_nothing)
+{
+	struct nat64 *n = std();
+	size_t len = pkt_udp6(fx_pkt, "ff02::1", S1_6, 1, 53, "x", 1);
+
+	CHECK_EQ(fx_6to4(n, len, 0), XLAT_DROP);
+	CHECK_EQ(out.reason, XLAT_DROP_MULTICAST);
+	len = pkt_udp6(fx_pkt, "::", S1_6, 1, 53, "x", 1);
+	CHECK_EQ(fx_6to4(n, len, 0), XLAT_DROP);
+	CHECK_EQ(out.reason, XLAT_DROP_SRC_UNTRANSLATABLE);
+	CHECK_EQ(nat64_bibs(n), 0);
+	CHECK_EQ(fx_4to6(n, fx_tcp4("255.255.255.255", P4, 80, 3333, TCP_SYN),
+			 0),
+		 XLAT_DROP);
+	CHECK_EQ(out.reason, XLAT_DROP_MULTICAST);
+	CHECK_EQ(fx_4to6(n, fx_tcp4("127.0.0.1", P4, 80, 3333, TCP_SYN), 0),
+		 XLAT_DROP);
+	CHECK_EQ(out.reason, XLAT_DROP_SRC_UNTRANSLATABLE);
+	CHECK_EQ(nat64_stats(n)->syn_held, 0);
+}
+
 /* 3.5/3.6: an ICMPv6 error is translated on the mapping of the packet
  * inside, with or without a session to the peer it quotes. */
 TEST(s3_5_icmp6_error_needs_mapping_only)
