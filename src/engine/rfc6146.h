@@ -94,6 +94,9 @@ struct nat64_cfg {
 	uint32_t max_sessions; /* the table's size */
 	uint32_t max_per_host; /* sessions per IPv6 address; 0: no limit */
 	uint32_t timeout_ms[NAT64_T__COUNT];
+	/* RFC 6146 3.4: how long the fragments of a datagram may take,
+	 * FRAGMENT_MIN (2 s) at least. */
+	uint32_t frag_ms;
 	/* RFC 6146 3.5.2.2: drop IPv4 SYNs that open no session at once,
 	 * silently, instead of holding them TCP_INCOMING_SYN. */
 	bool drop_external_tcp;

@@ -4,10 +4,10 @@
  * only the first carries the ports.  The first fragment of a datagram
  * finds or makes its mapping like any packet and leaves a note here,
  * keyed by (addresses, protocol, Identification); the fragments after it
- * are translated with the same mapping.  The notes live NAT64_FRAG_MS in
+ * are translated with the same mapping.  The notes live cfg.frag_ms in
  * a fixed, hashed table: a new note takes the slot of an old one, so the
  * memory never grows.  A fragment that comes before its first is held
- * (NAT64_HELD_SLOTS copies of up to NAT64_HELD_BYTES, NAT64_FRAG_MS at
+ * (NAT64_HELD_SLOTS copies of up to NAT64_HELD_BYTES, cfg.frag_ms at
  * most, the oldest making room) and translated when its first fragment
  * has found the mapping; one that is too big, or whose first never
  * comes, is dropped.
@@ -54,7 +54,7 @@ void nat64_frag_note(struct nat64 *nat, const struct nat64_flow *f, bool v6,
 	*s = k;
 	s->bib = (uint32_t)(b - nat->bib);
 	s->p4 = b->p4;
-	s->expires = now + NAT64_FRAG_MS;
+	s->expires = now + nat->cfg.frag_ms;
 }
 
 struct nat64_bib *nat64_frag_find(struct nat64 *nat,
@@ -103,7 +103,7 @@ bool nat64_frag_hold(struct nat64 *nat, const struct nat64_flow *f, bool v6,
 			h = c;
 	}
 	key(f, v6, &h->k);
-	h->k.expires = now + NAT64_FRAG_MS;
+	h->k.expires = now + nat->cfg.frag_ms;
 	h->len = (uint32_t)len;
 	memcpy(h->data, pkt, len);
 	return true;

@@ -54,7 +54,8 @@ struct nat64_tq {
 
 /* Fragments after the first find the mapping of the first here. */
 #define NAT64_FRAG_SLOTS 1024
-#define NAT64_FRAG_MS 2000
+#define NAT64_FRAG_MS 2000 /* FRAGMENT_MIN, the default of cfg.frag_ms */
+#define NAT64_FRAG_MAX_MS 60000
 
 struct nat64_frag {
 	uint64_t expires;

@@ -28,6 +28,7 @@ void nat64_cfg_init(struct nat64_cfg *cfg)
 	cfg->timeout_ms[NAT64_T_TCP_EST] = (2 * 3600 + 4 * 60) * 1000;
 	cfg->timeout_ms[NAT64_T_TCP_TRANS] = 4 * 60 * 1000;
 	cfg->timeout_ms[NAT64_T_ICMP] = 60 * 1000;
+	cfg->frag_ms = NAT64_FRAG_MS;
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -82,6 +83,9 @@ int nat64_cfg_validate(const struct nat64_cfg *cfg, char *err, size_t errlen)
 	for (int t = 0; t < NAT64_T__COUNT; t++)
 		if (!cfg->timeout_ms[t])
 			return fail(err, errlen, "timeouts must not be zero");
+	if (cfg->frag_ms < NAT64_FRAG_MS || cfg->frag_ms > NAT64_FRAG_MAX_MS)
+		return fail(err, errlen,
+			    "fragment-timeout must be 2..60 s (RFC 6146 FRAGMENT_MIN)");
 	return 0;
 }
 

@@ -268,6 +268,10 @@ static int k_nat(struct inst_conf *ic, const char *k, const char *v,
 		return k_timeout(c, NAT64_T_TCP_TRANS, k, v, msg, n);
 	} else if (!strcmp(k, "icmp-timeout")) {
 		return k_timeout(c, NAT64_T_ICMP, k, v, msg, n);
+	} else if (!strcmp(k, "fragment-timeout")) {
+		if (get_uint(v, 2, 60, &u, k, msg, n))
+			return -1;
+		c->frag_ms = (uint32_t)(u * 1000);
 	} else {
 		return k_common(ic, k, v, msg, n);
 	}

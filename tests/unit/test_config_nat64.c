@@ -62,6 +62,7 @@ TEST(defaults)
 	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_EST], 7440000);
 	CHECK(!ic->nat64.log_mappings);
 	CHECK(!n->drop_external_tcp); /* RFC 6146 3.5.2.2: held, not dropped */
+	CHECK_EQ(n->frag_ms, 2000);    /* FRAGMENT_MIN */
 	/* ICMP errors from the pool4 address and its pool6 form. */
 	CHECK_EQ(ic->xlat.self4.s_addr, ip4("192.0.2.1"));
 	inet_pton(AF_INET6, "64:ff9b::c000:201", &self6);
@@ -91,7 +92,7 @@ TEST(every_key)
 		"udp-timeout = 10\ntcp-established-timeout = 3600\n"
 		"tcp-transitory-timeout = 30\n"
 		"icmp-timeout = 5\nlog-mappings = yes\nwkp-global-only = no\n"
-		"drop-external-tcp = yes\n"
+		"drop-external-tcp = yes\nfragment-timeout = 5\n"
 		"ipv4-address = 192.0.2.254\ndecrement-ttl = yes\n";
 	struct xlatd_conf c;
 	const struct inst_conf *ic;
@@ -123,6 +124,7 @@ TEST(every_key)
 	CHECK(ic->nat64.log_mappings);
 	CHECK(!n->wkp_global_only);
 	CHECK(n->drop_external_tcp);
+	CHECK_EQ(n->frag_ms, 5000);
 	CHECK_EQ(n->xlat.self4.s_addr, ip4("192.0.2.254"));
 	CHECK_EQ(ic->siit.n_route4, 2);
 	conf_free(&c);
@@ -146,6 +148,8 @@ TEST(errors)
 		   "t.conf:2: invalid filtering \"open\": endpoint-independent or address-dependent in [nat64 n]");
 	expect_err("[nat64 n]\nudp-timeout = 0\n",
 		   "t.conf:2: invalid udp-timeout \"0\": a number 1..604800 in [nat64 n]");
+	expect_err("[nat64 n]\nfragment-timeout = 1\n",
+		   "t.conf:2: invalid fragment-timeout \"1\": a number 2..60 in [nat64 n]");
 	expect_err("[nat64 n]\nmax-sessions = 5\nmax-sessions = 6\n",
 		   "t.conf:3: key \"max-sessions\" given twice in [nat64 n]");
 	expect_err("[nat64 n]\neam = 192.0.2.1 2001:db8::1\n",

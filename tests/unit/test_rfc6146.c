@@ -523,6 +523,30 @@ TEST(fragment_held_until_first)
 	CHECK_EQ(out.n, 1);
 }
 
+/* 3.4: the interval fragments may take is configurable (FRAGMENT_MIN,
+ * 2 s, at least): with 5 s, a fragment 3 s ahead of its first waits. */
+TEST(s3_4_fragment_timeout_configurable)
+{
+	struct nat64 *n;
+	static uint8_t whole[2100], data[2000];
+	uint8_t *u = whole + 40;
+	size_t ul;
+
+	fx_cfg(&cfg);
+	cfg.frag_ms = 5 * SEC;
+	n = fx_nat(&cfg);
+	REQUIRE(n);
+	ul = pkt_udp6(whole, HA, S2_6, 40041, 53, data, sizeof(data)) - 40;
+	CHECK_EQ(fx_6to4(n, frag6(HA, S2_6, u, 1232, ul - 1232, false), 1000),
+		 XLAT_DROP);
+	CHECK_EQ(fx_6to4(n, frag6(HA, S2_6, u, 0, 1232, true), 1000 + 3 * SEC),
+		 XLAT_OUT);
+	CHECK_EQ(out.n, 2);
+	/* Below FRAGMENT_MIN the configuration is refused. */
+	cfg.frag_ms = 1999;
+	CHECK(nat64_cfg_validate(&cfg, NULL, 0) != 0);
+}
+
 TEST(fragment_held_4to6)
 {
 	struct nat64 *n = std();
