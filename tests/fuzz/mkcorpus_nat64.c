@@ -231,6 +231,22 @@ static void full_seed(void)
 	done("full");
 }
 
+/* RFC 6146 3.5.2.2: an IPv4 SYN held and met by the host's SYN
+ * (simultaneous open), another held until its Port Unreachable, one
+ * refused by address-dependent filtering. */
+static void simopen_seed(void)
+{
+	start(0x41);
+	rec(1, 0, b, tcp(0, S1, "192.0.2.1", 80, 1025, 0x02));
+	rec(0, 1, b, tcp(1, HA, S1_6, 40000, 80, 0x02));
+	learn();
+	rec(1, 0, b, tcp(0, S1, p4s, 80, p4p, 0x12));
+	rec(1, 0, b, tcp(0, "203.0.113.9", p4s, 81, p4p, 0x02));
+	rec(1, 0, b, tcp(0, S1, "192.0.2.0", 80, 1030, 0x02));
+	rec(0, 7, b, tcp(1, HA, S1_6, 40000, 80, 0x10));
+	done("simopen");
+}
+
 /* A UDP datagram in two IPv6 fragments, the answer in two IPv4 ones. */
 static void frag_seed(void)
 {
@@ -275,6 +291,7 @@ int main(int argc, char **argv)
 	static_seed();
 	full_seed();
 	frag_seed();
+	simopen_seed();
 	free(mem);
 	return 0;
 }
