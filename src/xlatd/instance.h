@@ -15,8 +15,9 @@
  *    clat.o sorts before instance_nokinds.o in libxlatd.a).  Nothing
  *    else to register.  Unit tests that need a kind call
  *    instance_register_kind(&clat_kind) themselves.  Config keys of
- *    [clat NAME] are parsed by config.c into inst->conf->clat (struct
- *    clat_conf, config.h) and the engine keys into inst->conf->xlat.
+ *    [clat NAME] are parsed by config_clat.c into inst->conf->clat
+ *    (struct clat_conf, config.h) and the engine keys (config_inst.c)
+ *    into inst->conf->xlat.
  *
  * 2. start(inst) runs on the main thread and must not block for long:
  *    create what is needed now, start your threads, and return 0.  If the
