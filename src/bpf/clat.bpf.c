@@ -304,8 +304,8 @@ static __always_inline int ingress64_at(struct __sk_buff *skb, const __u32 off)
 		ph.nexthdr = bpf_htonl(NH_ICMP6);
 		diff = bpf_csum_diff((__be32 *)&ph, sizeof(ph), NULL, 0, 0);
 	} else {
-		diff = bpf_csum_diff((__be32 *)&ip6.saddr, 32,
-				     (__be32 *)&ip4.saddr, 8, 0);
+		diff = addr_csum_diff((const __u32 *)&ip6.saddr, 8,
+				      (const __u32 *)&ip4.saddr, 2);
 	}
 
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IP), 0))
@@ -449,8 +449,8 @@ static __always_inline int egress46_at(struct __sk_buff *skb, bool up,
 		ph.nexthdr = bpf_htonl(NH_ICMP6);
 		diff = bpf_csum_diff(NULL, 0, (__be32 *)&ph, sizeof(ph), 0);
 	} else {
-		diff = bpf_csum_diff((__be32 *)&ip4.saddr, 8,
-				     (__be32 *)&ip6.saddr, 32, 0);
+		diff = addr_csum_diff((const __u32 *)&ip4.saddr, 2,
+				      (const __u32 *)&ip6.saddr, 8);
 	}
 
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
