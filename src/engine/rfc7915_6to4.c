@@ -10,6 +10,7 @@
  * again, after their ICMPv6 checksum has been verified.
  */
 #include "rfc7915.h"
+#include "rfc7915_6to4_int.h"
 
 #include "checksum.h"
 #include "ipv4_frag.h"
@@ -19,63 +20,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define IP4_HDR 20
-#define IP6_HDR 40
-#define FRAG_HDR 8
-#define ICMP_HDR 8
-#define IP6_MIN_MTU 1280
-#define DF_LIMIT 1260     /* RFC 7915 5.1: DF=1 only above this size */
-#define ICMP4_ERR_MAX 576 /* RFC 1812 4.3.2.3 */
-#define EXT_MIN_ORIG 128  /* RFC 4884: original datagram before extensions */
-#define REPLY_HLIM 64
-
-#define NH_HOP 0
-#define NH_ROUTING 43
-#define NH_FRAG 44
-#define NH_DSTOPTS 60
-#define PROTO_ICMP 1
-#define PROTO_TCP 6
-#define PROTO_UDP 17
-#define PROTO_ICMP6 58
-
-/* A parsed IPv6 header and extension header chain (outer or embedded). */
-struct p6 {
-	const uint8_t *p;
-	size_t len;       /* bytes of this datagram present: <= 40 + plen */
-	size_t plen;      /* Payload Length field */
-	size_t l4off;     /* offset of the upper-layer data */
-	uint8_t proto;    /* the final Next Header */
-	bool fh;          /* a Fragment Header, atomic or not */
-	bool frag;        /* a Fragment Header that is not atomic */
-	bool mf;
-	uint16_t fo;      /* fragment offset, 8-byte units */
-	uint16_t id;      /* low 16 bits of the fragment Identification */
-	size_t sl_ptr;    /* offset of a non-zero Segments Left, or 0 */
-	bool frag_ext;    /* headers in a first fragment's fragmentable part */
-	/* The ICMPv6 error a parse failure deserves; type 0: none. */
-	uint8_t err_type, err_code;
-	uint32_t err_ptr;
-	struct in6_addr src, dst;
-};
-
-struct ctx {
-	const struct xlat_cfg *cfg;
-	struct xlat_out *out;
-	struct p6 h;
-	struct in_addr src4, dst4;
-	bool dst_eam; /* the destination matched an EAM entry */
-	bool any_frag; /* this error may answer a non-first fragment */
-	uint8_t ttl;
-	unsigned int flags; /* XLAT_F_GSO, XLAT_F_CSUM_PARTIAL */
-};
-
-static enum xlat_verdict drop(struct xlat_out *out, enum xlat_drop r)
-{
-	out->n = 0;
-	out->reason = r;
-	return XLAT_DROP;
-}
-
 static enum xlat_verdict emit(struct xlat_out *out, size_t len, int family)
 {
 	out->n = 1;
@@ -84,12 +28,6 @@ static enum xlat_verdict emit(struct xlat_out *out, size_t len, int family)
 	out->family = family;
 	out->reason = XLAT_DROP_NONE;
 	return XLAT_OUT;
-}
-
-static bool is_ext_hdr(uint8_t nh)
-{
-	return nh == NH_HOP || nh == NH_ROUTING || nh == NH_FRAG ||
-	       nh == NH_DSTOPTS;
 }
 
 static bool mcast6(const struct in6_addr *a)
@@ -111,190 +49,16 @@ static bool mcast4(const struct in_addr *a)
 	return (v >> 28) == 0xe || v == 0xffffffffu;
 }
 
-static enum xlat_drop set_err(struct p6 *h, uint8_t type, uint8_t code,
-			      size_t ptr, enum xlat_drop r)
-{
-	h->err_type = type;
-	h->err_code = code;
-	h->err_ptr = (uint32_t)ptr;
-	return r;
-}
-
-/*
- * The Fragment Header: RFC 8200 4.5.  An atomic fragment (offset 0, M=0,
- * RFC 6946) is no fragment, but its Identification still travels
- * (RFC 7915 5.1.1).  Until the chain is walked further, the fragment's
- * Next Header stands for the protocol, so a reply can judge it.
- */
-static enum xlat_drop parse_frag(struct p6 *h, size_t off, bool *stop)
-{
-	const uint8_t *f = h->p + off;
-	uint16_t w = get16(f + 2);
-	size_t data;
-
-	h->fh = true;
-	h->fo = w >> 3;
-	h->mf = w & 1;
-	h->id = get16(f + 6);
-	h->proto = f[0];
-	h->l4off = off + FRAG_HDR;
-	*stop = false;
-	if (!h->fo && !h->mf)
-		return XLAT_DROP_NONE;
-	h->frag = true;
-	/* RFC 8200 4.5: Parameter Problem code 0 for both. */
-	data = IP6_HDR + h->plen - (off + FRAG_HDR);
-	if (h->mf && (data & 7))
-		return set_err(h, 4, 0, 4, XLAT_DROP_BAD_FRAGMENT);
-	if ((size_t)h->fo * 8 + data > 65535)
-		return set_err(h, 4, 0, off + 2, XLAT_DROP_BAD_FRAGMENT);
-	/*
-	 * Headers of the fragmentable part exist in the first fragment only:
-	 * skipping them there would shift every later fragment's offset.  A
-	 * first fragment is walked on (its upper layer decides whether it
-	 * may be answered); a later one cannot be told from an ICMPv6 error.
-	 */
-	if (is_ext_hdr(f[0])) {
-		if (h->fo)
-			return XLAT_DROP_BAD_FRAGMENT;
-		h->frag_ext = true;
-	}
-	*stop = h->fo != 0;
-	return XLAT_DROP_NONE;
-}
-
-/*
- * A chain that runs past the payload.  In a first fragment the headers
- * through the upper layer must all be there (RFC 8200 4.5, RFC 7112):
- * Parameter Problem code 3, pointer 0.  Elsewhere the Payload Length is
- * what disagrees with the headers: code 0, pointing at it.
- */
-static enum xlat_drop cut_chain(struct p6 *h, enum xlat_drop bad)
-{
-	if (h->frag && !h->fo)
-		return set_err(h, 4, 3, 0, bad);
-	return set_err(h, 4, 0, 4, bad);
-}
-
-/*
- * Walk the chain within h->len.  bad is the verdict for a chain that runs
- * past the data: malformed in an outer packet, cut short in an embedded one.
- */
-static enum xlat_drop parse_chain(struct p6 *h, enum xlat_drop bad)
-{
-	uint8_t nh = h->p[6];
-	size_t off = IP6_HDR, hl, nh_at = 6;
-	bool seen_frag = false, stop;
-	enum xlat_drop r;
-
-	for (;;) {
-		switch (nh) {
-		case NH_HOP:
-		case NH_ROUTING:
-		case NH_DSTOPTS:
-			/* RFC 8200 4.1 and 4.3: hop-by-hop only right after
-			 * the header, else code 1 at the Next Header naming it */
-			if (nh == NH_HOP && off != IP6_HDR)
-				return set_err(h, 4, 1, nh_at,
-					       XLAT_DROP_BAD_EXTHDR);
-			if (off + 8 > h->len)
-				return cut_chain(h, bad);
-			hl = ((size_t)h->p[off + 1] + 1) * 8;
-			if (off + hl > h->len)
-				return cut_chain(h, bad);
-			if (nh == NH_ROUTING && h->p[off + 3] && !h->sl_ptr)
-				h->sl_ptr = off + 3;
-			nh = h->p[off];
-			nh_at = off;
-			off += hl;
-			break;
-		case NH_FRAG:
-			/* Legal, but two reassemblies are beyond a
-			 * stateless translator: RFC 7915 5.4's default. */
-			if (seen_frag)
-				return set_err(h, 1, 1, 0, XLAT_DROP_BAD_EXTHDR);
-			seen_frag = true;
-			if (off + FRAG_HDR > h->len)
-				return cut_chain(h, bad);
-			r = parse_frag(h, off, &stop);
-			if (r != XLAT_DROP_NONE)
-				return r;
-			nh = h->p[off];
-			nh_at = off;
-			off += FRAG_HDR;
-			if (stop)
-				return XLAT_DROP_NONE;
-			break;
-		default:
-			h->proto = nh;
-			h->l4off = off;
-			/* Translatable only by shifting later fragments. */
-			if (h->frag_ext)
-				return set_err(h, 1, 1, 0,
-					       XLAT_DROP_BAD_FRAGMENT);
-			return XLAT_DROP_NONE;
-		}
-	}
-}
-
-static void parse_fields(const uint8_t *p, size_t len, struct p6 *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->p = p;
-	h->plen = get16(p + 4);
-	h->len = len;
-	memcpy(&h->src, p + 8, 16);
-	memcpy(&h->dst, p + 24, 16);
-}
-
-static enum xlat_drop parse_outer(const uint8_t *p, size_t len, struct p6 *h)
-{
-	if (len < IP6_HDR)
-		return XLAT_DROP_TRUNCATED;
-	if (p[0] >> 4 != 6)
-		return XLAT_DROP_BAD_VERSION;
-	parse_fields(p, len, h);
-	/* Link-layer padding after the payload is not part of the packet. */
-	if (h->plen > len - IP6_HDR)
-		return XLAT_DROP_TRUNCATED;
-	h->len = IP6_HDR + h->plen;
-	return parse_chain(h, XLAT_DROP_BAD_EXTHDR);
-}
-
-/* An embedded packet may be cut anywhere after its extension headers. */
-static enum xlat_drop parse_inner(const uint8_t *p, size_t len, struct p6 *h)
-{
-	enum xlat_drop r;
-
-	if (len < IP6_HDR)
-		return XLAT_DROP_ICMP_ERROR_TRUNCATED;
-	if (p[0] >> 4 != 6)
-		return XLAT_DROP_BAD_VERSION;
-	parse_fields(p, len, h);
-	if (h->len > IP6_HDR + h->plen)
-		h->len = IP6_HDR + h->plen; /* RFC 4884 zero padding */
-	r = parse_chain(h, XLAT_DROP_ICMP_ERROR_TRUNCATED);
-	if (r == XLAT_DROP_NONE && h->l4off - IP6_HDR > h->plen)
-		return XLAT_DROP_BAD_LENGTH;
-	return r;
-}
-
 static uint8_t tos(const struct xlat_cfg *cfg, const struct p6 *h)
 {
 	return cfg->reset_tos ? 0 : (uint8_t)(get32(h->p) >> 20);
 }
 
-/* The upper-layer length as the original packet had it. */
-static size_t l4_total(const struct p6 *h)
-{
-	return h->plen - (h->l4off - IP6_HDR);
-}
-
 /* RFC 7915 5.1 and 5.1.1; total is the IPv4 Total Length. */
-static void write_ip4(uint8_t *b, const struct xlat_cfg *cfg,
-		      const struct p6 *h, size_t total, uint16_t id,
-		      uint8_t ttl, uint8_t proto, const struct in_addr *s,
-		      const struct in_addr *d)
+void to4_write_ip4(uint8_t *b, const struct xlat_cfg *cfg,
+		   const struct p6 *h, size_t total, uint16_t id, uint8_t ttl,
+		   uint8_t proto, const struct in_addr *s,
+		   const struct in_addr *d)
 {
 	uint16_t fo = 0;
 
@@ -319,8 +83,8 @@ static void write_ip4(uint8_t *b, const struct xlat_cfg *cfg,
 }
 
 /* RFC 1624 delta from the IPv6 to the IPv4 pseudo-header addresses. */
-static uint32_t addr_delta(const struct p6 *h, const struct in_addr *s4,
-			   const struct in_addr *d4)
+uint32_t to4_addr_delta(const struct p6 *h, const struct in_addr *s4,
+			const struct in_addr *d4)
 {
 	uint32_t x = csum_addr4(s4) + csum_addr4(d4);
 
@@ -329,7 +93,7 @@ static uint32_t addr_delta(const struct p6 *h, const struct in_addr *s4,
 }
 
 /* Echo: drop the ICMPv6 pseudo-header, change the type (RFC 7915 5.2). */
-static void fix_echo(uint8_t *icmp, const struct p6 *h, uint8_t type4)
+void to4_fix_echo(uint8_t *icmp, const struct p6 *h, uint8_t type4)
 {
 	uint32_t ph = csum_pseudo6(&h->src, &h->dst, PROTO_ICMP6,
 				   (uint32_t)l4_total(h));
@@ -351,7 +115,7 @@ static size_t csum_off(uint8_t proto)
 	return 0;
 }
 
-static void fix_l4(uint8_t *l4, size_t n, uint8_t proto, uint32_t delta)
+void to4_fix_l4(uint8_t *l4, size_t n, uint8_t proto, uint32_t delta)
 {
 	size_t o = csum_off(proto);
 	uint16_t c;
@@ -383,9 +147,9 @@ static void fix_l4_partial(uint8_t *l4, size_t n, uint8_t proto,
 	put16(l4 + o, csum_fold((uint32_t)get16(l4 + o) + d));
 }
 
-static enum xlat_drop map_pair(const struct xlat_cfg *cfg, const struct p6 *h,
-			       struct in_addr *s4, struct in_addr *d4,
-			       bool *src_failed, bool *dst_eam)
+enum xlat_drop to4_map_pair(const struct xlat_cfg *cfg, const struct p6 *h,
+			    struct in_addr *s4, struct in_addr *d4,
+			    bool *src_failed, bool *dst_eam)
 {
 	enum xlat_drop r = xlat_map6(cfg, &h->src, s4, NULL);
 
@@ -399,11 +163,6 @@ static enum xlat_drop map_pair(const struct xlat_cfg *cfg, const struct p6 *h,
 
 /* ------------------------------------------------------------------ */
 /* ICMPv6 errors the translator sends back (RFC 7915 5.4).            */
-
-static bool icmp6_is_error_type(uint8_t t)
-{
-	return t < 128;
-}
 
 /* Whether the packet is an ICMPv6 error, or might be one. */
 static bool is_icmp6_error(const struct p6 *h)
@@ -476,280 +235,6 @@ static enum xlat_verdict unreachable(struct ctx *c, enum xlat_drop reason)
 }
 
 /* ------------------------------------------------------------------ */
-/* ICMPv6 to ICMPv4 (RFC 7915 5.2 and 5.3, RFC 4884).                 */
-
-/* Figure 6: Parameter Problem pointers; -1 is "n/a" or not listed. */
-static int pp_pointer(uint32_t p6)
-{
-	if (p6 <= 1)
-		return (int)p6;
-	if (p6 == 4 || p6 == 5)
-		return 2;
-	if (p6 == 6)
-		return 9;
-	if (p6 == 7)
-		return 8;
-	if (p6 >= 8 && p6 <= 23)
-		return 12;
-	if (p6 >= 24 && p6 <= 39)
-		return 16;
-	return -1;
-}
-
-struct icmp4 {
-	uint8_t type, code;
-	uint8_t rest[4];
-	bool has_len; /* carries an RFC 4884 length attribute in rest[1] */
-};
-
-static enum xlat_drop info_drop(uint8_t t)
-{
-	if ((t >= 130 && t <= 132) || t == 143)
-		return XLAT_DROP_ICMPV6_MLD;
-	if (t >= 133 && t <= 137)
-		return XLAT_DROP_ICMPV6_ND;
-	return XLAT_DROP_ICMP_UNTRANSLATABLE;
-}
-
-/*
- * RFC 7915 5.2: the PTB MTU less the header size difference, 28 when the
- * packet in error carried a Fragment Header.  IPv6 paths are never below
- * 1280 (RFC 8201 section 4), so a smaller value counts as 1280.  The
- * formula's "minimum(..., MTU_of_IPv4_nexthop, MTU_of_IPv6_nexthop - 20)"
- * applies the next-hop MTUs that are configured.
- */
-static uint16_t ptb_mtu(const struct xlat_cfg *cfg, uint32_t mtu6,
-			bool inner_frag)
-{
-	uint32_t m = mtu6 < IP6_MIN_MTU ? IP6_MIN_MTU : mtu6;
-
-	m -= inner_frag ? IP6_HDR + FRAG_HDR - IP4_HDR : IP6_HDR - IP4_HDR;
-	if (cfg->ipv4_mtu && cfg->ipv4_mtu < m)
-		m = cfg->ipv4_mtu;
-	if (cfg->ipv6_mtu > IP6_HDR && cfg->ipv6_mtu - (IP6_HDR - IP4_HDR) < m)
-		m = cfg->ipv6_mtu - (IP6_HDR - IP4_HDR);
-	return m > 65535 ? 65535 : (uint16_t)m;
-}
-
-/* Type, code and the second word of the ICMPv4 error. */
-static enum xlat_drop error_header(const struct xlat_cfg *cfg,
-				   const uint8_t *icmp, bool inner_frag,
-				   struct icmp4 *m)
-{
-	static const int8_t unreach[] = { 1, 10, 1, 1, 3 };
-	uint8_t t = icmp[0], code = icmp[1];
-	uint16_t mtu;
-	int ptr;
-
-	memset(m, 0, sizeof(*m));
-	switch (t) {
-	case 1:
-		if (code >= sizeof(unreach))
-			return XLAT_DROP_ICMP_UNTRANSLATABLE;
-		m->type = 3;
-		m->code = (uint8_t)unreach[code];
-		m->has_len = true;
-		return XLAT_DROP_NONE;
-	case 2:
-		m->type = 3;
-		m->code = 4;
-		mtu = ptb_mtu(cfg, get32(icmp + 4), inner_frag);
-		put16(m->rest + 2, mtu);
-		return XLAT_DROP_NONE;
-	case 3:
-		m->type = 11;
-		m->code = code;
-		m->has_len = true;
-		return XLAT_DROP_NONE;
-	case 4:
-		if (code == 1) {
-			m->type = 3;
-			m->code = 2;
-			return XLAT_DROP_NONE;
-		}
-		if (code != 0)
-			return XLAT_DROP_ICMP_UNTRANSLATABLE;
-		ptr = pp_pointer(get32(icmp + 4));
-		if (ptr < 0)
-			return XLAT_DROP_ICMP_UNTRANSLATABLE;
-		m->type = 12;
-		m->rest[0] = (uint8_t)ptr;
-		return XLAT_DROP_NONE;
-	}
-	return XLAT_DROP_ICMP_UNTRANSLATABLE;
-}
-
-/* The embedded packet, parsed and judged; written later by write_inner(). */
-struct inner {
-	struct p6 h;
-	struct in_addr src4, dst4;
-	size_t l4n; /* upper-layer bytes present */
-};
-
-static enum xlat_drop inner_l4_check(const struct p6 *h)
-{
-	uint8_t t;
-
-	if (h->fo || h->proto != PROTO_ICMP6 || h->len <= h->l4off)
-		return XLAT_DROP_NONE;
-	t = h->p[h->l4off];
-	if (icmp6_is_error_type(t))
-		return XLAT_DROP_ICMP_ERROR_NESTED;
-	if (t != 128 && t != 129)
-		return XLAT_DROP_ICMP_UNTRANSLATABLE;
-	return XLAT_DROP_NONE;
-}
-
-static enum xlat_drop judge_inner(const struct xlat_cfg *cfg,
-				  const uint8_t *p, size_t len,
-				  struct inner *in)
-{
-	enum xlat_drop r;
-	bool src_failed;
-
-	r = parse_inner(p, len, &in->h);
-	if (r != XLAT_DROP_NONE)
-		return r;
-	r = inner_l4_check(&in->h);
-	if (r != XLAT_DROP_NONE)
-		return r;
-	r = map_pair(cfg, &in->h, &in->src4, &in->dst4, &src_failed,
-		     NULL);
-	if (r != XLAT_DROP_NONE)
-		return r;
-	in->l4n = in->h.len - in->h.l4off;
-	return XLAT_DROP_NONE;
-}
-
-/*
- * Write the translated embedded packet, cut to max bytes.  Its header
- * keeps the original's length (RFC 7915 5.3: the packet in error is
- * translated like any header), no hop is taken off, and its checksums
- * follow the address change where the bytes are there.
- */
-static size_t write_inner(uint8_t *b, size_t max, const struct xlat_cfg *cfg,
-			  const struct inner *in)
-{
-	const struct p6 *h = &in->h;
-	size_t total = IP4_HDR + l4_total(h), n = in->l4n;
-	uint8_t *l4 = b + IP4_HDR;
-
-	if (total > 65535)
-		total = 65535;
-	write_ip4(b, cfg, h, total, 0, h->p[7], h->proto, &in->src4,
-		  &in->dst4);
-	if (n > max - IP4_HDR)
-		n = max - IP4_HDR;
-	memcpy(l4, h->p + h->l4off, n);
-	if (h->fo)
-		return IP4_HDR + n;
-	if (h->proto == PROTO_ICMP6 && n >= 4)
-		fix_echo(l4, h, l4[0] == 128 ? 8 : 0);
-	else if (h->proto == PROTO_ICMP6 && n >= 1)
-		l4[0] = l4[0] == 128 ? 8 : 0;
-	else
-		fix_l4(l4, n, h->proto, addr_delta(h, &in->src4, &in->dst4));
-	return IP4_HDR + n;
-}
-
-/* The ICMPv6 message as RFC 4884 sees it. */
-struct body {
-	const uint8_t *orig;
-	size_t orig_len;
-	const uint8_t *ext;
-	size_t ext_len;
-};
-
-/* RFC 4884 section 5.1: a length that does not fit means no extension. */
-static void split_body(const uint8_t *icmp, size_t len, struct body *bd)
-{
-	size_t attr = (size_t)icmp[4] * 8;
-
-	bd->orig = icmp + ICMP_HDR;
-	bd->orig_len = len - ICMP_HDR;
-	bd->ext = NULL;
-	bd->ext_len = 0;
-	if ((icmp[0] == 1 || icmp[0] == 3) && attr && attr < bd->orig_len) {
-		bd->ext = bd->orig + attr;
-		bd->ext_len = bd->orig_len - attr;
-		bd->orig_len = attr;
-	}
-}
-
-static bool icmp6_csum_ok(const struct p6 *h)
-{
-	size_t n = h->len - h->l4off;
-	uint32_t s = csum_pseudo6(&h->src, &h->dst, PROTO_ICMP6, (uint32_t)n);
-
-	return csum_fold(csum_add_buf(s, h->p + h->l4off, n)) == 0xffff;
-}
-
-/* Sizes of the ICMPv4 error: original datagram field and extension. */
-static void error_layout(const struct icmp4 *m, const struct body *bd,
-			 size_t inner4, size_t *orig, size_t *ext)
-{
-	const size_t room = ICMP4_ERR_MAX - IP4_HDR - ICMP_HDR;
-
-	*ext = m->has_len ? bd->ext_len : 0;
-	/* The extension must survive whole after 128 bytes, or it goes. */
-	if (*ext && *ext + EXT_MIN_ORIG > room)
-		*ext = 0;
-	if (!*ext) {
-		*orig = inner4 < room ? inner4 : room;
-		return;
-	}
-	*orig = (inner4 + 3) & ~(size_t)3;
-	if (*orig < EXT_MIN_ORIG)
-		*orig = EXT_MIN_ORIG;
-	if (*orig > ((room - *ext) & ~(size_t)3))
-		*orig = (room - *ext) & ~(size_t)3;
-}
-
-static enum xlat_verdict xlat_icmp_error(struct ctx *c, size_t *len4)
-{
-	const struct p6 *h = &c->h;
-	const uint8_t *icmp = h->p + h->l4off;
-	size_t ilen = h->len - h->l4off, orig, ext, inner4, tot, w;
-	struct inner in;
-	struct icmp4 m;
-	struct body bd;
-	enum xlat_drop r;
-	uint8_t *b = c->out->buf, *ic;
-
-	if (!icmp6_csum_ok(h))
-		return drop(c->out, XLAT_DROP_BAD_L4_CSUM);
-	split_body(icmp, ilen, &bd);
-	r = judge_inner(c->cfg, bd.orig, bd.orig_len, &in);
-	if (r != XLAT_DROP_NONE)
-		return drop(c->out, r);
-	r = error_header(c->cfg, icmp, in.h.fh, &m);
-	if (r != XLAT_DROP_NONE)
-		return drop(c->out, r);
-	inner4 = IP4_HDR + in.l4n;
-	error_layout(&m, &bd, inner4, &orig, &ext);
-	tot = IP4_HDR + ICMP_HDR + orig + ext;
-	if (tot > c->out->cap)
-		return drop(c->out, XLAT_DROP_NO_SPACE);
-
-	ic = b + IP4_HDR;
-	ic[0] = m.type;
-	ic[1] = m.code;
-	put16(ic + 2, 0);
-	memcpy(ic + 4, m.rest, 4);
-	if (ext)
-		ic[5] = (uint8_t)(orig / 4);
-	w = write_inner(ic + ICMP_HDR, orig, c->cfg, &in);
-	memset(ic + ICMP_HDR + w, 0, orig - w);
-	if (ext)
-		memcpy(ic + ICMP_HDR + orig, bd.ext, ext);
-	put16(ic + 2, csum_finish(csum_add_buf(0, ic, tot - IP4_HDR)));
-	write_ip4(b, c->cfg, h, tot, c->out->next_id++, c->ttl, PROTO_ICMP,
-		  &c->src4, &c->dst4);
-	*len4 = tot;
-	return XLAT_OUT;
-}
-
-/* ------------------------------------------------------------------ */
 /* Everything but ICMP errors: TCP, UDP, echo, other protocols.       */
 
 static enum xlat_drop check_l4(const struct p6 *h, unsigned int flags)
@@ -793,17 +278,17 @@ static enum xlat_verdict xlat_plain(struct ctx *c, size_t *len4)
 	memmove(l4, h->p + h->l4off, n);
 	if (!h->fh)
 		id = c->out->next_id++;
-	write_ip4(b, c->cfg, h, tot, id, c->ttl, h->proto, &c->src4,
+	to4_write_ip4(b, c->cfg, h, tot, id, c->ttl, h->proto, &c->src4,
 		  &c->dst4);
 	if (!h->fo) {
 		if (h->proto == PROTO_ICMP6)
-			fix_echo(l4, h, l4[0] == 128 ? 8 : 0);
+			to4_fix_echo(l4, h, l4[0] == 128 ? 8 : 0);
 		else if (c->flags & XLAT_F_CSUM_PARTIAL)
 			fix_l4_partial(l4, n, h->proto,
-				       addr_delta(h, &c->src4, &c->dst4));
+				       to4_addr_delta(h, &c->src4, &c->dst4));
 		else
-			fix_l4(l4, n, h->proto,
-			       addr_delta(h, &c->src4, &c->dst4));
+			to4_fix_l4(l4, n, h->proto,
+			       to4_addr_delta(h, &c->src4, &c->dst4));
 	}
 	*len4 = tot;
 	return XLAT_OUT;
@@ -849,6 +334,16 @@ static enum xlat_verdict hairpin(struct ctx *c, size_t len4)
 }
 
 /* ------------------------------------------------------------------ */
+
+/* Why an informational ICMPv6 message other than echo stays here. */
+static enum xlat_drop info_drop(uint8_t t)
+{
+	if ((t >= 130 && t <= 132) || t == 143)
+		return XLAT_DROP_ICMPV6_MLD;
+	if (t >= 133 && t <= 137)
+		return XLAT_DROP_ICMPV6_ND;
+	return XLAT_DROP_ICMP_UNTRANSLATABLE;
+}
 
 /* ICMPv6 that never crosses: fragmented, or informational but not echo. */
 static enum xlat_drop icmp6_gate(const struct p6 *h)
@@ -908,7 +403,7 @@ static enum xlat_verdict map_addrs(struct ctx *c)
 	enum xlat_drop r;
 	bool src_failed;
 
-	r = map_pair(c->cfg, &c->h, &c->src4, &c->dst4, &src_failed,
+	r = to4_map_pair(c->cfg, &c->h, &c->src4, &c->dst4, &src_failed,
 		     &c->dst_eam);
 	if (r == XLAT_DROP_NONE)
 		return XLAT_OUT;
@@ -936,7 +431,7 @@ enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
 
 	out->n = 0;
 	out->family = AF_INET;
-	r = parse_outer(pkt, len, h);
+	r = v6_parse_outer(pkt, len, h);
 	if (r != XLAT_DROP_NONE)
 		return header_error(&c, r);
 	if (mcast6(&h->dst) || mcast6(&h->src))
@@ -977,7 +472,7 @@ enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
 		return reply6(&c, 2, 0, ptb_for_ipv4_mtu(cfg->ipv4_mtu),
 			      XLAT_DROP_PKT_TOO_BIG);
 	if (is_icmp6_error(h))
-		v = xlat_icmp_error(&c, &len4);
+		v = to4_icmp_error(&c, &len4);
 	else
 		v = xlat_plain(&c, &len4);
 	if (v != XLAT_OUT)
