@@ -279,7 +279,7 @@ static enum xlat_verdict xlat_plain(struct ctx *c, size_t *len4)
 	if (!h->fh)
 		id = c->out->next_id++;
 	to4_write_ip4(b, c->cfg, h, tot, id, c->ttl, h->proto, &c->src4,
-		  &c->dst4);
+		      &c->dst4);
 	if (!h->fo) {
 		if (h->proto == PROTO_ICMP6)
 			to4_fix_echo(l4, h, l4[0] == 128 ? 8 : 0);
@@ -288,7 +288,7 @@ static enum xlat_verdict xlat_plain(struct ctx *c, size_t *len4)
 				       to4_addr_delta(h, &c->src4, &c->dst4));
 		else
 			to4_fix_l4(l4, n, h->proto,
-			       to4_addr_delta(h, &c->src4, &c->dst4));
+				   to4_addr_delta(h, &c->src4, &c->dst4));
 	}
 	*len4 = tot;
 	return XLAT_OUT;
@@ -404,7 +404,7 @@ static enum xlat_verdict map_addrs(struct ctx *c)
 	bool src_failed;
 
 	r = to4_map_pair(c->cfg, &c->h, &c->src4, &c->dst4, &src_failed,
-		     &c->dst_eam);
+			 &c->dst_eam);
 	if (r == XLAT_DROP_NONE)
 		return XLAT_OUT;
 	/* RFC 6791: an IPv6-only router's error still gets a source. */

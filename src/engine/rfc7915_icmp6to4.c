@@ -135,7 +135,7 @@ static enum xlat_drop judge_inner(const struct xlat_cfg *cfg,
 	if (r != XLAT_DROP_NONE)
 		return r;
 	r = to4_map_pair(cfg, &in->h, &in->src4, &in->dst4, &src_failed,
-		     NULL);
+			 NULL);
 	if (r != XLAT_DROP_NONE)
 		return r;
 	in->l4n = in->h.len - in->h.l4off;
@@ -158,7 +158,7 @@ static size_t write_inner(uint8_t *b, size_t max, const struct xlat_cfg *cfg,
 	if (total > 65535)
 		total = 65535;
 	to4_write_ip4(b, cfg, h, total, 0, h->p[7], h->proto, &in->src4,
-		  &in->dst4);
+		      &in->dst4);
 	if (n > max - IP4_HDR)
 		n = max - IP4_HDR;
 	memcpy(l4, h->p + h->l4off, n);
@@ -169,7 +169,8 @@ static size_t write_inner(uint8_t *b, size_t max, const struct xlat_cfg *cfg,
 	else if (h->proto == PROTO_ICMP6 && n >= 1)
 		l4[0] = l4[0] == 128 ? 8 : 0;
 	else
-		to4_fix_l4(l4, n, h->proto, to4_addr_delta(h, &in->src4, &in->dst4));
+		to4_fix_l4(l4, n, h->proto,
+			   to4_addr_delta(h, &in->src4, &in->dst4));
 	return IP4_HDR + n;
 }
 
@@ -264,8 +265,8 @@ enum xlat_verdict to4_icmp_error(struct ctx *c, size_t *len4)
 	if (ext)
 		memcpy(ic + ICMP_HDR + orig, bd.ext, ext);
 	put16(ic + 2, csum_finish(csum_add_buf(0, ic, tot - IP4_HDR)));
-	to4_write_ip4(b, c->cfg, h, tot, c->out->next_id++, c->ttl, PROTO_ICMP,
-		  &c->src4, &c->dst4);
+	to4_write_ip4(b, c->cfg, h, tot, c->out->next_id++, c->ttl,
+		      PROTO_ICMP, &c->src4, &c->dst4);
 	*len4 = tot;
 	return XLAT_OUT;
 }
