@@ -6,6 +6,7 @@
  * plan of an uplink is a pure function of what is true right now.
  */
 #include "xlatd/clat_auto.h"
+#include "xlatd/clat_auto_priv.h"
 
 #include "xlatd/clat_plat.h"
 #include "xlatd/clat_uplink.h"
@@ -29,22 +30,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#define MAX_UPLINKS LM_MAX_IFS
 #define AUTO_PREFIX "clat-"
-
-struct uplink {
-	bool used;
-	char name[IFNAMSIZ];
-	bool present;            /* the link monitor knows it */
-	struct lm_if facts;
-	struct discovery disc;
-	bool disc_on;
-	struct instance *inst;   /* bound clat instance */
-	struct clat_plat plat;   /* PLAT liveness of its prefixes */
-	bool auto_inst;          /* created by us, not by a [clat] section */
-	int slot;                /* metric offset; -1: none */
-	bool dirty;
-};
 
 struct mgr {
 	bool on;
@@ -130,9 +116,18 @@ static const char *not_candidate(const struct lm_if *f)
 	return NULL;
 }
 
-static bool other_clat(const struct uplink *u, char *what, size_t n)
+bool clat_auto_other_clat(const struct uplink *u, char *what, size_t n)
 {
 	return clat_other_clat(&u->facts, M.lm.cur, M.lm.n_cur, our_tun, what, n);
+}
+
+/* Whether an uplink's default route has metric offset slot already. */
+bool clat_auto_slot_taken(int slot)
+{
+	for (int i = 0; i < MAX_UPLINKS; i++)
+		if (M.up[i].used && M.up[i].slot == slot)
+			return true;
+	return false;
 }
 
 /* ---- discovery per uplink ---- */
@@ -204,100 +199,6 @@ static void disc_start(struct uplink *u)
 	log_debug(NULL, "%s: NAT64 prefix discovery started", u->name);
 }
 
-/* ---- plans ---- */
-
-static uint32_t metric_of(struct uplink *u)
-{
-	const struct clat_conf *cc = &u->inst->conf->clat;
-
-	if (cc->has_metric)
-		return cc->metric;
-	if (u->slot < 0) {
-		/* The lowest free offset: every CLAT default route has its
-		 * own metric (the kernel refuses equal IPv4 ones). */
-		for (int s = 0; u->slot < 0; s++) {
-			bool taken = false;
-
-			for (int i = 0; i < MAX_UPLINKS && !taken; i++)
-				taken = M.up[i].used && M.up[i].slot == s;
-			if (!taken)
-				u->slot = s;
-		}
-	}
-	return CLAT_METRIC_BASE + (uint32_t)u->slot;
-}
-
-
-static void plan_for(struct uplink *u, struct clat_plan *p)
-{
-	const struct clat_conf *cc = &u->inst->conf->clat;
-	const struct lm_if *f = &u->facts;
-	const struct discovery_state *d;
-	struct discovery_state cand[PH_MAX];
-	uint64_t now = discovery_now();
-	char b[INET6_ADDRSTRLEN], other[100];
-	int n;
-
-	memset(p, 0, sizeof(*p));
-#define NO(...) snprintf(p->reason, sizeof(p->reason), __VA_ARGS__)
-	if (cc->mode == CLAT_MODE_OFF)
-		return (void)NO("mode = off for %s", u->name);
-	if (!u->present)
-		return (void)NO("uplink %s not found", u->name);
-	if (!f->up)
-		return (void)NO("link down on %s", u->name);
-	if (cc->mode != CLAT_MODE_ON && other_clat(u, other, sizeof(other)))
-		return (void)NO("another CLAT %s; not starting a second (mode = on overrides)",
-				other);
-	if (!clat_addr_mode_for(cc, f, u->name, p))
-		return;
-	if (!f->has_default6)
-		return (void)NO("no IPv6 default route on %s", u->name);
-	n = u->disc_on ? discovery_candidates(&u->disc, now, cand, PH_MAX) : 0;
-	if (!n)
-		return (void)NO("no NAT64 prefix on %s (no static pref64, no PREF64 in RAs, no DNS64 answer for ipv4only.arpa)",
-				u->name);
-	clat_plat_setup(&u->plat, cc, f->ifindex);
-	d = &cand[clat_plat_choose(&u->plat, cand, n, now)];
-	if (cc->mode == CLAT_MODE_AUTO && f->has_default4)
-		return (void)NO("native IPv4 default route on %s", u->name);
-#undef NO
-	p->run = true;
-	p->ifindex = f->ifindex;
-	p->pref64 = d->prefix;
-	p->source = d->source;
-	p->expires = d->expires;
-	clat_pick_uplink64(f, &d->prefix, p);
-	snprintf(p->plat_why, sizeof(p->plat_why), "%s", u->plat.why);
-	p->metric = metric_of(u);
-	snprintf(p->reason, sizeof(p->reason), "NAT64 prefix %s/%u from %s on %s%s",
-		 inet_ntop(AF_INET6, &d->prefix.addr, b, sizeof(b)), d->prefix.len,
-		 clat_source_name(d->source), u->name,
-		 cc->mode == CLAT_MODE_ON && f->has_default4 ?
-			 " (mode = on: despite a native IPv4 default route)" : "");
-	if (p->plat_why[0])
-		snprintf(p->reason + strlen(p->reason),
-			 sizeof(p->reason) - strlen(p->reason), " (%s)",
-			 p->plat_why);
-}
-
-static void apply(struct uplink *u)
-{
-	struct clat_plan p;
-
-	u->dirty = false;
-	if (!u->inst)
-		return;
-	/* RFC 8925 bookkeeping first: the state file shows its answer. */
-	v6only_nat64(u->name, u->disc_on &&
-		     discovery_current(&u->disc)->source != DISC_SRC_NONE,
-		     discovery_now());
-	plan_for(u, &p);
-	if (!p.run && u->slot >= 0 && !u->inst->conf->clat.has_metric)
-		u->slot = -1; /* free the offset for others */
-	clat_apply(u->inst, &p);
-}
-
 /* ---- automatic instances ---- */
 
 static void auto_create(struct uplink *u)
@@ -348,7 +249,7 @@ static void sync_uplink(struct uplink *u)
 			disc_start(u);
 		else
 			disc_stop(u);
-		apply(u);
+		clat_auto_apply(u);
 		return;
 	}
 	if (why) {
@@ -361,7 +262,7 @@ static void sync_uplink(struct uplink *u)
 	if (!u->inst)
 		return;
 	disc_start(u);
-	apply(u);
+	clat_auto_apply(u);
 }
 
 static void sync_all(bool force)
@@ -674,7 +575,7 @@ void clat_auto_process(void)
 
 		/* Keep the shown lifetime current without a restart. */
 		if (u->used && u->inst && u->disc_on && !u->dirty)
-			apply(u);
+			clat_auto_apply(u);
 	}
 	arm_timer();
 }
