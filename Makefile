@@ -32,6 +32,7 @@ UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC    := $(sort $(wildcard tests/tools/*.c bench/tools/*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
+XGEN_SRC    := $(sort $(wildcard bench/tools/xgen/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -90,6 +91,11 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libxlattest.a $(BUILD)/l
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
 
 $(BUILD)/tools/%: $(BUILD)/obj/bench/tools/%.o $(BUILD)/libxlattest.a $(BUILD)/libxlat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
+
+# xgen's sender and sink are in bench/tools/xgen/ (not tools of their own).
+$(BUILD)/tools/xgen: $(BUILD)/obj/bench/tools/xgen.o $(call obj,$(XGEN_SRC)) $(BUILD)/libxlattest.a $(BUILD)/libxlat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
 
