@@ -135,6 +135,17 @@ $(BUILD)/bpf/clat_shared.skel.h: $(BUILD)/bpf/clat_shared.bpf.o
 $(BUILD)/obj/src/datapath/bpf_shared.o: $(BUILD)/bpf/clat_shared.skel.h
 $(BUILD)/obj/src/datapath/bpf_shared.o: XCFLAGS += -I$(BUILD)/bpf
 
+# The NAT64 fast path: a TC program on the [nat64] TUN's egress.
+$(BUILD)/bpf/nat64.bpf.o: src/bpf/nat64.bpf.c src/bpf/nat64_fp.h $(BUILD)/bpf/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bpf/nat64.skel.h: $(BUILD)/bpf/nat64.bpf.o
+	$(BPFTOOL) gen skeleton $< name nat64_fp_bpf > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/obj/src/datapath/nat64_bpf.o: $(BUILD)/bpf/nat64.skel.h
+$(BUILD)/obj/src/datapath/nat64_bpf.o: XCFLAGS += -I$(BUILD)/bpf
+
 # libFuzzer targets: clang only, with ASan and UBSan.  The engine targets
 # compile the engine into themselves; the control-plane ones link an
 # instrumented build of the daemon's library.
@@ -161,6 +172,8 @@ $(BUILD)/fuzzobj/src/datapath/bpf_loader.o: $(BUILD)/bpf/clat.skel.h
 $(BUILD)/fuzzobj/src/datapath/bpf_loader.o: XCFLAGS += -I$(BUILD)/bpf
 $(BUILD)/fuzzobj/src/datapath/bpf_shared.o: $(BUILD)/bpf/clat_shared.skel.h
 $(BUILD)/fuzzobj/src/datapath/bpf_shared.o: XCFLAGS += -I$(BUILD)/bpf
+$(BUILD)/fuzzobj/src/datapath/nat64_bpf.o: $(BUILD)/bpf/nat64.skel.h
+$(BUILD)/fuzzobj/src/datapath/nat64_bpf.o: XCFLAGS += -I$(BUILD)/bpf
 
 $(BUILD)/libxlatd-fuzz.a: $(call fuzzobj,$(DAEMON_SRC) $(ENGINE_SRC))
 	@rm -f $@

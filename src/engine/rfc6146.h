@@ -216,4 +216,31 @@ int nat64_reconfigure(struct nat64 *nat, const struct nat64_cfg *cfg);
 const char *nat64_proto_name(enum nat64_proto p);
 const char *nat64_state_name(enum nat64_tcp_state s);
 
+/*
+ * For a fast path in front of the tables (rfc6146_fast.c).  The flow of a
+ * packet that is neither an ICMP error nor a later fragment, as the
+ * tables key it (v6: from the IPv6 side; r4: the IPv4 peer).
+ */
+struct nat64_fast_flow {
+	bool v6;
+	enum nat64_proto proto;
+	struct in6_addr l6;
+	struct in_addr l4, r4;
+	uint16_t lport, rport;
+};
+
+bool nat64_fast_flow(const struct nat64 *nat, const uint8_t *pkt, size_t len,
+		     struct nat64_fast_flow *ff);
+/* The session of ff into *inf, false if there is none. */
+bool nat64_fast_get(struct nat64 *nat, const struct nat64_fast_flow *ff,
+		    struct nat64_info *inf);
+/*
+ * A plain packet (no SYN, FIN or RST) of the session key (proto, a6/p6,
+ * a4/p4, r4/rport) went through at `when` (ms) without the tables: its
+ * lifetime and TCP state move as they would have.  1 moved, 0 nothing
+ * to do (a later packet went through the tables), -1 no such session.
+ */
+int nat64_fast_touch(struct nat64 *nat, const struct nat64_info *key,
+		     uint64_t when);
+
 #endif

@@ -260,6 +260,15 @@ static int k_nat(struct inst_conf *ic, const char *k, const char *v,
 		if (get_uint(v, 0, 1ul << 26, &u, k, msg, n))
 			return -1;
 		c->max_per_host = (uint32_t)u;
+	} else if (!strcmp(k, "datapath")) {
+		static const char *const dp[] = { "auto", "bpf", "userspace" };
+
+		for (u = 0; u < 3 && strcmp(v, dp[u]); u++)
+			;
+		if (u == 3)
+			return bad(msg, n, "invalid datapath \"%s\": auto, bpf or userspace",
+				   v);
+		ic->nat64.datapath = (enum clat_datapath)u;
 	} else if (!strcmp(k, "udp-timeout")) {
 		return k_timeout(c, NAT64_T_UDP, k, v, msg, n);
 	} else if (!strcmp(k, "tcp-established-timeout")) {
@@ -281,6 +290,7 @@ static int k_nat(struct inst_conf *ic, const char *k, const char *v,
 void conf_nat64_defaults(struct inst_conf *ic)
 {
 	nat64_cfg_init(&ic->nat64.cfg);
+	ic->nat64.datapath = CLAT_DP_USERSPACE;
 	ic->xlat.hairpin = false;
 	ic->siit.offload = false; /* whole checksums: the rewrites need them */
 }

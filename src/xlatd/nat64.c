@@ -12,6 +12,7 @@
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
+#include "xlatd/nat64_fp.h"
 #include "xlatd/siit.h"
 
 #include <arpa/inet.h>
@@ -39,6 +40,7 @@ struct nat64_inst {
 	int tfd;
 	bool log_mappings;
 	struct xlat_out tout; /* what expiry sends (held SYNs' errors) */
+	struct nat64_fp *fp; /* eBPF fast path (nat64_fp.h), or NULL */
 };
 
 static uint64_t now_ms(void)
@@ -53,14 +55,17 @@ static enum xlat_verdict xlate(void *arg, unsigned int idx, uint8_t *pkt,
 			       size_t len, struct xlat_out *out)
 {
 	struct nat64_inst *n = arg;
+	struct nat64_fp_note fn;
 	enum xlat_verdict v;
 
 	(void)idx;
 	pthread_mutex_lock(&n->lock);
+	nat64_fp_before(n->fp, n->nat, pkt, len, &fn);
 	if (pkt[0] >> 4 == 6)
 		v = nat64_6to4(n->nat, pkt, len, out, now_ms());
 	else
 		v = nat64_4to6(n->nat, pkt, len, out, now_ms());
+	nat64_fp_after(n->fp, n->nat, &fn);
 	pthread_mutex_unlock(&n->lock);
 	return v;
 }
@@ -75,6 +80,7 @@ static void log_mapping(void *arg, const struct nat64_event *ev)
 	struct nat64_inst *n = arg;
 	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
 
+	nat64_fp_event(n->fp, ev);
 	if (!n->log_mappings)
 		return;
 	inet_ntop(AF_INET6, &ev->a6, a6, sizeof(a6));
@@ -112,6 +118,7 @@ static void on_timer(struct instance *inst, int fd, uint32_t events)
 	if (read(fd, &ticks, sizeof(ticks)) < 0 || !n)
 		return;
 	pthread_mutex_lock(&n->lock);
+	nat64_fp_sync(n->fp, n->nat);
 	nat64_expire(n->nat, now_ms(), EXPIRE_BUDGET);
 	send_expiry_pkts(n);
 	pthread_mutex_unlock(&n->lock);
@@ -147,6 +154,7 @@ static int make_tables(struct nat64_inst *n, struct nat64_cfg *cfg)
 
 static void free_nat(struct nat64_inst *n)
 {
+	nat64_fp_stop(n->fp);
 	if (n->tfd >= 0)
 		close(n->tfd);
 	pthread_mutex_destroy(&n->lock);
@@ -161,6 +169,11 @@ static void nat64_stop(struct instance *inst)
 
 	if (n && n->tfd >= 0)
 		instance_unwatch_fd(inst, n->tfd);
+	/* Off the TUN before the workers go: nothing left attached. */
+	if (n) {
+		nat64_fp_stop(n->fp);
+		n->fp = NULL;
+	}
 	siit_stop_hooked(inst);
 	if (n)
 		free_nat(n);
@@ -195,6 +208,14 @@ static int nat64_start(struct instance *inst)
 	ret = siit_start_hooked(inst, &hooks, n);
 	if (ret == 0)
 		ret = start_timer(n);
+	if (ret == 0) {
+		pthread_mutex_lock(&n->lock);
+		n->fp = nat64_fp_start(inst, n->nat, &ret);
+		pthread_mutex_unlock(&n->lock);
+		if (ret < 0)
+			instance_set_state(inst, "failed",
+					   "eBPF fast path: %s", strerror(-ret));
+	}
 	if (ret < 0)
 		return ret;
 	log_info(inst->name, "NAT64: %u pool4 entr%s, %u static, up to %u sessions (%zu KiB)",
@@ -210,13 +231,16 @@ static int nat64_reload(struct instance *inst, const struct inst_conf *ic)
 	struct nat64_cfg cfg = ic->nat64.cfg;
 	int ret;
 
-	if (!n || memcmp(&ic->siit, &inst->conf->siit, sizeof(ic->siit)))
+	if (!n || memcmp(&ic->siit, &inst->conf->siit, sizeof(ic->siit)) ||
+	    ic->nat64.datapath != inst->conf->nat64.datapath)
 		return -1;
 	pthread_mutex_lock(&n->lock);
 	memcpy(cfg.key, nat64_cfg(n->nat)->key, sizeof(cfg.key));
 	ret = nat64_reconfigure(n->nat, &cfg);
 	if (ret == 0)
 		n->log_mappings = ic->nat64.log_mappings;
+	if (ret == 0)
+		nat64_fp_reconfigure(n->fp, n->nat);
 	pthread_mutex_unlock(&n->lock);
 	return ret;
 }
@@ -226,7 +250,7 @@ static void nat64_status(struct instance *inst, struct ctl_out *o)
 	struct nat64_inst *n = siit_hook_arg(inst);
 	const struct nat64_cfg *c = &inst->conf->nat64.cfg;
 	struct nat64_stats st;
-	uint32_t ns, nb;
+	uint32_t ns, nb, nf;
 
 	siit_status_hooked(inst, o);
 	if (!n)
@@ -235,7 +259,9 @@ static void nat64_status(struct instance *inst, struct ctl_out *o)
 	st = *nat64_stats(n->nat);
 	ns = nat64_sessions(n->nat);
 	nb = nat64_bibs(n->nat);
+	nf = nat64_fp_count(n->fp);
 	pthread_mutex_unlock(&n->lock);
+	nat64_fp_status(n->fp, o, nf);
 	ctl_kv_str(o, "filtering", "%s", c->filter == NAT64_FILTER_EI ?
 		   "endpoint-independent" : "address-dependent");
 	ctl_kv_u64(o, "max_sessions", c->max_sessions);
