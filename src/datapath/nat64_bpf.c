@@ -349,19 +349,18 @@ uint32_t nat64_bpf_count(const struct nat64_bpf *b)
 	return b->skel ? b->cap - b->n_free : 0;
 }
 
-unsigned int nat64_bpf_sync(struct nat64_bpf *b, nat64_bpf_seen_fn *fn,
-			    void *arg)
+/* Slot id's news for the engine: false if none. */
+static bool news(struct nat64_bpf *b, uint32_t id, bool *gone,
+		 nat64_bpf_seen_fn *fn, void *arg)
 {
-	unsigned int calls = 0;
+	struct nat64_fp_sess *s = &b->slots[id];
+	uint64_t t = __atomic_load_n(&s->last_ns, __ATOMIC_RELAXED);
+	struct nat64_info inf;
 
-	for (uint32_t id = 0; b->skel && id < b->high; id++) {
-		struct nat64_fp_sess *s = &b->slots[id];
-		uint64_t t = __atomic_load_n(&s->last_ns, __ATOMIC_RELAXED);
-		struct nat64_info inf;
-
-		if (!s->used || t == b->synced[id])
-			continue;
-		b->synced[id] = t;
+	*gone = false;
+	if (!s->used || t == b->synced[id])
+		return false;
+	b->synced[id] = t;
 		memset(&inf, 0, sizeof(inf));
 		inf.proto = s->proto == IPPROTO_TCP ? NAT64_TCP :
 			    s->proto == IPPROTO_UDP ? NAT64_UDP : NAT64_ICMP;
@@ -370,12 +369,56 @@ unsigned int nat64_bpf_sync(struct nat64_bpf *b, nat64_bpf_seen_fn *fn,
 		inf.r4.s_addr = s->r4;
 		inf.p6 = s->p6;
 		inf.p4 = s->p4;
-		inf.rport = s->rport;
+	inf.rport = s->rport;
+	*gone = !fn(arg, &inf, t / 1000000);
+	return true;
+}
+
+unsigned int nat64_bpf_sync(struct nat64_bpf *b, nat64_bpf_seen_fn *fn,
+			    void *arg)
+{
+	unsigned int calls = 0;
+	bool gone;
+
+	for (uint32_t id = 0; b->skel && id < b->high; id++) {
+		if (!news(b, id, &gone, fn, arg))
+			continue;
 		calls++;
-		if (!fn(arg, &inf, t / 1000000))
+		if (gone)
 			release(b, id);
 	}
 	return calls;
+}
+
+int nat64_bpf_sync_one(struct nat64_bpf *b, const struct nat64_info *inf,
+		       nat64_bpf_seen_fn *fn, void *arg)
+{
+	struct nat64_fp_key6 k6;
+	struct nat64_fp_key4 k4;
+	uint32_t id;
+	bool gone;
+
+	if (!b->skel)
+		return -EBADF;
+	keys(inf, &k6, &k4);
+	if (bpf_map_lookup_elem(b->fd4, &k4, &id) || id >= b->cap)
+		return -ENOENT;
+	if (news(b, id, &gone, fn, arg) && gone)
+		release(b, id);
+	return 0;
+}
+
+uint32_t nat64_bpf_prog_id(const struct nat64_bpf *b)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (!b->skel ||
+	    bpf_obj_get_info_by_fd(bpf_program__fd(b->skel->progs.nat64_tun_egress),
+				   &info, &len))
+		return 0;
+	return info.id;
 }
 
 int nat64_bpf_counters(const struct nat64_bpf *b, uint64_t *out)

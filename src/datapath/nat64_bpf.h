@@ -69,6 +69,13 @@ typedef bool nat64_bpf_seen_fn(void *arg, const struct nat64_info *inf,
 unsigned int nat64_bpf_sync(struct nat64_bpf *b, nat64_bpf_seen_fn *fn,
 			    void *arg);
 
+/* The same for one session (its packets must be replayed before the
+ * engine sees another one of it). */
+int nat64_bpf_sync_one(struct nat64_bpf *b, const struct nat64_info *inf,
+		       nat64_bpf_seen_fn *fn, void *arg);
+/* The program's id (bpftool prog show id N), 0 if not loaded. */
+uint32_t nat64_bpf_prog_id(const struct nat64_bpf *b);
+
 int nat64_bpf_counters(const struct nat64_bpf *b, uint64_t *out);
 const char *nat64_bpf_counter_name(unsigned int i);
 

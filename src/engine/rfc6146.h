@@ -237,8 +237,9 @@ bool nat64_fast_get(struct nat64 *nat, const struct nat64_fast_flow *ff,
 /*
  * A plain packet (no SYN, FIN or RST) of the session key (proto, a6/p6,
  * a4/p4, r4/rport) went through at `when` (ms) without the tables: its
- * lifetime and TCP state move as they would have.  1 moved, 0 nothing
- * to do (a later packet went through the tables), -1 no such session.
+ * lifetime and TCP state move as they would have.  The caller replays
+ * in order: before any later packet of the session reaches the tables.
+ * 1 done, -1 no such session.
  */
 int nat64_fast_touch(struct nat64 *nat, const struct nat64_info *key,
 		     uint64_t when);

@@ -78,21 +78,15 @@ int nat64_fast_touch(struct nat64 *nat, const struct nat64_info *key,
 	struct nat64_sess *s = b ? nat64_sess_find(nat, b, &key->r4,
 						   key->rport)
 				 : NULL;
-	enum nat64_timer t;
 
 	if (!s || b->p4 != key->p4 || b->a4.s_addr != key->a4.s_addr)
 		return -1;
-	if (key->proto != NAT64_TCP) {
-		t = key->proto == NAT64_UDP ? NAT64_T_UDP : NAT64_T_ICMP;
-		/* A later packet through the engine already counts. */
-		if (when + nat->cfg.timeout_ms[t] <= s->expires)
-			return 0;
-		nat64_sess_set_timer(nat, s, t, when);
+	if (key->proto == NAT64_TCP) {
+		nat64_tcp_step(nat, s, true, 0, when);
 		return 1;
 	}
-	if (s->timer == NAT64_T_TCP_EST &&
-	    when + nat->cfg.timeout_ms[NAT64_T_TCP_EST] <= s->expires)
-		return 0;
-	nat64_tcp_step(nat, s, true, 0, when);
+	nat64_sess_set_timer(nat, s,
+			     key->proto == NAT64_UDP ? NAT64_T_UDP : NAT64_T_ICMP,
+			     when);
 	return 1;
 }

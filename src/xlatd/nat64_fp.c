@@ -140,6 +140,16 @@ void nat64_fp_reconfigure(struct nat64_fp *fp, struct nat64 *nat)
 	fill(fp, nat);
 }
 
+static bool touch(void *arg, const struct nat64_info *inf, uint64_t ms)
+{
+	return nat64_fast_touch(arg, inf, ms) >= 0;
+}
+
+/*
+ * A packet of a session the fast path has: what the program translated
+ * of it goes into the engine first, so that the engine sees the
+ * session's packets in their order (a RST after plain segments).
+ */
 void nat64_fp_before(struct nat64_fp *fp, struct nat64 *nat,
 		     const uint8_t *pkt, size_t len, struct nat64_fp_note *no)
 {
@@ -148,6 +158,8 @@ void nat64_fp_before(struct nat64_fp *fp, struct nat64 *nat,
 	no->on = fp && nat64_fast_flow(nat, pkt, len, &no->ff);
 	no->eligible = no->on && nat64_fast_get(nat, &no->ff, &inf) &&
 		       eligible(nat, &inf);
+	if (no->eligible)
+		nat64_bpf_sync_one(&fp->b, &inf, touch, nat);
 }
 
 void nat64_fp_after(struct nat64_fp *fp, struct nat64 *nat,
@@ -178,11 +190,6 @@ void nat64_fp_event(struct nat64_fp *fp, const struct nat64_event *ev)
 	nat64_bpf_del(&fp->b, &inf);
 }
 
-static bool touch(void *arg, const struct nat64_info *inf, uint64_t ms)
-{
-	return nat64_fast_touch(arg, inf, ms) >= 0;
-}
-
 void nat64_fp_sync(struct nat64_fp *fp, struct nat64 *nat)
 {
 	if (fp)
@@ -207,6 +214,7 @@ void nat64_fp_status(struct nat64_fp *fp, struct ctl_out *o, uint32_t in_maps)
 	ctl_kv_str(o, "attach", "%s", xlat_bpf_mode_name(fp->b.hook.mode));
 	ctl_kv_str(o, "attached", "%s",
 		   nat64_bpf_attached(&fp->b) ? "yes" : "no");
+	ctl_kv_u64(o, "prog_id", nat64_bpf_prog_id(&fp->b));
 	ctl_kv_u64(o, "sessions", in_maps);
 	ctl_kv_u64(o, "capacity", fp->b.cap);
 	ctl_kv_u64(o, "sessions_not_added", fp->add_failed);
