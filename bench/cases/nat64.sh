@@ -18,6 +18,7 @@ nat64_start() {
 	lowest-ipv6-mtu = 1500
 	mtu = 1500
 	max-sessions = ${NAT64_SESSIONS:-1000000}
+	datapath = ${NAT64_DATAPATH:-userspace}
 	EOF
 	DST=$SINK4_AS6
 	[ -x "$XLATD" ] || { log "$XLATD missing"; XPID=; return 1; }

@@ -90,6 +90,7 @@ struct l4 {
 	__u16 sport, dport; /* network order; ICMP: both the identifier */
 	__u16 type_old, type_new; /* ICMP type/code word, network order */
 	__u8 proto;      /* IPv4 protocol number */
+	__u8 thlen;      /* TCP header length */
 };
 
 static __always_inline void add(enum nat64_fp_counter c, __u64 n)
@@ -186,6 +187,7 @@ static __always_inline int l4_read(struct __sk_buff *skb, __u32 l4,
 			return NAT64_FP_PASS_MALFORMED;
 		if (h[13] & (TCP_FIN | TCP_SYN | TCP_RST))
 			return NAT64_FP_PASS_TCP_FLAGS;
+		li->thlen = (h[12] >> 4) * 4;
 		li->csum_off = 16;
 		li->port_off = from6 ? 0 : 2;
 		return 0;
@@ -288,6 +290,26 @@ static __always_inline int nexthdr_pass(__u8 nh)
 	return NAT64_FP_PASS_PROTO;
 }
 
+/*
+ * The size of the packets that leave: this one's, or for a TCP
+ * super-packet (GSO: the stack cuts it up later, after the TUN's
+ * ingress) that of each segment, which is what the engine would see and
+ * apply its size rules to.  0: a super-packet of something else.
+ */
+static __always_inline __u32 wire_len(struct __sk_buff *skb,
+				      const struct l4 *li, __u32 l3hdr,
+				      __u32 tot)
+{
+	__u32 seg;
+
+	if (!skb->gso_size)
+		return tot;
+	if (li->proto != NH_TCP)
+		return 0;
+	seg = l3hdr + li->thlen + skb->gso_size;
+	return seg < tot ? seg : tot;
+}
+
 /* RFC 6146 3.7 with RFC 7915 section 5: IPv6 -> IPv4. */
 static __always_inline int from6(struct __sk_buff *skb,
 				 const struct nat64_fp_cfg *c)
@@ -297,7 +319,7 @@ static __always_inline int from6(struct __sk_buff *skb,
 	struct ipv6hdr ip6;
 	struct iphdr ip4 = {};
 	struct l4 li = {};
-	__u32 plen, r4, tot;
+	__u32 plen, r4, tot, wire;
 	__u32 chk[4];
 	__s64 diff;
 	int r;
@@ -330,8 +352,11 @@ static __always_inline int from6(struct __sk_buff *skb,
 	if (r)
 		return pass(r);
 	tot = plen + sizeof(ip4);
+	wire = wire_len(skb, &li, sizeof(ip4), tot);
+	if (!wire)
+		return pass(NAT64_FP_PASS_GSO);
 	/* Beyond ipv4_mtu the engine fragments or answers Packet Too Big. */
-	if (c->ipv4_mtu && tot > c->ipv4_mtu)
+	if (c->ipv4_mtu && wire > c->ipv4_mtu)
 		return pass(NAT64_FP_PASS_SIZE);
 
 	__builtin_memcpy(k.a6, ip6.saddr.in6_u.u6_addr8, 16);
@@ -348,9 +373,10 @@ static __always_inline int from6(struct __sk_buff *skb,
 	if (!c->reset_tos)
 		ip4.tos = ip6.priority << 4 | ip6.flow_lbl[0] >> 4;
 	ip4.tot_len = bpf_htons(tot);
-	/* RFC 7915 5.1: DF only above 1260 bytes.  The engine numbers the
-	 * Identification from a counter, this program at random. */
-	if (tot > NAT64_FP_DF_MAX)
+	/* RFC 7915 5.1: DF only above 1260 bytes (each segment's size).
+	 * The engine numbers the Identification from a counter, this
+	 * program at random. */
+	if (wire > NAT64_FP_DF_MAX)
 		ip4.frag_off = bpf_htons(IP4_DF);
 	ip4.id = (__u16)bpf_get_prandom_u32();
 	ip4.ttl = ip6.hop_limit - (c->decrement_ttl ? 1 : 0);
@@ -398,7 +424,7 @@ static __always_inline int from4(struct __sk_buff *skb,
 	struct iphdr ip4;
 	struct ipv6hdr ip6 = {};
 	struct l4 li = {};
-	__u32 tot, plen, out, frag, lim;
+	__u32 tot, plen, out, frag, lim, wire;
 	__s64 diff;
 	int r;
 
@@ -431,8 +457,11 @@ static __always_inline int from4(struct __sk_buff *skb,
 	 * answers a DF=1 one above its IPv6 MTU; the TUN takes no more
 	 * than its own MTU. */
 	out = plen + sizeof(ip6);
+	wire = wire_len(skb, &li, sizeof(ip6), out);
+	if (!wire)
+		return pass(NAT64_FP_PASS_GSO);
 	lim = (frag & IP4_DF) ? c->mtu6_df : c->mtu6_nodf;
-	if (out > lim || out > c->tun_mtu)
+	if (wire > lim || wire > c->tun_mtu)
 		return pass(NAT64_FP_PASS_SIZE);
 
 	k.a4 = ip4.daddr;
@@ -487,10 +516,6 @@ int nat64_tun_egress(struct __sk_buff *skb)
 
 	if (!c->enabled)
 		return pass(NAT64_FP_PASS_DISABLED);
-	/* A GSO super-packet is cut up before the TUN: userspace gets
-	 * the segments. */
-	if (skb->gso_size)
-		return pass(NAT64_FP_PASS_GSO);
 	bpf_skb_pull_data(skb, skb->len < 80 ? skb->len : 80);
 	if (skb->protocol == bpf_htons(ETH_P_IPV6))
 		return from6(skb, c);

@@ -290,7 +290,7 @@ static int k_nat(struct inst_conf *ic, const char *k, const char *v,
 void conf_nat64_defaults(struct inst_conf *ic)
 {
 	nat64_cfg_init(&ic->nat64.cfg);
-	ic->nat64.datapath = CLAT_DP_USERSPACE;
+	ic->nat64.datapath = CLAT_DP_AUTO;
 	ic->xlat.hairpin = false;
 	ic->siit.offload = false; /* whole checksums: the rewrites need them */
 }
