@@ -155,6 +155,26 @@ static void siit_lines(FILE *f, const struct json *c)
 			off ? off : "?");
 }
 
+/* The eBPF fast path of a nat64 instance, when it runs. */
+static void nat64_fastpath(FILE *f, const struct json *c)
+{
+	const char *at = json_str(c, "fastpath.attach");
+	uint64_t n = 0, x64 = 0, x46 = 0;
+
+	if (!at)
+		return;
+	json_u64(c, "fastpath.sessions", &n);
+	json_u64(c, "fastpath.fp_6to4_translated", &x64);
+	json_u64(c, "fastpath.fp_4to6_translated", &x46);
+	fprintf(f, LABEL "eBPF on the TUN's egress (%s%s), %" PRIu64
+		   " sessions, %" PRIu64 " pkts 6to4, %" PRIu64 " pkts 4to6\n",
+		"fast path:", at,
+		json_str(c, "fastpath.attached") &&
+				!strcmp(json_str(c, "fastpath.attached"), "yes") ?
+			"" : ", DETACHED",
+		n, x64, x46);
+}
+
 /* A nat64 instance: the siit's lines, then its tables and refusals. */
 static void nat64_lines(FILE *f, const struct json *c)
 {
@@ -174,6 +194,7 @@ static void nat64_lines(FILE *f, const struct json *c)
 		fprintf(f, ", refused: %" PRIu64 " table full, %" PRIu64
 			   " host limit, %" PRIu64 " pool4", full, host, pool);
 	fputc('\n', f);
+	nat64_fastpath(f, c);
 }
 
 static void traffic(FILE *f, const char *dir, const struct json *d)

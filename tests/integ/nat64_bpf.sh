@@ -126,6 +126,8 @@ write_conf bpf
 start_xlatd || t_bail "xlatd (bpf) runs" "$(tail -n 20 "$XLOG")"
 t_check "datapath = bpf: attached to nat0's egress" \
 	bash -c "ip netns exec $XL $NT_XLATCTL -s $SOCK status --json | grep -q '\"attached\":\"yes\"'"
+t_check "xlatctl status (text) shows the fast path" \
+	bash -c "ip netns exec $XL $NT_XLATCTL -s $SOCK status | grep -q 'fast path: *eBPF on the TUN'"
 run_flows bpf
 
 want=$($PY "$FLOWS" count)
