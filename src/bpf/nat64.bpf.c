@@ -49,6 +49,7 @@ struct nat64_fp_cfg nat64_cfg;
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* the loader sets the session limit */
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* memory for live entries only */
 	__type(key, struct nat64_fp_key6);
 	__type(value, __u32);
 } nat64_by6 SEC(".maps");
@@ -56,6 +57,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nat64_fp_key4);
 	__type(value, __u32);
 } nat64_by4 SEC(".maps");
