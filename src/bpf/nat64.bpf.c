@@ -256,6 +256,17 @@ static __always_inline int l4_fix(struct __sk_buff *skb, __u32 l4,
 						    BPF_F_MARK_MANGLED_0 : 0));
 }
 
+/* BPF_PROG_TEST_RUN frames packets as Ethernet: keep the type right. */
+static __always_inline int set_ethertype(struct __sk_buff *skb, __u32 off,
+					 __u16 proto)
+{
+	__u16 p = bpf_htons(proto);
+
+	if (off < 14)
+		return 0;
+	return bpf_skb_store_bytes(skb, 12, &p, 2, 0);
+}
+
 static __always_inline struct nat64_fp_sess *slot(__u32 *id)
 {
 	struct nat64_fp_sess *s;
@@ -314,7 +325,7 @@ static __always_inline __u32 wire_len(struct __sk_buff *skb,
 
 /* RFC 6146 3.7 with RFC 7915 section 5: IPv6 -> IPv4. */
 static __always_inline int from6(struct __sk_buff *skb,
-				 const struct nat64_fp_cfg *c)
+				 const struct nat64_fp_cfg *c, __u32 off)
 {
 	struct nat64_fp_key6 k = {};
 	struct nat64_fp_sess *s;
@@ -326,10 +337,10 @@ static __always_inline int from6(struct __sk_buff *skb,
 	__s64 diff;
 	int r;
 
-	if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)))
+	if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)))
 		return pass(NAT64_FP_PASS_MALFORMED);
 	plen = bpf_ntohs(ip6.payload_len);
-	if (ip6.version != 6 || skb->len != sizeof(ip6) + plen)
+	if (ip6.version != 6 || skb->len != off + sizeof(ip6) + plen)
 		return pass(NAT64_FP_PASS_MALFORMED);
 	r = nexthdr_pass(ip6.nexthdr);
 	if (r)
@@ -350,7 +361,7 @@ static __always_inline int from6(struct __sk_buff *skb,
 		return pass(NAT64_FP_PASS_HAIRPIN);
 	if (c->decrement_ttl && ip6.hop_limit <= 1)
 		return pass(NAT64_FP_PASS_TTL);
-	r = l4_read(skb, sizeof(ip6), ip6.nexthdr, plen, true, &li);
+	r = l4_read(skb, off + sizeof(ip6), ip6.nexthdr, plen, true, &li);
 	if (r)
 		return pass(r);
 	tot = plen + sizeof(ip4);
@@ -403,9 +414,10 @@ static __always_inline int from6(struct __sk_buff *skb,
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IP), 0))
 		return pass(NAT64_FP_ERR_HELPER); /* unchanged on failure */
 	/* Half-translated from here: an error drops the packet. */
-	if (bpf_skb_store_bytes(skb, 0, &ip4, sizeof(ip4),
+	if (bpf_skb_store_bytes(skb, off, &ip4, sizeof(ip4),
 				BPF_F_RECOMPUTE_CSUM) ||
-	    l4_fix(skb, sizeof(ip4), &li, diff, li.sport,
+	    set_ethertype(skb, off, ETH_P_IP) ||
+	    l4_fix(skb, off + sizeof(ip4), &li, diff, li.sport,
 		   bpf_htons(s->p4))) {
 		add(NAT64_FP_ERR_HELPER, 1);
 		return TC_ACT_SHOT;
@@ -419,7 +431,7 @@ static __always_inline int from6(struct __sk_buff *skb,
 
 /* RFC 6146 3.7 with RFC 7915 section 4: IPv4 -> IPv6. */
 static __always_inline int from4(struct __sk_buff *skb,
-				 const struct nat64_fp_cfg *c)
+				 const struct nat64_fp_cfg *c, __u32 off)
 {
 	struct nat64_fp_key4 k = {};
 	struct nat64_fp_sess *s;
@@ -430,14 +442,14 @@ static __always_inline int from4(struct __sk_buff *skb,
 	__s64 diff;
 	int r;
 
-	if (bpf_skb_load_bytes(skb, 0, &ip4, sizeof(ip4)))
+	if (bpf_skb_load_bytes(skb, off, &ip4, sizeof(ip4)))
 		return pass(NAT64_FP_PASS_MALFORMED);
 	tot = bpf_ntohs(ip4.tot_len);
 	if (ip4.version != 4 || ip4.ihl < 5)
 		return pass(NAT64_FP_PASS_MALFORMED);
 	if (ip4.ihl != 5)
 		return pass(NAT64_FP_PASS_OPTIONS);
-	if (skb->len != tot || tot < sizeof(ip4) || ip4_csum(&ip4) != 0)
+	if (skb->len != off + tot || tot < sizeof(ip4) || ip4_csum(&ip4) != 0)
 		return pass(NAT64_FP_PASS_MALFORMED);
 	frag = bpf_ntohs(ip4.frag_off);
 	if (frag & (IP4_MF | IP4_OFFMASK))
@@ -452,7 +464,7 @@ static __always_inline int from4(struct __sk_buff *skb,
 	    ip4.protocol != PROTO_ICMP)
 		return pass(NAT64_FP_PASS_PROTO);
 	plen = tot - sizeof(ip4);
-	r = l4_read(skb, sizeof(ip4), ip4.protocol, plen, false, &li);
+	r = l4_read(skb, off + sizeof(ip4), ip4.protocol, plen, false, &li);
 	if (r)
 		return pass(r);
 	/* The engine fragments a DF=0 packet above lowest-ipv6-mtu and
@@ -497,9 +509,10 @@ static __always_inline int from4(struct __sk_buff *skb,
 	}
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
 		return pass(NAT64_FP_ERR_HELPER);
-	if (bpf_skb_store_bytes(skb, 0, &ip6, sizeof(ip6),
+	if (bpf_skb_store_bytes(skb, off, &ip6, sizeof(ip6),
 				BPF_F_RECOMPUTE_CSUM) ||
-	    l4_fix(skb, sizeof(ip6), &li, diff, li.dport,
+	    set_ethertype(skb, off, ETH_P_IPV6) ||
+	    l4_fix(skb, off + sizeof(ip6), &li, diff, li.dport,
 		   bpf_htons(s->p6))) {
 		add(NAT64_FP_ERR_HELPER, 1);
 		return TC_ACT_SHOT;
@@ -515,14 +528,15 @@ SEC("tc")
 int nat64_tun_egress(struct __sk_buff *skb)
 {
 	const struct nat64_fp_cfg *c = &nat64_cfg;
+	__u32 off = c->l2len ? 14 : 0;
 
 	if (!c->enabled)
 		return pass(NAT64_FP_PASS_DISABLED);
-	bpf_skb_pull_data(skb, skb->len < 80 ? skb->len : 80);
+	bpf_skb_pull_data(skb, skb->len < off + 80 ? skb->len : off + 80);
 	if (skb->protocol == bpf_htons(ETH_P_IPV6))
-		return from6(skb, c);
+		return from6(skb, c, off);
 	if (skb->protocol == bpf_htons(ETH_P_IP))
-		return from4(skb, c);
+		return from4(skb, c, off);
 	return pass(NAT64_FP_PASS_PROTO);
 }
 

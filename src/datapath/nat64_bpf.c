@@ -194,10 +194,23 @@ static int if_mtu(int ifindex)
 	return err ? err : ifr.ifr_mtu;
 }
 
+void nat64_bpf_set_dev(struct nat64_bpf *b, int ifindex, unsigned int mtu,
+		       unsigned int l2len)
+{
+	struct nat64_fp_cfg *c = &b->skel->bss->nat64_cfg;
+
+	c->enabled = 0;
+	__sync_synchronize();
+	c->tun_mtu = mtu;
+	c->tun_ifindex = (uint32_t)ifindex;
+	c->l2len = (uint8_t)l2len;
+	__sync_synchronize();
+	c->enabled = b->cfg_ok;
+}
+
 int nat64_bpf_attach(struct nat64_bpf *b, int tun_ifindex,
 		     enum xlat_bpf_attach a)
 {
-	struct nat64_fp_cfg *c;
 	int l2 = xlat_bpf_l2_len(tun_ifindex), mtu = if_mtu(tun_ifindex);
 
 	if (!b->skel)
@@ -206,11 +219,7 @@ int nat64_bpf_attach(struct nat64_bpf *b, int tun_ifindex,
 		return l2 < 0 ? l2 : mtu;
 	if (l2 != 0)
 		return -EOPNOTSUPP; /* a TUN in IFF_TUN mode: bare IP */
-	c = &b->skel->bss->nat64_cfg;
-	c->tun_mtu = (uint32_t)mtu;
-	c->tun_ifindex = (uint32_t)tun_ifindex;
-	__sync_synchronize();
-	c->enabled = b->cfg_ok;
+	nat64_bpf_set_dev(b, tun_ifindex, (unsigned int)mtu, 0);
 	return xlat_bpf_hook_attach(&b->hook,
 				    bpf_program__fd(b->skel->progs.nat64_tun_egress),
 				    tun_ifindex, false, a);
@@ -419,6 +428,12 @@ uint32_t nat64_bpf_prog_id(const struct nat64_bpf *b)
 				   &info, &len))
 		return 0;
 	return info.id;
+}
+
+int nat64_bpf_prog_fd(const struct nat64_bpf *b)
+{
+	return b->skel ? bpf_program__fd(b->skel->progs.nat64_tun_egress)
+		       : -EBADF;
 }
 
 int nat64_bpf_counters(const struct nat64_bpf *b, uint64_t *out)

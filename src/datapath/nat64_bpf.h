@@ -46,6 +46,11 @@ const char *nat64_bpf_configure(struct nat64_bpf *b,
 int nat64_bpf_attach(struct nat64_bpf *b, int tun_ifindex,
 		     enum xlat_bpf_attach a);
 bool nat64_bpf_attached(const struct nat64_bpf *b);
+/* The device translated packets go into, its MTU and link-layer header
+ * (attach does this; tests call it for BPF_PROG_TEST_RUN). */
+void nat64_bpf_set_dev(struct nat64_bpf *b, int ifindex, unsigned int mtu,
+		       unsigned int l2len);
+int nat64_bpf_prog_fd(const struct nat64_bpf *b);
 /* Detach and unload; idempotent, b may be half-opened. */
 void nat64_bpf_close(struct nat64_bpf *b);
 

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Differential test of the NAT64 eBPF fast path (src/bpf/nat64.bpf.c)
+ * against the RFC 6146 engine: sessions are made by the engine and copied
+ * into the program's maps as xlatd does; then every corpus packet goes
+ * through the program with BPF_PROG_TEST_RUN and through nat64_6to4() /
+ * nat64_4to6().  What the program translates must equal the engine's
+ * packet byte for byte (its random IPv4 Identification is given to the
+ * engine's counter first); what it passes must come back untouched,
+ * counted under the expected reason.  Every value of a two-byte payload
+ * word is tried, so every checksum outcome is (0x0000 and 0xffff too).
+ *
+ * Needs root and BPF: otherwise one "ok # SKIP".  BPF_PROG_TEST_RUN frames
+ * packets as Ethernet, so the program runs with l2len 14 here.
+ */
+#define TAP_MAIN
+#include "tap.h"
+
+#include "datapath/nat64_bpf.h"
+#include "rfc6146_fixture.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#define ACT_OK 0
+#define ACT_REDIRECT 7
+#define XLATED (-1)
+#define NOW 1000000ull
+
+static struct nat64_bpf fp;
+static struct nat64 *nat;
+static struct nat64_cfg cfg;
+static uint16_t up4, tp4, ip4; /* pool4 ports (ICMP: identifier) */
+
+struct run {
+	int ret;
+	uint8_t out[4096];
+	uint32_t len;
+	uint16_t ethertype;
+	uint64_t delta[NAT64_FP__COUNT];
+};
+
+static int run_prog(const uint8_t *pkt, size_t len, struct run *r)
+{
+	uint8_t in[4096], o[4096 + 14];
+	uint64_t before[NAT64_FP__COUNT], after[NAT64_FP__COUNT];
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in,
+			    .data_size_in = (uint32_t)(len + 14),
+			    .data_out = o, .data_size_out = sizeof(o),
+			    .repeat = 1);
+
+	memset(in, 0, 14);
+	memcpy(in, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02", 12);
+	put16(in + 12, (pkt[0] >> 4) == 6 ? 0x86dd : 0x0800);
+	memcpy(in + 14, pkt, len);
+	if (nat64_bpf_counters(&fp, before) ||
+	    bpf_prog_test_run_opts(nat64_bpf_prog_fd(&fp), &t) ||
+	    nat64_bpf_counters(&fp, after) || t.data_size_out < 14)
+		return -1;
+	r->ret = (int)t.retval;
+	r->len = t.data_size_out - 14;
+	r->ethertype = get16(o + 12);
+	memcpy(r->out, o + 14, r->len);
+	for (int i = 0; i < NAT64_FP__COUNT; i++)
+		r->delta[i] = after[i] - before[i];
+	return 0;
+}
+
+/* pkt through both; want: XLATED or the pass counter.  quiet: report
+ * only a failure (the exhaustive loops).  Returns false on a mismatch. */
+static bool diff(const char *what, const uint8_t *pkt, size_t len, int want,
+		 bool quiet)
+{
+	bool v6 = pkt[0] >> 4 == 6;
+	enum xlat_verdict v;
+	struct run r;
+
+	if (run_prog(pkt, len, &r)) {
+		TAP_FAIL("%s: BPF_PROG_TEST_RUN: %s", what, strerror(errno));
+		return false;
+	}
+	if (want != XLATED) {
+		if (r.ret != ACT_OK || r.len != len || memcmp(r.out, pkt, len) ||
+		    r.delta[want] != 1) {
+			TAP_FAIL("%s: expected a pass as %s: ret %d, counter %llu",
+				 what, nat64_bpf_counter_name((unsigned int)want),
+				 r.ret, (unsigned long long)r.delta[want]);
+			return false;
+		}
+		return true;
+	}
+	if (r.ret != ACT_REDIRECT || r.ethertype != (v6 ? 0x0800 : 0x86dd)) {
+		TAP_FAIL("%s: not translated (ret %d)", what, r.ret);
+		for (int i = 0; i < NAT64_FP__COUNT; i++)
+			if (r.delta[i])
+				printf("#   counted %s\n",
+				       nat64_bpf_counter_name((unsigned int)i));
+		return false;
+	}
+	memcpy(fx_pkt, pkt, len);
+	fx_out();
+	if (v6)
+		out.next_id = get16(r.out + 4);
+	v = v6 ? nat64_6to4(nat, fx_pkt, len, &out, NOW)
+	       : nat64_4to6(nat, fx_pkt, len, &out, NOW);
+	if (v != XLAT_OUT || out.n != 1) {
+		TAP_FAIL("%s: engine said %s/%s", what, xlat_verdict_name(v),
+			 xlat_drop_name(out.reason));
+		return false;
+	}
+	if (out.pkt[0].len != r.len ||
+	    memcmp(r.out, xlat_out_data(&out, 0), r.len)) {
+		TAP_FAIL("%s: BPF (%u bytes) and engine (%u) differ", what,
+			 r.len, out.pkt[0].len);
+		if (out.pkt[0].len == r.len)
+			tap_hexdiff(r.out, xlat_out_data(&out, 0), r.len);
+		return false;
+	}
+	if (!quiet)
+		CHECK(true);
+	return true;
+}
+
+/* ---- sessions, made by the engine, copied in as nat64_fp.c does ---- */
+
+static bool copy_in(const uint8_t *pkt, size_t len)
+{
+	struct nat64_fast_flow ff;
+	struct nat64_info inf;
+
+	return nat64_fast_flow(nat, pkt, len, &ff) &&
+	       nat64_fast_get(nat, &ff, &inf) &&
+	       nat64_bpf_add(&fp, &inf) == 0;
+}
+
+static uint8_t data[1600];
+
+static size_t udp6(uint8_t *b, uint16_t sp, size_t n, uint8_t tc,
+		   uint32_t flow, uint8_t hlim)
+{
+	struct pkt6_spec s = { .src = HA, .dst = S1_6, .nexthdr = 17,
+			       .tclass = tc, .flow = flow, .hlim = hlim };
+	uint8_t l4[1600];
+	size_t len = pkt_ip6(b, &s, l4, pkt_udp(l4, sp, 53, data, n));
+
+	pkt_fix_l4_csum6(b, len);
+	return len;
+}
+
+static size_t udp4(uint8_t *b, uint16_t dp, size_t n, uint8_t tos, bool df,
+		   uint8_t ttl)
+{
+	struct pkt4_spec s = { .src = S1, .dst = P4, .proto = 17, .tos = tos,
+			       .df = df, .ttl = ttl, .id = 0x4242 };
+	uint8_t l4[1600];
+	size_t len = pkt_ip4(b, &s, l4, pkt_udp(l4, 53, dp, data, n));
+
+	pkt_fix_l4_csum4(b, len);
+	return len;
+}
+
+static size_t tcp6(uint8_t *b, uint8_t flags, size_t n, uint8_t tc)
+{
+	struct pkt6_spec s = { .src = HA, .dst = S1_6, .nexthdr = 6,
+			       .tclass = tc };
+	uint8_t l4[1600];
+	size_t len = pkt_ip6(b, &s, l4,
+			     pkt_tcp(l4, 40001, 443, 1000, flags, data, n));
+
+	pkt_fix_l4_csum6(b, len);
+	return len;
+}
+
+static size_t tcp4(uint8_t *b, uint8_t flags, size_t n, bool df)
+{
+	struct pkt4_spec s = { .src = S1, .dst = P4, .proto = 6, .df = df };
+	uint8_t l4[1600];
+	size_t len = pkt_ip4(b, &s, l4,
+			     pkt_tcp(l4, 443, tp4, 5000, flags, data, n));
+
+	pkt_fix_l4_csum4(b, len);
+	return len;
+}
+
+static size_t echo6(uint8_t *b, uint8_t type, uint8_t code, size_t n)
+{
+	struct pkt6_spec s = { .src = HA, .dst = S1_6, .nexthdr = 58 };
+	uint8_t l4[1600];
+	size_t len = pkt_ip6(b, &s, l4,
+			     pkt_icmp(l4, type, code, 0x77000001, data, n));
+
+	pkt_fix_l4_csum6(b, len);
+	return len;
+}
+
+static int sessions(void)
+{
+	uint8_t b[1600];
+	size_t n;
+
+	/* UDP: the engine maps [HA]:40000 on its first packet. */
+	n = udp6(b, 40000, 10, 0, 0, 64);
+	memcpy(fx_pkt, b, n);
+	if (fx_6to4(nat, n, NOW) != XLAT_OUT || !copy_in(b, n))
+		return -1;
+	up4 = get16(xlat_out_data(&out, 0) + 20);
+	/* TCP: SYN out, SYN back: ESTABLISHED. */
+	n = tcp6(b, 0x02, 0, 0);
+	memcpy(fx_pkt, b, n);
+	if (fx_6to4(nat, n, NOW) != XLAT_OUT)
+		return -1;
+	tp4 = get16(xlat_out_data(&out, 0) + 20);
+	n = tcp4(b, 0x12, 0, true);
+	memcpy(fx_pkt, b, n);
+	if (fx_4to6(nat, n, NOW) != XLAT_OUT || !copy_in(b, n))
+		return -1;
+	/* ICMP echo identifier 0x7700. */
+	n = echo6(b, 128, 0, 8);
+	memcpy(fx_pkt, b, n);
+	if (fx_6to4(nat, n, NOW) != XLAT_OUT || !copy_in(b, n))
+		return -1;
+	ip4 = get16(xlat_out_data(&out, 0) + 24);
+	return 0;
+}
+
+/* ---- the corpus ---- */
+
+TEST(udp_6to4_sizes_tclass_flow_hlim)
+{
+	static const size_t sz[] = { 0, 1, 7, 100, 1239, 1240, 1241, 1400, 1452 };
+	uint8_t b[1600];
+	char w[64];
+
+	for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+		snprintf(w, sizeof(w), "udp6 %zu", sz[i]);
+		diff(w, b, udp6(b, 40000, sz[i], (uint8_t)(i * 37), 0x12345, 64),
+		     XLATED, false);
+	}
+	diff("udp6 hlim 2", b, udp6(b, 40000, 20, 0xfc, 1, 2), XLATED, false);
+	diff("udp6 hlim 255", b, udp6(b, 40000, 20, 0x03, 0xfffff, 255),
+	     XLATED, false);
+	diff("udp6 hlim 1", b, udp6(b, 40000, 20, 0, 0, 1),
+	     NAT64_FP_PASS_TTL, false);
+	diff("udp6 other port", b, udp6(b, 40002, 20, 0, 0, 64),
+	     NAT64_FP_PASS_NO_SESSION, false);
+}
+
+TEST(udp_4to6_sizes_tos_df_ttl)
+{
+	static const size_t sz[] = { 0, 1, 100, 1232, 1233, 1400, 1452 };
+	uint8_t b[1600];
+	char w[64];
+
+	for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+		snprintf(w, sizeof(w), "udp4 %zu DF", sz[i]);
+		diff(w, b, udp4(b, up4, sz[i], (uint8_t)(i * 41), true, 64),
+		     XLATED, false);
+	}
+	/* DF=0 beyond lowest-ipv6-mtu (1280): the engine fragments. */
+	diff("udp4 1232 no DF", b, udp4(b, up4, 1232, 0, false, 64), XLATED,
+	     false);
+	diff("udp4 1233 no DF", b, udp4(b, up4, 1233, 0, false, 64),
+	     NAT64_FP_PASS_SIZE, false);
+	diff("udp4 ttl 2", b, udp4(b, up4, 10, 0xff, true, 2), XLATED, false);
+	diff("udp4 ttl 1", b, udp4(b, up4, 10, 0, true, 1), NAT64_FP_PASS_TTL,
+	     false);
+	diff("udp4 other port", b, udp4(b, up4 + 1, 10, 0, true, 64),
+	     NAT64_FP_PASS_NO_SESSION, false);
+}
+
+TEST(udp_4to6_zero_checksum_options_fragments_pass)
+{
+	static const uint8_t nop[4] = { 1, 1, 1, 0 };
+	struct pkt4_spec s = { .src = S1, .dst = P4, .proto = 17, .df = true };
+	uint8_t b[1600], l4[64];
+	size_t n;
+
+	n = pkt_ip4(b, &s, l4, pkt_udp(l4, 53, up4, data, 20));
+	diff("udp4 zero checksum", b, n, NAT64_FP_PASS_UDP0, false);
+	s.opts = nop;
+	s.optlen = 4;
+	n = pkt_ip4(b, &s, l4, pkt_udp(l4, 53, up4, data, 20));
+	pkt_fix_l4_csum4(b, n);
+	diff("udp4 options", b, n, NAT64_FP_PASS_OPTIONS, false);
+	s.opts = NULL;
+	s.optlen = 0;
+	s.df = false;
+	s.mf = true;
+	n = pkt_ip4(b, &s, l4, pkt_udp(l4, 53, up4, data, 24));
+	diff("udp4 first fragment", b, n, NAT64_FP_PASS_FRAG, false);
+}
+
+TEST(tcp_both_ways_and_flags)
+{
+	uint8_t b[1600];
+
+	diff("tcp6 ack", b, tcp6(b, 0x10, 0, 0), XLATED, false);
+	diff("tcp6 psh ack 1000", b, tcp6(b, 0x18, 1000, 0xb8), XLATED, false);
+	diff("tcp6 urg ece cwr", b, tcp6(b, 0xf0, 10, 0), XLATED, false);
+	diff("tcp4 ack", b, tcp4(b, 0x10, 0, true), XLATED, false);
+	diff("tcp4 1400 DF", b, tcp4(b, 0x18, 1400, true), XLATED, false);
+	diff("tcp6 syn", b, tcp6(b, 0x02, 0, 0), NAT64_FP_PASS_TCP_FLAGS, false);
+	diff("tcp6 fin", b, tcp6(b, 0x11, 0, 0), NAT64_FP_PASS_TCP_FLAGS, false);
+	diff("tcp4 rst", b, tcp4(b, 0x04, 0, true), NAT64_FP_PASS_TCP_FLAGS,
+	     false);
+}
+
+TEST(icmp_echo_both_ways)
+{
+	struct pkt4_spec s = { .src = S1, .dst = P4, .proto = 1, .df = true };
+	uint8_t b[1600], l4[1600];
+	size_t n;
+
+	diff("echo6 request", b, echo6(b, 128, 0, 56), XLATED, false);
+	diff("echo6 reply", b, echo6(b, 129, 0, 1), XLATED, false);
+	diff("echo6 code 1", b, echo6(b, 128, 1, 8), NAT64_FP_PASS_ICMP, false);
+	n = pkt_ip4(b, &s, l4,
+		    pkt_icmp(l4, 0, 0, (uint32_t)ip4 << 16 | 2, data, 56));
+	pkt_fix_l4_csum4(b, n);
+	diff("echo4 reply", b, n, XLATED, false);
+	n = pkt_ip4(b, &s, l4, pkt_icmp(l4, 3, 3, 0, data, 48));
+	pkt_fix_l4_csum4(b, n);
+	diff("icmp4 error", b, n, NAT64_FP_PASS_ICMP, false);
+}
+
+TEST(hairpin_and_addresses_pass)
+{
+	struct pkt6_spec s = { .src = HA, .dst = P4_6, .nexthdr = 17 };
+	uint8_t b[1600], l4[64];
+	size_t n = pkt_ip6(b, &s, l4, pkt_udp(l4, 40000, 53, data, 8));
+
+	pkt_fix_l4_csum6(b, n);
+	diff("udp6 to pool4", b, n, NAT64_FP_PASS_HAIRPIN, false);
+	s.dst = "2001:db8:64::1:c633:6407"; /* suffix bits set */
+	n = pkt_ip6(b, &s, l4, pkt_udp(l4, 40000, 53, data, 8));
+	pkt_fix_l4_csum6(b, n);
+	diff("udp6 non-canonical", b, n, NAT64_FP_PASS_ADDR, false);
+}
+
+/* Every value of the first two payload bytes: every checksum there is. */
+TEST(every_checksum_value)
+{
+	uint8_t b[1600];
+	unsigned int bad = 0;
+	size_t n;
+
+	for (unsigned int v = 0; v < 65536 && bad < 3; v++) {
+		data[0] = (uint8_t)(v >> 8);
+		data[1] = (uint8_t)v;
+		n = udp6(b, 40000, 6, 0, 0, 64);
+		bad += !diff("udp6 word", b, n, XLATED, true);
+		n = udp4(b, up4, 6, 0, true, 64);
+		bad += !diff("udp4 word", b, n, XLATED, true);
+		n = tcp6(b, 0x10, 6, 0);
+		bad += !diff("tcp6 word", b, n, XLATED, true);
+		n = tcp4(b, 0x10, 6, true);
+		bad += !diff("tcp4 word", b, n, XLATED, true);
+		n = echo6(b, 128, 0, 6);
+		bad += !diff("echo6 word", b, n, XLATED, true);
+	}
+	CHECK_EQ(bad, 0u);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 1);
+}
+
+static void skip_all(const char *why)
+{
+	printf("1..1\nok 1 - nat64_bpf_diff # SKIP %s\n", why);
+}
+
+int main(void)
+{
+	int err;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 1);
+	if (geteuid() != 0) {
+		skip_all("needs root");
+		return 0;
+	}
+	fx_cfg(&cfg);
+	nat = fx_nat(&cfg);
+	err = nat64_bpf_open(&fp, cfg.max_sessions);
+	if (err) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "BPF unavailable: %s",
+			 strerror(-err));
+		skip_all(why);
+		return 0;
+	}
+	if (!nat || nat64_bpf_configure(&fp, &cfg) || sessions()) {
+		printf("Bail out! setup\n");
+		return 1;
+	}
+	nat64_bpf_set_dev(&fp, 1, 1500, 14);
+	err = tap_run();
+	nat64_bpf_close(&fp);
+	return err;
+}
