@@ -365,6 +365,8 @@ static __always_inline int from6(struct __sk_buff *skb,
 	if (r)
 		return pass(r);
 	tot = plen + sizeof(ip4);
+	if (tot > 0xffff)
+		return pass(NAT64_FP_PASS_SIZE);
 	wire = wire_len(skb, &li, sizeof(ip4), tot);
 	if (!wire)
 		return pass(NAT64_FP_PASS_GSO);

@@ -171,8 +171,13 @@ static void nat64_stop(struct instance *inst)
 		instance_unwatch_fd(inst, n->tfd);
 	/* Off the TUN before the workers go: nothing left attached. */
 	if (n) {
-		nat64_fp_stop(n->fp);
+		struct nat64_fp *fp;
+
+		pthread_mutex_lock(&n->lock);
+		fp = n->fp;
 		n->fp = NULL;
+		pthread_mutex_unlock(&n->lock);
+		nat64_fp_stop(fp);
 	}
 	siit_stop_hooked(inst);
 	if (n)

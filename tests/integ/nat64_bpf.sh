@@ -93,9 +93,9 @@ print(i["config"].get("fastpath", {}).get(sys.argv[1], "none"))' "$1"
 # run_flows TAG: the script, captured in both hosts.
 run_flows() {
 	local tag=$1 side step=0
-	run_bg "$H4" timeout 60 tcpdump -n -U -Q in -i eth0 -w "$NT_TMP/$tag.4.pcap" 'ip and (tcp or udp or icmp)'
+	run_bg "$H4" timeout 60 tcpdump --immediate-mode -n -U -Q in -i eth0 -w "$NT_TMP/$tag.4.pcap" 'ip and (tcp or udp or icmp)'
 	local p4=$NT_LAST_PID l4=$NT_LAST_LOG
-	run_bg "$H6" timeout 60 tcpdump -n -U -Q in -i eth0 -w "$NT_TMP/$tag.6.pcap" 'ip6 and (tcp or udp or (icmp6 and ip6[40] < 130))'
+	run_bg "$H6" timeout 60 tcpdump --immediate-mode -n -U -Q in -i eth0 -w "$NT_TMP/$tag.6.pcap" 'ip6 and (tcp or udp or (icmp6 and ip6[40] < 130))'
 	local p6=$NT_LAST_PID l6=$NT_LAST_LOG
 	nt_wait 5 grep -q listening "$l4" && nt_wait 5 grep -q listening "$l6"
 	for side in $($PY "$FLOWS" steps); do

@@ -159,6 +159,10 @@ def compare(a, b):
     pa, pb = pcap(a), pcap(b)
     if len(pa) != len(pb):
         print("count %d vs %d" % (len(pa), len(pb)))
+        for x in pa:
+            print(" a %s" % x[:48].hex())
+        for x in pb:
+            print(" b %s" % x[:48].hex())
         return 1
     for i, (x, y) in enumerate(zip(pa, pb)):
         if masked(x) != masked(y):
