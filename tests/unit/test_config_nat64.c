@@ -175,6 +175,29 @@ TEST(reload_equality)
 	conf_free(&cc);
 }
 
+/* datapath: the eBPF fast path unless told otherwise (nat64_fp.h). */
+TEST(datapath)
+{
+	static const char base[] = "[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n";
+	static const char *const v[] = { "auto", "bpf", "userspace" };
+	static const enum clat_datapath want[] = { CLAT_DP_AUTO, CLAT_DP_BPF,
+						   CLAT_DP_USERSPACE };
+	struct xlatd_conf c;
+	char text[256];
+
+	REQUIRE(parse(base, &c) == 0);
+	CHECK_EQ(conf_find(&c, "n")->nat64.datapath, CLAT_DP_AUTO);
+	conf_free(&c);
+	for (int i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "%sdatapath = %s\n", base, v[i]);
+		REQUIRE(parse(text, &c) == 0);
+		CHECK_EQ(conf_find(&c, "n")->nat64.datapath, want[i]);
+		conf_free(&c);
+	}
+	expect_err("[nat64 n]\ndatapath = xdp\n",
+		   "t.conf:2: invalid datapath \"xdp\": auto, bpf or userspace in [nat64 n]");
+}
+
 int main(void)
 {
 	return tap_run();
