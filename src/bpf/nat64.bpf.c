@@ -527,7 +527,7 @@ static __always_inline int from4(struct __sk_buff *skb,
 }
 
 SEC("tc")
-int nat64_tun_egress(struct __sk_buff *skb)
+int nat64_egress(struct __sk_buff *skb)
 {
 	const struct nat64_fp_cfg *c = &nat64_cfg;
 	__u32 off = c->l2len ? 14 : 0;

@@ -221,7 +221,7 @@ int nat64_bpf_attach(struct nat64_bpf *b, int tun_ifindex,
 		return -EOPNOTSUPP; /* a TUN in IFF_TUN mode: bare IP */
 	nat64_bpf_set_dev(b, tun_ifindex, (unsigned int)mtu, 0);
 	return xlat_bpf_hook_attach(&b->hook,
-				    bpf_program__fd(b->skel->progs.nat64_tun_egress),
+				    bpf_program__fd(b->skel->progs.nat64_egress),
 				    tun_ifindex, false, a);
 }
 
@@ -229,7 +229,7 @@ bool nat64_bpf_attached(const struct nat64_bpf *b)
 {
 	return b->skel &&
 	       xlat_bpf_hook_there(&b->hook,
-				   bpf_program__fd(b->skel->progs.nat64_tun_egress),
+				   bpf_program__fd(b->skel->progs.nat64_egress),
 				   false);
 }
 
@@ -424,7 +424,7 @@ uint32_t nat64_bpf_prog_id(const struct nat64_bpf *b)
 
 	memset(&info, 0, sizeof(info));
 	if (!b->skel ||
-	    bpf_obj_get_info_by_fd(bpf_program__fd(b->skel->progs.nat64_tun_egress),
+	    bpf_obj_get_info_by_fd(bpf_program__fd(b->skel->progs.nat64_egress),
 				   &info, &len))
 		return 0;
 	return info.id;
@@ -432,7 +432,7 @@ uint32_t nat64_bpf_prog_id(const struct nat64_bpf *b)
 
 int nat64_bpf_prog_fd(const struct nat64_bpf *b)
 {
-	return b->skel ? bpf_program__fd(b->skel->progs.nat64_tun_egress)
+	return b->skel ? bpf_program__fd(b->skel->progs.nat64_egress)
 		       : -EBADF;
 }
 

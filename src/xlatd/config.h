@@ -97,6 +97,7 @@ struct nat64_conf {
 	bool log_mappings;           /* RFC 6888 mapping log lines */
 	bool self6_set;
 	enum clat_datapath datapath; /* the eBPF fast path (nat64_fp.h) */
+	enum clat_bpf_attach bpf_attach; /* its hook: tcx, else clsact */
 	char seen[512];              /* scalar keys given, "|k1|k2|" */
 };
 

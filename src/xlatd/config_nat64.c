@@ -269,6 +269,15 @@ static int k_nat(struct inst_conf *ic, const char *k, const char *v,
 			return bad(msg, n, "invalid datapath \"%s\": auto, bpf or userspace",
 				   v);
 		ic->nat64.datapath = (enum clat_datapath)u;
+	} else if (!strcmp(k, "bpf-attach")) {
+		static const char *const at[] = { "auto", "tcx", "clsact" };
+
+		for (u = 0; u < 3 && strcmp(v, at[u]); u++)
+			;
+		if (u == 3)
+			return bad(msg, n, "invalid bpf-attach \"%s\": auto, tcx or clsact",
+				   v);
+		ic->nat64.bpf_attach = (enum clat_bpf_attach)u;
 	} else if (!strcmp(k, "udp-timeout")) {
 		return k_timeout(c, NAT64_T_UDP, k, v, msg, n);
 	} else if (!strcmp(k, "tcp-established-timeout")) {

@@ -237,7 +237,8 @@ static int nat64_reload(struct instance *inst, const struct inst_conf *ic)
 	int ret;
 
 	if (!n || memcmp(&ic->siit, &inst->conf->siit, sizeof(ic->siit)) ||
-	    ic->nat64.datapath != inst->conf->nat64.datapath)
+	    ic->nat64.datapath != inst->conf->nat64.datapath ||
+	    ic->nat64.bpf_attach != inst->conf->nat64.bpf_attach)
 		return -1;
 	pthread_mutex_lock(&n->lock);
 	memcpy(cfg.key, nat64_cfg(n->nat)->key, sizeof(cfg.key));

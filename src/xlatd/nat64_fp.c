@@ -96,7 +96,7 @@ struct nat64_fp *nat64_fp_start(struct instance *inst, struct nat64 *nat,
 	if (!why)
 		why = nat64_bpf_configure(&fp->b, nat64_cfg(nat));
 	if (!why && (*err = nat64_bpf_attach(&fp->b, ifindex,
-					     XLAT_ATTACH_AUTO)))
+					     (enum xlat_bpf_attach)ic->nat64.bpf_attach)))
 		why = "cannot attach to the TUN's egress";
 	if (why) {
 		if (!*err)

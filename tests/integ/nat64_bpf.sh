@@ -121,11 +121,14 @@ run_flows user
 nt_kill_pids "$XPID"
 nt_wait 5 bash -c "! ip -n $XL link show nat0" || t_diag "nat0 still there"
 
-# ---- 2. the eBPF fast path ----
-write_conf bpf
+# ---- 2. the eBPF fast path (as a cls_bpf filter: tc shows it) ----
+AT="bpf-attach = clsact"
+write_conf bpf "$AT"
 start_xlatd || t_bail "xlatd (bpf) runs" "$(tail -n 20 "$XLOG")"
 t_check "datapath = bpf: attached to nat0's egress" \
 	bash -c "ip netns exec $XL $NT_XLATCTL -s $SOCK status --json | grep -q '\"attached\":\"yes\"'"
+t_check "bpf-attach = clsact: tc filter show lists the program on nat0's egress" \
+	bash -c "[ \$(ip netns exec $XL tc filter show dev nat0 egress | grep -c nat64_egress) = 1 ]"
 t_check "xlatctl status (text) shows the fast path" \
 	bash -c "ip netns exec $XL $NT_XLATCTL -s $SOCK status | grep -q 'fast path: *eBPF on the TUN'"
 run_flows bpf
@@ -179,7 +182,7 @@ t_check "TCP 2 MiB from h4 through the fast path ($((after - before)) packets), 
 	t_diag "$(cat "$NT_TMP/tcp.err")" "$(ctl status)"
 
 # ---- 3. expiry: fast-path packets keep a session alive ----
-write_conf bpf "udp-timeout = 3" "icmp-timeout = 3"
+write_conf bpf "$AT" "udp-timeout = 3" "icmp-timeout = 3"
 kill -HUP "$XPID"
 nt_wait 5 grep -q "state kept" "$XLOG" || t_diag "no reload: $(tail -n 5 "$XLOG")"
 before=$(fp fp_6to4_translated)
@@ -210,7 +213,7 @@ prog_ids() {
 	fp prog_id
 }
 old=$(prog_ids)
-write_conf bpf "pool4 = 192.0.2.2"
+write_conf bpf "$AT" "pool4 = 192.0.2.2"
 kill -HUP "$XPID"
 nt_wait 10 bash -c "ip -n $XL route show 192.0.2.2 | grep -q nat0" && nt_wait 10 running
 new=$(prog_ids)
@@ -223,6 +226,9 @@ gone() {
 t_check "SIGHUP with a new pool4: a new program ($new), the old one ($old) unloaded" \
 	bash -c "[ -n '$old' ] && [ -n '$new' ] && [ '$old' != '$new' ]" &&
 	nt_wait 5 gone "$old" || t_diag "$(bpftool prog show 2>&1 | grep -A1 nat64)"
+t_check "... and tc shows exactly the new one on nat0's egress" \
+	bash -c "ip netns exec $XL tc filter show dev nat0 egress | grep nat64_egress | grep -q 'id $new' &&
+		[ \$(ip netns exec $XL tc filter show dev nat0 egress | grep -c nat64_egress) = 1 ]"
 
 # ---- 5. stop: nothing left ----
 maps=$(bpftool -j prog show id "${new%% *}" 2>/dev/null | $PY -c '

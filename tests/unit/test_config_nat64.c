@@ -196,6 +196,12 @@ TEST(datapath)
 	}
 	expect_err("[nat64 n]\ndatapath = xdp\n",
 		   "t.conf:2: invalid datapath \"xdp\": auto, bpf or userspace in [nat64 n]");
+	REQUIRE(parse("[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nbpf-attach = clsact\n",
+		      &c) == 0);
+	CHECK_EQ(conf_find(&c, "n")->nat64.bpf_attach, CLAT_ATTACH_CLSACT);
+	conf_free(&c);
+	expect_err("[nat64 n]\nbpf-attach = xdp\n",
+		   "t.conf:2: invalid bpf-attach \"xdp\": auto, tcx or clsact in [nat64 n]");
 }
 
 int main(void)
