@@ -214,12 +214,26 @@ void nat64_set_log(struct nat64 *nat, nat64_log_fn *fn, void *arg)
 	nat->log_arg = arg;
 }
 
+/* Field by field: struct xlat_prefix4 has padding that a parser's
+ * struct copy may fill with anything. */
+static bool same_pool4(const struct nat64_cfg *a, const struct nat64_cfg *b)
+{
+	for (unsigned int i = 0; i < a->n_pool4; i++) {
+		const struct nat64_pool4 *x = &a->pool4[i], *y = &b->pool4[i];
+
+		if (x->proto != y->proto || x->pfx.addr.s_addr != y->pfx.addr.s_addr ||
+		    x->pfx.len != y->pfx.len || x->lo != y->lo || x->hi != y->hi)
+			return false;
+	}
+	return true;
+}
+
 static bool same_tables(const struct nat64_cfg *a, const struct nat64_cfg *b)
 {
 	return a->xlat.pool6.len == b->xlat.pool6.len &&
 	       !memcmp(&a->xlat.pool6.addr, &b->xlat.pool6.addr, 16) &&
 	       a->n_pool4 == b->n_pool4 && a->n_static == b->n_static &&
-	       !memcmp(a->pool4, b->pool4, sizeof(a->pool4)) &&
+	       same_pool4(a, b) &&
 	       !memcmp(a->statics, b->statics, sizeof(a->statics)) &&
 	       a->max_sessions == b->max_sessions &&
 	       a->key[0] == b->key[0] && a->key[1] == b->key[1];

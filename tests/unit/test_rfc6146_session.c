@@ -7,6 +7,8 @@
 #define TAP_MAIN
 #include "tap.h"
 
+#include <string.h>
+
 #include "rfc6146_fixture.h"
 
 static struct nat64_cfg cfg;
@@ -318,6 +320,12 @@ TEST(reconfigure)
 	CHECK_EQ(nat64_sessions(n), 1);
 	fx_udp_map(n, HA, 9, S1_6, 10);
 	CHECK_EQ(exp_at(n), 10 + 1 * MIN);
+	/* Padding is not configuration (a parser's struct copy may fill
+	 * the three bytes after xlat_prefix4.len with anything). */
+	memset((uint8_t *)&c2.pool4[0].pfx + sizeof(c2.pool4[0].pfx.addr) + 1,
+	       0xa5, sizeof(c2.pool4[0].pfx) - sizeof(c2.pool4[0].pfx.addr) - 1);
+	CHECK_EQ(nat64_reconfigure(n, &c2), 0);
+	CHECK_EQ(nat64_sessions(n), 1);
 	c2.pool4[1].lo = 2000;
 	CHECK_EQ(nat64_reconfigure(n, &c2), -1);
 }
