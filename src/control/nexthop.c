@@ -75,6 +75,8 @@ int nexthop_neigh_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	r->found = true;
 	r->usable = (nd->ndm_state & NUD_USABLE) != 0;
+	r->confirmed = (nd->ndm_state &
+			(NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP)) != 0;
 	n = t.lladdr ? mnl_attr_get_payload_len(t.lladdr) : 0;
 	if (n > sizeof(r->lladdr))
 		r->usable = false;
@@ -123,6 +125,7 @@ int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
 	if (!nr.found || !nr.usable)
 		return -EAGAIN;
 	nh->halen = nr.halen;
+	nh->confirmed = nr.confirmed;
 	memcpy(nh->lladdr, nr.lladdr, sizeof(nh->lladdr));
 	return 0;
 }

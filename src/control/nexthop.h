@@ -17,6 +17,9 @@ struct nexthop {
 	struct in6_addr via;    /* gateway, or the destination when on-link */
 	unsigned int halen;     /* 0: the link has no addresses */
 	uint8_t lladdr[8];
+	/* Confirmed reachable (or static, or no ARP): a stale entry is only
+	 * probed by the kernel when its own output uses it. */
+	bool confirmed;
 };
 
 /*
@@ -45,7 +48,7 @@ struct nexthop_route {
 
 struct nexthop_neigh {
 	const struct nexthop *want;
-	bool found, usable;
+	bool found, usable, confirmed;
 	unsigned int halen;
 	uint8_t lladdr[8];
 };

@@ -128,10 +128,32 @@ static unsigned int arena_end(const struct xlat_out *o, const uint8_t *base)
 
 static void w46_flush(struct clat_dp_worker *w)
 {
-	unsigned int before = (unsigned int)w->dp->tx.errors;
+	struct clat_dp *dp = w->dp;
+	uint64_t e0 = dp->tx.errors + dp->utx.errors;
+	unsigned int sent;
 
-	clat_tx_flush(w->dp->raw_fd, &w->dp->tx);
-	w->io_errors += (unsigned int)w->dp->tx.errors - before;
+	if (dp->utx.n) {
+		sent = uplink_tx_flush(dp->gso_fd, &dp->utx);
+		__atomic_store_n(&w->tx_frames, w->tx_frames + sent,
+				 __ATOMIC_RELAXED);
+	}
+	if (dp->tx.n) {
+		sent = clat_tx_flush(dp->raw_fd, &dp->tx);
+		__atomic_store_n(&w->tx_raw, w->tx_raw + sent, __ATOMIC_RELAXED);
+	}
+	w->io_errors += dp->tx.errors + dp->utx.errors - e0;
+}
+
+/* One translated packet into this drain's batch: frames while the next
+ * hop is resolved, the raw socket otherwise (and once after a look-up
+ * found the neighbour entry stale: the kernel's output then makes it
+ * confirm the router, or find another, which we follow). */
+static bool w46_queue(struct clat_dp_worker *w, const uint8_t *pkt, size_t len)
+{
+	if (w->l2 && !w->kick)
+		return uplink_tx_add(&w->dp->utx, pkt, len);
+	w->kick = false;
+	return clat_tx_add(&w->dp->tx, pkt, len);
 }
 
 /* Translate one IPv4 packet and queue the result (used: arena bytes). */
@@ -143,7 +165,8 @@ static void w46_one(struct clat_dp_worker *w, const uint8_t *pkt, size_t n,
 	enum xlat_verdict v;
 
 	if (CLAT_ARENA - *used < XLAT_OUT_MIN ||
-	    dp->tx.n + XLAT_MAX_FRAGS > CLAT_BATCH) {
+	    dp->tx.n + XLAT_MAX_FRAGS > CLAT_BATCH ||
+	    dp->utx.n + XLAT_MAX_FRAGS > CLAT_BATCH) {
 		w46_flush(w);
 		*used = 0;
 	}
@@ -159,39 +182,53 @@ static void w46_one(struct clat_dp_worker *w, const uint8_t *pkt, size_t n,
 		return;
 	}
 	for (unsigned int i = 0; i < w->out.n; i++) {
-		if (!clat_tx_add(&dp->tx, xlat_out_data(&w->out, i),
-				 w->out.pkt[i].len))
+		if (!w46_queue(w, xlat_out_data(&w->out, i), w->out.pkt[i].len))
 			w->io_errors++;
 	}
 	*used = arena_end(&w->out, w->wbuf);
 }
 
 /*
- * The uplink's next hop for GSO sends, looked up again once a second: a
- * packet socket bypasses the kernel's neighbour code, so a changed
- * router address is followed within that second (and a vanished one
- * sends us back to the raw socket, which makes the kernel resolve it).
+ * The uplink's next hop for frame sends, looked up again once a second
+ * at the start of a drain: a packet socket bypasses the kernel's
+ * neighbour code, so a changed router address is followed within that
+ * second (and a vanished one sends us back to the raw socket, which
+ * makes the kernel resolve it).  An Ethernet uplink needs a MAC, a
+ * point-to-point one (no link layer) a next hop without one.
  */
-static bool nexthop_usable(struct clat_dp_worker *w)
+static void w46_choose(struct clat_dp_worker *w)
 {
+	struct clat_dp *dp = w->dp;
 	uint64_t now = coalesce_now();
 	bool was = w->nh_ok, first = !w->nh_checked;
+	uint8_t old[6];
 	int ret;
 
-	if (now - w->nh_checked < 1000000000ULL && !first)
-		return w->nh_ok;
+	if (dp->gso_fd < 0) {
+		w->l2 = w->nh_ok = false;
+		return;
+	}
+	if (!first && now - w->nh_checked < 1000000000ULL)
+		return;
 	w->nh_checked = now;
-	ret = nexthop_lookup6(&w->dp->pref64, &w->nh);
-	if (ret == 0 && w->nh.ifindex != w->dp->up_ifindex)
+	memcpy(old, w->nh.lladdr, sizeof(old));
+	ret = nexthop_lookup6(&dp->pref64, &w->nh);
+	if (ret == 0 && w->nh.ifindex != dp->up_ifindex)
 		ret = -EXDEV;
-	if (ret == 0 && w->nh.halen != 6)
-		ret = -EPFNOSUPPORT; /* not Ethernet: no header we can build */
-	w->nh_ok = ret == 0;
-	if (w->nh_ok != was || first)
-		note(w->dp, "TCP super-packets %s: next hop %s",
-		     w->nh_ok ? "leave whole (GSO)" : "are cut in software",
+	if (ret == 0 && w->nh.halen != (dp->has_mac ? 6u : 0u))
+		ret = -EPFNOSUPPORT; /* no header we can build */
+	w->nh_ok = w->l2 = ret == 0;
+	w->kick = w->nh_ok && !w->nh.confirmed;
+	if (w->nh_ok)
+		uplink_tx_init(&dp->utx, dp->up_ifindex,
+			       dp->has_mac ? w->nh.lladdr : NULL,
+			       dp->has_mac ? dp->mac : NULL);
+	if (w->nh_ok != was || first ||
+	    (w->nh_ok && memcmp(old, w->nh.lladdr, sizeof(old))))
+		note(dp, "uplink output: %s (next hop %s)",
+		     w->nh_ok ? "frames on the packet socket, TCP super-packets whole" :
+				"raw IPv6 socket, TCP super-packets cut in software",
 		     w->nh_ok ? "resolved" : strerror(-ret));
-	return w->nh_ok;
 }
 
 /*
@@ -209,8 +246,8 @@ static bool w46_gso(struct clat_dp_worker *w, const struct virtio_net_hdr *vh,
 	enum xlat_verdict v;
 	int flags;
 
-	if (dp->gso_fd < 0 || !nexthop_usable(w))
-		return false;
+	if (!w->nh_ok || !dp->has_mac)
+		return false; /* GSO frames: Ethernet only */
 	flags = vnet_rx_flags(vh, pkt, n, dp->up_mtu);
 	if (flags < 0)
 		return false;
@@ -272,6 +309,7 @@ static int w46_drain(struct clat_dp_worker *w, uint8_t *rx)
 	unsigned int used = 0, gso;
 	int found = 0;
 
+	w46_choose(w);
 	for (;;) {
 		ssize_t n = read(dp->tun_fd, rx, CLAT_RX_SLOT);
 
@@ -560,6 +598,7 @@ int clat_dp_start(struct clat_dp *dp)
 		w->out.buf = w->wbuf;
 		w->out.cap = CLAT_ARENA;
 		w->nh_checked = 0;
+		w->nh_ok = w->l2 = w->kick = false;
 		coalesce_init(&w->co, dp->coalesce_usecs);
 		ret = pthread_create(&w->tid, NULL, fn[i], w);
 		if (ret) {
@@ -619,4 +658,9 @@ void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c)
 	c->gso_in = ld(&dp->w[0].gso_in);
 	c->gso_out = ld(&dp->w[0].gso_out);
 	c->ns_answered = ld(&dp->ns_answered);
+	c->tx_frames = ld(&dp->w[0].tx_frames);
+	c->tx_raw = ld(&dp->w[0].tx_raw);
+	c->rx_ring_batches = ld(&dp->rx.ring_batches);
+	c->rx_plain_batches = ld(&dp->rx.plain_batches);
+	c->rx_ring = clat_rx_ring(&dp->rx);
 }

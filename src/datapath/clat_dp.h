@@ -4,8 +4,11 @@
  *
  *   4->6  reads the TUN (virtio-net headers: TCP super-packets are sent
  *         whole through the GSO packet socket or cut in software), writes
- *         IPv6 to the uplink with one sendmmsg() per batch;
- *   6->4  reads the uplink's packet socket in batches, answers Neighbour
+ *         IPv6 to the uplink with one sendmmsg() per batch: frames with
+ *         a prepared link-layer header on the packet socket while the
+ *         next hop is resolved (uplink_tx.h), else the raw IPv6 socket;
+ *   6->4  reads the uplink's packet socket in batches, in place from its
+ *         receive ring (pktring.h) or with recvmmsg(), answers Neighbour
  *         Solicitations for the CLAT address, writes IPv4 into the TUN
  *         with one io_uring submission per batch.
  *
@@ -20,6 +23,7 @@
 
 #include "datapath/clat_io.h"
 #include "datapath/coalesce.h"
+#include "datapath/uplink_tx.h"
 #include "control/nexthop.h"
 #include "xlat.h"
 
@@ -46,9 +50,12 @@ struct clat_dp_worker {
 	uint64_t gso_out; /* of those, sent whole (GSO packet socket) */
 	uint8_t *seg;     /* one segment of a super-packet cut in software */
 	uint8_t *wbuf;    /* the arena a batch is translated into */
-	struct nexthop nh; /* 4->6: the uplink's next hop for GSO sends */
+	struct nexthop nh; /* 4->6: the uplink's next hop for frame sends */
 	bool nh_ok;
+	bool l2;          /* 4->6: this drain sends frames (uplink_tx.h) */
+	bool kick;        /* 4->6: the next packet via the raw socket */
 	uint64_t nh_checked;
+	uint64_t tx_frames, tx_raw; /* 4->6: packets sent either way */
 };
 
 struct clat_dp {
@@ -77,6 +84,7 @@ struct clat_dp {
 	int stopfd;
 	struct clat_rx rx; /* also the owner's for DAD while stopped */
 	struct clat_tx tx; /* likewise */
+	struct uplink_tx utx; /* the 4->6 worker's frames */
 	struct clat_dp_worker w[2];
 	uint64_t ns_answered;
 };
@@ -97,6 +105,9 @@ bool clat_dp_send6(struct clat_dp *dp, const uint8_t *pkt, size_t len);
 struct clat_dp_counters {
 	uint64_t io_errors, sleeps_poll, sleeps_timer, gso_in, gso_out;
 	uint64_t ns_answered;
+	uint64_t tx_frames, tx_raw; /* 4->6 packets: packet socket, raw */
+	uint64_t rx_ring_batches, rx_plain_batches; /* 6->4 */
+	bool rx_ring;                 /* the uplink is read from a ring */
 };
 
 void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c);

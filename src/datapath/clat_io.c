@@ -112,6 +112,10 @@ int clat_pkt_open(int ifindex, const struct in6_addr *addr)
 	if (!err && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 			       sizeof(rcvbuf)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* The ring before bind(): every packet goes into it.  Without
+	 * one, recvmmsg() reads the socket as before. */
+	if (!err)
+		pktring_setup(fd);
 	if (!err && bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
 		err = neg_errno();
 	if (err) {
@@ -218,6 +222,8 @@ int clat_mcast_open(int ifindex, const struct in6_addr *addr)
 int clat_rx_init(struct clat_rx *rx)
 {
 	memset(rx, 0, sizeof(*rx));
+	pktring_init(&rx->ring);
+	rx->plain_fd = -1;
 	rx->buf = malloc((size_t)CLAT_BATCH * CLAT_RX_SLOT);
 	if (!rx->buf)
 		return -ENOMEM;
@@ -233,8 +239,20 @@ int clat_rx_init(struct clat_rx *rx)
 
 void clat_rx_free(struct clat_rx *rx)
 {
+	clat_rx_detach(rx);
 	free(rx->buf);
 	rx->buf = NULL;
+}
+
+void clat_rx_detach(struct clat_rx *rx)
+{
+	pktring_detach(&rx->ring);
+	rx->plain_fd = -1;
+}
+
+bool clat_rx_ring(const struct clat_rx *rx)
+{
+	return rx->ring.map != NULL;
 }
 
 static bool csum_not_ready(struct msghdr *mh)
@@ -250,7 +268,40 @@ static bool csum_not_ready(struct msghdr *mh)
 	return false;
 }
 
-int clat_rx_batch(int fd, struct clat_rx *rx)
+/*
+ * The ring's batch: frames read in place.  A packet bigger than a frame
+ * (GRO) is marked "copy" and waits whole in the socket's queue, in the
+ * same order; one that could not be queued (buffer full) is dropped.
+ */
+static int ring_batch(int fd, struct clat_rx *rx)
+{
+	struct pktring_pkt p;
+	int n = 0;
+
+	pktring_release(&rx->ring);
+	while (n < CLAT_BATCH && pktring_next(&rx->ring, &p)) {
+		uint8_t *slot = rx->buf + (size_t)n * CLAT_RX_SLOT;
+		size_t len = p.len < p.full ? 0 : p.len;
+
+		if (p.copy) {
+			ssize_t r = recv(fd, slot, CLAT_RX_SLOT,
+					 MSG_DONTWAIT | MSG_TRUNC);
+
+			len = r > 0 && r <= CLAT_RX_SLOT ? (size_t)r : 0;
+			p.data = slot;
+		}
+		if (len && p.csum_partial)
+			clat_fix_partial_csum6(p.data, len);
+		rx->pkt[n] = p.data;
+		rx->len[n] = len;
+		n++;
+	}
+	if (n)
+		rx->ring_batches++;
+	return n;
+}
+
+static int plain_batch(int fd, struct clat_rx *rx)
 {
 	int n;
 
@@ -264,17 +315,32 @@ int clat_rx_batch(int fd, struct clat_rx *rx)
 		size_t len = rx->msg[i].msg_len;
 
 		if (mh->msg_flags & MSG_TRUNC)
-			rx->msg[i].msg_len = 0; /* the engine drops it */
+			len = 0; /* the engine drops it */
 		else if (csum_not_ready(mh))
 			clat_fix_partial_csum6(rx->iov[i].iov_base, len);
+		rx->pkt[i] = rx->iov[i].iov_base;
+		rx->len[i] = len;
 	}
+	if (n > 0)
+		rx->plain_batches++;
 	return n;
+}
+
+int clat_rx_batch(int fd, struct clat_rx *rx)
+{
+	if (fd != rx->ring.fd && fd != rx->plain_fd) {
+		/* A socket not seen before: its ring, if it has one. */
+		clat_rx_detach(rx);
+		if (pktring_attach(&rx->ring, fd) <= 0)
+			rx->plain_fd = fd;
+	}
+	return fd == rx->ring.fd ? ring_batch(fd, rx) : plain_batch(fd, rx);
 }
 
 uint8_t *clat_rx_pkt(struct clat_rx *rx, unsigned int i, size_t *len)
 {
-	*len = rx->msg[i].msg_len;
-	return rx->iov[i].iov_base;
+	*len = rx->len[i];
+	return rx->pkt[i];
 }
 
 void clat_tx_init(struct clat_tx *tx, int ifindex)

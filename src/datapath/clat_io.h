@@ -23,6 +23,8 @@
 #ifndef XLAT_CLAT_IO_H
 #define XLAT_CLAT_IO_H
 
+#include "datapath/pktring.h"
+
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,7 +34,8 @@
 #define CLAT_BATCH 32
 #define CLAT_RX_SLOT 65536 /* GRO may hand the packet socket 64 KB packets */
 
-/* Packet socket on ifindex, filtered for addr; O_NONBLOCK, CLOEXEC. */
+/* Packet socket on ifindex, filtered for addr, with a receive ring when
+ * the kernel grants one (pktring.h); O_NONBLOCK, CLOEXEC. */
 int clat_pkt_open(int ifindex, const struct in6_addr *addr);
 /* Replace the filter (after DAD picked another address). */
 int clat_pkt_set_filter(int fd, const struct in6_addr *addr);
@@ -43,21 +46,36 @@ int clat_raw_open(const char *ifname);
 /* A socket holding membership of the solicited-node group of addr. */
 int clat_mcast_open(int ifindex, const struct in6_addr *addr);
 
-/* Receive batch: buffers allocated once by clat_rx_init(). */
+/*
+ * Receive batch: buffers allocated once by clat_rx_init().  A socket
+ * with a receive ring (pktring.h, set up by clat_pkt_open()) is read in
+ * place from the ring, otherwise with recvmmsg() into buf.
+ */
 struct clat_rx {
 	struct mmsghdr msg[CLAT_BATCH];
 	struct iovec iov[CLAT_BATCH];
 	char ctl[CLAT_BATCH][64]; /* PACKET_AUXDATA */
 	uint8_t *buf;             /* CLAT_BATCH * CLAT_RX_SLOT */
+	uint8_t *pkt[CLAT_BATCH]; /* the batch, wherever it lies */
+	size_t len[CLAT_BATCH];
+	struct pktring ring;
+	int plain_fd;             /* the socket known to have no ring */
+	uint64_t ring_batches, plain_batches; /* how the batches came */
 };
 
 int clat_rx_init(struct clat_rx *rx);
 void clat_rx_free(struct clat_rx *rx);
+/* Forget the socket read so far (before it is closed: the ring's
+ * mapping would keep it alive). */
+void clat_rx_detach(struct clat_rx *rx);
+/* True when the socket last read is read from its ring. */
+bool clat_rx_ring(const struct clat_rx *rx);
 /*
  * Read up to CLAT_BATCH packets without blocking: the count (0 when
- * none), or a negative errno.  Packet i is clat_rx_pkt(rx, i, &len); a
- * packet whose TCP/UDP checksum the sender left to offload (veth, local
- * senders) has it completed here, so the engine always sees real sums.
+ * none), or a negative errno.  Packet i is clat_rx_pkt(rx, i, &len),
+ * valid until the next call; a packet whose TCP/UDP checksum the sender
+ * left to offload (veth, local senders) has it completed here, so the
+ * engine always sees real sums.
  */
 int clat_rx_batch(int fd, struct clat_rx *rx);
 uint8_t *clat_rx_pkt(struct clat_rx *rx, unsigned int i, size_t *len);

@@ -8,6 +8,7 @@
  * dropped in userspace while the host's stack gets the original.
  */
 #include "datapath/clat_shared.h"
+#include "datapath/pktring.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -162,6 +163,8 @@ int clat_shared_pkt_open(int ifindex, const struct in6_addr *addr,
 	if (!err && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 			       sizeof(rcvbuf)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (!err)
+		pktring_setup(fd); /* optional, as on the dedicated socket */
 	if (!err && bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
 		err = -errno;
 	if (err) {

@@ -610,6 +610,7 @@ static void teardown(struct clat *c)
 	c->addr4_added = false;
 	/* The TUN is not persistent: closing its fd deletes the device. */
 	clat_close_fd(&c->dp.tun_fd);
+	clat_rx_detach(&c->dp.rx); /* its ring's mapping holds the socket */
 	clat_close_fd(&c->dp.pkt_fd);
 	clat_close_fd(&c->dp.raw_fd);
 	clat_close_fd(&c->dp.gso_fd);

@@ -93,6 +93,18 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "io_errors", k.io_errors);
 	ctl_kv_u64(o, "tun_gso_in", k.gso_in);
 	ctl_kv_u64(o, "tun_gso_out", k.gso_out);
+	/* The userspace path's uplink I/O (docs/clat-datapath.md). */
+	ctl_kv_str(o, "uplink_rx", "%s", k.rx_ring ?
+		   "packet ring (PACKET_MMAP TPACKET_V2)" : "recvmmsg");
+	ctl_kv_str(o, "uplink_tx", "%s", c->dp.gso_fd < 0 ?
+		   "raw IPv6 socket (no packet socket)" : !k.tx_raw && !k.tx_frames ?
+		   "idle" : k.tx_frames >= k.tx_raw ?
+		   "packet socket frames (sendmmsg, prepared link-layer header)" :
+		   "raw IPv6 socket (next hop not resolved)");
+	ctl_kv_u64(o, "uplink_tx_frames", k.tx_frames);
+	ctl_kv_u64(o, "uplink_tx_raw", k.tx_raw);
+	ctl_kv_u64(o, "uplink_rx_ring_batches", k.rx_ring_batches);
+	ctl_kv_u64(o, "uplink_rx_plain_batches", k.rx_plain_batches);
 	/* The userspace workers' waits (coalesce-usecs). */
 	ctl_kv_u64(o, "coalesce_usecs", cc->coalesce_usecs);
 	ctl_kv_u64(o, "io_sleeps_poll", k.sleeps_poll);

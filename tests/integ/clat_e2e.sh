@@ -165,6 +165,21 @@ print(c["tun_gso_in"], c["tun_gso_out"])' <<<"$js" 2>&1)
 		test "${gso% *}" -gt 0
 	t_check "and left as super-packets through the GSO packet socket (tun_gso_out ${gso#* })" \
 		test "${gso#* }" -gt 0
+	# The uplink side is batched: received in place from the packet
+	# socket's ring, sent as frames with the router's MAC once the
+	# kernel resolved it (the first packets take the raw socket).
+	io=$(/usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+c = [i for i in d["instances"] if i["name"] == "c0"][0]["config"]
+print(c["uplink_rx"].startswith("packet ring"), c["uplink_rx_ring_batches"],
+      c["uplink_rx_plain_batches"], c["uplink_tx_frames"], c["uplink_tx_raw"],
+      c["uplink_tx"].startswith("packet socket frames"))' <<<"$js" 2>&1)
+	read -r ring rb pb frames raw txs <<<"$io"
+	t_check "the uplink is read from a PACKET_MMAP ring ($rb ring batches, $pb recvmmsg)" \
+		test "$ring:$pb" = True:0 -a "${rb:-0}" -gt 0 || t_diag "$io"
+	t_check "translations left as frames on the packet socket ($frames frames, $raw raw)" \
+		test "$txs" = True -a "${frames:-0}" -gt "${raw:-0}" || t_diag "$io"
 fi
 
 kill -TERM "$NT_XPID"

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The CLAT's batched IPv6 output straight onto the uplink: one sendmmsg()
+ * on the send-only packet socket (clat_gso_open(), PACKET_VNET_HDR) per
+ * batch, each frame an empty virtio-net header, a link-layer header
+ * prepared once per next hop (Ethernet: the router's MAC from the
+ * kernel's neighbour table, nexthop.h; a point-to-point uplink without
+ * link layer: none) and the translated packet.
+ *
+ * Against the raw IPv6 socket this skips, per packet, the route and
+ * source address lookups, the neighbour code and the IPv6 netfilter
+ * OUTPUT and POSTROUTING hooks (the qdisc and the netdev egress hook
+ * still see every frame), as the eBPF fast path's redirect does.  The
+ * caller keeps the raw socket for what this cannot send: no resolved
+ * next hop, link-scope destinations, and a packet now and then that
+ * makes the kernel confirm a stale neighbour entry.
+ */
+#ifndef XLAT_UPLINK_TX_H
+#define XLAT_UPLINK_TX_H
+
+#include "datapath/clat_io.h"
+
+#include <linux/if_packet.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct uplink_tx {
+	unsigned int n;
+	unsigned int hlen;     /* link-layer header bytes: 14 or 0 */
+	uint8_t hdr[16];
+	struct sockaddr_ll sll;
+	struct mmsghdr msg[CLAT_BATCH];
+	struct iovec iov[CLAT_BATCH][3];
+	uint64_t sent, errors;
+};
+
+/* ifindex the uplink; dst/src the Ethernet addresses, or NULL for a
+ * link without link-layer header.  Drops nothing queued: flush first. */
+void uplink_tx_init(struct uplink_tx *t, int ifindex, const uint8_t *dst,
+		    const uint8_t *src);
+/* Queue one IPv6 packet (kept alive by the caller until the flush);
+ * false when the batch is full. */
+bool uplink_tx_add(struct uplink_tx *t, const uint8_t *pkt, size_t len);
+/* Send what is queued through fd; the number the kernel took. */
+unsigned int uplink_tx_flush(int fd, struct uplink_tx *t);
+
+#endif
