@@ -108,6 +108,12 @@ datapath = userspace" || t_bail "xlatd did not start"
 	t_check "$dp: IPv4 ping through the CLAT and TAYGA" ping4
 	t_check "$dp: 2 MB down by TCP, sha256 equal" down_ok
 	t_check "$dp: 2 MB up by TCP, sha256 equal" up_ok
+	[ $dp = userspace ] || continue
+	# Batched uplink I/O without a link layer: frames with no header.
+	t_check "$dp: the uplink is read from a PACKET_MMAP ring" \
+		bash -c "[[ '$(field $name uplink_rx)' == 'packet ring'* ]]"
+	t_check "$dp: translations left as frames, no link-layer header ($(field $name uplink_tx_frames) frames, $(field $name uplink_tx_raw) raw)" \
+		bash -c "[ '$(field $name uplink_tx_frames)' -gt '$(field $name uplink_tx_raw)' ]"
 done
 
 # 2. The MTU follows the RA: 1500 -> 1400 -> 1500, DF datagrams of the
