@@ -307,14 +307,16 @@ static int w46_drain(struct clat_dp_worker *w, uint8_t *rx)
 	struct clat_dp *dp = w->dp;
 	struct virtio_net_hdr vh;
 	unsigned int used = 0, gso;
-	int found = 0;
+	int found = 0, err;
 
 	w46_choose(w);
 	for (;;) {
 		ssize_t n = read(dp->tun_fd, rx, CLAT_RX_SLOT);
 
-		if (n < 0)
+		if (n < 0) {
+			err = errno; /* the flush below may set its own */
 			break;
+		}
 		found++;
 		n = tun_rx_strip(rx, n, &vh, &gso);
 		if (n < 0)
@@ -328,7 +330,7 @@ static int w46_drain(struct clat_dp_worker *w, uint8_t *rx)
 			w46_one(w, rx, (size_t)n, &used);
 	}
 	w46_flush(w);
-	return errno == EAGAIN || errno == EINTR ? found : -errno;
+	return err == EAGAIN || err == EINTR ? found : -err;
 }
 
 /*
