@@ -1,51 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The CLAT's userspace data path: see clat_dp.h. */
 #include "datapath/clat_dp.h"
+#include "datapath/clat_dp_int.h"
 
 #include "control/ndp.h"
 #include "datapath/clat_shared.h"
+#include "datapath/tunrx.h"
 #include "datapath/vnet.h"
 
 #include <errno.h>
 #include <liburing.h>
 #include <poll.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
-
-static void failed(struct clat_dp *dp, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void note(struct clat_dp *dp, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void failed(struct clat_dp *dp, const char *fmt, ...)
-{
-	char why[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (dp->failed)
-		dp->failed(dp->arg, why);
-}
-
-static void note(struct clat_dp *dp, const char *fmt, ...)
-{
-	char what[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (dp->note)
-		dp->note(dp->arg, what);
-}
 
 /* Send one IPv6 packet now (replies, NA: rare, not worth batching). */
 static void send_now(struct clat_dp_worker *w, const uint8_t *pkt, size_t len)
@@ -72,21 +42,23 @@ static void tun_write(struct clat_dp_worker *w, const uint8_t *pkt, size_t len)
 }
 
 /*
- * Strip the virtio-net header of a TUN read (TUN offload is on).  A
- * partial checksum is finished here.  A TCP/IPv4 super-packet is left as
- * it is, with its segment size in *gso (0 for a plain packet): a raw
- * socket cannot send it whole, so the caller cuts it (tso4_*), which
- * also completes the checksums.  Other super-packets are refused (-1).
+ * Look at the virtio-net header in front of a TUN read (TUN offload is
+ * on): the IP packet follows it at rx + VNET_HDR_LEN, n bytes (the
+ * return value).  A partial checksum is finished here.  A TCP/IPv4
+ * super-packet is left as it is, with its segment size in *gso (0 for a
+ * plain packet): sent whole or cut by the caller (tso4_*), which also
+ * completes the checksums.  Other super-packets are refused (-1).
  */
 static ssize_t tun_rx_strip(uint8_t *rx, ssize_t n, struct virtio_net_hdr *vh,
 			    unsigned int *gso)
 {
+	uint8_t *pkt = rx + VNET_HDR_LEN;
+
 	*gso = 0;
-	if (n < (ssize_t)sizeof(*vh))
+	if (n < (ssize_t)VNET_HDR_LEN)
 		return -1;
 	memcpy(vh, rx, sizeof(*vh));
-	n -= (ssize_t)sizeof(*vh);
-	memmove(rx, rx + sizeof(*vh), (size_t)n);
+	n -= (ssize_t)VNET_HDR_LEN;
 	if ((vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4) {
 		*gso = vh->gso_size;
 		return *gso ? n : -1;
@@ -94,7 +66,7 @@ static ssize_t tun_rx_strip(uint8_t *rx, ssize_t n, struct virtio_net_hdr *vh,
 	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE)
 		return -1;
 	if ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-	    vnet_csum_finish(rx, (size_t)n, vh->csum_start, vh->csum_offset))
+	    vnet_csum_finish(pkt, (size_t)n, vh->csum_start, vh->csum_offset))
 		return -1;
 	return n;
 }
@@ -126,36 +98,6 @@ static unsigned int arena_end(const struct xlat_out *o, const uint8_t *base)
 	return (unsigned int)((end + 7) & ~(size_t)7);
 }
 
-static void w46_flush(struct clat_dp_worker *w)
-{
-	struct clat_dp *dp = w->dp;
-	uint64_t e0 = dp->tx.errors + dp->utx.errors;
-	unsigned int sent;
-
-	if (dp->utx.n) {
-		sent = uplink_tx_flush(dp->gso_fd, &dp->utx);
-		__atomic_store_n(&w->tx_frames, w->tx_frames + sent,
-				 __ATOMIC_RELAXED);
-	}
-	if (dp->tx.n) {
-		sent = clat_tx_flush(dp->raw_fd, &dp->tx);
-		__atomic_store_n(&w->tx_raw, w->tx_raw + sent, __ATOMIC_RELAXED);
-	}
-	w->io_errors += dp->tx.errors + dp->utx.errors - e0;
-}
-
-/* One translated packet into this drain's batch: frames while the next
- * hop is resolved, the raw socket otherwise (and once after a look-up
- * found the neighbour entry stale: the kernel's output then makes it
- * confirm the router, or find another, which we follow). */
-static bool w46_queue(struct clat_dp_worker *w, const uint8_t *pkt, size_t len)
-{
-	if (w->l2 && !w->kick)
-		return uplink_tx_add(&w->dp->utx, pkt, len);
-	w->kick = false;
-	return clat_tx_add(&w->dp->tx, pkt, len);
-}
-
 /* Translate one IPv4 packet and queue the result (used: arena bytes). */
 static void w46_one(struct clat_dp_worker *w, const uint8_t *pkt, size_t n,
 		    unsigned int *used)
@@ -167,7 +109,7 @@ static void w46_one(struct clat_dp_worker *w, const uint8_t *pkt, size_t n,
 	if (CLAT_ARENA - *used < XLAT_OUT_MIN ||
 	    dp->tx.n + XLAT_MAX_FRAGS > CLAT_BATCH ||
 	    dp->utx.n + XLAT_MAX_FRAGS > CLAT_BATCH) {
-		w46_flush(w);
+		clat_out6_flush(w);
 		*used = 0;
 	}
 	w->out.buf = w->wbuf + *used;
@@ -182,53 +124,10 @@ static void w46_one(struct clat_dp_worker *w, const uint8_t *pkt, size_t n,
 		return;
 	}
 	for (unsigned int i = 0; i < w->out.n; i++) {
-		if (!w46_queue(w, xlat_out_data(&w->out, i), w->out.pkt[i].len))
+		if (!clat_out6_queue(w, xlat_out_data(&w->out, i), w->out.pkt[i].len))
 			w->io_errors++;
 	}
 	*used = arena_end(&w->out, w->wbuf);
-}
-
-/*
- * The uplink's next hop for frame sends, looked up again once a second
- * at the start of a drain: a packet socket bypasses the kernel's
- * neighbour code, so a changed router address is followed within that
- * second (and a vanished one sends us back to the raw socket, which
- * makes the kernel resolve it).  An Ethernet uplink needs a MAC, a
- * point-to-point one (no link layer) a next hop without one.
- */
-static void w46_choose(struct clat_dp_worker *w)
-{
-	struct clat_dp *dp = w->dp;
-	uint64_t now = coalesce_now();
-	bool was = w->nh_ok, first = !w->nh_checked;
-	uint8_t old[6];
-	int ret;
-
-	if (dp->gso_fd < 0) {
-		w->l2 = w->nh_ok = false;
-		return;
-	}
-	if (!first && now - w->nh_checked < 1000000000ULL)
-		return;
-	w->nh_checked = now;
-	memcpy(old, w->nh.lladdr, sizeof(old));
-	ret = nexthop_lookup6(&dp->pref64, &w->nh);
-	if (ret == 0 && w->nh.ifindex != dp->up_ifindex)
-		ret = -EXDEV;
-	if (ret == 0 && w->nh.halen != (dp->has_mac ? 6u : 0u))
-		ret = -EPFNOSUPPORT; /* no header we can build */
-	w->nh_ok = w->l2 = ret == 0;
-	w->kick = w->nh_ok && !w->nh.confirmed;
-	if (w->nh_ok)
-		uplink_tx_init(&dp->utx, dp->up_ifindex,
-			       dp->has_mac ? w->nh.lladdr : NULL,
-			       dp->has_mac ? dp->mac : NULL);
-	if (w->nh_ok != was || first ||
-	    (w->nh_ok && memcmp(old, w->nh.lladdr, sizeof(old))))
-		note(dp, "uplink output: %s (next hop %s)",
-		     w->nh_ok ? "frames on the packet socket, TCP super-packets whole" :
-				"raw IPv6 socket, TCP super-packets cut in software",
-		     w->nh_ok ? "resolved" : strerror(-ret));
 }
 
 /*
@@ -257,7 +156,7 @@ static bool w46_gso(struct clat_dp_worker *w, const struct virtio_net_hdr *vh,
 		w46_one(w, pkt, n, used);
 		return true;
 	}
-	w46_flush(w); /* what came before it leaves before it */
+	clat_out6_flush(w); /* what came before it leaves before it */
 	*used = 0;
 	w->out.buf = w->wbuf;
 	w->out.cap = CLAT_ARENA;
@@ -302,35 +201,62 @@ static void w46_super(struct clat_dp_worker *w, const struct virtio_net_hdr *vh,
 		w->io_errors++;
 }
 
-static int w46_drain(struct clat_dp_worker *w, uint8_t *rx)
+/* One TUN read (n bytes from rx, virtio-net header first). */
+static void w46_packet(struct clat_dp_worker *w, uint8_t *rx, ssize_t n,
+		       unsigned int *used)
 {
 	struct clat_dp *dp = w->dp;
+	uint8_t *pkt = rx + VNET_HDR_LEN;
 	struct virtio_net_hdr vh;
-	unsigned int used = 0, gso;
-	int found = 0, err;
+	unsigned int gso;
 
-	w46_choose(w);
-	for (;;) {
-		ssize_t n = read(dp->tun_fd, rx, CLAT_RX_SLOT);
+	n = tun_rx_strip(rx, n, &vh, &gso);
+	if (n < 0)
+		w->io_errors++;
+	else if (dp->shared && clat_shared_out(dp->shared, pkt, (size_t)n,
+					       gso != 0) == NAPT_DROP)
+		return; /* counted by the NAPT */
+	else if (gso)
+		w46_super(w, &vh, pkt, (size_t)n, gso, used);
+	else
+		w46_one(w, pkt, (size_t)n, used);
+}
+
+/* Read the TUN until it is empty: batches of io_uring reads, or one
+ * read() each without io_uring.  The packet count or a negative errno. */
+static int w46_drain(struct clat_dp_worker *w, struct tunrx *t)
+{
+	struct clat_dp *dp = w->dp;
+	unsigned int used = 0;
+	bool more = true;
+	int found = 0, err = 0;
+
+	clat_out6_choose(w);
+	while (t->ok && more) {
+		int n = tunrx_batch(t, dp->tun_fd, &more);
+
+		if (n < 0) {
+			err = -n;
+			break;
+		}
+		for (unsigned int i = 0; i < t->posted; i++) {
+			if (t->res[i] > 0)
+				w46_packet(w, tunrx_slot(t, i), t->res[i], &used);
+		}
+		found += n;
+	}
+	while (!t->ok) {
+		ssize_t n = read(dp->tun_fd, t->buf, t->slot);
 
 		if (n < 0) {
 			err = errno; /* the flush below may set its own */
 			break;
 		}
 		found++;
-		n = tun_rx_strip(rx, n, &vh, &gso);
-		if (n < 0)
-			w->io_errors++;
-		else if (dp->shared && clat_shared_out(dp->shared, rx, (size_t)n,
-						       gso != 0) == NAPT_DROP)
-			continue; /* counted by the NAPT */
-		else if (gso)
-			w46_super(w, &vh, rx, (size_t)n, gso, &used);
-		else
-			w46_one(w, rx, (size_t)n, &used);
+		w46_packet(w, t->buf, n, &used);
 	}
-	w46_flush(w);
-	return err == EAGAIN || err == EINTR ? found : -err;
+	clat_out6_flush(w);
+	return err && err != EAGAIN && err != EINTR ? -err : found;
 }
 
 /*
@@ -357,32 +283,35 @@ static bool worker_wait(struct clat_dp_worker *w, struct pollfd pfd[2],
 	return !pfd[1].revents;
 }
 
-static void *w46_main(void *arg)
+void *clat_w46_main(void *arg)
 {
 	struct clat_dp_worker *w = arg;
 	struct pollfd pfd[2] = {
 		{ .fd = w->dp->tun_fd, .events = POLLIN },
 		{ .fd = w->dp->stopfd, .events = POLLIN },
 	};
-	uint8_t *rx = malloc(CLAT_RX_SLOT);
-	bool timer = false;
+	struct tunrx t;
+	bool timer = false, ok;
 
+	/* Without io_uring the TUN is read() one packet at a time. */
+	ok = tunrx_init(&t, VNET_HDR_LEN + CLAT_RX_SLOT) != -ENOMEM;
+	w->tun_uring = t.ok;
 	w->seg = malloc(CLAT_RX_SLOT);
-	if (!rx || !w->seg)
-		failed(w->dp, "%s", "no memory for the TUN reader");
-	while (rx && w->seg && worker_wait(w, pfd, timer)) {
+	if (!ok || !w->seg)
+		clat_dp_failed(w->dp, "%s", "no memory for the TUN reader");
+	while (ok && w->seg && worker_wait(w, pfd, timer)) {
 		int found = 0;
 
 		if (pfd[0].revents)
-			found = w46_drain(w, rx);
+			found = w46_drain(w, &t);
 		if (found < 0) {
-			failed(w->dp, "TUN read: %s", strerror(-found));
+			clat_dp_failed(w->dp, "TUN read: %s", strerror(-found));
 			break;
 		}
 		timer = coalesce_after(&w->co, (unsigned int)found,
 				       coalesce_now());
 	}
-	free(rx);
+	tunrx_free(&t);
 	free(w->seg);
 	w->seg = NULL;
 	return NULL;
@@ -516,7 +445,7 @@ static void w64_packet(struct clat_dp_worker *w, struct w64_batch *b,
 		b->used = arena_end(&w->out, w->wbuf);
 }
 
-static void *w64_main(void *arg)
+void *clat_w64_main(void *arg)
 {
 	struct clat_dp_worker *w = arg;
 	struct clat_dp *dp = w->dp;
@@ -547,7 +476,7 @@ static void *w64_main(void *arg)
 			w64_flush(w, &b);
 		}
 		if (n < 0) {
-			failed(dp, "packet socket: %s", strerror(-n));
+			clat_dp_failed(dp, "packet socket: %s", strerror(-n));
 			break;
 		}
 		timer = coalesce_after(&w->co, found, coalesce_now());
@@ -557,112 +486,3 @@ static void *w64_main(void *arg)
 	return NULL;
 }
 
-/* ---- the owner's side ---- */
-
-int clat_dp_init(struct clat_dp *dp)
-{
-	memset(dp, 0, sizeof(*dp));
-	dp->tun_fd = dp->pkt_fd = dp->raw_fd = dp->gso_fd = -1;
-	for (unsigned int i = 0; i < 2; i++) {
-		dp->w[i].dp = dp;
-		dp->w[i].idx = i;
-		dp->w[i].wbuf = malloc(CLAT_ARENA);
-	}
-	dp->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (dp->stopfd < 0 || !dp->w[0].wbuf || !dp->w[1].wbuf ||
-	    clat_rx_init(&dp->rx))
-		return -ENOMEM;
-	return 0;
-}
-
-void clat_dp_free(struct clat_dp *dp)
-{
-	clat_dp_stop(dp);
-	if (dp->stopfd >= 0)
-		close(dp->stopfd);
-	dp->stopfd = -1;
-	clat_rx_free(&dp->rx);
-	for (unsigned int i = 0; i < 2; i++) {
-		free(dp->w[i].wbuf);
-		dp->w[i].wbuf = NULL;
-	}
-}
-
-int clat_dp_start(struct clat_dp *dp)
-{
-	static void *(*const fn[2])(void *) = { w46_main, w64_main };
-
-	clat_tx_init(&dp->tx, dp->up_ifindex);
-	for (unsigned int i = 0; i < 2; i++) {
-		struct clat_dp_worker *w = &dp->w[i];
-		int ret;
-
-		w->out.buf = w->wbuf;
-		w->out.cap = CLAT_ARENA;
-		w->nh_checked = 0;
-		w->nh_ok = w->l2 = w->kick = false;
-		coalesce_init(&w->co, dp->coalesce_usecs);
-		ret = pthread_create(&w->tid, NULL, fn[i], w);
-		if (ret) {
-			clat_dp_stop(dp);
-			return -ret;
-		}
-		w->running = true;
-	}
-	return 0;
-}
-
-void clat_dp_stop(struct clat_dp *dp)
-{
-	uint64_t one = 1;
-
-	if (!clat_dp_running(dp))
-		return;
-	if (write(dp->stopfd, &one, sizeof(one)) < 0)
-		failed(dp, "cannot signal the workers: %s", strerror(errno));
-	for (unsigned int i = 0; i < 2; i++) {
-		if (dp->w[i].running)
-			pthread_join(dp->w[i].tid, NULL);
-		dp->w[i].running = false;
-	}
-	/* Re-arm for the next start: its threads must not see this stop. */
-	if (read(dp->stopfd, &one, sizeof(one)) < 0)
-		one = 0;
-}
-
-bool clat_dp_running(const struct clat_dp *dp)
-{
-	return dp->w[0].running || dp->w[1].running;
-}
-
-bool clat_dp_send6(struct clat_dp *dp, const uint8_t *pkt, size_t len)
-{
-	struct clat_tx one;
-
-	clat_tx_init(&one, dp->up_ifindex);
-	clat_tx_add(&one, pkt, len);
-	return clat_tx_flush(dp->raw_fd, &one) == 1;
-}
-
-static uint64_t ld(const uint64_t *v)
-{
-	return __atomic_load_n(v, __ATOMIC_RELAXED);
-}
-
-void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c)
-{
-	memset(c, 0, sizeof(*c));
-	for (unsigned int i = 0; i < 2; i++) {
-		c->io_errors += ld(&dp->w[i].io_errors);
-		c->sleeps_poll += ld(&dp->w[i].sleeps_poll);
-		c->sleeps_timer += ld(&dp->w[i].sleeps_timer);
-	}
-	c->gso_in = ld(&dp->w[0].gso_in);
-	c->gso_out = ld(&dp->w[0].gso_out);
-	c->ns_answered = ld(&dp->ns_answered);
-	c->tx_frames = ld(&dp->w[0].tx_frames);
-	c->tx_raw = ld(&dp->w[0].tx_raw);
-	c->rx_ring_batches = ld(&dp->rx.ring_batches);
-	c->rx_plain_batches = ld(&dp->rx.plain_batches);
-	c->rx_ring = clat_rx_ring(&dp->rx);
-}

@@ -54,6 +54,7 @@ struct clat_dp_worker {
 	bool nh_ok;
 	bool l2;          /* 4->6: this drain sends frames (uplink_tx.h) */
 	bool kick;        /* 4->6: the next packet via the raw socket */
+	bool tun_uring;   /* 4->6: the TUN is read in io_uring batches */
 	uint64_t nh_checked;
 	uint64_t tx_frames, tx_raw; /* 4->6: packets sent either way */
 };
@@ -108,6 +109,7 @@ struct clat_dp_counters {
 	uint64_t tx_frames, tx_raw; /* 4->6 packets: packet socket, raw */
 	uint64_t rx_ring_batches, rx_plain_batches; /* 6->4 */
 	bool rx_ring;                 /* the uplink is read from a ring */
+	bool tun_uring;               /* the TUN is read in io_uring batches */
 };
 
 void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c);

@@ -101,6 +101,7 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 		   "idle" : k.tx_frames >= k.tx_raw ?
 		   "packet socket frames (sendmmsg, prepared link-layer header)" :
 		   "raw IPv6 socket (next hop not resolved)");
+	ctl_kv_str(o, "tun_rx", "%s", k.tun_uring ? "io_uring batches" : "read()");
 	ctl_kv_u64(o, "uplink_tx_frames", k.tx_frames);
 	ctl_kv_u64(o, "uplink_tx_raw", k.tx_raw);
 	ctl_kv_u64(o, "uplink_rx_ring_batches", k.rx_ring_batches);

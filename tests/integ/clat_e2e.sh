@@ -174,8 +174,9 @@ d = json.loads(sys.stdin.read())
 c = [i for i in d["instances"] if i["name"] == "c0"][0]["config"]
 print(c["uplink_rx"].startswith("packet ring"), c["uplink_rx_ring_batches"],
       c["uplink_rx_plain_batches"], c["uplink_tx_frames"], c["uplink_tx_raw"],
-      c["uplink_tx"].startswith("packet socket frames"))' <<<"$js" 2>&1)
-	read -r ring rb pb frames raw txs <<<"$io"
+      c["uplink_tx"].startswith("packet socket frames"), c["tun_rx"] == "io_uring batches")' <<<"$js" 2>&1)
+	read -r ring rb pb frames raw txs tunrx <<<"$io"
+	t_check "the TUN is read in io_uring batches" test "$tunrx" = True || t_diag "$io"
 	t_check "the uplink is read from a PACKET_MMAP ring ($rb ring batches, $pb recvmmsg)" \
 		test "$ring:$pb" = True:0 -a "${rb:-0}" -gt 0 || t_diag "$io"
 	t_check "translations left as frames on the packet socket ($frames frames, $raw raw)" \

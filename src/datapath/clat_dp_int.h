@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Inside the CLAT's userspace data path: what its files share. */
+#ifndef XLAT_CLAT_DP_INT_H
+#define XLAT_CLAT_DP_INT_H
+
+#include "datapath/clat_dp.h"
+
+/* Report to the owner: the path stopped for good (why), or a decision
+ * worth one log line. */
+void clat_dp_failed(struct clat_dp *dp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void clat_dp_note(struct clat_dp *dp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The worker threads (clat_dp.c). */
+void *clat_w46_main(void *arg);
+void *clat_w64_main(void *arg);
+
+/* 4->6 output (clat_dp_out6.c).  choose: at the start of a drain, how
+ * this drain's packets leave; queue: one translated packet, false when
+ * the batch is full; flush: send the batch. */
+void clat_out6_choose(struct clat_dp_worker *w);
+bool clat_out6_queue(struct clat_dp_worker *w, const uint8_t *pkt, size_t len);
+void clat_out6_flush(struct clat_dp_worker *w);
+
+#endif

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The owner's side of the CLAT's userspace data path (clat_dp.h): set-up,
+ * start and stop of the workers, counters, and the worker's reports. */
+#include "datapath/clat_dp.h"
+#include "datapath/clat_dp_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+void clat_dp_failed(struct clat_dp *dp, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (dp->failed)
+		dp->failed(dp->arg, why);
+}
+
+void clat_dp_note(struct clat_dp *dp, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (dp->note)
+		dp->note(dp->arg, what);
+}
+
+int clat_dp_init(struct clat_dp *dp)
+{
+	memset(dp, 0, sizeof(*dp));
+	dp->tun_fd = dp->pkt_fd = dp->raw_fd = dp->gso_fd = -1;
+	for (unsigned int i = 0; i < 2; i++) {
+		dp->w[i].dp = dp;
+		dp->w[i].idx = i;
+		dp->w[i].wbuf = malloc(CLAT_ARENA);
+	}
+	dp->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dp->stopfd < 0 || !dp->w[0].wbuf || !dp->w[1].wbuf ||
+	    clat_rx_init(&dp->rx))
+		return -ENOMEM;
+	return 0;
+}
+
+void clat_dp_free(struct clat_dp *dp)
+{
+	clat_dp_stop(dp);
+	if (dp->stopfd >= 0)
+		close(dp->stopfd);
+	dp->stopfd = -1;
+	clat_rx_free(&dp->rx);
+	for (unsigned int i = 0; i < 2; i++) {
+		free(dp->w[i].wbuf);
+		dp->w[i].wbuf = NULL;
+	}
+}
+
+int clat_dp_start(struct clat_dp *dp)
+{
+	static void *(*const fn[2])(void *) = { clat_w46_main, clat_w64_main };
+
+	clat_tx_init(&dp->tx, dp->up_ifindex);
+	for (unsigned int i = 0; i < 2; i++) {
+		struct clat_dp_worker *w = &dp->w[i];
+		int ret;
+
+		w->out.buf = w->wbuf;
+		w->out.cap = CLAT_ARENA;
+		w->nh_checked = 0;
+		w->nh_ok = w->l2 = w->kick = false;
+		coalesce_init(&w->co, dp->coalesce_usecs);
+		ret = pthread_create(&w->tid, NULL, fn[i], w);
+		if (ret) {
+			clat_dp_stop(dp);
+			return -ret;
+		}
+		w->running = true;
+	}
+	return 0;
+}
+
+void clat_dp_stop(struct clat_dp *dp)
+{
+	uint64_t one = 1;
+
+	if (!clat_dp_running(dp))
+		return;
+	if (write(dp->stopfd, &one, sizeof(one)) < 0)
+		clat_dp_failed(dp, "cannot signal the workers: %s", strerror(errno));
+	for (unsigned int i = 0; i < 2; i++) {
+		if (dp->w[i].running)
+			pthread_join(dp->w[i].tid, NULL);
+		dp->w[i].running = false;
+	}
+	/* Re-arm for the next start: its threads must not see this stop. */
+	if (read(dp->stopfd, &one, sizeof(one)) < 0)
+		one = 0;
+}
+
+bool clat_dp_running(const struct clat_dp *dp)
+{
+	return dp->w[0].running || dp->w[1].running;
+}
+
+bool clat_dp_send6(struct clat_dp *dp, const uint8_t *pkt, size_t len)
+{
+	struct clat_tx one;
+
+	clat_tx_init(&one, dp->up_ifindex);
+	clat_tx_add(&one, pkt, len);
+	return clat_tx_flush(dp->raw_fd, &one) == 1;
+}
+
+static uint64_t ld(const uint64_t *v)
+{
+	return __atomic_load_n(v, __ATOMIC_RELAXED);
+}
+
+void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (unsigned int i = 0; i < 2; i++) {
+		c->io_errors += ld(&dp->w[i].io_errors);
+		c->sleeps_poll += ld(&dp->w[i].sleeps_poll);
+		c->sleeps_timer += ld(&dp->w[i].sleeps_timer);
+	}
+	c->gso_in = ld(&dp->w[0].gso_in);
+	c->gso_out = ld(&dp->w[0].gso_out);
+	c->ns_answered = ld(&dp->ns_answered);
+	c->tx_frames = ld(&dp->w[0].tx_frames);
+	c->tx_raw = ld(&dp->w[0].tx_raw);
+	c->rx_ring_batches = ld(&dp->rx.ring_batches);
+	c->rx_plain_batches = ld(&dp->rx.plain_batches);
+	c->rx_ring = clat_rx_ring(&dp->rx);
+	c->tun_uring = __atomic_load_n(&dp->w[0].tun_uring, __ATOMIC_RELAXED);
+}
