@@ -108,6 +108,7 @@ struct clat_dp_counters {
 	uint64_t ns_answered;
 	uint64_t tx_frames, tx_raw; /* 4->6 packets: packet socket, raw */
 	uint64_t rx_ring_batches, rx_plain_batches; /* 6->4 */
+	uint64_t rx_copies;           /* ring packets read whole (GRO) */
 	bool rx_ring;                 /* the uplink is read from a ring */
 	bool tun_uring;               /* the TUN is read in io_uring batches */
 };

@@ -141,6 +141,7 @@ void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c)
 	c->tx_raw = ld(&dp->w[0].tx_raw);
 	c->rx_ring_batches = ld(&dp->rx.ring_batches);
 	c->rx_plain_batches = ld(&dp->rx.plain_batches);
+	c->rx_copies = ld(&dp->rx.copies);
 	c->rx_ring = clat_rx_ring(&dp->rx);
 	c->tun_uring = __atomic_load_n(&dp->w[0].tun_uring, __ATOMIC_RELAXED);
 }

@@ -289,6 +289,8 @@ static int ring_batch(int fd, struct clat_rx *rx)
 
 			len = r > 0 && r <= CLAT_RX_SLOT ? (size_t)r : 0;
 			p.data = slot;
+			__atomic_store_n(&rx->copies, rx->copies + 1,
+					 __ATOMIC_RELAXED);
 		}
 		if (len && p.csum_partial)
 			clat_fix_partial_csum6(p.data, len);
@@ -297,7 +299,8 @@ static int ring_batch(int fd, struct clat_rx *rx)
 		n++;
 	}
 	if (n)
-		rx->ring_batches++;
+		__atomic_store_n(&rx->ring_batches, rx->ring_batches + 1,
+				 __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -322,7 +325,8 @@ static int plain_batch(int fd, struct clat_rx *rx)
 		rx->len[i] = len;
 	}
 	if (n > 0)
-		rx->plain_batches++;
+		__atomic_store_n(&rx->plain_batches, rx->plain_batches + 1,
+				 __ATOMIC_RELAXED);
 	return n;
 }
 

@@ -61,6 +61,7 @@ struct clat_rx {
 	struct pktring ring;
 	int plain_fd;             /* the socket known to have no ring */
 	uint64_t ring_batches, plain_batches; /* how the batches came */
+	uint64_t copies; /* ring packets too big for a frame (GRO), read whole */
 };
 
 int clat_rx_init(struct clat_rx *rx);
