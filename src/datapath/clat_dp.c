@@ -296,6 +296,7 @@ void *clat_w46_main(void *arg)
 	/* Without io_uring the TUN is read() one packet at a time. */
 	ok = tunrx_init(&t, VNET_HDR_LEN + CLAT_RX_SLOT) != -ENOMEM;
 	w->tun_uring = t.ok;
+	uplink_tx_open(&w->dp->utx); /* else sendmmsg() */
 	w->seg = malloc(CLAT_RX_SLOT);
 	if (!ok || !w->seg)
 		clat_dp_failed(w->dp, "%s", "no memory for the TUN reader");
@@ -312,6 +313,7 @@ void *clat_w46_main(void *arg)
 				       coalesce_now());
 	}
 	tunrx_free(&t);
+	uplink_tx_close(&w->dp->utx);
 	free(w->seg);
 	w->seg = NULL;
 	return NULL;

@@ -11,14 +11,26 @@
 /* Complete packets: no offload asked of the kernel. */
 static const struct virtio_net_hdr vnet_none;
 
+bool uplink_tx_open(struct uplink_tx *t)
+{
+	if (!t->ring_ok)
+		t->ring_ok = io_uring_queue_init(CLAT_BATCH, &t->ring, 0) == 0;
+	return t->ring_ok;
+}
+
+void uplink_tx_close(struct uplink_tx *t)
+{
+	if (t->ring_ok)
+		io_uring_queue_exit(&t->ring);
+	t->ring_ok = false;
+}
+
 void uplink_tx_init(struct uplink_tx *t, int ifindex, const uint8_t *dst,
 		    const uint8_t *src)
 {
-	uint64_t sent = t->sent, errors = t->errors;
-
-	memset(t, 0, sizeof(*t));
-	t->sent = sent;
-	t->errors = errors;
+	t->n = 0;
+	t->hlen = 0;
+	memset(&t->sll, 0, sizeof(t->sll));
 	t->sll.sll_family = AF_PACKET;
 	t->sll.sll_protocol = htons(ETH_P_IPV6);
 	t->sll.sll_ifindex = ifindex;
@@ -55,9 +67,59 @@ bool uplink_tx_add(struct uplink_tx *t, const uint8_t *pkt, size_t len)
 	return true;
 }
 
+/* All of the batch in one io_uring_enter(); every send must be done
+ * before its packet's buffer is reused, so it waits for them all.  -1
+ * when the ring failed (nothing sent). */
+static int flush_ring(int fd, struct uplink_tx *t)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int queued = 0, seen = 0, sent = 0;
+
+	for (unsigned int i = 0; i < t->n; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&t->ring);
+
+		if (!sqe)
+			break;
+		io_uring_prep_sendmsg(sqe, fd, &t->msg[i].msg_hdr, 0);
+		queued++;
+	}
+	if (queued && io_uring_submit(&t->ring) < 0)
+		return -1;
+	while (seen < queued) {
+		int ret = io_uring_wait_cqe(&t->ring, &cqe);
+
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0) {
+			t->errors += queued - seen;
+			break;
+		}
+		if (cqe->res < 0)
+			t->errors++;
+		else
+			sent++;
+		io_uring_cqe_seen(&t->ring, cqe);
+		seen++;
+	}
+	t->errors += t->n - queued; /* cannot happen: the ring holds a batch */
+	return (int)sent;
+}
+
 unsigned int uplink_tx_flush(int fd, struct uplink_tx *t)
 {
 	unsigned int done = 0, sent = 0;
+
+	if (t->ring_ok && t->n) {
+		int r = flush_ring(fd, t);
+
+		if (r >= 0) {
+			t->n = 0;
+			t->sent += (unsigned int)r;
+			return (unsigned int)r;
+		}
+		/* Its queued requests go with it; sendmmsg() from now on. */
+		uplink_tx_close(t);
+	}
 
 	while (done < t->n) {
 		int r = sendmmsg(fd, t->msg + done, t->n - done, 0);

@@ -21,6 +21,7 @@
 #include "datapath/clat_io.h"
 
 #include <linux/if_packet.h>
+#include <liburing.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -32,7 +33,22 @@ struct uplink_tx {
 	struct mmsghdr msg[CLAT_BATCH];
 	struct iovec iov[CLAT_BATCH][3];
 	uint64_t sent, errors;
+	struct io_uring ring; /* the batch's sends, when ring_ok */
+	bool ring_ok;
 };
+
+/*
+ * The batch goes out in one io_uring_enter() when the ring could be set
+ * up, with one sendmmsg() otherwise.  Why: sendmmsg() offers the
+ * scheduler a preemption point after every message, and every frame
+ * onto a veth wakes its peer's NAPI thread; on a CPU they share, the
+ * sender then lost the CPU once per packet (measured: one involuntary
+ * context switch per packet), where io_uring runs the whole batch first.
+ * uplink_tx_open() sets the ring up (false without), uplink_tx_close()
+ * takes it down; both keep the rest.
+ */
+bool uplink_tx_open(struct uplink_tx *t);
+void uplink_tx_close(struct uplink_tx *t);
 
 /* ifindex the uplink; dst/src the Ethernet addresses, or NULL for a
  * link without link-layer header.  Drops nothing queued: flush first. */
