@@ -86,6 +86,7 @@ struct clat_dp {
 	struct clat_rx rx; /* also the owner's for DAD while stopped */
 	struct clat_tx tx; /* likewise */
 	struct uplink_tx utx; /* the 4->6 worker's frames */
+	uint64_t rx_drops;    /* the owner's sum of the socket's drops */
 	struct clat_dp_worker w[2];
 	uint64_t ns_answered;
 };
@@ -106,6 +107,7 @@ bool clat_dp_send6(struct clat_dp *dp, const uint8_t *pkt, size_t len);
 struct clat_dp_counters {
 	uint64_t io_errors, sleeps_poll, sleeps_timer, gso_in, gso_out;
 	uint64_t ns_answered;
+	uint64_t rx_drops;            /* the uplink socket's, kernel-counted */
 	uint64_t tx_frames, tx_raw; /* 4->6 packets: packet socket, raw */
 	uint64_t rx_ring_batches, rx_plain_batches; /* 6->4 */
 	uint64_t rx_copies;           /* ring packets read whole (GRO) */
@@ -113,6 +115,6 @@ struct clat_dp_counters {
 	bool tun_uring;               /* the TUN is read in io_uring batches */
 };
 
-void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c);
+void clat_dp_counters(struct clat_dp *dp, struct clat_dp_counters *c);
 
 #endif

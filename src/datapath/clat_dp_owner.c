@@ -126,9 +126,11 @@ static uint64_t ld(const uint64_t *v)
 	return __atomic_load_n(v, __ATOMIC_RELAXED);
 }
 
-void clat_dp_counters(const struct clat_dp *dp, struct clat_dp_counters *c)
+void clat_dp_counters(struct clat_dp *dp, struct clat_dp_counters *c)
 {
 	memset(c, 0, sizeof(*c));
+	clat_rx_drops(dp->pkt_fd, &dp->rx_drops);
+	c->rx_drops = dp->rx_drops;
 	for (unsigned int i = 0; i < 2; i++) {
 		c->io_errors += ld(&dp->w[i].io_errors);
 		c->sleeps_poll += ld(&dp->w[i].sleeps_poll);

@@ -250,6 +250,16 @@ void clat_rx_detach(struct clat_rx *rx)
 	rx->plain_fd = -1;
 }
 
+void clat_rx_drops(int fd, uint64_t *total)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	/* Reading them resets them; TPACKET_V2 keeps the V1 layout. */
+	if (fd >= 0 && !getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len))
+		*total += st.tp_drops;
+}
+
 bool clat_rx_ring(const struct clat_rx *rx)
 {
 	return rx->ring.map != NULL;

@@ -69,6 +69,9 @@ void clat_rx_free(struct clat_rx *rx);
 /* Forget the socket read so far (before it is closed: the ring's
  * mapping would keep it alive). */
 void clat_rx_detach(struct clat_rx *rx);
+/* Packets the kernel dropped on fd since the last call (ring or socket
+ * buffer full: the reader fell behind), added to *total. */
+void clat_rx_drops(int fd, uint64_t *total);
 /* True when the socket last read is read from its ring. */
 bool clat_rx_ring(const struct clat_rx *rx);
 /*

@@ -25,7 +25,7 @@
 
 #define PKTRING_FRAME 2048u           /* a 1500-byte packet and headers */
 #define PKTRING_BLOCK (1u << 16)
-#define PKTRING_BLOCKS 64u            /* 4 MB, what the socket buffer was */
+#define PKTRING_BLOCKS 128u           /* 8 MB: 4096 frames */
 #define PKTRING_FRAMES (PKTRING_BLOCK / PKTRING_FRAME * PKTRING_BLOCKS)
 
 struct pktring {

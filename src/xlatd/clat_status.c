@@ -107,6 +107,7 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "uplink_rx_ring_batches", k.rx_ring_batches);
 	ctl_kv_u64(o, "uplink_rx_plain_batches", k.rx_plain_batches);
 	ctl_kv_u64(o, "uplink_rx_copies", k.rx_copies);
+	ctl_kv_u64(o, "uplink_rx_drops", k.rx_drops);
 	/* The userspace workers' waits (coalesce-usecs). */
 	ctl_kv_u64(o, "coalesce_usecs", cc->coalesce_usecs);
 	ctl_kv_u64(o, "io_sleeps_poll", k.sleeps_poll);
