@@ -101,7 +101,8 @@ nx "$XL" ip -6 neigh replace 2001:db8:6::11 lladdr \
 # probe MODE: run the probe, one TAP line per check it prints.
 probe() {
 	local res name why n=0
-	timeout 60 /usr/bin/python3 "$NT_ROOT/tests/tools/nat64_probe.py" \
+	PYTHONDONTWRITEBYTECODE=1 timeout 60 /usr/bin/python3 \
+		"$NT_ROOT/tests/tools/nat64_probe.py" \
 		"$H6" "$MAC6" "$H4" "$MAC4" "$1" \
 		ip netns exec "$XL" "$NT_XLATCTL" -s "$SOCK" sessions --json \
 		>"$NT_TMP/probe.out" 2>"$NT_TMP/probe.err"

@@ -1,0 +1,302 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""nat64_probe_err: the checks of ICMP errors (3.6/3.7), hairpinning
+(3.8), fragments (3.4) and bad input; nat64_probe.py imports it, after
+its UDP, TCP and ICMP query checks (whose mappings these use in st),
+and importing runs them."""
+from nat64_probe_lib import *  # noqa: F401,F403 (the shared names)
+
+# --- 3.6/3.7 ICMP errors -----------------------------------------------
+
+
+def err4_udp():
+    inner = IP(src=P4, dst=S1) / UDP(sport=st["pu"], dport=9999) / b"q1"
+    t = side4.send(IP(src=S1, dst=P4) / ICMP(type=3, code=3) / raw(inner))
+    r = side6.wait(t, lambda p: ICMPv6DestUnreach in p)
+    if not r:
+        return "nothing reached the IPv6 side"
+    p = r[0]
+    e = p[ICMPv6DestUnreach]
+    i = IPv6(raw(e.payload))
+    bad = []
+    if e.code != 4 or not same6(p[IPv6].src, v6(S1)) or \
+            not same6(p[IPv6].dst, A):
+        bad.append("outer %s code %d" % (p.summary(), e.code))
+    if not same6(i.src, A) or not same6(i.dst, v6(S1)) or \
+            i[UDP].sport != 5000 or i[UDP].dport != 9999:
+        bad.append("inner %s" % i.summary())
+    if not csum_ok6(p):
+        bad.append("outer checksum")
+    if not csum_ok6(i):
+        bad.append("inner UDP checksum")
+    return "; ".join(bad) or None
+
+
+check("3.6/3.7 ICMPv4 Port Unreachable for a UDP session -> ICMPv6 1/4, inner "
+      "addresses and ports mapped back, outer and inner checksums valid",
+      err4_udp)
+
+
+def err4_tcp(mtu4, want):
+    def run():
+        inner = st["tcp_syn4"][IP]
+        t = side4.send(IP(src=S1, dst=P4) /
+                       ICMP(type=3, code=4, nexthopmtu=mtu4) / raw(inner))
+        r = side6.wait(t, lambda p: ICMPv6PacketTooBig in p and
+                       p[ICMPv6PacketTooBig].mtu == want, 1.0)
+        if not r:
+            got = side6.got(t, lambda p: ICMPv6PacketTooBig in p)
+            return "no PTB with MTU %d (%s)" % (
+                want, [x[ICMPv6PacketTooBig].mtu for x in got])
+        p = r[0]
+        i = IPv6(raw(p[ICMPv6PacketTooBig].payload))
+        if (not same6(i.src, A) or not same6(i.dst, v6(S1)) or
+                i[TCP].sport != 6000 or i[TCP].dport != 80 or
+                not same6(p[IPv6].dst, A)):
+            return "inner %s" % i.summary()
+        if not csum_ok6(p) or not csum_ok6(i):
+            return "checksums"
+        return None
+    return run
+
+
+check("3.7/RFC 7915 4.2 ICMPv4 Fragmentation Needed (MTU 1400) for a TCP "
+      "session -> Packet Too Big MTU 1420, inner TCP mapped back, checksums",
+      err4_tcp(1400, 1420))
+check("RFC 7915 4.2 Fragmentation Needed with MTU 1000 -> Packet Too Big "
+      "no lower than 1280", err4_tcp(1000, 1280))
+
+
+def err6_ptb():
+    inner = IPv6(src=v6(S1), dst=A) / UDP(sport=9999, dport=5000) / b"a1"
+    t = side6.send(IPv6(src=A, dst=v6(S1)) / ICMPv6PacketTooBig(mtu=1300) /
+                   raw(inner))
+    r = side4.wait(t, lambda p: ICMP in p and p[ICMP].type == 3 and
+                   p[IP].dst == S1)
+    if not r:
+        return "nothing reached the IPv4 side"
+    p = r[0]
+    i = IP(raw(p[ICMP].payload))
+    bad = []
+    if p[ICMP].code != 4 or p[ICMP].nexthopmtu != 1280 or p[IP].src != P4:
+        bad.append("outer %s code %d mtu %d" % (p.summary(), p[ICMP].code,
+                                               p[ICMP].nexthopmtu))
+    if (i.src, i.dst, i[UDP].sport, i[UDP].dport) != (S1, P4, 9999, st["pu"]):
+        bad.append("inner %s" % i.summary())
+    if not csum_ok4(p) or not csum_ok4(i):
+        bad.append("checksums")
+    return "; ".join(bad) or None
+
+
+check("3.7/RFC 7915 5.2 ICMPv6 Packet Too Big (1300) from the IPv6 host -> "
+      "ICMPv4 Fragmentation Needed MTU 1280, inner mapped, checksums", err6_ptb)
+
+
+def err6_unreach():
+    inner = (IPv6(src=v6(S1), dst=A) /
+             TCP(sport=80, dport=6000, flags="A", seq=5001, ack=1007))
+    t = side6.send(IPv6(src=A, dst=v6(S1)) / ICMPv6DestUnreach(code=3) /
+                   raw(inner))
+    r = side4.wait(t, lambda p: ICMP in p and p[ICMP].type == 3 and
+                   p[IP].dst == S1)
+    if not r:
+        return "nothing reached the IPv4 side"
+    p = r[0]
+    i = IP(raw(p[ICMP].payload))
+    if p[ICMP].code != 1 or (i.src, i.dst, i[TCP].sport,
+                             i[TCP].dport) != (S1, P4, 80, st["pt"]):
+        return "%s code %d inner %s" % (p.summary(), p[ICMP].code,
+                                        i.summary())
+    return None if csum_ok4(p) and csum_ok4(i) else "checksums"
+
+
+check("3.7/RFC 7915 5.2 ICMPv6 Address Unreachable -> ICMPv4 Host "
+      "Unreachable (3/1), inner TCP mapped", err6_unreach)
+
+# --- 3.8 hairpinning ---------------------------------------------------
+
+
+def hairpin_udp():
+    t = side6.send(IPv6(src=A, dst=v6(P4)) / UDP(sport=5200, dport=7000) /
+                   b"hp")
+    r = side6.wait(t, lambda p: UDP in p and same6(p[IPv6].dst, B) and
+                   p[UDP].dport == 7000)
+    if not r:
+        return "nothing reached [::11]:7000"
+    p = r[0]
+    if not same6(p[IPv6].src, v6(P4)) or p[UDP].sport in (5200, 0) or \
+            not csum_ok6(p) or raw(p[UDP].payload) != b"hp":
+        return "got %s sport %d" % (p.summary(), p[UDP].sport)
+    return None
+
+
+check("3.8 hairpinning UDP: ::10 reaches [::11]:7000 via 192.0.2.1:7000, "
+      "source the pool6 form of 192.0.2.1, checksum valid", hairpin_udp)
+
+
+def hairpin_echo():
+    t = side6.send(IPv6(src=A, dst=v6(P4)) / ICMPv6EchoRequest(id=0x4444,
+                                                               seq=7))
+    r = side6.wait(t, lambda p: ICMPv6EchoRequest in p and
+                   same6(p[IPv6].dst, A) and p[ICMPv6EchoRequest].seq == 7)
+    if not r:
+        return "the echo did not come back in"
+    p = r[0]
+    if not same6(p[IPv6].src, v6(P4)) or p[ICMPv6EchoRequest].id != 0x4444 \
+            or not csum_ok6(p):
+        return "got %s id %d" % (p.summary(), p[ICMPv6EchoRequest].id)
+    return None
+
+
+check("3.8 hairpinning ICMP echo: to its own pool4 address, back with its "
+      "identifier", hairpin_echo)
+
+# --- 3.4 fragments -----------------------------------------------------
+
+
+def reass4(frags):
+    frags = sorted(frags, key=lambda p: p[IP].frag)
+    data = b""
+    for f in frags:
+        if f[IP].frag * 8 != len(data):
+            return None
+        data += raw(f[IP].payload)[:len(f[IP]) - f[IP].ihl * 4]
+    if frags[-1][IP].flags.MF:
+        return None
+    return data
+
+
+def frag6(order):
+    def run():
+        pay = bytes(range(256)) * 6
+        pkt = (IPv6(src=A, dst=v6(S1)) / IPv6ExtHdrFragment(id=0xabcd1234) /
+               UDP(sport=5300, dport=9999) / pay)
+        fr = fragment6(pkt, 700)
+        if order == "reverse":
+            fr = fr[::-1]
+        t = side6.sendall(fr)
+        r = side4.wait(t, lambda p: IP in p and p[IP].dst == S1 and
+                       p[IP].proto == 17 and
+                       (p[IP].frag or p[IP].flags.MF or
+                        (UDP in p and p[UDP].dport == 9999 and
+                         len(p[UDP].payload) == len(pay))),
+                       count=len(fr))
+        r = [x for x in r if x[IP].id == r[0][IP].id] if r else r
+        data = reass4(r) if r else None
+        if data is None:
+            return "%d IPv4 packets, not a whole datagram" % len(r)
+        u = UDP(data)
+        if r[0][IP].flags.DF or r[0][IP].id != 0x1234:
+            return "DF %s id 0x%x (want DF=0, id 0x1234)" % (
+                r[0][IP].flags.DF, r[0][IP].id)
+        whole = IP(src=P4, dst=S1) / UDP(sport=u.sport, dport=9999) / pay
+        if (r[0][IP].src != P4 or raw(u.payload) != pay or
+                raw(IP(raw(whole))[UDP])[6:8] != data[6:8]):
+            return "datagram wrong (sport %d, checksum)" % u.sport
+        return None
+    return run
+
+
+check("3.4 fragmented UDP from IPv6 (Fragment Header, 3 fragments): "
+      "whole datagram on IPv4, DF=0, ID from the Fragment Header, checksum",
+      frag6("in"))
+check("3.4 the same, fragments out of order (last first)", frag6("reverse"))
+
+
+def frag4():
+    pay = bytes(range(255, -1, -1)) * 5
+    pkt = IP(src=S1, dst=P4, id=4321) / UDP(sport=9999, dport=st["pu"]) / pay
+    fr = fragment(pkt, 600)[::-1]
+    t = side4.sendall(fr)
+    r = side6.wait(t, lambda p: IPv6 in p and same6(p[IPv6].dst, A) and
+                   (IPv6ExtHdrFragment in p or UDP in p), count=len(fr))
+    data = b""
+    frs = sorted([x for x in r if IPv6ExtHdrFragment in x],
+                 key=lambda p: p[IPv6ExtHdrFragment].offset)
+    if not frs:
+        return "no IPv6 fragments (%d packets)" % len(r)
+    for f in frs:
+        h = f[IPv6ExtHdrFragment]
+        if h.offset * 8 != len(data) or h.id != 4321:
+            return "offset %d id %d" % (h.offset, h.id)
+        data += raw(h.payload)
+    if frs[-1][IPv6ExtHdrFragment].m:
+        return "incomplete"
+    u = UDP(data)
+    whole = IPv6(src=v6(S1), dst=A) / UDP(sport=9999, dport=5000) / pay
+    if u.dport != 5000 or raw(u.payload) != pay or \
+            raw(IPv6(raw(whole))[UDP])[6:8] != data[6:8]:
+        return "datagram wrong (dport %d)" % u.dport
+    return None
+
+
+check("3.4 fragmented UDP from IPv4, out of order: IPv6 fragments with the "
+      "IPv4 ID, the datagram whole to [::10]:5000, checksum valid", frag4)
+
+# --- bad input ---------------------------------------------------------
+
+
+def src_in_pool6():
+    t = side6.send(IPv6(src=v6(S2), dst=v6(S1)) /
+                   UDP(sport=5400, dport=9999) / b"bad")
+    side6.send(IPv6(src=A, dst=v6(S1)) / UDP(sport=5400, dport=9999) / b"ctl")
+    ok = side4.wait(t, out4_udp(S1, 9999, b"ctl"))
+    bad = side4.got(t, out4_udp(S1, 9999, b"bad"))
+    if not ok:
+        return "the control packet did not come out"
+    return "translated" if bad else None
+
+
+check("3.5 IPv6 source inside pool6 is discarded (a control packet passes)",
+      src_in_pool6)
+
+
+def no_mapping():
+    t = side4.send(IP(src=S1, dst=P4) / UDP(sport=9999, dport=9) / b"bad")
+    side4.send(IP(src=S1, dst=P4) / UDP(sport=9999, dport=st["pu"]) / b"ctl")
+    ok = side6.wait(t, lambda p: UDP in p and raw(p[UDP].payload) == b"ctl")
+    bad = side6.got(t, lambda p: UDP in p and raw(p[UDP].payload) == b"bad")
+    if not ok:
+        return "the control packet did not come in"
+    return "translated" if bad else None
+
+
+check("3.5.1 UDP to a pool4 port without a mapping is discarded", no_mapping)
+
+
+def hlim1():
+    t = side6.send(IPv6(src=A, dst=v6(S1), hlim=1) /
+                   UDP(sport=5000, dport=9999) / b"h1")
+    r = side6.wait(t, lambda p: ICMPv6TimeExceeded in p)
+    out = side4.got(t, out4_udp(S1, 9999, b"h1"))
+    if out:
+        return "it was translated"
+    if not r:
+        return "no Time Exceeded"
+    p = r[0]
+    i = IPv6(raw(p[ICMPv6TimeExceeded].payload))
+    if p[ICMPv6TimeExceeded].code != 0 or not same6(p[IPv6].dst, A) or \
+            i[UDP].sport != 5000 or not csum_ok6(p):
+        return "got %s" % p.summary()
+    return None
+
+
+check("3.7 hop limit 1: ICMPv6 Time Exceeded back, nothing translated", hlim1)
+
+
+def unknown_proto():
+    t = side6.send(IPv6(src=A, dst=v6(S1), nh=253) / Raw(b"\0" * 16))
+    side6.send(IPv6(src=A, dst=v6(S1)) / UDP(sport=5000, dport=9999) / b"ctl2")
+    ok = side4.wait(t, out4_udp(S1, 9999, b"ctl2"))
+    t4 = side4.send(IP(src=S1, dst=P4, proto=253) / Raw(b"\0" * 16))
+    side4.send(IP(src=S1, dst=P4) / UDP(sport=9999, dport=st["pu"]) / b"ctl3")
+    ok2 = side6.wait(t4, lambda p: UDP in p and raw(p[UDP].payload) == b"ctl3")
+    bad = side4.got(t, lambda p: IP in p and p[IP].proto == 253)
+    bad += side6.got(t, lambda p: IPv6 in p and p[IPv6].nh == 253)
+    if not ok or not ok2:
+        return "control packets: %d, %d" % (len(ok), len(ok2))
+    return "translated" if bad else None
+
+
+check("3.1 unknown protocol (253) either way: not translated", unknown_proto)
+
