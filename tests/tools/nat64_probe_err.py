@@ -203,25 +203,27 @@ check("3.4 fragmented UDP from IPv6 (Fragment Header, 3 fragments): "
 check("3.4 the same, fragments out of order (last first)", frag6("reverse"))
 
 
-def frag4():
-    pay = bytes(range(255, -1, -1)) * 5
-    pkt = IP(src=S1, dst=P4, id=4321) / UDP(sport=9999, dport=st["pu"]) / pay
-    fr = fragment(pkt, 600)[::-1]
-    t = side4.sendall(fr)
-    r = side6.wait(t, lambda p: IPv6 in p and same6(p[IPv6].dst, A) and
-                   (IPv6ExtHdrFragment in p or UDP in p), count=len(fr))
+def reass6(r, ident):
+    """The payload of IPv6 fragments R (any order) with Identification
+    IDENT, or why not."""
     data = b""
     frs = sorted([x for x in r if IPv6ExtHdrFragment in x],
                  key=lambda p: p[IPv6ExtHdrFragment].offset)
     if not frs:
-        return "no IPv6 fragments (%d packets)" % len(r)
+        return None, "no IPv6 fragments (%d packets)" % len(r)
     for f in frs:
         h = f[IPv6ExtHdrFragment]
-        if h.offset * 8 != len(data) or h.id != 4321:
-            return "offset %d id %d" % (h.offset, h.id)
+        if h.offset * 8 != len(data) or h.id != ident:
+            return None, "offset %d id %d" % (h.offset, h.id)
         data += raw(h.payload)
     if frs[-1][IPv6ExtHdrFragment].m:
-        return "incomplete"
+        return None, "incomplete"
+    return data, None
+
+
+def udp6_whole(data, pay):
+    """Why the UDP datagram DATA from [S1]:9999 to [::10]:5000 carrying
+    PAY is wrong (its checksum included), or None."""
     u = UDP(data)
     whole = IPv6(src=v6(S1), dst=A) / UDP(sport=9999, dport=5000) / pay
     if u.dport != 5000 or raw(u.payload) != pay or \
@@ -230,8 +232,68 @@ def frag4():
     return None
 
 
+def frag4():
+    pay = bytes(range(255, -1, -1)) * 5
+    pkt = IP(src=S1, dst=P4, id=4321) / UDP(sport=9999, dport=st["pu"]) / pay
+    fr = fragment(pkt, 600)[::-1]
+    t = side4.sendall(fr)
+    r = side6.wait(t, lambda p: IPv6 in p and same6(p[IPv6].dst, A) and
+                   (IPv6ExtHdrFragment in p or UDP in p), count=len(fr))
+    data, why = reass6(r, 4321)
+    return why or udp6_whole(data, pay)
+
+
 check("3.4 fragmented UDP from IPv4, out of order: IPv6 fragments with the "
       "IPv4 ID, the datagram whole to [::10]:5000, checksum valid", frag4)
+
+
+def big4(df):
+    def run():
+        pay = bytes(range(256)) * 5 + bytes(100)
+        pkt = IP(src=S1, dst=P4, id=999, flags="DF" if df else 0) / \
+            UDP(sport=9999, dport=st["pu"]) / pay
+        t = side4.send(pkt)
+        r = side6.wait(t, lambda p: IPv6 in p and same6(p[IPv6].dst, A) and
+                       (IPv6ExtHdrFragment in p or UDP in p),
+                       count=1 if df else 2)
+        if df:
+            if len(r) != 1 or IPv6ExtHdrFragment in r[0]:
+                return "%d packets, Fragment Header %s" % (
+                    len(r), r and IPv6ExtHdrFragment in r[0])
+            if len(r[0]) != len(pay) + 48:
+                return "length %d" % len(r[0])
+            return udp6_whole(raw(r[0][UDP]), pay)
+        if any(len(x) > 1280 for x in r):
+            return "sizes %s over 1280" % [len(x) for x in r]
+        data, why = reass6(r, 999)
+        return why or udp6_whole(data, pay)
+    return run
+
+
+check("RFC 7915 4.1 a 1408-byte IPv4 datagram with DF=0: IPv6 fragments of "
+      "at most 1280 bytes (lowest-ipv6-mtu), ID kept", big4(False))
+check("RFC 7915 4.1 the same with DF=1: one IPv6 packet, no Fragment "
+      "Header", big4(True))
+
+
+def ttl1_from4():
+    t = side4.send(IP(src=S1, dst=P4, ttl=1) /
+                   UDP(sport=9999, dport=st["pu"]) / b"t1")
+    r = side4.wait(t, lambda p: ICMP in p and p[ICMP].type == 11 and
+                   p[IP].dst == S1)
+    if side6.got(t, lambda p: UDP in p and raw(p[UDP].payload) == b"t1"):
+        return "it was translated"
+    if not r:
+        return "no ICMP Time Exceeded"
+    i = IP(raw(r[0][ICMP].payload))
+    if r[0][ICMP].code != 0 or i[UDP].dport != st["pu"] or \
+            not csum_ok4(r[0]):
+        return "got %s" % r[0].summary()
+    return None
+
+
+check("3.7 TTL 1 from IPv4: ICMP Time Exceeded back, nothing translated",
+      ttl1_from4)
 
 # --- bad input ---------------------------------------------------------
 
