@@ -171,14 +171,15 @@ check("3.7/RFC 7915 4.5 zero-checksum UDP from IPv4: checksum computed",
 def adf():
     t = side4.send(IP(src=S3, dst=P4) / UDP(sport=9999, dport=st["pu"]) /
                    b"x3")
-    side4.send(IP(src=S2, dst=P4) / UDP(sport=9999, dport=st["pu"]) / b"x2")
+    side4.send(IP(src=S2, dst=P4) / UDP(sport=1234, dport=st["pu"]) / b"x2")
     ok = side6.wait(t, lambda p: UDP in p and raw(p[UDP].payload) == b"x2")
     bad = side6.got(t, lambda p: UDP in p and raw(p[UDP].payload) == b"x3")
     err = side4.wait(t, lambda p: ICMP in p and p[IP].dst == S3 and
                      p[ICMP].type == 3 and p[ICMP].code == 13)
     why = []
     if not ok:
-        why.append("the host ::10 sent to (%s) did not get through" % S2)
+        why.append("the host ::10 sent to (%s), from another port, did not "
+                   "get through" % S2)
     if bad:
         why.append("the third host %s got through" % S3)
     if not err:
@@ -186,8 +187,8 @@ def adf():
     return "; ".join(why) or None
 
 
-check("3.5.1 address-dependent filtering: a host ::10 sent to passes, a "
-      "third IPv4 host is refused with ICMP 3/13", adf)
+check("3.5.1 address-dependent filtering: a host ::10 sent to passes (from "
+      "any port), a third IPv4 host is refused with ICMP 3/13", adf)
 
 # --- 3.5.2 TCP ---------------------------------------------------------
 
@@ -326,6 +327,7 @@ def echo():
         return "no echo request out"
     q = r[0]
     st["eid"] = x = q[ICMP].id
+    st["echo4"] = q
     if q[IP].src != P4 or not csum_ok4(q):
         return "request %s" % q.summary()
     t = side4.send(IP(src=S1, dst=P4) / ICMP(type=0, id=x, seq=1))

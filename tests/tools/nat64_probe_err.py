@@ -113,6 +113,107 @@ def err6_unreach():
 check("3.7/RFC 7915 5.2 ICMPv6 Address Unreachable -> ICMPv4 Host "
       "Unreachable (3/1), inner TCP mapped", err6_unreach)
 
+def err4_router():
+    # S3 is refused by address-dependent filtering: errors are not filtered.
+    inner = st["tcp_syn4"][IP]
+    t = side4.send(IP(src=S3, dst=P4) / ICMP(type=11, code=0) / raw(inner))
+    r = side6.wait(t, lambda p: ICMPv6TimeExceeded in p and
+                   same6(p[IPv6].src, v6(S3)))
+    if not r:
+        return "nothing reached the IPv6 side"
+    p = r[0]
+    i = IPv6(raw(p[ICMPv6TimeExceeded].payload))
+    if (not same6(p[IPv6].dst, A) or not same6(i.src, A) or
+            i[TCP].sport != 6000 or not csum_ok6(p) or not csum_ok6(i)):
+        return "got %s inner %s" % (p.summary(), i.summary())
+    return None
+
+
+check("3.5/3.6 ICMPv4 Time Exceeded from a router the filter refuses "
+      "(198.51.100.30) for a TCP session -> ICMPv6 3/0 from its pool6 form",
+      err4_router)
+
+
+def err4_echo():
+    inner = st["echo4"][IP]
+    t = side4.send(IP(src=S1, dst=P4) / ICMP(type=3, code=1) / raw(inner))
+    r = side6.wait(t, lambda p: ICMPv6DestUnreach in p and
+                   p[ICMPv6DestUnreach].code == 0)
+    if not r:
+        return "nothing reached the IPv6 side"
+    p = r[0]
+    i = IPv6(raw(p[ICMPv6DestUnreach].payload))
+    if (not same6(i.src, A) or ICMPv6EchoRequest not in i or
+            i[ICMPv6EchoRequest].id != 0x1234 or not csum_ok6(p) or
+            not csum_ok6(i)):
+        return "got %s inner %s" % (p.summary(), i.summary())
+    return None
+
+
+check("3.6 ICMPv4 Host Unreachable for an echo session -> ICMPv6 1/0, "
+      "inner echo request with the host's identifier, checksums", err4_echo)
+
+
+def err6_router():
+    inner = IPv6(src=v6(S1), dst=A) / UDP(sport=9999, dport=5000) / b"a1"
+    t = side6.send(IPv6(src="2001:db8:6::99", dst=v6(S1)) /
+                   ICMPv6DestUnreach(code=3) / raw(inner))
+    r = side4.wait(t, lambda p: ICMP in p and p[ICMP].type == 3 and
+                   p[IP].dst == S1)
+    if not r:
+        return "nothing reached the IPv4 side"
+    p = r[0]
+    i = IP(raw(p[ICMP].payload))
+    if p[IP].src != P4 or p[ICMP].code != 1 or i[UDP].dport != st["pu"] \
+            or not csum_ok4(p) or not csum_ok4(i):
+        return "got %s inner %s" % (p.summary(), i.summary())
+    return None
+
+
+check("3.6 ICMPv6 error from an IPv6 router (not the host) -> ICMPv4 from "
+      "the mapping's pool4 address, inner mapped", err6_router)
+
+def err4_short():
+    # RFC 792: the header and 8 bytes of a 128-byte datagram.
+    inner = raw(IP(src=P4, dst=S1) / UDP(sport=st["pu"], dport=9999) /
+                bytes(100))[:28]
+    t = side4.send(IP(src=S1, dst=P4) / ICMP(type=3, code=3) / inner)
+    r = side6.wait(t, lambda p: ICMPv6DestUnreach in p and
+                   p[ICMPv6DestUnreach].code == 4)
+    if not r:
+        return "nothing reached the IPv6 side"
+    p = r[0]
+    e = raw(p[ICMPv6DestUnreach].payload)
+    i = IPv6(e)
+    if len(e) != 48 or i.plen != 108 or not same6(i.src, A) or \
+            e[40:42] != (5000).to_bytes(2, "big") or not csum_ok6(p):
+        return "inner %d bytes, payload length %d, %s" % (len(e), i.plen,
+                                                          i.summary())
+    return None
+
+
+check("RFC 7915 4.2 ICMPv4 error quoting only 8 bytes of UDP: inner IPv6 "
+      "header + 8 bytes, payload length of the original (108), checksum",
+      err4_short)
+
+
+def err4_big():
+    inner = IP(src=P4, dst=S1, flags="DF") / UDP(sport=st["pu"],
+                                                 dport=9999) / bytes(1372)
+    t = side4.send(IP(src=S1, dst=P4) / ICMP(type=3, code=4, nexthopmtu=1300)
+                   / raw(inner))
+    r = side6.wait(t, lambda p: ICMPv6PacketTooBig in p and
+                   p[ICMPv6PacketTooBig].mtu == 1320)
+    if not r:
+        return "no Packet Too Big 1320"
+    if len(r[0]) > 1280 or not csum_ok6(r[0]):
+        return "%d bytes (RFC 4443 2.4: at most 1280)" % len(r[0])
+    return None
+
+
+check("RFC 7915 4.2/RFC 4443 an ICMPv4 error quoting 1400 bytes becomes an "
+      "ICMPv6 error of at most 1280 bytes, checksum valid", err4_big)
+
 # --- 3.8 hairpinning ---------------------------------------------------
 
 
