@@ -37,9 +37,26 @@ def eif():
     return None
 
 
+def tcp_hairpin():
+    # [::11]:41000 has 192.0.2.1:6602 from the simultaneous open (adf run).
+    t = side6.send(IPv6(src=A, dst=v6(P4)) /
+                   TCP(sport=6100, dport=6602, flags="S", seq=61))
+    r = side6.wait(t, lambda p: TCP in p and same6(p[IPv6].dst, B) and
+                   p[TCP].flags == "S")
+    if not r:
+        return "no SYN reached ::11"
+    p = r[0]
+    if (not same6(p[IPv6].src, v6(P4)) or p[TCP].dport != 41000 or
+            p[TCP].seq != 61 or not csum_ok6(p)):
+        return "got %s" % p.summary()
+    return None
+
+
 if MODE == "eif":
     check("3.5.1 endpoint-independent filtering: a third IPv4 host reaches "
           "the mapping", eif)
+    check("3.8 hairpinning TCP: a SYN from ::10 to 192.0.2.1:6602 reaches "
+          "[::11]:41000 from the pool6 form of 192.0.2.1", tcp_hairpin)
     sys.exit(0 if all(results) else 1)
 
 # --- the unsolicited IPv4 SYN (3.5.2.2), checked at the end -------------
@@ -66,6 +83,22 @@ def udp_eim():
 
 check("3.5.1 UDP endpoint-independent mapping: [::10]:5000 to two IPv4 "
       "hosts leaves from the same 192.0.2.1 port", udp_eim)
+
+
+def parity():
+    t = side6.send(IPv6(src=A, dst=v6(S1)) / UDP(sport=5001, dport=9999) /
+                   b"odd")
+    r = side4.wait(t, out4_udp(S1, 9999, b"odd"))
+    if not r:
+        return "nothing came out"
+    po, pe = r[0][UDP].sport, st["pu"]
+    if pe % 2 or po % 2 == 0 or min(po, pe) < 1024:
+        return "5000 -> %d, 5001 -> %d" % (pe, po)
+    return None
+
+
+check("3.5.1.1 port parity and range kept: 5000 -> an even port, 5001 -> an "
+      "odd one, both 1024 or above", parity)
 
 
 def udp_fields():

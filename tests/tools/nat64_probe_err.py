@@ -396,6 +396,57 @@ def ttl1_from4():
 check("3.7 TTL 1 from IPv4: ICMP Time Exceeded back, nothing translated",
       ttl1_from4)
 
+def ext6():
+    t = side6.send(IPv6(src=A, dst=v6(S1)) / IPv6ExtHdrDestOpt() /
+                   UDP(sport=5000, dport=9999) / b"xh")
+    r = side4.wait(t, out4_udp(S1, 9999, b"xh"))
+    if not r:
+        return "nothing came out"
+    p = r[0]
+    if p[IP].proto != 17 or p[UDP].sport != st["pu"] or not csum_ok4(p):
+        return "got %s" % p.summary()
+    return None
+
+
+check("RFC 7915 5.1 a Destination Options header is skipped: UDP out, "
+      "checksum valid", ext6)
+
+
+def rh6():
+    t = side6.send(IPv6(src=A, dst=v6(S1)) /
+                   IPv6ExtHdrRouting(type=0, segleft=1,
+                                     addresses=["2001:db8:6::77"]) /
+                   UDP(sport=5000, dport=9999) / b"rh")
+    r = side6.wait(t, lambda p: ICMPv6ParamProblem in p)
+    if side4.got(t, out4_udp(S1, 9999, b"rh")):
+        return "it was translated"
+    if not r:
+        return "no Parameter Problem"
+    e = r[0][ICMPv6ParamProblem]
+    if e.code != 0 or e.ptr != 43 or not csum_ok6(r[0]):
+        return "code %d pointer %d" % (e.code, e.ptr)
+    return None
+
+
+check("RFC 7915 5.1 a Routing header with Segments Left 1: not translated, "
+      "ICMPv6 Parameter Problem 0 pointing at Segments Left (43)", rh6)
+
+
+def opts4():
+    t = side4.send(IP(src=S1, dst=P4, options=[IPOption(b"\x01\x01\x01\x00")])
+                   / UDP(sport=9999, dport=st["pu"]) / b"op")
+    r = side6.wait(t, lambda p: UDP in p and raw(p[UDP].payload) == b"op")
+    if not r:
+        return "nothing reached the IPv6 side"
+    p = r[0]
+    if p[IPv6].nh != 17 or p[UDP].dport != 5000 or not csum_ok6(p):
+        return "got %s" % p.summary()
+    return None
+
+
+check("RFC 7915 4.1 IPv4 options (no source route) are dropped: UDP "
+      "translated, checksum valid", opts4)
+
 # --- bad input ---------------------------------------------------------
 
 

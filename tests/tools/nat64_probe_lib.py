@@ -17,9 +17,10 @@ import time
 
 from scapy.all import (ICMP, IP, TCP, UDP, Ether, ICMPv6DestUnreach,
                        ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6PacketTooBig,
-                       ICMPv6TimeExceeded, IPerror, IPv6, IPv6ExtHdrFragment,
-                       Raw, TCPerror, conf, fragment, fragment6,
-                       raw)
+                       ICMPv6ParamProblem, ICMPv6TimeExceeded, IPerror,
+                       IPOption, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
+                       IPv6ExtHdrRouting, Raw, TCPerror, conf, fragment,
+                       fragment6, raw)
 
 conf.verb = 0
 NS6, MAC6, NS4, MAC4, MODE = sys.argv[1:6]
