@@ -105,7 +105,7 @@ class Side:
                 pass
         return out
 
-    def wait(self, since, pred, timeout=1.5, count=1):
+    def wait(self, since, pred, timeout=2.0, count=1):
         end = time.monotonic() + timeout
         while True:
             r = self.got(since, pred)
