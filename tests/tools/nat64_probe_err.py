@@ -447,6 +447,30 @@ def opts4():
 check("RFC 7915 4.1 IPv4 options (no source route) are dropped: UDP "
       "translated, checksum valid", opts4)
 
+def frag_echo():
+    # RFC 7915 1.2: "Fragmented ICMP/ICMPv6 packets will not be translated".
+    pay = bytes(range(256)) * 8
+    pkt = (IPv6(src=A, dst=v6(S1)) / IPv6ExtHdrFragment(id=0x5151) /
+           ICMPv6EchoRequest(id=0x1234, seq=9, data=pay))
+    t = side6.sendall(fragment6(pkt, 900))
+    pkt = IP(src=S1, dst=P4, id=777) / ICMP(type=0, id=st["eid"], seq=9) / pay
+    side4.sendall(fragment(pkt, 800))
+    side6.send(IPv6(src=A, dst=v6(S1)) / UDP(sport=5000, dport=9999) / b"c6")
+    side4.send(IP(src=S1, dst=P4) / UDP(sport=9999, dport=st["pu"]) / b"c4")
+    ok4 = side4.wait(t, out4_udp(S1, 9999, b"c6"))
+    ok6 = side6.wait(t, lambda p: UDP in p and raw(p[UDP].payload) == b"c4")
+    if not ok4 or not ok6:
+        return "control packets: %d, %d" % (len(ok4), len(ok6))
+    bad = side4.got(t, lambda p: IP in p and p[IP].proto == 1 and
+                    p[IP].dst == S1)
+    bad += side6.got(t, lambda p: IPv6 in p and same6(p[IPv6].dst, A) and
+                     (IPv6ExtHdrFragment in p or ICMPv6EchoReply in p))
+    return "translated: %s" % bad[0].summary() if bad else None
+
+
+check("RFC 7915 1.2 fragmented ICMP echo either way is not translated "
+      "(control packets pass)", frag_echo)
+
 # --- bad input ---------------------------------------------------------
 
 
