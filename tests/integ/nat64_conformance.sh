@@ -13,6 +13,8 @@
 # h4 only answer ND/ARP (nftables drops the rest on input), so only the
 # probe speaks there.  At the end the instance is reloaded with
 # endpoint-independent filtering and the refused third host gets through.
+# All of it twice: with the default data path (the eBPF fast path takes
+# established sessions where the kernel allows it) and the engine alone.
 . "$(dirname "$0")/../lib/netns.sh"
 
 nt_need_root
@@ -58,7 +60,7 @@ table inet quiet {
 NFT
 
 SOCK=$NT_TMP/xlatd.sock
-# write_conf FILTERING
+# write_conf FILTERING DATAPATH
 write_conf() {
 	{
 		printf '[global]\ncontrol-socket = %s\nlog-level = info\n' "$SOCK"
@@ -66,65 +68,77 @@ write_conf() {
 		printf '[nat64 n0]\ntun = nat0\npool6 = 64:ff9b::/96\n'
 		printf 'pool4 = 192.0.2.1\nwkp-global-only = no\n'
 		printf 'static = udp 2001:db8:6::11 7000 192.0.2.1 7000\n'
-		printf 'filtering = %s\n' "$1"
+		printf 'filtering = %s\ndatapath = %s\n' "$1" "$2"
 	} >"$NT_TMP/xlatd.conf"
 }
-write_conf address-dependent
-run_bg "$XL" "$NT_XLATD" -c "$NT_TMP/xlatd.conf"
-XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
 ctl() {
 	nx "$XL" "$NT_XLATCTL" -s "$SOCK" "$@"
 }
-if ! nt_wait 10 bash -c "ip -n $XL route show 192.0.2.1 | grep -q nat0 && \
-		ip netns exec $XL $NT_XLATCTL -s $SOCK status --json | grep -q '\"running\"'"; then
-	t_not_ok "xlatd nat64 instance runs" "$(tail -n 20 "$XLOG")"
-	t_done
-fi
-t_ok "xlatd nat64 instance runs"
-# Neighbours first, so no probe waits on ND or ARP.
-nx "$H6" ping -6 -c 1 -W 1 2001:db8:6::1 >/dev/null
-for a in 10 20 30; do
-	nx "$H4" ping -c 1 -W 1 -I 198.51.100.$a 198.51.100.1 >/dev/null
-done
 
+# Neighbours are fixed, so no probe waits on ND or ARP.
 MAC6=$(nx "$XL" cat /sys/class/net/v6/address)
 MAC4=$(nx "$XL" cat /sys/class/net/v4/address)
-nx "$XL" ip -6 neigh replace 2001:db8:6::10 lladdr \
-	"$(nx "$H6" cat /sys/class/net/eth0/address)" dev v6 nud permanent
+for a in 10 11; do
+	nx "$XL" ip -6 neigh replace 2001:db8:6::$a lladdr \
+		"$(nx "$H6" cat /sys/class/net/eth0/address)" dev v6 nud permanent
+done
 for a in 10 20 30; do
 	nx "$XL" ip neigh replace 198.51.100.$a lladdr \
 		"$(nx "$H4" cat /sys/class/net/eth0/address)" dev v4 nud permanent
 done
-nx "$XL" ip -6 neigh replace 2001:db8:6::11 lladdr \
-	"$(nx "$H6" cat /sys/class/net/eth0/address)" dev v6 nud permanent
 
-# probe MODE: run the probe, one TAP line per check it prints.
+# probe TAG MODE: run the probe, one TAP line (named "TAG ...") per check
+# it prints; PROBE_N is how many it printed.
 probe() {
 	local res name why n=0
 	PYTHONDONTWRITEBYTECODE=1 timeout 60 /usr/bin/python3 \
 		"$NT_ROOT/tests/tools/nat64_probe.py" \
-		"$H6" "$MAC6" "$H4" "$MAC4" "$1" \
+		"$H6" "$MAC6" "$H4" "$MAC4" "$2" \
 		ip netns exec "$XL" "$NT_XLATCTL" -s "$SOCK" sessions --json \
 		>"$NT_TMP/probe.out" 2>"$NT_TMP/probe.err"
 	while IFS=$'\t' read -r res name why; do
 		n=$((n + 1))
 		case $res in
-		PASS) t_ok "$name" ;;
-		FAIL) t_not_ok "$name" "$why" ;;
-		TODO) echo "not ok $((++t_n)) - $name # TODO $why" ;;
+		PASS) t_ok "$1 $name" ;;
+		FAIL) t_not_ok "$1 $name" "$why" ;;
+		TODO) echo "not ok $((++t_n)) - $1 $name # TODO $why" ;;
 		esac
 	done <"$NT_TMP/probe.out"
 	PROBE_N=$n
 }
-probe adf
-[ "$PROBE_N" -ge 43 ] || t_not_ok "the probe ran all its checks ($PROBE_N)" \
-	"$(tail -n 15 "$NT_TMP/probe.err")"
-[ "$t_fail" -eq 0 ] || t_diag "$(ctl status | grep -A60 nat64)"
 
-# Endpoint-independent filtering: the third host gets in.
-write_conf endpoint-independent
-kill -HUP "$XPID"
-nt_wait 10 bash -c "ip netns exec $XL $NT_XLATCTL -s $SOCK status --json | \
-	grep -q '\"filtering\": *\"endpoint-independent\"'"
-probe eif
+# suite DATAPATH: the instance with DATAPATH (auto: the eBPF fast path for
+# established sessions where the kernel allows it; userspace: the engine
+# alone), the probe with address-dependent filtering, then with
+# endpoint-independent filtering after a reload; the instance stops.
+suite() {
+	local tag="[$1]" fails=$t_fail xpid
+	write_conf address-dependent "$1"
+	run_bg "$XL" "$NT_XLATD" -c "$NT_TMP/xlatd.conf"
+	xpid=$NT_LAST_PID
+	if ! nt_wait 10 bash -c "ip -n $XL route show 192.0.2.1 | grep -q nat0 && \
+			ip netns exec $XL $NT_XLATCTL -s $SOCK status --json | grep -q '\"running\"'"; then
+		t_not_ok "$tag xlatd nat64 instance runs" "$(tail -n 20 "$NT_LAST_LOG")"
+		return
+	fi
+	t_ok "$tag xlatd nat64 instance runs"
+	t_diag "$tag $(ctl status | grep -E 'datapath|fast path')"
+	probe "$tag" adf
+	[ "$PROBE_N" -ge 43 ] || t_not_ok "$tag the probe ran all its checks ($PROBE_N)" \
+		"$(tail -n 15 "$NT_TMP/probe.err")"
+	[ "$t_fail" -eq "$fails" ] || t_diag "$(ctl status | grep -A60 nat64)"
+	write_conf endpoint-independent "$1"
+	kill -HUP "$xpid"
+	nt_wait 10 bash -c "ip netns exec $XL $NT_XLATCTL -s $SOCK status --json | \
+		grep -q '\"filtering\": *\"endpoint-independent\"'"
+	probe "$tag" eif
+	t_diag "$tag $(ctl status | grep 'fast path')"
+	[ "$PROBE_N" -eq 2 ] || t_not_ok "$tag the probe ran its 2 checks ($PROBE_N)" \
+		"$(tail -n 15 "$NT_TMP/probe.err")"
+	kill -TERM "$xpid"
+	t_check "$tag xlatd exits and removes its TUN" nt_wait 5 bash -c \
+		"! kill -0 $xpid 2>/dev/null && ! ip -n $XL link show nat0 2>/dev/null"
+}
+suite auto
+suite userspace
 t_done
