@@ -25,7 +25,9 @@ nt_need_build xlatd xlatctl
 
 nt_ns h6 && nt_ns xl && nt_ns h4 || t_bail "namespaces"
 H6=$(ns h6) XL=$(ns xl) H4=$(ns h4)
-nt_veth "$H6" eth0 "$XL" v6 && nt_veth "$XL" v4 "$H4" eth0 || t_bail "veth pairs"
+# The IPv4 link is 1400 bytes, for PMTUD through the NAT64.
+nt_veth "$H6" eth0 "$XL" v6 && nt_veth "$XL" v4 "$H4" eth0 1400 ||
+	t_bail "veth pairs"
 nt_addr "$H6" eth0 2001:db8:6::10/64 nodad
 nt_addr "$H6" eth0 2001:db8:6::11/64 nodad
 nt_addr "$XL" v6 2001:db8:6::1/64 nodad
@@ -124,7 +126,7 @@ suite() {
 	t_ok "$tag xlatd nat64 instance runs"
 	t_diag "$tag $(ctl status | grep -E 'datapath|fast path')"
 	probe "$tag" adf
-	[ "$PROBE_N" -ge 43 ] || t_not_ok "$tag the probe ran all its checks ($PROBE_N)" \
+	[ "$PROBE_N" -ge 45 ] || t_not_ok "$tag the probe ran all its checks ($PROBE_N)" \
 		"$(tail -n 15 "$NT_TMP/probe.err")"
 	[ "$t_fail" -eq "$fails" ] || t_diag "$(ctl status | grep -A60 nat64)"
 	write_conf endpoint-independent "$1"
@@ -133,7 +135,7 @@ suite() {
 		grep -q '\"filtering\": *\"endpoint-independent\"'"
 	probe "$tag" eif
 	t_diag "$tag $(ctl status | grep 'fast path')"
-	[ "$PROBE_N" -eq 2 ] || t_not_ok "$tag the probe ran its 2 checks ($PROBE_N)" \
+	[ "$PROBE_N" -eq 3 ] || t_not_ok "$tag the probe ran its 3 checks ($PROBE_N)" \
 		"$(tail -n 15 "$NT_TMP/probe.err")"
 	kill -TERM "$xpid"
 	t_check "$tag xlatd exits and removes its TUN" nt_wait 5 bash -c \

@@ -52,11 +52,30 @@ def tcp_hairpin():
     return None
 
 
+def tcp_inbound_eif():
+    # [::10]:5000 has a UDP mapping; [::11]:41000 a TCP one (192.0.2.1:6602).
+    t = side4.send(IP(src=S3, dst=P4) / TCP(sport=3333, dport=6602,
+                                            flags="S", seq=33))
+    r = side6.wait(t, lambda p: TCP in p and p[TCP].sport == 3333)
+    if not r:
+        return "the SYN did not reach ::11"
+    p = r[0]
+    if (not same6(p[IPv6].src, v6(S3)) or not same6(p[IPv6].dst, B) or
+            p[TCP].dport != 41000 or p[TCP].flags != "S" or not csum_ok6(p)):
+        return "got %s" % p.summary()
+    for s in sessions():
+        if s["proto"] == "tcp" and s["remote"] == S3:
+            return None if s["state"] == "v4_init" else s["state"]
+    return "no session"
+
+
 if MODE == "eif":
     check("3.5.1 endpoint-independent filtering: a third IPv4 host reaches "
           "the mapping", eif)
     check("3.8 hairpinning TCP: a SYN from ::10 to 192.0.2.1:6602 reaches "
           "[::11]:41000 from the pool6 form of 192.0.2.1", tcp_hairpin)
+    check("3.5.2.2 endpoint-independent filtering: an IPv4 SYN from a new "
+          "host to a TCP mapping is translated (V4 INIT)", tcp_inbound_eif)
     sys.exit(0 if all(results) else 1)
 
 # --- the unsolicited IPv4 SYN (3.5.2.2), checked at the end -------------
@@ -299,6 +318,18 @@ def tcp_fin():
 
 check("3.5.2 TCP FIN from each side: V6 FIN RCV, then V4 FIN + V6 FIN RCV",
       tcp_fin)
+
+
+def tcp_last_ack():
+    t = side6.send(IPv6(src=A, dst=v6(S1)) /
+                   TCP(sport=6000, dport=80, flags="A", seq=1008, ack=5008))
+    r = side4.wait(t, lambda p: TCP in p and p[TCP].sport == st["pt"] and
+                   p[TCP].flags == "A" and p[TCP].ack == 5008)
+    return None if r and csum_ok4(r[0]) else "the last ACK did not go out"
+
+
+check("3.5.2.2 V4 FIN + V6 FIN RCV: the last ACK is still translated",
+      tcp_last_ack)
 
 
 def tcp_rst():

@@ -199,7 +199,7 @@ check("RFC 7915 4.2 ICMPv4 error quoting only 8 bytes of UDP: inner IPv6 "
 
 def err4_big():
     inner = IP(src=P4, dst=S1, flags="DF") / UDP(sport=st["pu"],
-                                                 dport=9999) / bytes(1372)
+                                                 dport=9999) / bytes(1332)
     t = side4.send(IP(src=S1, dst=P4) / ICMP(type=3, code=4, nexthopmtu=1300)
                    / raw(inner))
     r = side6.wait(t, lambda p: ICMPv6PacketTooBig in p and
@@ -211,8 +211,32 @@ def err4_big():
     return None
 
 
-check("RFC 7915 4.2/RFC 4443 an ICMPv4 error quoting 1400 bytes becomes an "
+check("RFC 7915 4.2/RFC 4443 an ICMPv4 error quoting 1360 bytes becomes an "
       "ICMPv6 error of at most 1280 bytes, checksum valid", err4_big)
+
+def pmtud():
+    # The IPv4 link is 1400 bytes: the NAT64's kernel answers the
+    # translated DF=1 datagram with Fragmentation Needed 1400 to 192.0.2.1,
+    # which the NAT64 translates back to the IPv6 host.
+    t = side6.send(IPv6(src=A, dst=v6(S1)) / UDP(sport=5000, dport=9999) /
+                   bytes(1420))
+    r = side6.wait(t, lambda p: ICMPv6PacketTooBig in p)
+    if side4.got(t, out4_udp(S1, 9999, bytes(8))):
+        return "the datagram went out"
+    if not r:
+        return "no Packet Too Big"
+    p = r[0]
+    i = IPv6(raw(p[ICMPv6PacketTooBig].payload))
+    if p[ICMPv6PacketTooBig].mtu != 1420 or not same6(p[IPv6].dst, A) or \
+            not same6(i.src, A) or i[UDP].sport != 5000 or not csum_ok6(p):
+        return "got %s mtu %d inner %s" % (p.summary(),
+                                           p[ICMPv6PacketTooBig].mtu,
+                                           i.summary())
+    return None
+
+
+check("3.7 PMTUD: a 1468-byte IPv6 datagram over the 1400-byte IPv4 link "
+      "gets Packet Too Big 1420 quoting it", pmtud)
 
 # --- 3.8 hairpinning ---------------------------------------------------
 
@@ -350,7 +374,7 @@ check("3.4 fragmented UDP from IPv4, out of order: IPv6 fragments with the "
 
 def big4(df):
     def run():
-        pay = bytes(range(256)) * 5 + bytes(100)
+        pay = bytes(range(256)) * 5 + bytes(72)
         pkt = IP(src=S1, dst=P4, id=999, flags="DF" if df else 0) / \
             UDP(sport=9999, dport=st["pu"]) / pay
         t = side4.send(pkt)
@@ -371,7 +395,7 @@ def big4(df):
     return run
 
 
-check("RFC 7915 4.1 a 1408-byte IPv4 datagram with DF=0: IPv6 fragments of "
+check("RFC 7915 4.1 a 1380-byte IPv4 datagram with DF=0: IPv6 fragments of "
       "at most 1280 bytes (lowest-ipv6-mtu), ID kept", big4(False))
 check("RFC 7915 4.1 the same with DF=1: one IPv6 packet, no Fragment "
       "Header", big4(True))
