@@ -297,6 +297,11 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 		return drop(out, XLAT_DROP_DST_UNTRANSLATABLE);
 	if (!peer_ok(nat, &f.r4))
 		return drop(out, XLAT_DROP_WKP_NONGLOBAL);
+	/* No state for a peer no host can be, whatever the prefix. */
+	if (!nat64_unicast4((const uint8_t *)&f.r4))
+		return drop(out, ((const uint8_t *)&f.r4)[0] >= 224 ?
+					 XLAT_DROP_MULTICAST :
+					 XLAT_DROP_DST_UNTRANSLATABLE);
 	/* The engine answers an expired hop limit to the real source. */
 	if (xc->decrement_ttl && f.hlim <= 1 && !f.error)
 		return xlat_6to4(xc, pkt, len, out);

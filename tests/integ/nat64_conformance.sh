@@ -126,7 +126,7 @@ suite() {
 	t_ok "$tag xlatd nat64 instance runs"
 	t_diag "$tag $(ctl status | grep -E 'datapath|fast path')"
 	probe "$tag" adf
-	[ "$PROBE_N" -ge 45 ] || t_not_ok "$tag the probe ran all its checks ($PROBE_N)" \
+	[ "$PROBE_N" -ge 46 ] || t_not_ok "$tag the probe ran all its checks ($PROBE_N)" \
 		"$(tail -n 15 "$NT_TMP/probe.err")"
 	[ "$t_fail" -eq "$fails" ] || t_diag "$(ctl status | grep -A60 nat64)"
 	write_conf endpoint-independent "$1"

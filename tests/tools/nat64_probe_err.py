@@ -498,6 +498,26 @@ check("RFC 7915 1.2 fragmented ICMP echo either way is not translated "
 # --- bad input ---------------------------------------------------------
 
 
+def bad_dst():
+    dsts = ["127.0.0.1", "224.0.0.9", "255.255.255.255", "0.0.0.7"]
+    t = side6.sendall([IPv6(src=A, dst=v6(d)) / UDP(sport=5700, dport=9999) /
+                       b"bd" for d in dsts])
+    side6.send(IPv6(src=A, dst=v6(S1)) / UDP(sport=5700, dport=9999) / b"ok")
+    if not side4.wait(t, out4_udp(S1, 9999, b"ok")):
+        return "the control packet did not come out"
+    out = side4.got(t, lambda p: UDP in p and raw(p[UDP].payload)[:2] == b"bd")
+    made = [x["remote"] for x in sessions() if x["ipv6_port"] == 5700 and
+            x["remote"] != S1]
+    if out or made:
+        return "out: %s, sessions to %s" % ([p.summary() for p in out], made)
+    return None
+
+
+check("3.5/RFC 6052 IPv6 destinations embedding loopback, multicast, "
+      "broadcast or 0/8 open no session and go nowhere", bad_dst)
+
+
+
 def src_in_pool6():
     t = side6.send(IPv6(src=v6(S2), dst=v6(S1)) /
                    UDP(sport=5400, dport=9999) / b"bad")

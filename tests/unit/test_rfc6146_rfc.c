@@ -89,6 +89,35 @@ TEST(s3_5_source_not_unicast_opens_nothing)
 	CHECK_EQ(nat64_stats(n)->syn_held, 0);
 }
 
+/* ... nor a destination no host can be (0/8, 127/8, class D/E,
+ * broadcast), even behind a network-specific prefix: no BIB entry, no
+ * session, no packet (found from the wire by tests/integ/nat64_conformance). */
+TEST(s3_5_destination_not_unicast_opens_nothing)
+{
+	static const char *const dst[] = {
+		"2001:db8:64::7f00:1",	  "2001:db8:64::7:1",
+		"2001:db8:64::e000:9",	  "2001:db8:64::ffff:ffff",
+		"2001:db8:64::f000:1",
+	};
+	static const enum xlat_drop why[] = {
+		XLAT_DROP_DST_UNTRANSLATABLE, XLAT_DROP_DST_UNTRANSLATABLE,
+		XLAT_DROP_MULTICAST, XLAT_DROP_MULTICAST, XLAT_DROP_MULTICAST,
+	};
+	struct nat64 *n = std();
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(dst) / sizeof(dst[0]); i++) {
+		len = pkt_udp6(fx_pkt, HA, dst[i], 40000, 53, "x", 1);
+		CHECK_EQ(fx_6to4(n, len, 0), XLAT_DROP);
+		CHECK_EQ(out.reason, why[i]);
+		CHECK_EQ(fx_6to4(n, fx_tcp6(HA, dst[i], 40001, 80, TCP_SYN), 0),
+			 XLAT_DROP);
+	}
+	CHECK_EQ(nat64_bibs(n), 0);
+	/* A unicast peer still maps. */
+	CHECK(fx_udp_map(n, HA, 40000, S1_6, 0) != 0);
+}
+
 /* 3.5/3.6: an ICMPv6 error is translated on the mapping of the packet
  * inside, with or without a session to the peer it quotes. */
 TEST(s3_5_icmp6_error_needs_mapping_only)
