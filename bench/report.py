@@ -5,6 +5,8 @@ Markdown report and the gnuplot data file.  Medians over repetitions;
 ratios are taken between medians."""
 import argparse
 import statistics
+
+import report_tables as tables
 from collections import defaultdict
 
 
@@ -16,12 +18,6 @@ def fnum(v, nd=2):
     if abs(v) >= 10:
         return f"{v:.1f}"
     return f"{v:.{nd}f}"
-
-
-def ratio(v, ref):
-    if v is None or not ref:
-        return "—"
-    return f"{v / ref:.2f}×"
 
 
 def load(path):
@@ -125,8 +121,6 @@ def main():
     labels = dict(x.split("=", 1) for x in a.labels)
     meta = dict(x.split("=", 1) for x in a.meta)
     rows = {c: derive(data, c) for c in cases}
-    tayga = rows.get("tayga", {})
-    plain = rows.get("plain", {})
 
     L = []
     L.append(f"# xlat464 benchmark, {meta.get('date', '')}")
@@ -138,7 +132,8 @@ def main():
     L.append(f"- parameters: {meta.get('params', '?')}; run took {meta.get('elapsed', '?')}")
     L.append("- medians over the repetitions; method and traps: docs/bench.md")
     L.append("")
-    L.append("## Absolute figures")
+    L.extend(tables.render(data, cases, labels))
+    L.append("## All rows: medians")
     L.append("")
     L.append("| case | " + " | ".join(h for _, h, _, _ in COLUMNS) + " |")
     L.append("|---" * (len(COLUMNS) + 1) + "|")
@@ -147,47 +142,6 @@ def main():
         L.append(f"| {labels.get(c, c)} | " +
                  " | ".join(fnum(r[k]) for k, _, _, _ in COLUMNS) + " |")
     L.append("")
-    L.append("## Ratios: to TAYGA / to plain forwarding")
-    L.append("")
-    L.append("Above 1× is more throughput, or more CPU and latency for the "
-             "columns where lower is better (CPU, RTT).")
-    L.append("")
-    L.append("| case | " + " | ".join(h for _, h, _, _ in COLUMNS) + " |")
-    L.append("|---" * (len(COLUMNS) + 1) + "|")
-    for c in cases:
-        r = rows[c]
-        cells = [f"{ratio(r[k], tayga.get(k))} / {ratio(r[k], plain.get(k))}"
-                 for k, _, _, _ in COLUMNS]
-        L.append(f"| {labels.get(c, c)} | " + " | ".join(cells) + " |")
-    L.append("")
-    native = rows.get("native")
-    clat_rows = [c for c in ("native", "ebpf", "clat", "tayga_clat") if c in rows]
-    if native and len(clat_rows) > 1:
-        ccols = [("door_pps_84", "84 B kpps out of the host (router's door)", 1e-3),
-                 ("pps_84", "84 B kpps, host→server", 1),
-                 ("pps_1518", "1518 B kpps", 1),
-                 ("pps_rev_84", "84 B kpps, server→host", 1),
-                 ("tcp_fwd", "TCP host→server Gbit/s", 1),
-                 ("tcp_rev", "TCP server→host Gbit/s", 1),
-                 ("host_send_us", "host CPU µs/pkt sent (fixed rate)", 1),
-                 ("rtt_ms", "RTT ms", 1)]
-        L.append("## The CLAT as an application on the host feels it")
-        L.append("")
-        L.append("The same sender, sink and iperf3 on the IPv6-only host, "
-                 "against the same host with native IPv4 (the ceiling).  "
-                 "Figure (ratio to native IPv4).")
-        L.append("")
-        L.append("| case | " + " | ".join(h for _, h, _ in ccols) + " |")
-        L.append("|---" * (len(ccols) + 1) + "|")
-        def val(c, k):
-            return rows[c][k] if k in rows[c] else med(data, c, k)
-
-        for c in clat_rows:
-            cells = [f"{fnum(None if val(c, k) is None else val(c, k) * sc)} "
-                     f"({ratio(val(c, k), val('native', k))})"
-                     for k, _, sc in ccols]
-            L.append(f"| {labels.get(c, c)} | " + " | ".join(cells) + " |")
-        L.append("")
     L.append("## Spread (min–max over repetitions)")
     L.append("")
     spread_cols = [("pps_84", "84 B kpps", 1e-3), ("pps_1518", "1518 B kpps", 1e-3),
@@ -230,7 +184,7 @@ def main():
              "overload test, when the translator is never idle (its "
              "saturated cost, least disturbed by other load); "
              "*TCP* = iperf3, gen→sink (6→) and sink→gen "
-             "(→6, `-R`); *RTT* = mean of `ping -c 20 -i 0.05`.")
+             "(→6, `-R`); *RTT* = median of `ping -c 20 -i 0.05`.")
     warns = [w for c in cases for w in warnings(data, c, labels.get(c, c))]
     if warns:
         L.append("")
@@ -241,15 +195,7 @@ def main():
     with open(a.out + ".md", "w") as f:
         f.write("\n".join(L))
 
-    with open(a.out + ".dat", "w") as f:
-        f.write("# label pps84_k pps1518_k cpu_us tcp_fwd tcp_rev rtt_ms pps_rev84_k\n")
-        for c in cases:
-            r = rows[c]
-            vals = [r["pps_84"], r["pps_1518"], r["cpu_us"], r["tcp_fwd"],
-                    r["tcp_rev"], r["rtt_ms"], r["pps_rev_84"]]
-            f.write(f"\"{labels.get(c, c)}\" " +
-                    " ".join(f"{v:.4f}" if v is not None else "0" for v in vals) + "\n")
-
+    tables.write_plot_data(data, cases, labels, a.out)
 
 if __name__ == "__main__":
     main()

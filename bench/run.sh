@@ -6,7 +6,7 @@
 # CPU 1; the generator, the sink and their softirqs get CPU 0.  Cases run
 # interleaved, REPS times, and the report shows medians.  See docs/bench.md.
 #
-#   bench/run.sh                 full run (7 cases x 5 interleaved reps, 1 s rate tests)
+#   bench/run.sh                 full run (10 cases x 5 interleaved reps, about 15 minutes)
 #   QUICK=1 bench/run.sh         about 3 minutes (one rep), for development
 #   CASES="plain tayga" bench/run.sh
 #
@@ -280,7 +280,15 @@ EXTRA_CASES=()
 for f in "$ROOT"/bench/cases/*.sh; do
 	[ -e "$f" ] && . "$f"
 done
-CASES=$(echo ${CASES:-plain tayga siit ${EXTRA_CASES[*]}})
+# The default: the CLAT table's and the SIIT/NAT64 tables' rows, those
+# whose case file is here.  Other rows (lab) on request: CASES="... lab".
+DEFAULT_CASES="plain tayga siit siit2 nat64 tayganat native ebpf clat tayclat"
+if [ -z "${CASES:-}" ]; then
+	for c in $DEFAULT_CASES; do
+		declare -F "${c}_start" >/dev/null && CASES="${CASES:-} $c"
+	done
+fi
+CASES=$(echo $CASES)
 
 # ---- measurements ----
 
@@ -361,7 +369,7 @@ measure_overload() {
 	local frame=$1 sent secs got p0 n0 p1 n1 d0 d1
 	p0=$(sched_ns ${XPID:-}); n0=$(sched_ns $XNAPI)
 	d0=$(door_rx)
-	run_udp ovl$frame "$frame" max
+	run_udp ovl$frame "$frame" "${OVL_RATE:-max}"
 	d1=$(door_rx)
 	p1=$(sched_ns ${XPID:-}); n1=$(sched_ns $XNAPI)
 	# Offered = accepted by the veth + refused (ENOBUFS: peer ring full).
@@ -553,7 +561,7 @@ python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$OUT/$STAMP" \
 	--meta "params=REPS=$REPS DUR=${DUR}s RATE=$RATE pps FIXED_DUR=${FIXED_DUR}s IPERF_T=${IPERF_T}s TUN_TXQ=$TUN_TXQ GEN=$GEN" \
 	--meta "elapsed=${ELAPSED}s" || die "report failed"
 if [ "${NOPLOT:-0}" != 1 ] && command -v gnuplot >/dev/null; then
-	gnuplot -e "datafile='$OUT/$STAMP.dat'; outfile='$OUT/$STAMP.png'" \
+	gnuplot -e "clatfile='$OUT/$STAMP-clat.dat'; xlatfile='$OUT/$STAMP-xlat.dat'; outfile='$OUT/$STAMP.png'" \
 		"$ROOT/bench/plot.gp" || log "gnuplot failed"
 fi
 cp "$OUT/$STAMP.md" "$OUT/latest.md"
