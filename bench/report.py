@@ -98,6 +98,18 @@ def warnings(data, case, label):
         out.append(f"{label}: other processes used {100 * statistics.median(foreign):.0f} % "
                    "of CPU 1 during the fixed-rate test (median): the machine "
                    "was not quiet; rates understate the path.")
+    for fr in ("84", "1518"):
+        f = d.get(f"foreign_cpu1_{fr}", [])
+        if f and max(f) > 0.10:
+            out.append(f"{label}: other processes used up to {100 * max(f):.0f} % "
+                       f"of CPU 1 during the {fr} B rate test (median "
+                       f"{100 * statistics.median(f):.0f} %): the rates of "
+                       "those repetitions understate the path.")
+    others = d.get("other_benches", [])
+    if others and max(others) > 0:
+        out.append(f"{label}: another bench run was running on this machine "
+                   f"during {sum(1 for v in others if v > 0)} of {len(others)} "
+                   "repetition(s): figures are not comparable with a quiet run.")
     sent = d.get("fixed_sent", [])
     got = d.get("fixed_got", [])
     if sent and got and sum(sent) > 0 and sum(got) < 0.99 * sum(sent):
