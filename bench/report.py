@@ -92,19 +92,19 @@ def warnings(data, case, label):
             out.append(f"{label}: {fr} B: the sink socket dropped packets "
                        "(UDP RcvbufErrors): the figure understates the path.")
         if sum(d.get(f"csum_errors_{fr}", [])) > 0:
-            out.append(f"{label}: {fr} B: the sink saw UDP checksum errors.")
-    foreign = d.get("foreign_cpu1", [])
+            out.append(f"{label}: {fr} B: the sink saw "
+                       f"{sum(d[f'csum_errors_{fr}']):.0f} UDP checksum "
+                       "error(s) (TAYGA rows: about one in 65536 packets, "
+                       "docs/bench.md).")
+    # Others' share of CPU 1 during the rate tests and the fixed rate.
+    foreign = [v for k in ("foreign_cpu1_84", "foreign_cpu1_1518",
+                           "foreign_cpu1_rev_84", "foreign_cpu1")
+               for v in d.get(k, [])]
     if foreign and statistics.median(foreign) > 0.10:
         out.append(f"{label}: other processes used {100 * statistics.median(foreign):.0f} % "
-                   "of CPU 1 during the fixed-rate test (median): the machine "
-                   "was not quiet; rates understate the path.")
-    for fr in ("84", "1518"):
-        f = d.get(f"foreign_cpu1_{fr}", [])
-        if f and max(f) > 0.10:
-            out.append(f"{label}: other processes used up to {100 * max(f):.0f} % "
-                       f"of CPU 1 during the {fr} B rate test (median "
-                       f"{100 * statistics.median(f):.0f} %): the rates of "
-                       "those repetitions understate the path.")
+                   f"of CPU 1 (median; up to {100 * max(foreign):.0f} %) during "
+                   "the rate and CPU tests: the machine was not quiet, the "
+                   "rates understate the path.")
     others = d.get("other_benches", [])
     if others and max(others) > 0:
         out.append(f"{label}: another bench run was running on this machine "

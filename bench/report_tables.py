@@ -141,8 +141,9 @@ def bound(data, case, label, host):
     elif door:
         why = ("the router, PLAT side or sink, after the host's door"
                if host else
-               f"the translator: {100 * (1 - got / door):.0f} % of what "
-               "the router received was lost at its TUN or after it")
+               f"the router: {100 * (1 - got / door):.0f} % of what it "
+               "received was lost in it (translator, TUN queue, forwarding) "
+               "or at the sink")
     else:
         why = "unknown (no door count)"
     if sum(data[case].get("sink_drops_84", [])) > 0:
@@ -204,6 +205,7 @@ def render(data, cases, labels):
         L += abs_table(data, nat, labels, XLAT_COLS)
         L += ratio_table(data, nat, labels, XLAT_COLS,
                          lambda c: [("tayganat", ""), ("plain", "")])
+        L += ["What bound each row's 84 B rate (medians):", ""]
         L += [bound(data, c, labels.get(c, c), False) for c in nat] + [""]
     return L
 

@@ -6,8 +6,8 @@
 # CPU 1; the generator, the sink and their softirqs get CPU 0.  Cases run
 # interleaved, REPS times, and the report shows medians.  See docs/bench.md.
 #
-#   bench/run.sh                 full run (10 cases x 5 interleaved reps, about 15 minutes)
-#   QUICK=1 bench/run.sh         about 3 minutes (one rep), for development
+#   bench/run.sh                 full run (10 cases x 3 interleaved reps, about 15 minutes)
+#   QUICK=1 bench/run.sh         about 5 minutes (one rep), for development
 #   CASES="plain tayga" bench/run.sh
 #
 # Environment: BUILD (build dir, default build), QUICK, REPS, DUR (seconds
@@ -24,7 +24,7 @@ QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
 	REPS=${REPS:-1}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-2}
 else
-	REPS=${REPS:-5}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-3}
+	REPS=${REPS:-3}; DUR=${DUR:-1}; IPERF_T=${IPERF_T:-3}
 fi
 RATE=${RATE:-25000}   # below TAYGA's saturation on this 2-CPU VM: docs/bench.md
 FIXED_DUR=${FIXED_DUR:-3}   # seconds of the fixed-rate CPU test
