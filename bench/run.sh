@@ -364,6 +364,8 @@ send_at() {
 	# An IPv4 sender (CLAT rows) sends the IPv4 twin of the frame size,
 	# 20 bytes smaller, so the IPv6 side carries 84 and 1518 B frames.
 	[[ $GDST == *:* ]] || frame=$((frame - 20))
+	# RATE is the total: the flows share it.
+	[ "$rate" = max ] || rate=$(( (rate + flows - 1) / flows ))
 	gargs=(--dst "$GDST" --port $PORT --frame "$frame" --rate "$rate"
 	       --seconds "$secs" --count 20000000 --hlim 64)
 	# Raw frames go straight onto the gen veth; an IPv4 destination (a
