@@ -94,8 +94,7 @@ def warnings(data, case, label):
         if sum(d.get(f"csum_errors_{fr}", [])) > 0:
             out.append(f"{label}: {fr} B: the sink saw "
                        f"{sum(d[f'csum_errors_{fr}']):.0f} UDP checksum "
-                       "error(s) (TAYGA rows: about one in 65536 packets, "
-                       "docs/bench.md).")
+                       "error(s) (tayclat: see docs/bench.md).")
     # Others' share of CPU 1 during the rate tests and the fixed rate.
     foreign = [v for k in ("foreign_cpu1_84", "foreign_cpu1_1518",
                            "foreign_cpu1_rev_84", "foreign_cpu1")
