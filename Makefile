@@ -207,6 +207,9 @@ demo: deps
 	$(MAKE) all
 	lab/demo.sh $(if $(KEEP),--keep)
 
+# About 15 minutes: the CLAT rows (native, ebpf, clat, tayclat) and the
+# SIIT/NAT64 rows, 3 interleaved repetitions; prints both tables and draws
+# the chart (docs/bench.md).  QUICK=1, REPS=N and CASES="..." pass through.
 bench: deps
 	$(MAKE) all
 	bench/run.sh
