@@ -458,7 +458,9 @@ find_rate() {
 				printf "%.0f", 1.03 * (g > l ? g : l) }')
 		fi
 	done
-	PRIOR[$pk]=$BEST_OFF
+	# The next repetition starts just above the best delivered rate (not
+	# at the rate that gave it, which may be the full-speed offer).
+	PRIOR[$pk]=$(awk -v b="$BEST" 'BEGIN { printf "%.0f", 1.03 * b }')
 }
 
 # measure_rate FRAME KEY [rev]: the overload trial at full speed, then
