@@ -12,9 +12,10 @@
 #
 # Environment: BUILD (build dir, default build), QUICK, REPS, DUR (seconds
 # per packet-rate test), RATE (fixed rate of the CPU test, pps), FIXED_DUR
-# (its seconds, default 3), IPERF_T,
-# TUN_TXQ (txqueuelen of every TUN under test), GEN (raw|udp), OUT (results
-# dir), NOPLOT=1.
+# (its seconds, default 3), IPERF_T, SEARCH_STEPS and SEARCH_DUR (the rate
+# search: find_rate), OVL_RATE (offer of the full-speed trial, default
+# max), TUN_TXQ (txqueuelen of every TUN under test), GEN (raw|udp), OUT
+# (results dir), NOPLOT=1, BENCH_LOCK (one run per machine at a time).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -367,7 +368,8 @@ send_at() {
 	# RATE is the total: the flows share it.
 	[ "$rate" = max ] || rate=$(( (rate + flows - 1) / flows ))
 	gargs=(--dst "$GDST" --port $PORT --frame "$frame" --rate "$rate"
-	       --seconds "$secs" --count 20000000 --hlim 64)
+	       --seconds "$secs" --hlim 64
+	       --count "$(awk -v s="$secs" 'BEGIN { printf "%.0f", s * 20000000 + 1 }')")
 	# Raw frames go straight onto the gen veth; an IPv4 destination (a
 	# CLAT row translating inside the gen namespace) takes a UDP socket.
 	[ "$GEN" = raw ] && [[ $GDST == *:* ]] && [ -n "$GDEV" ] &&
