@@ -681,8 +681,10 @@ python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$OUT/$STAMP" \
 	--meta "command=$( [ "$QUICK" = 1 ] && echo 'QUICK=1 ')bench/run.sh (CASES=\"$CASES\")" \
 	--meta "params=REPS=$REPS DUR=${DUR}s RATE=$RATE pps FIXED_DUR=${FIXED_DUR}s IPERF_T=${IPERF_T}s TUN_TXQ=$TUN_TXQ GEN=$GEN" \
 	--meta "elapsed=${ELAPSED}s" || die "report failed"
-if [ "${NOPLOT:-0}" != 1 ] && command -v gnuplot >/dev/null; then
-	gnuplot -e "clatfile='$OUT/$STAMP-clat.dat'; xlatfile='$OUT/$STAMP-xlat.dat'; outfile='$OUT/$STAMP.png'" \
+nclat=$(grep -vc '^#' "$OUT/$STAMP-clat.dat" 2>/dev/null)
+nxlat=$(grep -vc '^#' "$OUT/$STAMP-xlat.dat" 2>/dev/null)
+if [ "${NOPLOT:-0}" != 1 ] && [ "${nclat:-0}${nxlat:-0}" != 00 ] && command -v gnuplot >/dev/null; then
+	gnuplot -e "clatfile='$OUT/$STAMP-clat.dat'; xlatfile='$OUT/$STAMP-xlat.dat'; outfile='$OUT/$STAMP.png'; nclat=${nclat:-0}; nxlat=${nxlat:-0}" \
 		"$ROOT/bench/plot.gp" || log "gnuplot failed"
 fi
 cp "$OUT/$STAMP.md" "$OUT/latest.md"
