@@ -6,8 +6,8 @@
 # IPv6-only client host) with uplink $DG, and the xlat namespace stays
 # the plain IPv6 router of the "plain" row:
 #
-#   gen ns: xgen (IPv4, CPU 0) -> clat TUN -> [xlatd clat, CPU 1] -> $DG
-#   xlat ns: forwards IPv6 (NAPI on CPU 1), route pool6 via the sink
+#   gen ns: xgen (IPv4) -> clat TUN -> [xlatd clat] -> $DG, all on CPU 0
+#   xlat ns: forwards IPv6 (NAPI on CPU 1), route pool6 via the sink (CPU 1)
 #   sink ns: owns 198.51.100.2 in pool6 ($SINK4_AS6) and answers natively
 #
 # No PLAT: the sink answers IPv6 to the CLAT address from its pool6
@@ -39,11 +39,10 @@ clat_up() {
 	# The sink stands in for the PLAT's IPv6 side.
 	nsx "$NSS" ip -6 addr add $SINK4_AS6/128 dev $DS nodad 2>/dev/null
 	nsx "$NSX" ip -6 route replace $POOL6 via $SINK6 dev $DO
-	# The gen host's receive (packet socket, or the BPF ingress program)
-	# is part of the path: its NAPI thread moves to CPU 1 for this row.
-	taskset -pc 1 "${NAPI[$DG]}" >/dev/null
-	XNAPI="${NAPI[$DI]} ${NAPI[$DO]} ${NAPI[$DG]}"
-	bg_start "$NSG" 1 "xlatd-clat-$dp" "$XLATD" -c "$d/xlatd.conf"
+	# The host (sender, xlatd, its receive) on CPU 0, the network on
+	# CPU 1: run.sh host_layout_on.
+	host_layout_on
+	bg_start "$NSG" 0 "xlatd-clat-$dp" "$XLATD" -c "$d/xlatd.conf"
 	XPID=$BGPID
 	CLAT_SOCK=$d/xlatd.sock
 	CLAT6= CLAT4=
@@ -80,8 +79,7 @@ clat_down() {
 	nsx "$NSX" ip -6 route del $POOL6 via $SINK6 dev $DO 2>/dev/null
 	nsx "$NSS" ip -6 addr del $SINK4_AS6/128 dev $DS 2>/dev/null
 	nsx "$NSG" ip link del "$(clat_tun)" 2>/dev/null
-	taskset -pc 0 "${NAPI[$DG]}" >/dev/null
-	XNAPI="${NAPI[$DI]} ${NAPI[$DO]}"
+	host_layout_off
 	return 0
 }
 

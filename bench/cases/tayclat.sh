@@ -16,8 +16,8 @@
 #   proxy NDP for the CLAT IPv6 address on the uplink (proxy_delay 0)
 #   a /128 route for the CLAT IPv6 address into the TUN
 #
-# TAYGA runs on CPU 1 and the gen veth's NAPI thread moves to CPU 1, as
-# xlatd does in the clat rows.
+# TAYGA runs on the host's CPU (0) with the application and the host's
+# receive, as xlatd does in the clat rows (run.sh host_layout_on).
 
 CASE_LABEL_tayclat="TAYGA as CLAT (clatd-style)"
 TAYCLAT_TUN=tclat$$
@@ -51,9 +51,8 @@ tayclat_start() {
 	nsx "$NSG" sysctl -qw net.ipv6.conf.all.forwarding=1 \
 		net.ipv6.conf.$DG.proxy_ndp=1 net.ipv6.neigh.$DG.proxy_delay=0
 	nsx "$NSG" ip -6 neigh add proxy $TAYCLAT6 dev $DG
-	taskset -pc 1 "${NAPI[$DG]}" >/dev/null
-	XNAPI="${NAPI[$DI]} ${NAPI[$DO]} ${NAPI[$DG]}"
-	bg_start "$NSG" 1 tayclat tayga -c "$d/tayga.conf" -n
+	host_layout_on
+	bg_start "$NSG" 0 tayclat tayga -c "$d/tayga.conf" -n
 	XPID=$BGPID
 	DST=$SINK4
 	RDST=$TAYCLAT6 RSRC=$SINK4_AS6
@@ -76,8 +75,7 @@ tayclat_stop() {
 	nsx "$NSG" ip link del $TAYCLAT_TUN 2>/dev/null
 	nsx "$NSX" ip -6 route del $POOL6 via $SINK6 dev $DO 2>/dev/null
 	nsx "$NSS" ip -6 addr del $SINK4_AS6/128 dev $DS 2>/dev/null
-	taskset -pc 0 "${NAPI[$DG]}" >/dev/null
-	XNAPI="${NAPI[$DI]} ${NAPI[$DO]}"
+	host_layout_off
 	return 0
 }
 

@@ -52,7 +52,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: xgen send --dst ADDR [--port P] [--sport P] [--src ADDR]\n"
 		"                 [--rate PPS|max] [--frame BYTES|--size IPBYTES]\n"
-		"                 [--count N] [--seconds S] [--batch N] [--cpu N]\n"
+		"                 [--count N] [--seconds S] [--batch N] [--burst N] [--cpu N]\n"
 		"                 [--hlim N] [--raw IFNAME --dmac MAC]\n"
 		"       xgen sink [--port P] [--seconds S] [--idle S] [--count N]\n"
 		"                 [--cpu N] [--ready FILE] [--rcvbuf BYTES]\n");
@@ -73,7 +73,7 @@ void xgen_pin(int cpu)
 
 enum {
 	O_DST = 256, O_SRC, O_PORT, O_SPORT, O_RATE, O_FRAME, O_SIZE, O_COUNT,
-	O_SECONDS, O_IDLE, O_BATCH, O_CPU, O_HLIM, O_RAW, O_DMAC, O_READY,
+	O_SECONDS, O_IDLE, O_BATCH, O_BURST, O_CPU, O_HLIM, O_RAW, O_DMAC, O_READY,
 	O_RCVBUF,
 };
 
@@ -89,6 +89,7 @@ static const struct option longopts[] = {
 	{ "seconds", required_argument, NULL, O_SECONDS },
 	{ "idle", required_argument, NULL, O_IDLE },
 	{ "batch", required_argument, NULL, O_BATCH },
+	{ "burst", required_argument, NULL, O_BURST },
 	{ "cpu", required_argument, NULL, O_CPU },
 	{ "hlim", required_argument, NULL, O_HLIM },
 	{ "raw", required_argument, NULL, O_RAW },
@@ -131,6 +132,9 @@ static void parse_one(struct opts *o, int c, const char *arg)
 	case O_BATCH:
 		o->batch = (unsigned int)num(arg, 1, MAX_BATCH, "batch");
 		break;
+	case O_BURST:
+		o->burst = (unsigned int)num(arg, 1, MAX_BATCH, "burst");
+		break;
 	case O_CPU: o->cpu = (int)num(arg, 0, CPU_SETSIZE - 1, "cpu"); break;
 	case O_HLIM: o->hlim = (unsigned int)num(arg, 1, 255, "hlim"); break;
 	case O_RAW: o->raw_if = arg; break;
@@ -147,7 +151,7 @@ static void parse(struct opts *o, int argc, char **argv)
 
 	*o = (struct opts){ .port = 9000, .sport = 9001, .ip_size = 84 - ETH_OVERHEAD,
 			    .count = 10000000, .seconds = 10, .idle = 0,
-			    .batch = 32, .cpu = -1, .hlim = 64,
+			    .batch = 32, .burst = 1, .cpu = -1, .hlim = 64,
 			    .rcvbuf = 64 << 20 };
 	if (argc < 2)
 		usage();

@@ -307,8 +307,8 @@ int xgen_send(const struct opts *o)
 			uint64_t should = (uint64_t)((tn - t0) * o->rate);
 
 			due = should > st.seq ? should - st.seq : 0;
-			if (!due) {
-				sleep_until(t0 + (double)(st.seq + 1) / o->rate);
+			if (due < o->burst && due < left) {
+				sleep_until(t0 + (double)(st.seq + o->burst) / o->rate);
 				continue;
 			}
 			if (due > o->batch)

@@ -26,6 +26,10 @@ struct opts {
 	uint64_t count;
 	double seconds, idle;
 	unsigned int batch;
+	/* At a set rate, wait until this many are due and send them in one
+	 * call: the sender then wakes once per burst, so its CPU per packet
+	 * is the send path's, not the timer's (default 1: smooth). */
+	unsigned int burst;
 	int cpu;
 	unsigned int hlim;
 	int rcvbuf;
