@@ -6,6 +6,10 @@
  * translates with the IPv6 host's end replaced by the pool6 form of its
  * pool4 transport address (section 3.6/3.7); section 3.8 hairpinning
  * feeds a packet for a pool4 address back in from the IPv4 side.
+ *
+ * The tables are looked up and changed under the lock of the IPv6 host's
+ * shard (rfc6146_lock.c); the translation runs after it on a copy of the
+ * mapping, so threads only wait for each other on the same shard.
  */
 #include "rfc6146_int.h"
 
@@ -87,16 +91,17 @@ static enum xlat_verdict refuse6(const struct nat64 *nat, const uint8_t *p,
  * the pool4 transport address of an IPv4 SYN held from the same peer
  * (simultaneous open) when it has none yet.
  */
-static struct nat64_bib *bib6(struct nat64 *nat, const struct nat64_flow *f,
+static struct nat64_bib *bib6(struct nat64 *nat, uint32_t sh,
+			      const struct nat64_flow *f,
 			      const struct nat64_syn *held, enum xlat_drop *why)
 {
 	struct nat64_bib *b = NULL;
 
 	if (held)
-		b = nat64_bib_new_at(nat, f->proto, &f->l6, f->lport,
+		b = nat64_bib_new_at(nat, sh, f->proto, &f->l6, f->lport,
 				     &held->l4, held->lport);
 	if (!b)
-		b = nat64_bib_new(nat, f->proto, &f->l6, f->lport, why);
+		b = nat64_bib_new(nat, sh, f->proto, &f->l6, f->lport, why);
 	if (b)
 		nat64_event(nat, NAT64_EV_BIB_ADD, b, NULL);
 	return b;
@@ -105,14 +110,14 @@ static struct nat64_bib *bib6(struct nat64 *nat, const struct nat64_flow *f,
 /* The new session's TCP state: V6 INIT, or ESTABLISHED when it meets
  * the IPv4 SYN held for it (V4 INIT + V6 SYN). */
 static void open6(struct nat64 *nat, struct nat64_sess *s,
-		  const struct nat64_bib *b, struct nat64_syn *held,
+		  const struct nat64_bib *b, const struct nat64_syn *held,
 		  uint64_t now)
 {
 	if (held && held->l4.s_addr == b->a4.s_addr &&
 	    held->lport == b->p4) {
 		/* RFC 5382 REQ-4: the held SYN is dropped silently. */
 		nat64_syn_forget(nat, held);
-		nat->st.simultaneous_open++;
+		NAT64_COUNT(nat, simultaneous_open);
 		s->state = NAT64_ESTABLISHED;
 		nat64_sess_set_timer(nat, s, NAT64_T_TCP_EST, now);
 		return;
@@ -122,14 +127,16 @@ static void open6(struct nat64 *nat, struct nat64_sess *s,
 }
 
 /* A packet from the IPv6 side that is not an ICMP error. */
-static struct nat64_bib *track6(struct nat64 *nat, const struct nat64_flow *f,
-				uint64_t now, enum xlat_drop *why)
+static struct nat64_bib *track6(struct nat64 *nat, uint32_t sh,
+				const struct nat64_flow *f, uint64_t now,
+				enum xlat_drop *why)
 {
-	struct nat64_bib *b = nat64_bib_find6(nat, f->proto, &f->l6, f->lport);
+	struct nat64_bib *b = nat64_bib_find6(nat, sh, f->proto, &f->l6,
+					      f->lport);
 	bool tcp = f->proto == NAT64_TCP, syn = f->tcp & NAT64_TCP_SYN;
 	struct nat64_sess *s = b ? nat64_sess_find(nat, b, &f->r4, f->rport)
 				 : NULL;
-	struct nat64_syn *held = NULL;
+	struct nat64_syn *held = NULL, copy;
 
 	if (s) {
 		if (tcp)
@@ -149,9 +156,9 @@ static struct nat64_bib *track6(struct nat64 *nat, const struct nat64_flow *f,
 		return b;
 	}
 	if (tcp)
-		held = nat64_syn_find(nat, &f->r4, f->rport, now);
+		held = nat64_syn_find(nat, &f->r4, f->rport, now, &copy);
 	if (!b) {
-		b = bib6(nat, f, held, why);
+		b = bib6(nat, sh, f, held, why);
 		if (!b)
 			return NULL;
 	}
@@ -171,32 +178,48 @@ static struct nat64_bib *track6(struct nat64 *nat, const struct nat64_flow *f,
  * ICMP errors are not filtered and change no state (section 3.5); the
  * mapping of the packet inside is all they need (section 3.6).
  */
-static struct nat64_bib *error_bib6(struct nat64 *nat,
+static struct nat64_bib *error_bib6(struct nat64 *nat, uint32_t sh,
 				    const struct nat64_flow *f)
 {
-	return nat64_bib_find6(nat, f->proto, &f->l6, f->lport);
+	return nat64_bib_find6(nat, sh, f->proto, &f->l6, f->lport);
 }
 
+static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
+			     size_t len, struct xlat_out *out, uint64_t now,
+			     unsigned int flags);
+
+/* The ICMPv4 errors the NAT64 and the engine make (576 bytes at most,
+ * RFC 1812 4.3.2.3), with room to spare. */
+#define ERR4_MAX 1280
+
 /*
- * Section 3.8: a translated packet for a pool4 address comes back in.  An
+ * Section 3.8: a translated packet for a pool4 address comes back in.  Its
+ * IPv4 form goes where the IPv6 packet was (buf, cap bytes: never
+ * shorter, the IPv4 headers are), which is not needed any more.  An
  * ICMPv4 error the IPv4 side's processing answers it with is addressed
  * to the sender's pool4 address: it goes in once more, to reach the
  * IPv6 host as ICMPv6.
  */
-static enum xlat_verdict hairpin(struct nat64 *nat, struct xlat_out *out,
-				 uint64_t now)
+static enum xlat_verdict hairpin(struct nat64 *nat, uint8_t *buf, size_t cap,
+				 struct xlat_out *out, uint64_t now,
+				 unsigned int flags)
 {
 	uint32_t n = out->pkt[0].len;
+	uint8_t err[ERR4_MAX];
 	enum xlat_verdict v;
 	enum xlat_drop why;
 
-	memcpy(nat->scratch, xlat_out_data(out, 0), n);
-	v = nat64_in4(nat, nat->scratch, n, out, now, true);
+	if (n > cap)
+		return drop(out, XLAT_DROP_NO_SPACE);
+	memcpy(buf, xlat_out_data(out, 0), n);
+	v = in4(nat, buf, n, out, now, flags | XLAT_4TO6_HAIRPIN);
 	if (v == XLAT_REPLY && out->family == AF_INET) {
 		why = out->reason;
 		n = out->pkt[0].len;
-		memcpy(nat->scratch, xlat_out_data(out, 0), n);
-		v = nat64_in4(nat, nat->scratch, n, out, now, true);
+		if (n > sizeof(err))
+			return drop(out, why);
+		memcpy(err, xlat_out_data(out, 0), n);
+		v = in4(nat, err, n, out, now, XLAT_4TO6_HAIRPIN);
 		if (v != XLAT_OUT)
 			return drop(out, why);
 		out->reason = why;
@@ -205,7 +228,7 @@ static enum xlat_verdict hairpin(struct nat64 *nat, struct xlat_out *out,
 	if (v == XLAT_REPLY)
 		return drop(out, out->reason);
 	if (v == XLAT_OUT)
-		nat->st.hairpinned++;
+		NAT64_COUNT(nat, hairpinned);
 	return v;
 }
 
@@ -217,9 +240,10 @@ static enum xlat_verdict hairpin(struct nat64 *nat, struct xlat_out *out,
 static void release_held(struct nat64 *nat, const struct nat64_flow *f,
 			 bool v6, struct xlat_out *out, uint64_t now)
 {
-	struct nat64_held *h;
+	uint8_t data[NAT64_HELD_BYTES];
+	uint32_t len;
 
-	while ((h = nat64_frag_unhold(nat, f, v6, now))) {
+	while ((len = nat64_frag_unhold(nat, f, v6, now, data))) {
 		struct xlat_out sub;
 		enum xlat_verdict v;
 		size_t used = 0;
@@ -234,8 +258,8 @@ static void release_held(struct nat64 *nat, const struct nat64_flow *f,
 		sub.buf = out->buf + used;
 		sub.cap = out->cap - used;
 		sub.next_id = out->next_id;
-		v = v6 ? nat64_6to4(nat, h->data, h->len, &sub, now)
-		       : nat64_in4(nat, h->data, h->len, &sub, now, false);
+		v = v6 ? nat64_6to4(nat, data, len, &sub, now)
+		       : in4(nat, data, len, &sub, now, 0);
 		out->next_id = sub.next_id;
 		if (v != XLAT_OUT || sub.family != out->family ||
 		    out->n + sub.n > XLAT_MAX_FRAGS)
@@ -268,18 +292,52 @@ static bool out_to_pool4(const struct nat64 *nat, const struct xlat_out *out)
 	return nat64_pool4_contains(&nat->cfg, &d);
 }
 
-enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
-			     struct xlat_out *out, uint64_t now)
+static void rewrite6(uint8_t *p, size_t len, bool local_src,
+		     const struct in6_addr *a, uint16_t port, unsigned int flags)
+{
+	if (flags & XLAT_F_CSUM_PARTIAL)
+		nat64_rewrite6_partial(p, len, local_src, a, port);
+	else
+		nat64_rewrite6(p, len, local_src, a, port);
+}
+
+/*
+ * Under the host's shard lock: the mapping of a packet from the IPv6 side
+ * that is not a later fragment, into *m.  XLAT_DROP_NONE, or why not.
+ */
+static enum xlat_drop map6(struct nat64 *nat, const struct nat64_flow *f,
+			   uint64_t now, struct nat64_map *m)
+{
+	uint32_t sh = nat64_shard_of(nat, &f->l6);
+	enum xlat_drop r = XLAT_DROP_NAT64_NO_BIB;
+	struct nat64_bib *b;
+
+	nat64_lock(nat, sh);
+	b = f->error ? error_bib6(nat, sh, f) : track6(nat, sh, f, now, &r);
+	if (b) {
+		r = XLAT_DROP_NONE;
+		nat64_map_of(b, m);
+		if (f->frag && !f->error)
+			nat64_frag_note(nat, f, true, b, now);
+	}
+	nat64_unlock(nat, sh);
+	return r;
+}
+
+enum xlat_verdict nat64_6to4_flags(struct nat64 *nat, uint8_t *pkt,
+				   size_t len, struct xlat_out *out,
+				   uint64_t now, unsigned int flags)
 {
 	const struct xlat_cfg *xc = &nat->cfg.xlat;
 	struct nat64_flow f;
-	struct nat64_bib *b;
+	struct nat64_map m;
 	struct in6_addr m6;
 	enum xlat_verdict v;
 	enum xlat_drop r;
 
 	out->n = 0;
 	out->family = AF_INET;
+	flags &= XLAT_F_GSO | XLAT_F_CSUM_PARTIAL;
 	r = nat64_flow6(pkt, len, &f);
 	if (r != XLAT_DROP_NONE)
 		return drop(out, r);
@@ -304,29 +362,22 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 					 XLAT_DROP_DST_UNTRANSLATABLE);
 	/* The engine answers an expired hop limit to the real source. */
 	if (xc->decrement_ttl && f.hlim <= 1 && !f.error)
-		return xlat_6to4(xc, pkt, len, out);
+		return xlat_6to4_flags(xc, pkt, len, out, flags);
 	if (f.tail) {
-		b = nat64_frag_find(nat, &f, true, now);
-		if (!b)
+		if (!nat64_frag_find(nat, &f, true, now, &m))
 			return early_fragment(nat, &f, true, pkt, len, out, now);
-	} else if (f.error) {
-		b = error_bib6(nat, &f);
-		if (!b)
-			return drop(out, XLAT_DROP_NAT64_NO_BIB);
 	} else {
-		b = track6(nat, &f, now, &r);
-		if (!b && (r == XLAT_DROP_NAT64_TABLE_FULL ||
-			   r == XLAT_DROP_NAT64_HOST_LIMIT ||
-			   r == XLAT_DROP_NAT64_POOL4_EXHAUSTED))
+		r = map6(nat, &f, now, &m);
+		if (r == XLAT_DROP_NAT64_TABLE_FULL ||
+		    r == XLAT_DROP_NAT64_HOST_LIMIT ||
+		    r == XLAT_DROP_NAT64_POOL4_EXHAUSTED)
 			return refuse6(nat, pkt, len, out, r);
-		if (!b)
+		if (r != XLAT_DROP_NONE)
 			return drop(out, r);
-		if (f.frag)
-			nat64_frag_note(nat, &f, true, b, now);
 	}
-	rfc6052_embed(&xc->pool6, &b->a4, &m6);
-	nat64_rewrite6(pkt, len, true, &m6, b->p4);
-	v = xlat_6to4(xc, pkt, len, out);
+	rfc6052_embed(&xc->pool6, &m.a4, &m6);
+	rewrite6(pkt, len, true, &m6, m.p4, flags);
+	v = xlat_6to4_flags(xc, pkt, len, out, flags);
 	if (v == XLAT_REPLY && out->family == AF_INET6) {
 		/* Give the answer the host's own address back. */
 		nat64_rewrite6(xlat_out_data(out, 0), out->pkt[0].len, false,
@@ -334,10 +385,16 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 		return v;
 	}
 	if (v == XLAT_OUT && out_to_pool4(nat, out))
-		return hairpin(nat, out, now);
+		return hairpin(nat, pkt, len, out, now, flags);
 	if (v == XLAT_OUT && f.frag && !f.tail)
 		release_held(nat, &f, true, out, now);
 	return v;
+}
+
+enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
+			     struct xlat_out *out, uint64_t now)
+{
+	return nat64_6to4_flags(nat, pkt, len, out, now, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -404,7 +461,8 @@ static enum xlat_drop track4(struct nat64 *nat, struct nat64_bib *b,
 	 * there is no mapping or address-dependent filtering refuses it
 	 * (rfc6146_syn.c); else V4 INIT.
 	 */
-	if (tcp && nat->cfg.drop_external_tcp)
+	if (tcp && __atomic_load_n(&nat->cfg.drop_external_tcp,
+				   __ATOMIC_RELAXED))
 		return XLAT_DROP_NAT64_EXTERNAL_TCP;
 	if (tcp && (!b || !filter_allows(nat, b, &f->r4)))
 		return nat64_syn_hold(nat, f, pkt, len, now);
@@ -446,24 +504,46 @@ static enum xlat_verdict refuse4(const struct nat64 *nat, const uint8_t *pkt,
 	return drop(out, r);
 }
 
-/* The mapping of an IPv4 packet; ICMP errors need nothing more. */
-static enum xlat_drop find4(struct nat64 *nat, const struct nat64_flow *f,
-			    const uint8_t *pkt, size_t len, uint64_t now,
-			    struct nat64_bib **b)
+/*
+ * The mapping of an IPv4 packet that is not a later fragment, into *m,
+ * found and its session moved under its shard's lock; ICMP errors need
+ * nothing more than the mapping.  A packet without one (a SYN to hold)
+ * runs without a shard lock.
+ */
+static enum xlat_drop map4(struct nat64 *nat, const struct nat64_flow *f,
+			   const uint8_t *pkt, size_t len, uint64_t now,
+			   struct nat64_map *m)
 {
-	*b = nat64_bib_find4(nat, f->proto, &f->l4, f->lport);
+	struct nat64_bib *b;
+	enum xlat_drop r;
+	uint32_t sh = 0;
+
+	b = nat64_bib_lock4(nat, f->proto, &f->l4, f->lport, &sh);
 	if (f->error)
-		return *b ? XLAT_DROP_NONE : XLAT_DROP_NAT64_NO_BIB;
-	return track4(nat, *b, f, pkt, len, now);
+		r = b ? XLAT_DROP_NONE : XLAT_DROP_NAT64_NO_BIB;
+	else
+		r = track4(nat, b, f, pkt, len, now);
+	if (r == XLAT_DROP_NONE && b) {
+		nat64_map_of(b, m);
+		if (f->frag)
+			nat64_frag_note(nat, f, false, b, now);
+	} else if (r == XLAT_DROP_NONE) {
+		r = XLAT_DROP_NAT64_NO_BIB; /* cannot happen */
+	}
+	if (b)
+		nat64_unlock(nat, sh);
+	return r;
 }
 
-enum xlat_verdict nat64_in4(struct nat64 *nat, const uint8_t *pkt, size_t len,
-			    struct xlat_out *out, uint64_t now, bool hp)
+/* flags: XLAT_4TO6_HAIRPIN, XLAT_F_GSO, XLAT_F_CSUM_PARTIAL. */
+static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
+			     size_t len, struct xlat_out *out, uint64_t now,
+			     unsigned int flags)
 {
 	const struct xlat_cfg *xc = &nat->cfg.xlat;
-	unsigned int fl = hp ? XLAT_4TO6_HAIRPIN : 0;
+	bool hp = flags & XLAT_4TO6_HAIRPIN;
 	struct nat64_flow f;
-	struct nat64_bib *b;
+	struct nat64_map m;
 	enum xlat_verdict v;
 	enum xlat_drop r;
 
@@ -481,34 +561,44 @@ enum xlat_verdict nat64_in4(struct nat64 *nat, const uint8_t *pkt, size_t len,
 	if (!hp && !peer_ok(nat, &f.r4))
 		return drop(out, XLAT_DROP_WKP_NONGLOBAL);
 	if (!hp && xc->decrement_ttl && f.hlim <= 1 && !f.error)
-		return xlat_4to6(xc, pkt, len, out);
+		return xlat_4to6_flags(xc, pkt, len, out, flags);
 	if (udp0_refused(nat, pkt, &f))
-		return xlat_4to6_flags(xc, pkt, len, out, fl);
+		return xlat_4to6_flags(xc, pkt, len, out, flags);
 	if (f.tail) {
-		b = nat64_frag_find(nat, &f, false, now);
-		if (!b)
+		if (!nat64_frag_find(nat, &f, false, now, &m))
 			return early_fragment(nat, &f, false, pkt, len, out, now);
-		goto translate;
+	} else {
+		r = map4(nat, &f, pkt, len, now, &m);
+		if (r != XLAT_DROP_NONE)
+			return refuse4(nat, pkt, len, &f, out, r);
 	}
-	r = find4(nat, &f, pkt, len, now, &b);
-	if (r != XLAT_DROP_NONE)
-		return refuse4(nat, pkt, len, &f, out, r);
-	if (f.frag)
-		nat64_frag_note(nat, &f, false, b, now);
-translate:
-	v = xlat_4to6_flags(xc, pkt, len, out, fl);
+	v = xlat_4to6_flags(xc, pkt, len, out, flags);
 	if (v != XLAT_OUT)
 		return v;
 	for (unsigned int i = 0; i < out->n; i++)
-		nat64_rewrite6(xlat_out_data(out, i), out->pkt[i].len, false,
-			       &b->a6, b->p6);
+		rewrite6(xlat_out_data(out, i), out->pkt[i].len, false, &m.a6,
+			 m.p6, flags);
 	if (f.frag && !f.tail)
 		release_held(nat, &f, false, out, now);
 	return v;
 }
 
+enum xlat_verdict nat64_in4(struct nat64 *nat, const uint8_t *pkt, size_t len,
+			    struct xlat_out *out, uint64_t now, bool hp)
+{
+	return in4(nat, pkt, len, out, now, hp ? XLAT_4TO6_HAIRPIN : 0);
+}
+
+enum xlat_verdict nat64_4to6_flags(struct nat64 *nat, const uint8_t *pkt,
+				   size_t len, struct xlat_out *out,
+				   uint64_t now, unsigned int flags)
+{
+	return in4(nat, pkt, len, out, now,
+		   flags & (XLAT_F_GSO | XLAT_F_CSUM_PARTIAL));
+}
+
 enum xlat_verdict nat64_4to6(struct nat64 *nat, const uint8_t *pkt,
 			     size_t len, struct xlat_out *out, uint64_t now)
 {
-	return nat64_in4(nat, pkt, len, out, now, false);
+	return in4(nat, pkt, len, out, now, 0);
 }

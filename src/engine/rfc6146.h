@@ -7,7 +7,9 @@
  * says how big): nothing is allocated after nat64_init(), a full table
  * refuses new sessions and leaves the existing ones alone.  No I/O, no
  * globals, no clock: every call takes the time in milliseconds from the
- * caller.  A struct nat64 is not thread-safe; the caller serialises.
+ * caller.  Any number of threads may translate at once: the tables lock
+ * themselves (by IPv6 host, rfc6146_int.h); the other calls are for one
+ * control thread, as commented.
  *
  * Packets are translated by the RFC 7915 engine (xlat.h) with the
  * NAT'd address and port put in place on the IPv6 side: an IPv6 packet's
@@ -174,6 +176,15 @@ enum xlat_verdict nat64_6to4(struct nat64 *nat, uint8_t *pkt, size_t len,
 enum xlat_verdict nat64_4to6(struct nat64 *nat, const uint8_t *pkt,
 			     size_t len, struct xlat_out *out, uint64_t now);
 
+/* The same for a packet read with a virtio-net header: flags
+ * XLAT_F_GSO and XLAT_F_CSUM_PARTIAL as for xlat_packet_flags(). */
+enum xlat_verdict nat64_6to4_flags(struct nat64 *nat, uint8_t *pkt,
+				   size_t len, struct xlat_out *out,
+				   uint64_t now, unsigned int flags);
+enum xlat_verdict nat64_4to6_flags(struct nat64 *nat, const uint8_t *pkt,
+				   size_t len, struct xlat_out *out,
+				   uint64_t now, unsigned int flags);
+
 /* Expire sessions whose lifetime ended at now, at most budget of them;
  * returns how many were handled. */
 unsigned int nat64_expire(struct nat64 *nat, uint64_t now,
@@ -200,7 +211,13 @@ uint32_t nat64_bibs(const struct nat64 *nat);
 const struct nat64_stats *nat64_stats(const struct nat64 *nat);
 const struct nat64_cfg *nat64_cfg(const struct nat64 *nat);
 
-/* Walk the tables: slot i (0 <= i < capacity) into *inf, false when free. */
+/* Hold every lock of the tables (a consistent walk of them); translation
+ * in other threads waits meanwhile. */
+void nat64_lock_all(struct nat64 *nat);
+void nat64_unlock_all(struct nat64 *nat);
+
+/* Walk the tables between nat64_lock_all() and nat64_unlock_all(): slot
+ * i (0 <= i < capacity) into *inf, false when free. */
 uint32_t nat64_sess_capacity(const struct nat64 *nat);
 uint32_t nat64_bib_capacity(const struct nat64 *nat);
 bool nat64_sess_get(const struct nat64 *nat, uint32_t i,
@@ -209,8 +226,9 @@ bool nat64_bib_get(const struct nat64 *nat, uint32_t i,
 		   struct nat64_info *inf);
 
 /* Update what can change without losing state: timeouts, limits,
- * filtering, RFC 7915 settings.  -1 when the pools or statics differ
- * (then the caller builds a new table). */
+ * filtering.  -1 when the pools, statics or the RFC 7915 settings differ
+ * (then the caller builds a new table): those are read by translations
+ * outside the locks. */
 int nat64_reconfigure(struct nat64 *nat, const struct nat64_cfg *cfg);
 
 const char *nat64_proto_name(enum nat64_proto p);

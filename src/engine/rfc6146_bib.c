@@ -17,8 +17,10 @@
 
 #define MAX_PROBES (1u << 17) /* port lookups per allocation, at most */
 
-static uint32_t hash6(const struct nat64 *nat, enum nat64_proto p,
-		      const struct in6_addr *a6, uint16_t p6)
+/* The bucket of (p, a6, p6): one of shard's. */
+static uint32_t hash6(const struct nat64 *nat, uint32_t shard,
+		      enum nat64_proto p, const struct in6_addr *a6,
+		      uint16_t p6)
 {
 	uint8_t k[19];
 
@@ -26,12 +28,12 @@ static uint32_t hash6(const struct nat64 *nat, enum nat64_proto p,
 	k[16] = (uint8_t)(p6 >> 8);
 	k[17] = (uint8_t)p6;
 	k[18] = (uint8_t)p;
-	return (uint32_t)nat64_siphash(nat->cfg.key, k, sizeof(k)) &
-	       nat->bib_mask;
+	return nat64_bucket((uint32_t)nat64_siphash(nat->cfg.key, k, sizeof(k)),
+			    nat->bib_mask, shard);
 }
 
-static uint32_t hash4(const struct nat64 *nat, enum nat64_proto p,
-		      const struct in_addr *a4, uint16_t p4)
+uint32_t nat64_bib_bucket4(const struct nat64 *nat, enum nat64_proto p,
+			   const struct in_addr *a4, uint16_t p4)
 {
 	uint8_t k[7];
 
@@ -43,10 +45,16 @@ static uint32_t hash4(const struct nat64 *nat, enum nat64_proto p,
 	       nat->bib_mask;
 }
 
-struct nat64_bib *nat64_bib_find6(struct nat64 *nat, enum nat64_proto p,
-				  const struct in6_addr *a6, uint16_t p6)
+static pthread_mutex_t *stripe_of(struct nat64 *nat, uint32_t bucket)
 {
-	uint32_t i = nat->h_bib6[hash6(nat, p, a6, p6)];
+	return &nat->stripe[bucket & (NAT64_STRIPES - 1)].lock;
+}
+
+struct nat64_bib *nat64_bib_find6(struct nat64 *nat, uint32_t shard,
+				  enum nat64_proto p, const struct in6_addr *a6,
+				  uint16_t p6)
+{
+	uint32_t i = nat->h_bib6[hash6(nat, shard, p, a6, p6)];
 
 	for (; i != NAT64_NIL; i = nat->bib[i].next6) {
 		struct nat64_bib *b = &nat->bib[i];
@@ -57,10 +65,11 @@ struct nat64_bib *nat64_bib_find6(struct nat64 *nat, enum nat64_proto p,
 	return NULL;
 }
 
-struct nat64_bib *nat64_bib_find4(struct nat64 *nat, enum nat64_proto p,
-				  const struct in_addr *a4, uint16_t p4)
+struct nat64_bib *nat64_bib_find4(struct nat64 *nat, uint32_t bucket,
+				  enum nat64_proto p, const struct in_addr *a4,
+				  uint16_t p4)
 {
-	uint32_t i = nat->h_bib4[hash4(nat, p, a4, p4)];
+	uint32_t i = nat->h_bib4[bucket];
 
 	for (; i != NAT64_NIL; i = nat->bib[i].next4) {
 		struct nat64_bib *b = &nat->bib[i];
@@ -92,33 +101,80 @@ void nat64_event(struct nat64 *nat, enum nat64_event_kind k,
 	nat->log(nat->log_arg, &ev);
 }
 
-static struct nat64_bib *bib_insert(struct nat64 *nat, enum nat64_proto p,
-				    const struct in6_addr *a6, uint16_t p6,
-				    const struct in_addr *a4, uint16_t p4)
+/* A free entry for (p, a6, p6) of shard, not yet on any chain. */
+static struct nat64_bib *bib_alloc(struct nat64 *nat, uint32_t shard,
+				   enum nat64_proto p,
+				   const struct in6_addr *a6, uint16_t p6)
 {
-	uint32_t i = nat->free_bib, h6, h4;
 	struct nat64_bib *b;
+	uint32_t i;
 
+	pthread_mutex_lock(&nat->pool_lock);
+	i = nat->free_bib;
+	if (i != NAT64_NIL)
+		nat->free_bib = nat->bib[i].next6;
+	pthread_mutex_unlock(&nat->pool_lock);
 	if (i == NAT64_NIL)
 		return NULL;
 	b = &nat->bib[i];
-	nat->free_bib = b->next6;
 	memset(b, 0, sizeof(*b));
 	b->a6 = *a6;
 	b->p6 = p6;
-	b->a4 = *a4;
-	b->p4 = p4;
 	b->proto = (uint8_t)p;
-	b->flags = NAT64_BIB_USED;
+	b->shard = (uint16_t)shard;
 	b->sess = NAT64_NIL;
-	h6 = hash6(nat, p, a6, p6);
-	h4 = hash4(nat, p, a4, p4);
+	return b;
+}
+
+static void bib_free(struct nat64 *nat, struct nat64_bib *b, bool used)
+{
+	uint32_t idx = (uint32_t)(b - nat->bib);
+
+	b->flags = 0;
+	if (used)
+		__atomic_fetch_sub(&nat->n_bib, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&nat->pool_lock);
+	b->next6 = nat->free_bib;
+	nat->free_bib = idx;
+	pthread_mutex_unlock(&nat->pool_lock);
+}
+
+/*
+ * Take (a4, p4) for b: on the IPv4 side's chain if nobody has it.  The
+ * look and the taking are one step under the stripe, so two hosts (two
+ * shards) never get the same transport address.
+ */
+static bool bib_claim4(struct nat64 *nat, struct nat64_bib *b,
+		       const struct in_addr *a4, uint16_t p4)
+{
+	enum nat64_proto p = (enum nat64_proto)b->proto;
+	uint32_t h4 = nat64_bib_bucket4(nat, p, a4, p4);
+	pthread_mutex_t *l = stripe_of(nat, h4);
+	bool ok;
+
+	pthread_mutex_lock(l);
+	ok = !nat64_bib_find4(nat, h4, p, a4, p4);
+	if (ok) {
+		b->a4 = *a4;
+		b->p4 = p4;
+		b->next4 = nat->h_bib4[h4];
+		nat->h_bib4[h4] = (uint32_t)(b - nat->bib);
+	}
+	pthread_mutex_unlock(l);
+	return ok;
+}
+
+/* b, claimed, goes on its shard's chain and counts. */
+static struct nat64_bib *bib_link6(struct nat64 *nat, struct nat64_bib *b)
+{
+	uint32_t h6 = hash6(nat, b->shard, (enum nat64_proto)b->proto, &b->a6,
+			    b->p6);
+
+	b->flags = NAT64_BIB_USED;
 	b->next6 = nat->h_bib6[h6];
-	nat->h_bib6[h6] = i;
-	b->next4 = nat->h_bib4[h4];
-	nat->h_bib4[h4] = i;
-	nat->n_bib++;
-	nat->st.bib_added++;
+	nat->h_bib6[h6] = (uint32_t)(b - nat->bib);
+	__atomic_fetch_add(&nat->n_bib, 1, __ATOMIC_RELAXED);
+	NAT64_COUNT(nat, bib_added);
 	return b;
 }
 
@@ -141,34 +197,40 @@ static void unlink_chain(struct nat64 *nat, uint32_t *head, uint32_t idx,
 /* A dynamic entry goes with its last session (RFC 6146 section 3.5.1). */
 void nat64_bib_put(struct nat64 *nat, struct nat64_bib *b)
 {
-	uint32_t idx = (uint32_t)(b - nat->bib);
+	uint32_t idx = (uint32_t)(b - nat->bib), h4;
 	enum nat64_proto p = (enum nat64_proto)b->proto;
+	pthread_mutex_t *l;
 
 	if (b->n_sess || (b->flags & NAT64_BIB_STATIC))
 		return;
 	nat64_event(nat, NAT64_EV_BIB_DEL, b, NULL);
-	unlink_chain(nat, &nat->h_bib6[hash6(nat, p, &b->a6, b->p6)], idx,
-		     true);
-	unlink_chain(nat, &nat->h_bib4[hash4(nat, p, &b->a4, b->p4)], idx,
-		     false);
-	b->flags = 0;
-	b->next6 = nat->free_bib;
-	nat->free_bib = idx;
-	nat->n_bib--;
-	nat->st.bib_removed++;
+	unlink_chain(nat, &nat->h_bib6[hash6(nat, b->shard, p, &b->a6, b->p6)],
+		     idx, true);
+	h4 = nat64_bib_bucket4(nat, p, &b->a4, b->p4);
+	l = stripe_of(nat, h4);
+	pthread_mutex_lock(l);
+	unlink_chain(nat, &nat->h_bib4[h4], idx, false);
+	pthread_mutex_unlock(l);
+	bib_free(nat, b, true);
+	NAT64_COUNT(nat, bib_removed);
 }
 
+/* At nat64_init(), alone: no other thread yet. */
 int nat64_bib_add_static(struct nat64 *nat, const struct nat64_static *s)
 {
+	uint32_t shard = nat64_shard_of(nat, &s->a6);
 	struct nat64_bib *b;
 
-	if (nat64_bib_find6(nat, s->proto, &s->a6, s->p6) ||
-	    nat64_bib_find4(nat, s->proto, &s->a4, s->p4))
+	if (nat64_bib_find6(nat, shard, s->proto, &s->a6, s->p6))
 		return -1;
-	b = bib_insert(nat, s->proto, &s->a6, s->p6, &s->a4, s->p4);
+	b = bib_alloc(nat, shard, s->proto, &s->a6, s->p6);
 	if (!b)
 		return -1;
-	b->flags |= NAT64_BIB_STATIC;
+	if (!bib_claim4(nat, b, &s->a4, s->p4)) {
+		bib_free(nat, b, false);
+		return -1;
+	}
+	bib_link6(nat, b)->flags |= NAT64_BIB_STATIC;
 	return 0;
 }
 
@@ -227,28 +289,29 @@ static uint32_t pool_addrs(const struct nat64_pool4 *e)
 	return e->pfx.len >= 32 ? 1 : 1u << (32 - e->pfx.len);
 }
 
+/* A port of a4 for b (claimed on success). */
 static bool try_addr(struct nat64 *nat, const struct nat64_pool4 *e,
-		     const struct in_addr *a4, const struct in6_addr *a6,
-		     uint16_t s, uint32_t *budget, uint16_t *port)
+		     const struct in_addr *a4, struct nat64_bib *b,
+		     uint32_t *budget)
 {
+	uint32_t *next = &nat->shard[b->shard].next_ephemeral;
 	uint8_t k[21];
 	struct cand c;
 	uint32_t off;
 
-	candidates(e, s, &c);
-	memcpy(k, a6, 16);
+	candidates(e, b->p6, &c);
+	memcpy(k, &b->a6, 16);
 	memcpy(k + 16, a4, 4);
 	k[20] = (uint8_t)e->proto;
 	/* RFC 6056 algorithm 3: offset = F(addresses, secret). */
 	off = (uint32_t)nat64_siphash(nat->cfg.key, k, sizeof(k));
 	for (uint32_t i = 0; i < c.count && *budget; i++, (*budget)--) {
-		uint32_t n = (off + nat->next_ephemeral + i) % c.count;
+		uint32_t n = (off + *next + i) % c.count;
 		uint16_t p = (uint16_t)(c.first + n * c.step);
 
-		if (nat64_bib_find4(nat, e->proto, a4, p))
+		if (!bib_claim4(nat, b, a4, p))
 			continue;
-		nat->next_ephemeral += i + 1;
-		*port = p;
+		*next += i + 1;
 		return true;
 	}
 	return false;
@@ -295,37 +358,35 @@ static uint32_t first_addr(const struct nat64 *nat, enum nat64_proto p,
 	return (uint32_t)nat64_siphash(nat->cfg.key, a6, 16) % total;
 }
 
-struct nat64_bib *nat64_bib_new(struct nat64 *nat, enum nat64_proto p,
-				const struct in6_addr *a6, uint16_t p6,
-				enum xlat_drop *why)
+struct nat64_bib *nat64_bib_new(struct nat64 *nat, uint32_t shard,
+				enum nat64_proto p, const struct in6_addr *a6,
+				uint16_t p6, enum xlat_drop *why)
 {
 	const struct nat64_host *h = nat64_host_find(nat, a6);
 	uint32_t total = 0, start, budget = MAX_PROBES;
+	struct nat64_bib *b;
 	struct in_addr a4;
-	uint16_t port;
 
-	if (nat->free_bib == NAT64_NIL) {
+	b = bib_alloc(nat, shard, p, a6, p6);
+	if (!b) {
 		*why = XLAT_DROP_NAT64_TABLE_FULL;
-		nat->st.refused_table_full++;
+		NAT64_COUNT(nat, refused_table_full);
 		return NULL;
 	}
 	for (unsigned int i = 0; i < nat->cfg.n_pool4; i++)
 		if (nat->cfg.pool4[i].proto == p)
 			total += pool_addrs(&nat->cfg.pool4[i]);
 	*why = XLAT_DROP_NAT64_POOL4_EXHAUSTED;
-	if (!total) {
-		nat->st.refused_pool4++;
-		return NULL;
-	}
-	start = first_addr(nat, p, h && h->n ? h : NULL, a6, total);
+	start = total ? first_addr(nat, p, h && h->n ? h : NULL, a6, total) : 0;
 	for (uint32_t k = 0; k < total && budget; k++) {
 		const struct nat64_pool4 *e;
 
 		e = nth_addr(&nat->cfg, p, (start + k) % total, &a4);
-		if (e && try_addr(nat, e, &a4, a6, p6, &budget, &port))
-			return bib_insert(nat, p, a6, p6, &a4, port);
+		if (e && try_addr(nat, e, &a4, b, &budget))
+			return bib_link6(nat, b);
 	}
-	nat->st.refused_pool4++;
+	bib_free(nat, b, false);
+	NAT64_COUNT(nat, refused_pool4);
 	return NULL;
 }
 
@@ -334,10 +395,12 @@ struct nat64_bib *nat64_bib_new(struct nat64 *nat, enum nat64_proto p,
  * SYN held for a pool4 transport address nobody had; the new mapping
  * takes that address so both SYNs belong to one connection.
  */
-struct nat64_bib *nat64_bib_new_at(struct nat64 *nat, enum nat64_proto p,
+struct nat64_bib *nat64_bib_new_at(struct nat64 *nat, uint32_t shard,
+				   enum nat64_proto p,
 				   const struct in6_addr *a6, uint16_t p6,
 				   const struct in_addr *a4, uint16_t p4)
 {
+	struct nat64_bib *b;
 	bool in_pool = false;
 
 	for (unsigned int i = 0; i < nat->cfg.n_pool4; i++) {
@@ -347,7 +410,14 @@ struct nat64_bib *nat64_bib_new_at(struct nat64 *nat, enum nat64_proto p,
 		    prefix4_contains(&e->pfx.addr, e->pfx.len, a4))
 			in_pool = true;
 	}
-	if (!in_pool || nat64_bib_find4(nat, p, a4, p4))
+	if (!in_pool)
 		return NULL;
-	return bib_insert(nat, p, a6, p6, a4, p4);
+	b = bib_alloc(nat, shard, p, a6, p6);
+	if (!b)
+		return NULL;
+	if (!bib_claim4(nat, b, a4, p4)) { /* taken */
+		bib_free(nat, b, false);
+		return NULL;
+	}
+	return bib_link6(nat, b);
 }

@@ -58,35 +58,50 @@ static void info(const struct nat64 *nat, const struct nat64_sess *s,
 bool nat64_fast_get(struct nat64 *nat, const struct nat64_fast_flow *ff,
 		    struct nat64_info *inf)
 {
+	struct nat64_sess *s = NULL;
 	struct nat64_bib *b;
-	struct nat64_sess *s;
+	uint32_t sh = 0;
 
-	b = ff->v6 ? nat64_bib_find6(nat, ff->proto, &ff->l6, ff->lport)
-		   : nat64_bib_find4(nat, ff->proto, &ff->l4, ff->lport);
-	s = b ? nat64_sess_find(nat, b, &ff->r4, ff->rport) : NULL;
-	if (!s)
+	/* Under the shard's lock, as the engine's own lookups. */
+	if (ff->v6) {
+		sh = nat64_shard_of(nat, &ff->l6);
+		nat64_lock(nat, sh);
+		b = nat64_bib_find6(nat, sh, ff->proto, &ff->l6, ff->lport);
+		if (!b)
+			nat64_unlock(nat, sh);
+	} else {
+		b = nat64_bib_lock4(nat, ff->proto, &ff->l4, ff->lport, &sh);
+	}
+	if (!b)
 		return false;
-	info(nat, s, inf);
-	return true;
+	s = nat64_sess_find(nat, b, &ff->r4, ff->rport);
+	if (s)
+		info(nat, s, inf);
+	nat64_unlock(nat, sh);
+	return s;
 }
 
 int nat64_fast_touch(struct nat64 *nat, const struct nat64_info *key,
 		     uint64_t when)
 {
-	struct nat64_bib *b = nat64_bib_find6(nat, key->proto, &key->a6,
-					      key->p6);
-	struct nat64_sess *s = b ? nat64_sess_find(nat, b, &key->r4,
-						   key->rport)
-				 : NULL;
+	uint32_t sh = nat64_shard_of(nat, &key->a6);
+	struct nat64_bib *b;
+	struct nat64_sess *s;
 
-	if (!s || b->p4 != key->p4 || b->a4.s_addr != key->a4.s_addr)
+	nat64_lock(nat, sh);
+	b = nat64_bib_find6(nat, sh, key->proto, &key->a6, key->p6);
+	s = b ? nat64_sess_find(nat, b, &key->r4, key->rport) : NULL;
+	if (!s || b->p4 != key->p4 || b->a4.s_addr != key->a4.s_addr) {
+		nat64_unlock(nat, sh);
 		return -1;
-	if (key->proto == NAT64_TCP) {
-		nat64_tcp_step(nat, s, true, 0, when);
-		return 1;
 	}
-	nat64_sess_set_timer(nat, s,
-			     key->proto == NAT64_UDP ? NAT64_T_UDP : NAT64_T_ICMP,
-			     when);
+	if (key->proto == NAT64_TCP)
+		nat64_tcp_step(nat, s, true, 0, when);
+	else
+		nat64_sess_set_timer(nat, s,
+				     key->proto == NAT64_UDP ? NAT64_T_UDP
+							     : NAT64_T_ICMP,
+				     when);
+	nat64_unlock(nat, sh);
 	return 1;
 }

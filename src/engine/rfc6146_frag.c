@@ -10,7 +10,9 @@
  * (NAT64_HELD_SLOTS copies of up to NAT64_HELD_BYTES, cfg.frag_ms at
  * most, the oldest making room) and translated when its first fragment
  * has found the mapping; one that is too big, or whose first never
- * comes, is dropped.
+ * comes, is dropped.  Both tables are under frag_lock; a note names its
+ * BIB entry by index and IPv4 transport address, which find it again
+ * under its own shard's lock.
  */
 #include "rfc6146_int.h"
 
@@ -50,32 +52,43 @@ void nat64_frag_note(struct nat64 *nat, const struct nat64_flow *f, bool v6,
 	struct nat64_frag k, *s;
 
 	key(f, v6, &k);
+	k.bib = (uint32_t)(b - nat->bib);
+	k.p4 = b->p4;
+	k.a4 = b->a4;
+	k.expires = now + nat->cfg.frag_ms; /* under the shard lock */
+	pthread_mutex_lock(&nat->frag_lock);
 	s = slot(nat, &k);
 	*s = k;
-	s->bib = (uint32_t)(b - nat->bib);
-	s->p4 = b->p4;
-	s->expires = now + nat->cfg.frag_ms;
+	pthread_mutex_unlock(&nat->frag_lock);
 }
 
-struct nat64_bib *nat64_frag_find(struct nat64 *nat,
-				  const struct nat64_flow *f, bool v6,
-				  uint64_t now)
+bool nat64_frag_find(struct nat64 *nat, const struct nat64_flow *f, bool v6,
+		     uint64_t now, struct nat64_map *m)
 {
-	struct nat64_frag k, *s;
+	struct nat64_frag k, *s, note;
 	struct nat64_bib *b;
+	uint32_t sh;
+	bool ok;
 
 	key(f, v6, &k);
+	pthread_mutex_lock(&nat->frag_lock);
 	s = slot(nat, &k);
-	if (!s->expires || s->expires < now || s->id != k.id ||
-	    s->proto != k.proto || s->v6 != k.v6 ||
-	    memcmp(&s->src, &k.src, 16) || memcmp(&s->dst, &k.dst, 16))
-		return NULL;
-	b = &nat->bib[s->bib];
+	note = *s;
+	pthread_mutex_unlock(&nat->frag_lock);
+	if (!note.expires || note.expires < now || note.id != k.id ||
+	    note.proto != k.proto || note.v6 != k.v6 ||
+	    memcmp(&note.src, &k.src, 16) || memcmp(&note.dst, &k.dst, 16))
+		return false;
 	/* The mapping may have gone (and its slot been reused) since. */
-	if (!(b->flags & NAT64_BIB_USED) || b->p4 != s->p4 ||
-	    b->proto != k.proto)
-		return NULL;
-	return b;
+	b = nat64_bib_lock4(nat, (enum nat64_proto)note.proto, &note.a4,
+			    note.p4, &sh);
+	if (!b)
+		return false;
+	ok = (uint32_t)(b - nat->bib) == note.bib;
+	if (ok)
+		nat64_map_of(b, m);
+	nat64_unlock(nat, sh);
+	return ok;
 }
 
 static bool same(const struct nat64_frag *a, const struct nat64_frag *b)
@@ -91,6 +104,7 @@ bool nat64_frag_hold(struct nat64 *nat, const struct nat64_flow *f, bool v6,
 
 	if (len > NAT64_HELD_BYTES)
 		return false;
+	pthread_mutex_lock(&nat->frag_lock);
 	/* A free or expired slot, else the one closest to expiry. */
 	for (unsigned int i = 0; i < NAT64_HELD_SLOTS; i++) {
 		struct nat64_held *c = &nat->held[i];
@@ -103,26 +117,31 @@ bool nat64_frag_hold(struct nat64 *nat, const struct nat64_flow *f, bool v6,
 			h = c;
 	}
 	key(f, v6, &h->k);
-	h->k.expires = now + nat->cfg.frag_ms;
+	h->k.expires = now + nat->cfg.frag_ms; /* under frag_lock */
 	h->len = (uint32_t)len;
 	memcpy(h->data, pkt, len);
+	pthread_mutex_unlock(&nat->frag_lock);
 	return true;
 }
 
-struct nat64_held *nat64_frag_unhold(struct nat64 *nat,
-				     const struct nat64_flow *f, bool v6,
-				     uint64_t now)
+uint32_t nat64_frag_unhold(struct nat64 *nat, const struct nat64_flow *f,
+			   bool v6, uint64_t now, uint8_t *buf)
 {
 	struct nat64_frag k;
+	uint32_t len = 0;
 
 	key(f, v6, &k);
+	pthread_mutex_lock(&nat->frag_lock);
 	for (unsigned int i = 0; i < NAT64_HELD_SLOTS; i++) {
 		struct nat64_held *h = &nat->held[i];
 
 		if (h->k.expires && h->k.expires >= now && same(&h->k, &k)) {
 			h->k.expires = 0;
-			return h;
+			len = h->len;
+			memcpy(buf, h->data, len);
+			break;
 		}
 	}
-	return NULL;
+	pthread_mutex_unlock(&nat->frag_lock);
+	return len;
 }

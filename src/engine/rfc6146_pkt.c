@@ -401,3 +401,34 @@ void nat64_rewrite6(uint8_t *p, size_t len, bool local_src,
 		fix_l4(l4, n, h.proto, port_off(h.proto, l4, n, local_src),
 		       port, d);
 }
+
+/*
+ * CHECKSUM_PARTIAL (TUN offload): the TCP/UDP field holds the folded
+ * pseudo-header sum, not complemented, and the kernel adds the segment's
+ * bytes (ports included) when it finishes it.  So the address delta is
+ * added, and the port is just written.  Anything else (fragments, ICMP)
+ * never comes with a partial checksum and takes the ordinary way.
+ */
+void nat64_rewrite6_partial(uint8_t *p, size_t len, bool local_src,
+			    const struct in6_addr *a, uint16_t port)
+{
+	struct hdr6 h;
+	uint8_t *l4;
+	uint16_t d;
+	size_t co;
+
+	if (len >= IP6_HDR && IP6_HDR + (size_t)get16(p + 4) < len)
+		len = IP6_HDR + get16(p + 4);
+	if (!walk6(p, len, &h) || h.fo ||
+	    (h.proto != PROTO_TCP && h.proto != PROTO_UDP) ||
+	    len - h.l4off < csum_off(h.proto) + 2) {
+		nat64_rewrite6(p, len, local_src, a, port);
+		return;
+	}
+	l4 = p + h.l4off;
+	co = csum_off(h.proto);
+	d = csum_fold(swap_addr(p + (local_src ? 8 : 24), a));
+	put16(l4 + (local_src ? 0 : 2), port);
+	if (d != 0 && d != 0xffff)
+		put16(l4 + co, csum_fold((uint32_t)get16(l4 + co) + d));
+}

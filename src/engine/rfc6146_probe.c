@@ -11,7 +11,8 @@
  *
  * Expiry runs without an output area, so it only notes the probe (a
  * bounded queue: a full one skips probes, the sessions still go to
- * TRANS); nat64_expire_send() builds and hands them out.
+ * TRANS); nat64_expire_send() builds and hands them out.  The queue is
+ * under syn_lock (expiry runs shard by shard, under each shard's lock).
  */
 #include "rfc6146_int.h"
 
@@ -30,13 +31,28 @@ void nat64_probe_queue(struct nat64 *nat, const struct nat64_sess *s)
 	const struct nat64_bib *b = &nat->bib[s->bib];
 	struct nat64_probe *p;
 
-	if (nat->n_probe >= NAT64_PROBE_SLOTS)
-		return;
-	p = &nat->probe[nat->n_probe++];
-	p->a6 = b->a6;
-	p->p6 = b->p6;
-	p->r4 = s->r4;
-	p->rport = s->rport;
+	pthread_mutex_lock(&nat->syn_lock);
+	if (nat->n_probe < NAT64_PROBE_SLOTS) {
+		p = &nat->probe[nat->n_probe++];
+		p->a6 = b->a6;
+		p->p6 = b->p6;
+		p->r4 = s->r4;
+		p->rport = s->rport;
+	}
+	pthread_mutex_unlock(&nat->syn_lock);
+}
+
+/* The last queued probe, taken off the queue into *p (false: none). */
+static bool pop(struct nat64 *nat, struct nat64_probe *p)
+{
+	bool got;
+
+	pthread_mutex_lock(&nat->syn_lock);
+	got = nat->n_probe > 0;
+	if (got)
+		*p = nat->probe[--nat->n_probe];
+	pthread_mutex_unlock(&nat->syn_lock);
+	return got;
 }
 
 /* The probe, from the IPv4 peer's pool6 form to the IPv6 host. */
@@ -73,11 +89,11 @@ static bool probe_pkt(const struct nat64 *nat, const struct nat64_probe *p,
 
 bool nat64_expire_send(struct nat64 *nat, uint64_t now, struct xlat_out *out)
 {
-	while (nat->n_probe) {
-		const struct nat64_probe *p = &nat->probe[--nat->n_probe];
+	struct nat64_probe p;
 
-		if (probe_pkt(nat, p, out)) {
-			nat->st.tcp_probes++;
+	while (pop(nat, &p)) {
+		if (probe_pkt(nat, &p, out)) {
+			NAT64_COUNT(nat, tcp_probes);
 			return true;
 		}
 	}

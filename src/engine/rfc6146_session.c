@@ -21,8 +21,8 @@ static uint32_t sess_hash(const struct nat64 *nat, uint32_t bib,
 	memcpy(k + 4, r4, 4);
 	k[8] = (uint8_t)(rport >> 8);
 	k[9] = (uint8_t)rport;
-	return (uint32_t)nat64_siphash(nat->cfg.key, k, sizeof(k)) &
-	       nat->sess_mask;
+	return nat64_bucket((uint32_t)nat64_siphash(nat->cfg.key, k, sizeof(k)),
+			    nat->sess_mask, nat->bib[bib].shard);
 }
 
 struct nat64_sess *nat64_sess_find(struct nat64 *nat, struct nat64_bib *b,
@@ -54,9 +54,15 @@ bool nat64_sess_addr_known(struct nat64 *nat, const struct nat64_bib *b,
 /* ------------------------------------------------------------------ */
 /* Timer lists                                                         */
 
+/* The timer lists of the shard of s. */
+static struct nat64_tq *tq_of(struct nat64 *nat, const struct nat64_sess *s)
+{
+	return nat->shard[nat->bib[s->bib].shard].tq;
+}
+
 static void tq_unlink(struct nat64 *nat, struct nat64_sess *s)
 {
-	struct nat64_tq *q = &nat->tq[s->timer];
+	struct nat64_tq *q = &tq_of(nat, s)[s->timer];
 
 	if (s->tprev != NAT64_NIL)
 		nat->sess[s->tprev].tnext = s->tnext;
@@ -70,7 +76,7 @@ static void tq_unlink(struct nat64 *nat, struct nat64_sess *s)
 
 static void tq_append(struct nat64 *nat, struct nat64_sess *s)
 {
-	struct nat64_tq *q = &nat->tq[s->timer];
+	struct nat64_tq *q = &tq_of(nat, s)[s->timer];
 	uint32_t i = (uint32_t)(s - nat->sess);
 
 	s->tnext = NAT64_NIL;
@@ -94,18 +100,27 @@ void nat64_sess_set_timer(struct nat64 *nat, struct nat64_sess *s,
 /* ------------------------------------------------------------------ */
 /* Creation and removal                                                */
 
-static struct nat64_host *host_get(struct nat64 *nat, const struct nat64_bib *b)
+/* Under the pool lock: a free host entry and a free session, both or
+ * neither (table full). */
+static bool pop_free(struct nat64 *nat, bool need_host, uint32_t *hi,
+		     uint32_t *si)
 {
-	struct nat64_host *h = nat64_host_find(nat, &b->a6);
-	uint32_t i, bucket;
+	*si = nat->free_sess;
+	*hi = need_host ? nat->free_host : 0;
+	if (*si == NAT64_NIL || *hi == NAT64_NIL)
+		return false;
+	nat->free_sess = nat->sess[*si].next;
+	if (need_host)
+		nat->free_host = nat->host[*hi].next;
+	return true;
+}
 
-	if (h)
-		return h;
-	i = nat->free_host;
-	if (i == NAT64_NIL)
-		return NULL;
-	h = &nat->host[i];
-	nat->free_host = h->next;
+static struct nat64_host *host_new(struct nat64 *nat, uint32_t i,
+				   const struct nat64_bib *b)
+{
+	struct nat64_host *h = &nat->host[i];
+	uint32_t bucket;
+
 	h->a6 = b->a6;
 	h->a4 = b->a4; /* the address its next mappings prefer */
 	h->n = 0;
@@ -113,7 +128,7 @@ static struct nat64_host *host_get(struct nat64 *nat, const struct nat64_bib *b)
 		 nat->host_mask;
 	h->next = nat->h_host[bucket];
 	nat->h_host[bucket] = i;
-	nat->n_host++;
+	__atomic_fetch_add(&nat->n_host, 1, __ATOMIC_RELAXED);
 	return h;
 }
 
@@ -128,38 +143,45 @@ static void host_put(struct nat64 *nat, struct nat64_host *h)
 	while (*pp != idx)
 		pp = &nat->host[*pp].next;
 	*pp = h->next;
+	__atomic_fetch_sub(&nat->n_host, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&nat->pool_lock);
 	h->next = nat->free_host;
 	nat->free_host = idx;
-	nat->n_host--;
+	pthread_mutex_unlock(&nat->pool_lock);
 }
 
 struct nat64_sess *nat64_sess_new(struct nat64 *nat, struct nat64_bib *b,
 				  const struct in_addr *r4, uint16_t rport,
 				  enum xlat_drop *why)
 {
-	uint32_t i = nat->free_sess, bi = (uint32_t)(b - nat->bib), hb;
+	uint32_t i, hi, bi = (uint32_t)(b - nat->bib), hb;
 	struct nat64_host *h = nat64_host_find(nat, &b->a6);
 	struct nat64_sess *s;
+	bool full, limit = false;
 
-	if (i == NAT64_NIL) {
-		*why = XLAT_DROP_NAT64_TABLE_FULL;
-		nat->st.refused_table_full++;
+	/* Table full, then the host's limit, as one step against the
+	 * other shards' allocations: both checks are exact. */
+	pthread_mutex_lock(&nat->pool_lock);
+	full = nat->free_sess == NAT64_NIL || (!h && nat->free_host == NAT64_NIL);
+	if (!full)
+		limit = nat->cfg.max_per_host && h &&
+			h->n >= nat->cfg.max_per_host;
+	if (!full && !limit)
+		pop_free(nat, !h, &hi, &i);
+	pthread_mutex_unlock(&nat->pool_lock);
+	if (full || limit) {
+		*why = full ? XLAT_DROP_NAT64_TABLE_FULL
+			    : XLAT_DROP_NAT64_HOST_LIMIT;
+		if (full)
+			NAT64_COUNT(nat, refused_table_full);
+		else
+			NAT64_COUNT(nat, refused_host_limit);
 		return NULL;
 	}
-	if (nat->cfg.max_per_host && h && h->n >= nat->cfg.max_per_host) {
-		*why = XLAT_DROP_NAT64_HOST_LIMIT;
-		nat->st.refused_host_limit++;
-		return NULL;
-	}
-	h = host_get(nat, b);
-	if (!h) { /* cannot happen: one host entry per session at most */
-		*why = XLAT_DROP_NAT64_TABLE_FULL;
-		nat->st.refused_table_full++;
-		return NULL;
-	}
+	if (!h)
+		h = host_new(nat, hi, b);
 	h->n++;
 	s = &nat->sess[i];
-	nat->free_sess = s->next;
 	memset(s, 0, sizeof(*s));
 	s->bib = bi;
 	s->r4 = *r4;
@@ -176,8 +198,8 @@ struct nat64_sess *nat64_sess_new(struct nat64 *nat, struct nat64_bib *b,
 	b->n_sess++;
 	s->timer = NAT64_T_UDP;
 	tq_append(nat, s);
-	nat->n_sess++;
-	nat->st.sess_added++;
+	__atomic_fetch_add(&nat->n_sess, 1, __ATOMIC_RELAXED);
+	NAT64_COUNT(nat, sess_added);
 	nat64_event(nat, NAT64_EV_SESS_ADD, b, s);
 	return s;
 }
@@ -202,10 +224,12 @@ void nat64_sess_del(struct nat64 *nat, struct nat64_sess *s)
 		nat->sess[s->bnext].bprev = s->bprev;
 	b->n_sess--;
 	s->state = NAT64_CLOSED;
+	__atomic_fetch_sub(&nat->n_sess, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&nat->pool_lock);
 	s->next = nat->free_sess;
 	nat->free_sess = idx;
-	nat->n_sess--;
-	nat->st.sess_removed++;
+	pthread_mutex_unlock(&nat->pool_lock);
+	NAT64_COUNT(nat, sess_removed);
 	if (h)
 		host_put(nat, h);
 	nat64_bib_put(nat, b);
@@ -297,13 +321,15 @@ static bool tcp_grace(struct nat64 *nat, struct nat64_sess *s, uint64_t now)
 	return true;
 }
 
-unsigned int nat64_expire(struct nat64 *nat, uint64_t now, unsigned int budget)
+static unsigned int expire_shard(struct nat64 *nat, uint32_t sh, uint64_t now,
+				 unsigned int budget)
 {
+	struct nat64_tq *tq = nat->shard[sh].tq;
 	unsigned int done = 0;
 
 	for (int t = 0; t < NAT64_T__COUNT; t++) {
-		while (done < budget && nat->tq[t].head != NAT64_NIL) {
-			struct nat64_sess *s = &nat->sess[nat->tq[t].head];
+		while (done < budget && tq[t].head != NAT64_NIL) {
+			struct nat64_sess *s = &nat->sess[tq[t].head];
 
 			if (s->expires > now)
 				break;
@@ -315,15 +341,40 @@ unsigned int nat64_expire(struct nat64 *nat, uint64_t now, unsigned int budget)
 	return done;
 }
 
+/* One shard locked at a time: the data path waits for one shard's
+ * expiry at most. */
+unsigned int nat64_expire(struct nat64 *nat, uint64_t now, unsigned int budget)
+{
+	unsigned int done = 0;
+
+	/* Starting where the last call stopped: no shard waits for ever
+	 * behind the budget. */
+	for (uint32_t k = 0; k < NAT64_SHARDS && done < budget; k++) {
+		uint32_t sh = (nat->expire_from + k) & (NAT64_SHARDS - 1);
+
+		nat64_lock(nat, sh);
+		done += expire_shard(nat, sh, now, budget - done);
+		nat64_unlock(nat, sh);
+		if (done >= budget)
+			nat->expire_from = sh;
+	}
+	return done;
+}
+
 uint64_t nat64_next_expiry(const struct nat64 *nat)
 {
-	uint64_t next = nat64_syn_next_expiry(nat);
+	struct nat64 *n = (struct nat64 *)nat; /* the locks only */
+	uint64_t next = nat64_syn_next_expiry(n);
 
-	for (int t = 0; t < NAT64_T__COUNT; t++) {
-		uint32_t h = nat->tq[t].head;
+	for (uint32_t sh = 0; sh < NAT64_SHARDS; sh++) {
+		nat64_lock(n, sh);
+		for (int t = 0; t < NAT64_T__COUNT; t++) {
+			uint32_t h = nat->shard[sh].tq[t].head;
 
-		if (h != NAT64_NIL && nat->sess[h].expires < next)
-			next = nat->sess[h].expires;
+			if (h != NAT64_NIL && nat->sess[h].expires < next)
+				next = nat->sess[h].expires;
+		}
+		nat64_unlock(n, sh);
 	}
 	return next;
 }

@@ -11,7 +11,8 @@
  * finds every slot taken is answered at once and counted; an expired
  * slot is free even if nobody collected its error, so the pool never
  * needs the timer to make room.  Held SYNs are not sessions: they open
- * nothing, so later packets from the peer are filtered as before.
+ * nothing, so later packets from the peer are filtered as before.  The
+ * pool is under syn_lock (any thread's IPv4 SYN may land here).
  */
 #include "rfc6146_int.h"
 
@@ -29,8 +30,8 @@ static bool live(const struct nat64_syn *h, uint64_t now)
 	return h->expires && h->expires > now;
 }
 
-enum xlat_drop nat64_syn_hold(struct nat64 *nat, const struct nat64_flow *f,
-			      const uint8_t *pkt, size_t len, uint64_t now)
+static enum xlat_drop hold(struct nat64 *nat, const struct nat64_flow *f,
+			   const uint8_t *pkt, size_t len, uint64_t now)
 {
 	struct nat64_syn *free_slot = NULL;
 
@@ -49,7 +50,7 @@ enum xlat_drop nat64_syn_hold(struct nat64 *nat, const struct nat64_flow *f,
 			return XLAT_DROP_NAT64_SYN_HELD;
 	}
 	if (!free_slot) {
-		nat->st.syn_hold_full++;
+		NAT64_COUNT(nat, syn_hold_full);
 		return XLAT_DROP_NAT64_SYN_HOLD_FULL;
 	}
 	if (len > NAT64_SYN_BYTES)
@@ -61,36 +62,69 @@ enum xlat_drop nat64_syn_hold(struct nat64 *nat, const struct nat64_flow *f,
 	free_slot->lport = f->lport;
 	free_slot->len = (uint16_t)len;
 	memcpy(free_slot->data, pkt, len);
-	nat->st.syn_held++;
+	NAT64_COUNT(nat, syn_held);
 	return XLAT_DROP_NAT64_SYN_HELD;
 }
 
-struct nat64_syn *nat64_syn_find(struct nat64 *nat, const struct in_addr *r4,
-				 uint16_t rport, uint64_t now)
+enum xlat_drop nat64_syn_hold(struct nat64 *nat, const struct nat64_flow *f,
+			      const uint8_t *pkt, size_t len, uint64_t now)
 {
-	for (unsigned int i = 0; i < NAT64_SYN_SLOTS; i++) {
+	enum xlat_drop r;
+
+	pthread_mutex_lock(&nat->syn_lock);
+	r = hold(nat, f, pkt, len, now);
+	pthread_mutex_unlock(&nat->syn_lock);
+	return r;
+}
+
+struct nat64_syn *nat64_syn_find(struct nat64 *nat, const struct in_addr *r4,
+				 uint16_t rport, uint64_t now,
+				 struct nat64_syn *copy)
+{
+	struct nat64_syn *found = NULL;
+
+	pthread_mutex_lock(&nat->syn_lock);
+	for (unsigned int i = 0; i < NAT64_SYN_SLOTS && !found; i++) {
 		struct nat64_syn *h = &nat->syn[i];
 
 		if (live(h, now) && h->r4.s_addr == r4->s_addr &&
-		    h->rport == rport)
-			return h;
+		    h->rport == rport) {
+			copy->expires = h->expires;
+			copy->r4 = h->r4;
+			copy->l4 = h->l4;
+			copy->rport = h->rport;
+			copy->lport = h->lport;
+			copy->len = 0;
+			found = copy;
+		}
 	}
-	return NULL;
+	pthread_mutex_unlock(&nat->syn_lock);
+	return found;
 }
 
-void nat64_syn_forget(struct nat64 *nat, struct nat64_syn *h)
+void nat64_syn_forget(struct nat64 *nat, const struct nat64_syn *h)
 {
-	(void)nat;
-	h->expires = 0;
+	pthread_mutex_lock(&nat->syn_lock);
+	for (unsigned int i = 0; i < NAT64_SYN_SLOTS; i++) {
+		struct nat64_syn *x = &nat->syn[i];
+
+		if (x->expires && x->r4.s_addr == h->r4.s_addr &&
+		    x->rport == h->rport && x->l4.s_addr == h->l4.s_addr &&
+		    x->lport == h->lport)
+			x->expires = 0;
+	}
+	pthread_mutex_unlock(&nat->syn_lock);
 }
 
-uint64_t nat64_syn_next_expiry(const struct nat64 *nat)
+uint64_t nat64_syn_next_expiry(struct nat64 *nat)
 {
 	uint64_t next = UINT64_MAX;
 
+	pthread_mutex_lock(&nat->syn_lock);
 	for (unsigned int i = 0; i < NAT64_SYN_SLOTS; i++)
 		if (nat->syn[i].expires && nat->syn[i].expires < next)
 			next = nat->syn[i].expires;
+	pthread_mutex_unlock(&nat->syn_lock);
 	return next;
 }
 
@@ -168,26 +202,44 @@ static bool to_pool4(const struct nat64 *nat, const struct xlat_out *out)
 	return nat64_pool4_contains(&nat->cfg, &d);
 }
 
-bool nat64_syn_expired(struct nat64 *nat, uint64_t now, struct xlat_out *out)
+/* Under syn_lock: the next held SYN whose time ran out, let go, its
+ * Port Unreachable (3/3, RFC 6146 3.5.2.2) in out. */
+static bool next_error(struct nat64 *nat, uint64_t now, struct xlat_out *out)
 {
 	for (unsigned int i = 0; i < NAT64_SYN_SLOTS; i++) {
 		struct nat64_syn *h = &nat->syn[i];
-		enum xlat_verdict v;
 
 		if (!h->expires || h->expires > now)
 			continue;
 		h->expires = 0;
-		nat->st.syn_unreachable++;
-		/* RFC 6146 3.5.2.2: Port Unreachable (3/3). */
-		v = nat64_reply4(nat, h->data, h->len, out, 3, 3,
-				 XLAT_DROP_NAT64_NO_BIB);
-		if (v != XLAT_REPLY)
-			continue;
+		NAT64_COUNT(nat, syn_unreachable);
+		if (nat64_reply4(nat, h->data, h->len, out, 3, 3,
+				 XLAT_DROP_NAT64_NO_BIB) == XLAT_REPLY)
+			return true;
+	}
+	return false;
+}
+
+bool nat64_syn_expired(struct nat64 *nat, uint64_t now, struct xlat_out *out)
+{
+	uint8_t buf[REPLY4_MAX];
+	uint32_t n;
+	bool got;
+
+	for (;;) {
+		pthread_mutex_lock(&nat->syn_lock);
+		got = next_error(nat, now, out);
+		pthread_mutex_unlock(&nat->syn_lock);
+		if (!got)
+			break;
 		if (!to_pool4(nat, out))
 			return true;
-		memcpy(nat->scratch, xlat_out_data(out, 0), out->pkt[0].len);
-		if (nat64_in4(nat, nat->scratch, out->pkt[0].len, out, now,
-			      true) == XLAT_OUT)
+		/* Hairpinned, outside syn_lock: nat64_in4() takes a shard. */
+		n = out->pkt[0].len;
+		if (n > sizeof(buf))
+			continue;
+		memcpy(buf, xlat_out_data(out, 0), n);
+		if (nat64_in4(nat, buf, n, out, now, true) == XLAT_OUT)
 			return true;
 	}
 	out->n = 0;

@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SCRATCH 65536
-
 void nat64_cfg_init(struct nat64_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -100,8 +98,8 @@ static uint32_t pow2_at_least(uint32_t n)
 
 struct layout {
 	uint32_t bib_cap, sess_cap, host_cap, nb_bib, nb_sess, nb_host;
-	size_t off_bib, off_sess, off_host, off_h, off_frag, off_held, off_syn;
-	size_t off_scratch, total;
+	size_t off_shard, off_stripe, off_bib, off_sess, off_host, off_h;
+	size_t off_frag, off_held, off_syn, total;
 };
 
 static size_t align8(size_t n)
@@ -109,15 +107,25 @@ static size_t align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
+/* Hash tables at least as wide as the shards: a bucket is one shard's. */
+static uint32_t buckets(uint32_t n)
+{
+	return pow2_at_least(n > NAT64_SHARDS ? n : NAT64_SHARDS);
+}
+
 static void layout(const struct nat64_cfg *cfg, struct layout *l)
 {
 	l->sess_cap = cfg->max_sessions;
 	l->bib_cap = cfg->max_sessions + cfg->n_static;
 	l->host_cap = cfg->max_sessions;
-	l->nb_bib = pow2_at_least(l->bib_cap);
-	l->nb_sess = pow2_at_least(l->sess_cap);
-	l->nb_host = pow2_at_least(l->host_cap);
-	l->off_bib = align8(sizeof(struct nat64));
+	l->nb_bib = buckets(l->bib_cap);
+	l->nb_sess = buckets(l->sess_cap);
+	l->nb_host = buckets(l->host_cap);
+	/* The locks first, on cache lines of their own when mem is. */
+	l->off_shard = (sizeof(struct nat64) + 63) & ~(size_t)63;
+	l->off_stripe = l->off_shard + NAT64_SHARDS * sizeof(struct nat64_shard);
+	l->off_bib = align8(l->off_stripe +
+			    NAT64_STRIPES * sizeof(struct nat64_stripe));
 	l->off_sess = align8(l->off_bib + l->bib_cap * sizeof(struct nat64_bib));
 	l->off_host = align8(l->off_sess +
 			     l->sess_cap * sizeof(struct nat64_sess));
@@ -128,9 +136,7 @@ static void layout(const struct nat64_cfg *cfg, struct layout *l)
 			     NAT64_FRAG_SLOTS * sizeof(struct nat64_frag));
 	l->off_syn = align8(l->off_held +
 			    NAT64_HELD_SLOTS * sizeof(struct nat64_held));
-	l->off_scratch = align8(l->off_syn +
-				NAT64_SYN_SLOTS * sizeof(struct nat64_syn));
-	l->total = l->off_scratch + SCRATCH;
+	l->total = l->off_syn + NAT64_SYN_SLOTS * sizeof(struct nat64_syn);
 }
 
 size_t nat64_mem_size(const struct nat64_cfg *cfg)
@@ -156,8 +162,6 @@ static void init_free_lists(struct nat64 *nat)
 	for (uint32_t i = 0; i < nat->host_cap; i++)
 		nat->host[i].next = i + 1 < nat->host_cap ? i + 1 : NAT64_NIL;
 	nat->free_bib = nat->free_sess = nat->free_host = 0;
-	for (int t = 0; t < NAT64_T__COUNT; t++)
-		nat->tq[t].head = nat->tq[t].tail = NAT64_NIL;
 }
 
 /* The engine's part of the configuration: only pool6 translates. */
@@ -181,8 +185,11 @@ struct nat64 *nat64_init(void *mem, size_t size, const struct nat64_cfg *cfg)
 	layout(cfg, &l);
 	if (size < l.total)
 		return NULL;
-	memset(mem, 0, l.off_scratch);
+	memset(mem, 0, l.total);
 	engine_cfg(nat, cfg);
+	nat->shard = (struct nat64_shard *)(base + l.off_shard);
+	nat->stripe = (struct nat64_stripe *)(base + l.off_stripe);
+	nat64_locks_init(nat);
 	nat->bib = (struct nat64_bib *)(base + l.off_bib);
 	nat->sess = (struct nat64_sess *)(base + l.off_sess);
 	nat->host = (struct nat64_host *)(base + l.off_host);
@@ -190,7 +197,6 @@ struct nat64 *nat64_init(void *mem, size_t size, const struct nat64_cfg *cfg)
 	nat->h_bib4 = nat->h_bib6 + l.nb_bib;
 	nat->h_sess = nat->h_bib4 + l.nb_bib;
 	nat->h_host = nat->h_sess + l.nb_sess;
-	nat->scratch = base + l.off_scratch;
 	nat->frag = (struct nat64_frag *)(base + l.off_frag);
 	nat->held = (struct nat64_held *)(base + l.off_held);
 	nat->syn = (struct nat64_syn *)(base + l.off_syn);
@@ -239,23 +245,59 @@ static bool same_tables(const struct nat64_cfg *a, const struct nat64_cfg *b)
 	       a->key[0] == b->key[0] && a->key[1] == b->key[1];
 }
 
+/* What translations read outside the shard locks stays as it is. */
+/* Field by field: padding may differ (see same_pool4()); hairpin, EAM
+ * and the engine's section 3.1 check are engine_cfg()'s anyway. */
+static bool same_unlocked(const struct nat64 *nat, const struct nat64_cfg *cfg)
+{
+	const struct xlat_cfg *a = &nat->cfg.xlat, *b = &cfg->xlat;
+
+	return a->has_pool6 == b->has_pool6 &&
+	       a->pool6.len == b->pool6.len &&
+	       !memcmp(&a->pool6.addr, &b->pool6.addr, 16) &&
+	       a->n_pool6791 == b->n_pool6791 &&
+	       !memcmp(a->pool6791, b->pool6791,
+		       a->n_pool6791 * sizeof(a->pool6791[0])) &&
+	       a->self4.s_addr == b->self4.s_addr &&
+	       !memcmp(&a->self6, &b->self6, 16) &&
+	       a->lowest_ipv6_mtu == b->lowest_ipv6_mtu &&
+	       a->ipv6_mtu == b->ipv6_mtu && a->ipv4_mtu == b->ipv4_mtu &&
+	       a->decrement_ttl == b->decrement_ttl &&
+	       a->reset_tos == b->reset_tos &&
+	       a->icmp_errors == b->icmp_errors && a->udp0 == b->udp0 &&
+	       cfg->wkp_global_only == nat->cfg.wkp_global_only;
+}
+
 int nat64_reconfigure(struct nat64 *nat, const struct nat64_cfg *cfg)
 {
-	if (nat64_cfg_validate(cfg, NULL, 0) || !same_tables(&nat->cfg, cfg))
+	if (nat64_cfg_validate(cfg, NULL, 0) || !same_tables(&nat->cfg, cfg) ||
+	    !same_unlocked(nat, cfg))
 		return -1;
-	/* Running lifetimes keep their end; new ones use the new values. */
-	engine_cfg(nat, cfg);
+	/* Running lifetimes keep their end; new ones use the new values.
+	 * Filtering, limits and timeouts are read under a shard lock, the
+	 * fragment timeout under a shard lock or frag_lock. */
+	nat64_lock_all(nat);
+	pthread_mutex_lock(&nat->frag_lock);
+	nat->cfg.filter = cfg->filter;
+	nat->cfg.max_per_host = cfg->max_per_host;
+	memcpy(nat->cfg.timeout_ms, cfg->timeout_ms, sizeof(cfg->timeout_ms));
+	nat->cfg.frag_ms = cfg->frag_ms;
+	/* Read without a shard lock for a SYN that finds no mapping. */
+	__atomic_store_n(&nat->cfg.drop_external_tcp, cfg->drop_external_tcp,
+			 __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&nat->frag_lock);
+	nat64_unlock_all(nat);
 	return 0;
 }
 
 uint32_t nat64_sessions(const struct nat64 *nat)
 {
-	return nat->n_sess;
+	return __atomic_load_n(&nat->n_sess, __ATOMIC_RELAXED);
 }
 
 uint32_t nat64_bibs(const struct nat64 *nat)
 {
-	return nat->n_bib;
+	return __atomic_load_n(&nat->n_bib, __ATOMIC_RELAXED);
 }
 
 const struct nat64_stats *nat64_stats(const struct nat64 *nat)

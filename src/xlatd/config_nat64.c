@@ -181,6 +181,8 @@ static bool *bool_key(struct inst_conf *ic, const char *k)
 		return &ic->nat64.log_mappings;
 	if (!strcmp(k, "drop-external-tcp"))
 		return &ic->nat64.cfg.drop_external_tcp;
+	if (!strcmp(k, "offload"))
+		return &ic->siit.offload;
 	return NULL;
 }
 
@@ -301,7 +303,7 @@ void conf_nat64_defaults(struct inst_conf *ic)
 	nat64_cfg_init(&ic->nat64.cfg);
 	ic->nat64.datapath = CLAT_DP_AUTO;
 	ic->xlat.hairpin = false;
-	ic->siit.offload = false; /* whole checksums: the rewrites need them */
+	ic->siit.offload = true; /* see conf_nat64_finish() */
 }
 
 static bool repeats(const char *k)
@@ -372,6 +374,11 @@ int conf_nat64_finish(struct inst_conf *ic, char *msg, size_t n)
 		rfc6052_embed(&ic->xlat.pool6, &ic->xlat.self4,
 			      &ic->xlat.self6);
 	c->xlat = ic->xlat;
+	/* TUN offload (GSO, partial checksums) by default on the userspace
+	 * path; the eBPF fast path takes plain packets only, so with
+	 * datapath auto or bpf it is off unless asked for. */
+	if (!strstr(ic->nat64.seen, "|offload|"))
+		ic->siit.offload = ic->nat64.datapath == CLAT_DP_USERSPACE;
 	add_routes(ic);
 	return nat64_cfg_validate(c, msg, n);
 }

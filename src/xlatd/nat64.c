@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The "nat64" instance: RFC 6146 stateful NAT64 on a TUN device.  The
- * siit data path (siit.h) does all the I/O; this file owns the tables
- * (one allocation made at start), feeds them the workers' packets under
- * a lock, expires sessions from a timer on the main loop, logs mappings
- * (RFC 6888) and keeps the tables across a reload that leaves the pools
- * alone.
+ * siit data path (siit.h) does all the I/O, TUN offload included; this
+ * file owns the tables (one allocation made at start, locking themselves
+ * by IPv6 host), feeds them the workers' packets, expires sessions from
+ * a timer on the main loop, logs mappings (RFC 6888) and keeps the tables
+ * across a reload that leaves the pools alone.
  */
 #include "xlatd/nat64.h"
 
@@ -34,7 +34,10 @@
 
 struct nat64_inst {
 	struct instance *inst;
-	pthread_mutex_t lock; /* the tables: workers, timer, control socket */
+	/* The fast path and, with one configured, the workers, timer and
+	 * control socket around the tables (which also lock themselves). */
+	pthread_mutex_t lock;
+	bool fp_lock; /* datapath != userspace: packets take lock */
 	void *mem;
 	struct nat64 *nat;
 	int tfd;
@@ -51,20 +54,35 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static enum xlat_verdict engine(struct nat64_inst *n, uint8_t *pkt,
+				size_t len, struct xlat_out *out,
+				unsigned int flags)
+{
+	if (pkt[0] >> 4 == 6)
+		return nat64_6to4_flags(n->nat, pkt, len, out, now_ms(), flags);
+	return nat64_4to6_flags(n->nat, pkt, len, out, now_ms(), flags);
+}
+
+/*
+ * The tables lock themselves (by IPv6 host): with datapath = userspace
+ * the workers run side by side.  The eBPF fast path's bookkeeping around
+ * each packet (nat64_fp.h) wants the instance's lock, so with a fast path
+ * configured every packet takes it, as the tables' only lock did before.
+ */
 static enum xlat_verdict xlate(void *arg, unsigned int idx, uint8_t *pkt,
-			       size_t len, struct xlat_out *out)
+			       size_t len, struct xlat_out *out,
+			       unsigned int flags)
 {
 	struct nat64_inst *n = arg;
 	struct nat64_fp_note fn;
 	enum xlat_verdict v;
 
 	(void)idx;
+	if (!n->fp_lock)
+		return engine(n, pkt, len, out, flags);
 	pthread_mutex_lock(&n->lock);
 	nat64_fp_before(n->fp, n->nat, pkt, len, &fn);
-	if (pkt[0] >> 4 == 6)
-		v = nat64_6to4(n->nat, pkt, len, out, now_ms());
-	else
-		v = nat64_4to6(n->nat, pkt, len, out, now_ms());
+	v = engine(n, pkt, len, out, flags);
 	nat64_fp_after(n->fp, n->nat, &fn);
 	pthread_mutex_unlock(&n->lock);
 	return v;
@@ -81,7 +99,7 @@ static void log_mapping(void *arg, const struct nat64_event *ev)
 	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
 
 	nat64_fp_event(n->fp, ev);
-	if (!n->log_mappings)
+	if (!__atomic_load_n(&n->log_mappings, __ATOMIC_RELAXED))
 		return;
 	inet_ntop(AF_INET6, &ev->a6, a6, sizeof(a6));
 	inet_ntop(AF_INET, &ev->a4, a4, sizeof(a4));
@@ -195,6 +213,7 @@ static int nat64_start(struct instance *inst)
 	n->inst = inst;
 	n->tfd = -1;
 	n->log_mappings = inst->conf->nat64.log_mappings;
+	n->fp_lock = inst->conf->nat64.datapath != CLAT_DP_USERSPACE;
 	pthread_mutex_init(&n->lock, NULL);
 	n->tout.cap = XLAT_OUT_MIN;
 	n->tout.buf = malloc(n->tout.cap);
@@ -244,7 +263,8 @@ static int nat64_reload(struct instance *inst, const struct inst_conf *ic)
 	memcpy(cfg.key, nat64_cfg(n->nat)->key, sizeof(cfg.key));
 	ret = nat64_reconfigure(n->nat, &cfg);
 	if (ret == 0)
-		n->log_mappings = ic->nat64.log_mappings;
+		__atomic_store_n(&n->log_mappings, ic->nat64.log_mappings,
+				 __ATOMIC_RELAXED);
 	if (ret == 0)
 		nat64_fp_reconfigure(n->fp, n->nat);
 	pthread_mutex_unlock(&n->lock);
@@ -347,6 +367,7 @@ static void dump(struct ctl_out *o, struct instance *inst, bool sessions)
 	uint32_t cap, count, shown = 0;
 
 	pthread_mutex_lock(&n->lock);
+	nat64_lock_all(n->nat);
 	cap = sessions ? nat64_sess_capacity(n->nat)
 		       : nat64_bib_capacity(n->nat);
 	count = sessions ? nat64_sessions(n->nat) : nat64_bibs(n->nat);
@@ -362,6 +383,7 @@ static void dump(struct ctl_out *o, struct instance *inst, bool sessions)
 			entry(o, &inf, sessions, now, &first);
 			shown++;
 		}
+	nat64_unlock_all(n->nat);
 	pthread_mutex_unlock(&n->lock);
 	if (o->json)
 		ctl_printf(o, "],\"truncated\":%s}",

@@ -131,7 +131,11 @@ static void xlat_one_vnet(struct siit_worker *w, uint8_t *buf, size_t n,
 	if (flags & XLAT_F_GSO)
 		__atomic_store_n(&w->gso_in, w->gso_in + 1, __ATOMIC_RELAXED);
 	rr->flags = (unsigned int)flags;
-	rr->v = xlat_packet_flags(cfg, pkt, n, out, rr->flags);
+	if (w->s->hooks)
+		rr->v = w->s->hooks->xlate(w->s->hook_arg, w->idx, pkt, n, out,
+					   rr->flags);
+	else
+		rr->v = xlat_packet_flags(cfg, pkt, n, out, rr->flags);
 	xlat_account(st, dir, n, rr->v, out);
 }
 
@@ -163,7 +167,8 @@ void siit_xlat_one(struct siit_worker *w, uint8_t *buf, size_t n,
 	rr->flags = 0;
 	dir = (buf[0] >> 4) == 6 ? XLAT_DIR_6TO4 : XLAT_DIR_4TO6;
 	if (w->s->hooks)
-		rr->v = w->s->hooks->xlate(w->s->hook_arg, w->idx, buf, n, out);
+		rr->v = w->s->hooks->xlate(w->s->hook_arg, w->idx, buf, n, out,
+					   0);
 	else
 		rr->v = xlat_packet(cfg, buf, n, out);
 	xlat_account(st, dir, n, rr->v, out);
@@ -280,7 +285,7 @@ static void try_offload(struct siit *s)
 static int open_queues(struct siit *s)
 {
 	const struct siit_conf *c = &s->inst->conf->siit;
-	bool vnet = c->offload && !s->hooks;
+	bool vnet = c->offload;
 	unsigned int flags = vnet ? TUN_VNET_HDR : 0;
 
 	if (rtnl_link_index(c->tun) > 0) {
@@ -469,12 +474,22 @@ void *siit_hook_arg(struct instance *inst)
 int siit_send_hooked(struct instance *inst, const void *pkt, size_t len)
 {
 	struct siit *s = inst->priv;
+	struct virtio_net_hdr vh;
+	struct iovec iov[2] = {
+		{ .iov_base = &vh, .iov_len = VNET_HDR_LEN },
+		{ .iov_base = (void *)pkt, .iov_len = len },
+	};
 
-	/* Hooked kinds run without virtio-net headers; a TUN write is one
-	 * packet and never blocks, so any thread may use queue 0. */
-	if (!s || !s->w || !s->n_workers || s->vnet)
+	/* A TUN write is one packet and never blocks, so any thread may
+	 * use queue 0; with offload behind an empty virtio-net header (a
+	 * whole packet, its checksums done). */
+	if (!s || !s->w || !s->n_workers)
 		return -1;
-	return write(s->w[0].fd, pkt, len) == (ssize_t)len ? 0 : -1;
+	if (!s->vnet)
+		return write(s->w[0].fd, pkt, len) == (ssize_t)len ? 0 : -1;
+	memset(&vh, 0, sizeof(vh));
+	return writev(s->w[0].fd, iov, 2) == (ssize_t)(VNET_HDR_LEN + len) ?
+		       0 : -1;
 }
 
 void siit_stop_hooked(struct instance *inst)

@@ -19,15 +19,16 @@ struct instance;
 
 struct siit_hooks {
 	/* Translate the packet (IPv4 or IPv6, writable) read by worker
-	 * idx; called on that worker's thread. */
+	 * idx; called on that worker's thread.  flags: XLAT_F_GSO and
+	 * XLAT_F_CSUM_PARTIAL with TUN offload, as for xlat_packet_flags(). */
 	enum xlat_verdict (*xlate)(void *arg, unsigned int idx, uint8_t *pkt,
-				   size_t len, struct xlat_out *out);
+				   size_t len, struct xlat_out *out,
+				   unsigned int flags);
 };
 
 /*
  * siit start/stop/status on inst->conf->siit (TUN, MTU, threads, io,
- * routes) with h->xlate instead of xlat_packet(); no virtio-net
- * offload.  The caller's arg comes back with siit_hook_arg().
+ * routes, offload) with h->xlate instead of xlat_packet_flags().  The caller's arg comes back with siit_hook_arg().
  */
 int siit_start_hooked(struct instance *inst, const struct siit_hooks *h,
 		      void *arg);

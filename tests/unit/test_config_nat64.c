@@ -48,7 +48,7 @@ TEST(defaults)
 	n = &ic->nat64.cfg;
 	CHECK_STR(ic->kind, "nat64");
 	CHECK_STR(ic->siit.tun, "plat");
-	CHECK(!ic->siit.offload);
+	CHECK(!ic->siit.offload); /* datapath auto: the fast path's */
 	CHECK_EQ(n->n_pool4, 3); /* one per protocol */
 	CHECK_EQ(n->pool4[0].lo, 1024);
 	CHECK_EQ(n->pool4[2].proto, NAT64_ICMP);
@@ -76,6 +76,30 @@ TEST(defaults)
 	conf_free(&c);
 }
 
+/* TUN offload follows the data path unless given: on for userspace, off
+ * for the eBPF fast path (plain packets only). */
+TEST(offload_follows_datapath)
+{
+	static const char *const text[] = {
+		"[nat64 a]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n"
+		"datapath = userspace\n",
+		"[nat64 a]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n"
+		"datapath = userspace\noffload = no\n",
+		"[nat64 a]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n"
+		"datapath = bpf\n",
+		"[nat64 a]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n"
+		"offload = yes\n",
+	};
+	static const bool want[] = { true, false, false, true };
+	struct xlatd_conf c;
+
+	for (unsigned int i = 0; i < 4; i++) {
+		REQUIRE(parse(text[i], &c) == 0);
+		CHECK_EQ(conf_find(&c, "a")->siit.offload, want[i]);
+		conf_free(&c);
+	}
+}
+
 TEST(every_key)
 {
 	static const char text[] =
@@ -93,7 +117,8 @@ TEST(every_key)
 		"tcp-transitory-timeout = 30\n"
 		"icmp-timeout = 5\nlog-mappings = yes\nwkp-global-only = no\n"
 		"drop-external-tcp = yes\nfragment-timeout = 5\n"
-		"ipv4-address = 192.0.2.254\ndecrement-ttl = yes\n";
+		"ipv4-address = 192.0.2.254\ndecrement-ttl = yes\n"
+		"offload = no\n";
 	struct xlatd_conf c;
 	const struct inst_conf *ic;
 	const struct nat64_cfg *n;
@@ -125,6 +150,7 @@ TEST(every_key)
 	CHECK(!n->wkp_global_only);
 	CHECK(n->drop_external_tcp);
 	CHECK_EQ(n->frag_ms, 5000);
+	CHECK(!ic->siit.offload);
 	CHECK_EQ(n->xlat.self4.s_addr, ip4("192.0.2.254"));
 	CHECK_EQ(ic->siit.n_route4, 2);
 	conf_free(&c);
