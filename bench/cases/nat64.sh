@@ -4,8 +4,9 @@
 # before xlatd had one).  The generator's flows each get a session; the
 # sink sees the pool4 address (xlatd) or $XOUT4 (masquerade).
 CASE_LABEL_nat64="xlat464 nat64 (xlatd, RFC 6146)"
+# nat64_start [EXTRA-LINE...]: xlatd [nat64] with the lines added.
 nat64_start() {
-	local d=$TMP/nat64 i
+	local d=$TMP/nat64 i l
 	mkdir -p "$d"
 	cat >"$d/xlatd.conf" <<-EOF
 	[global]
@@ -20,6 +21,7 @@ nat64_start() {
 	max-sessions = ${NAT64_SESSIONS:-1000000}
 	datapath = ${NAT64_DATAPATH:-userspace}
 	EOF
+	for l in "$@"; do echo "$l"; done >>"$d/xlatd.conf"
 	DST=$SINK4_AS6
 	[ -x "$XLATD" ] || { log "$XLATD missing"; XPID=; return 1; }
 	bg_start "$NSX" 1 xlatd-nat64 "$XLATD" -c "$d/xlatd.conf"
@@ -36,6 +38,15 @@ nat64_start() {
 	kill -0 "$XPID" 2>/dev/null || { log "xlatd died"; return 1; }
 }
 nat64_stop() {
+	local js
+	# Whether TUN offload was on, and how many TCP super-packets it
+	# brought (the TCP tests' segments, aggregated by GRO on the veth).
+	if [ -n "${XPID:-}" ] && js=$(nsx "$NSX" "$BUILD/xlatctl" \
+			-s "$TMP/nat64/xlatd.sock" status --json 2>/dev/null); then
+		log "nat64: $(jq -r '.instances[0].config |
+			"offload \(.offload), \(.tun_gso_in) super-packets translated whole"' \
+			<<<"$js" 2>/dev/null)"
+	fi
 	[ -n "${XPID:-}" ] && stop_pid "$XPID"
 	nsx "$NSX" ip link del nat0 2>/dev/null
 	return 0
@@ -79,4 +90,9 @@ tayganat_stop() {
 	nsx "$NSX" ip link del tayga1 2>/dev/null
 	return 0
 }
+# The same without TUN offload, to tell what offload brings: only when
+# named (CASES="nat64 nat64nooff"), not in the full run.
+CASE_LABEL_nat64nooff="xlat464 nat64, offload = no"
+nat64nooff_start() { nat64_start "offload = no"; }
+nat64nooff_stop() { nat64_stop; }
 EXTRA_CASES+=(nat64 tayganat)
