@@ -216,8 +216,9 @@ const struct nat64_cfg *nat64_cfg(const struct nat64 *nat);
 void nat64_lock_all(struct nat64 *nat);
 void nat64_unlock_all(struct nat64 *nat);
 
-/* Walk the tables between nat64_lock_all() and nat64_unlock_all(): slot
- * i (0 <= i < capacity) into *inf, false when free. */
+/* Walk the tables (while other threads translate: between
+ * nat64_lock_all() and nat64_unlock_all()): slot i (0 <= i < capacity)
+ * into *inf, false when free. */
 uint32_t nat64_sess_capacity(const struct nat64 *nat);
 uint32_t nat64_bib_capacity(const struct nat64 *nat);
 bool nat64_sess_get(const struct nat64 *nat, uint32_t i,
