@@ -124,6 +124,37 @@ static void answer(struct worker *w, unsigned int h, uint16_t sp, uint16_t dp)
 		w->wrong++;
 }
 
+/* TCP SYNs: unsolicited from IPv4 (held, rfc6146_syn.c) and from IPv6
+ * (which may meet a held one: simultaneous open). */
+static void syns(struct worker *w, uint32_t r)
+{
+	struct pkt4_spec s4 = { .src = S1, .dst = P4, .proto = 6 };
+	struct pkt6_spec s6 = { .dst = S1_6, .nexthdr = 6 };
+	uint64_t now = __atomic_load_n(&clock_ms, __ATOMIC_RELAXED);
+	uint16_t port = (uint16_t)(3000 + (r >> 16) % 16);
+	uint8_t l4[20];
+	char a6[64];
+	size_t len;
+
+	pkt_tcp(l4, port, (uint16_t)(1024 + (r >> 8) % 64), 1, TCP_SYN, "", 0);
+	len = pkt_ip4(w->pkt, &s4, l4, 20);
+	pkt_fix_l4_csum4(w->pkt, len);
+	w_out(w);
+	/* On a mapping, a session refused is counted, and not answered. */
+	if (nat64_4to6(w->nat, w->pkt, len, &w->o, now) == XLAT_DROP &&
+	    (w->o.reason == XLAT_DROP_NAT64_TABLE_FULL ||
+	     w->o.reason == XLAT_DROP_NAT64_HOST_LIMIT))
+		w->refused++;
+	host_name(a6, sizeof(a6), r % 64);
+	s6.src = a6;
+	pkt_tcp(l4, (uint16_t)(7000 + (r >> 4) % 4), port, 1, TCP_SYN, "", 0);
+	len = pkt_ip6(w->pkt, &s6, l4, 20);
+	pkt_fix_l4_csum6(w->pkt, len);
+	w_out(w);
+	if (nat64_6to4(w->nat, w->pkt, len, &w->o, now) == XLAT_REPLY)
+		w->refused++;
+}
+
 static void *churn(void *arg)
 {
 	struct worker *w = arg;
@@ -134,6 +165,10 @@ static void *churn(void *arg)
 		uint16_t sp = (uint16_t)(6000 + (r >> 8) % 4);
 		uint16_t dp = (uint16_t)(2000 + (r >> 12) % 8);
 
+		if (i % 16 == 0) {
+			syns(w, r);
+			continue;
+		}
 		if (send6(w, h, sp, dp) == XLAT_OUT)
 			answer(w, h, sp, dp);
 	}
@@ -145,7 +180,7 @@ static void *churn(void *arg)
 static int walk(struct nat64 *n, uint32_t limit)
 {
 	static uint32_t per_host[64];
-	static uint8_t taken[65536];
+	static uint8_t taken[NAT64_PROTO__COUNT][65536];
 	struct nat64_info inf;
 	uint32_t total = 0, bibs = 0;
 	int bad = 0;
@@ -163,7 +198,8 @@ static int walk(struct nat64 *n, uint32_t limit)
 	for (uint32_t i = 0; i < nat64_bib_capacity(n); i++)
 		if (nat64_bib_get(n, i, &inf)) {
 			bibs++;
-			if (taken[inf.p4]++) /* one pool4 address here */
+			/* one pool4 address in this configuration */
+			if (taken[inf.proto][inf.p4]++)
 				bad |= 2;
 		}
 	if (total != nat64_sessions(n) || bibs != nat64_bibs(n))
@@ -229,6 +265,8 @@ TEST(table_and_host_limit_exact_under_threads)
 
 static void *expirer(void *arg)
 {
+	static uint8_t obuf[XLAT_OUT_MIN];
+	struct xlat_out o = { .buf = obuf, .cap = sizeof(obuf) };
 	struct nat64 *n = arg;
 	unsigned long rounds = 0;
 	int bad = 0;
@@ -238,6 +276,9 @@ static void *expirer(void *arg)
 						  __ATOMIC_RELAXED);
 
 		nat64_expire(n, now, 1000);
+		/* Probes and held SYNs' errors, as the instance's timer. */
+		while (nat64_expire_send(n, now, &o))
+			;
 		if (++rounds % 16 == 0)
 			bad |= walk(n, 8);
 	}
@@ -258,6 +299,8 @@ TEST(churn_with_expiry_and_walks)
 	cfg.max_sessions = 256; /* 64 hosts x 4 x 8 flows: it fills */
 	cfg.max_per_host = 8;
 	cfg.timeout_ms[NAT64_T_UDP] = 40; /* the test's clock: fast */
+	cfg.timeout_ms[NAT64_T_TCP_TRANS] = 40;
+	cfg.timeout_ms[NAT64_T_TCP_EST] = 60;
 	n = fx_nat(&cfg);
 	REQUIRE(n);
 	__atomic_store_n(&clock_ms, 1000, __ATOMIC_RELAXED);
@@ -275,9 +318,13 @@ TEST(churn_with_expiry_and_walks)
 		CHECK_EQ(w[i].other, 0);
 	}
 	st = nat64_stats(n);
-	printf("# %lu translated, %lu answered, %lu refused, %llu sessions made, %llu expired\n",
+	printf("# %lu translated, %lu answered, %lu refused, %llu sessions made, %llu expired, %llu SYNs held, %llu simultaneous opens, %llu probes\n",
 	       ok, answered, refused, (unsigned long long)st->sess_added,
-	       (unsigned long long)st->sess_removed);
+	       (unsigned long long)st->sess_removed,
+	       (unsigned long long)st->syn_held,
+	       (unsigned long long)st->simultaneous_open,
+	       (unsigned long long)st->tcp_probes);
+	CHECK(st->syn_held > 0);
 	CHECK_EQ((long)exbad, 0);
 	CHECK_EQ(wrong, 0);
 	CHECK(answered > 0);
@@ -287,8 +334,17 @@ TEST(churn_with_expiry_and_walks)
 	CHECK_EQ(st->bib_added - st->bib_removed, nat64_bibs(n));
 	CHECK(nat64_sessions(n) <= 256);
 	CHECK_EQ(walk(n, 8), 0);
-	/* Everything expires in the end, nothing leaks from the lists. */
-	nat64_expire(n, UINT64_MAX / 2, UINT32_MAX);
+	/* Everything expires in the end, nothing leaks from the lists:
+	 * established TCP goes through TRANS first, held SYNs are sent. */
+	nat64_expire(n, 1ull << 40, UINT32_MAX);
+	nat64_expire(n, 1ull << 41, UINT32_MAX);
+	w_out(&w[0]);
+	w[0].obuf = malloc(XLAT_OUT_MIN);
+	REQUIRE(w[0].obuf);
+	w[0].o.buf = w[0].obuf;
+	while (nat64_expire_send(n, 1ull << 41, &w[0].o))
+		;
+	free(w[0].obuf);
 	CHECK_EQ(nat64_sessions(n), 0);
 	CHECK_EQ(nat64_bibs(n), 0);
 	CHECK_EQ(nat64_next_expiry(n), UINT64_MAX);
