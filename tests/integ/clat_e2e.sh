@@ -109,7 +109,9 @@ fi
 nx "$R4" ip link set dev srv0 mtu 1300
 run_bg "$C" timeout 30 tcpdump -l -n -i eth0 -c 1 'icmp6 and ip6[40] = 2'
 ptb=$NT_LAST_LOG
-sleep 0.5
+# The Packet Too Big comes with the first segments (at once when the
+# PLAT takes TCP super-packets): tcpdump must be capturing by then.
+nt_wait 5 grep -q 'listening on' "$ptb"
 upload "TCP upload of 4 MiB over a 1300-byte IPv4 hop, sha256 equal" 5002
 t_check "the client received an ICMPv6 Packet Too Big on its uplink" \
 	grep -q 'packet too big' "$ptb"
