@@ -54,6 +54,9 @@ write_conf() {
 		printf 'pool4 = 192.0.2.1\nwkp-global-only = no\n'
 		printf 'static = udp 2001:db8:6::11 7000 192.0.2.1 7000\n'
 		printf 'udp-timeout = %s\nicmp-timeout = 4\nlog-mappings = yes\n' "$udp"
+		# The userspace path (TUN offload on by default there);
+		# nat64_bpf.sh runs the eBPF fast path.
+		printf 'datapath = userspace\n'
 		for l in "$@"; do printf '%s\n' "$l"; done
 	} >"$NT_TMP/xlatd.conf"
 }
