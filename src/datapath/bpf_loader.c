@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <net/if_arp.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -56,25 +57,66 @@ static int silent_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
+/*
+ * libbpf's open, load and destroy make thousands of allocations of every
+ * size (the kernel's BTF alone is two 5 MiB buffers) on each CLAT start.
+ * Done on the main loop, glibc's per-thread cache (tcache: up to 7 freed
+ * chunks of each of 64 sizes, about 235 KiB) of that long-lived thread
+ * kept filling with them, a few KiB of RSS more per link flap for the
+ * first 60 or so (docs/soak.md).  A thread of its own for each step
+ * frees its cache when it ends.
+ */
+struct bpf_job {
+	struct xlat_bpf *b;
+	bool close;
+	int err;
+};
+
+static void *bpf_job_main(void *arg)
+{
+	struct bpf_job *j = arg;
+	struct xlat_bpf *b = j->b;
+
+	if (j->close) {
+		clat_bpf__destroy(b->skel);
+		b->skel = NULL;
+		return NULL;
+	}
+	b->skel = clat_bpf__open();
+	if (!b->skel) {
+		j->err = errno ? -errno : -ENOMEM;
+		return NULL;
+	}
+	j->err = clat_bpf__load(b->skel);
+	if (j->err) {
+		clat_bpf__destroy(b->skel);
+		b->skel = NULL;
+		j->err = j->err < 0 ? j->err : -j->err;
+	}
+	return NULL;
+}
+
+static int bpf_job_run(struct bpf_job *j)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, bpf_job_main, j))
+		bpf_job_main(j); /* no thread: the same work, cache or not */
+	else
+		pthread_join(t, NULL);
+	return j->err;
+}
+
 int xlat_bpf_open(struct xlat_bpf *b)
 {
-	int err;
+	struct bpf_job j = { .b = b };
 
 	memset(b, 0, sizeof(*b));
 	for (int i = 0; i < XLAT_BPF__NPROG; i++)
 		b->hook[i].link_fd = -1;
 	/* The caller decides what a missing fast path is worth logging. */
 	libbpf_set_print(silent_print);
-	b->skel = clat_bpf__open();
-	if (!b->skel)
-		return errno ? -errno : -ENOMEM;
-	err = clat_bpf__load(b->skel);
-	if (err) {
-		clat_bpf__destroy(b->skel);
-		b->skel = NULL;
-		return err < 0 ? err : -err;
-	}
-	return 0;
+	return bpf_job_run(&j);
 }
 
 static bool is_clat_eam(const struct xlat_cfg *xc)
@@ -397,9 +439,11 @@ void xlat_bpf_detach(struct xlat_bpf *b)
 
 void xlat_bpf_close(struct xlat_bpf *b)
 {
+	struct bpf_job j = { .b = b, .close = true };
+
 	xlat_bpf_detach(b);
 	if (b->skel)
-		clat_bpf__destroy(b->skel);
+		bpf_job_run(&j);
 	b->skel = NULL;
 }
 

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <grp.h>
 #include <net/if.h>
 #include <signal.h>
@@ -471,6 +472,11 @@ int main(int argc, char **argv)
 	char err[512];
 	sigset_t ss;
 
+	/* A fixed threshold: glibc would otherwise raise it to the largest
+	 * block freed so far, and the kernel's BTF libbpf reads at every
+	 * CLAT start (two 5 MiB buffers) would then be carved from a heap
+	 * that keeps up to twice that resident after the free. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	instance_register_kind(&siit_kind);
 	instance_register_kind(&clat_kind);
 	instance_register_kind(&nat64_kind);
