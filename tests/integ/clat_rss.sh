@@ -5,7 +5,8 @@
 # TUN, route).  After a warm-up of CLAT_RSS_WARM starts, the anonymous
 # RSS of xlatd may grow by less than CLAT_RSS_BOUND KiB over the
 # remaining ones, and the open fds and threads come back to the same
-# numbers.  Before the fix of docs/soak.md ("What is not equal") the eBPF
+# numbers, and so does the heap in use xlatctl status --json shows
+# (memory.heap_in_use_bytes).  Before the fix of docs/soak.md ("What is not equal") the eBPF
 # data path grew by 4-8 KiB per start here (about 120 KiB over starts
 # 10..40): glibc's per-thread cache of the main loop filling with
 # libbpf's chunks.  Both data paths are checked.
@@ -33,10 +34,14 @@ routes() {
 }
 routes || t_bail "IPv6 default route"
 
-# figures: "RssAnon-KiB fds threads" of xlatd.
+# figures: "RssAnon-KiB fds threads heap-in-use-bytes" of xlatd (the
+# last from the status's memory object, glibc's mallinfo2).
 figures() {
 	echo "$(awk '/^RssAnon/ {print $2}' "/proc/$NT_XPID/status")" \
-		"$(ls "/proc/$NT_XPID/fd" | wc -l)" "$(ls "/proc/$NT_XPID/task" | wc -l)"
+		"$(ls "/proc/$NT_XPID/fd" | wc -l)" "$(ls "/proc/$NT_XPID/task" | wc -l)" \
+		"$(nt_xlatctl status --json | /usr/bin/python3 -c '
+import json, sys
+print(json.load(sys.stdin).get("memory", {}).get("heap_in_use_bytes", -1))')"
 }
 
 # One flap: down (the CLAT stops), up with the routes back (it runs).
@@ -68,12 +73,14 @@ cycle_check() { # DATAPATH CYCLES
 		return
 	fi
 	t_ok "$dp: $n link flaps, the CLAT runs again after each"
-	t_diag "$dp: after flap $WARM: $a; after flap $n: $b (RssAnon KiB, fds, threads)"
+	t_diag "$dp: after flap $WARM: $a; after flap $n: $b (RssAnon KiB, fds, threads, heap in use)"
 	set -- $a $b
-	t_check "$dp: RssAnon grew by less than $BOUND KiB over flaps $WARM..$n ($1 -> $4 KiB)" \
-		test $(($4 - $1)) -lt "$BOUND"
-	t_check "$dp: fds back ($2 -> $5)" test "$2" = "$5"
-	t_check "$dp: threads back ($3 -> $6)" test "$3" = "$6"
+	t_check "$dp: RssAnon grew by less than $BOUND KiB over flaps $WARM..$n ($1 -> $5 KiB)" \
+		test $(($5 - $1)) -lt "$BOUND"
+	t_check "$dp: fds back ($2 -> $6)" test "$2" = "$6"
+	t_check "$dp: threads back ($3 -> $7)" test "$3" = "$7"
+	t_check "$dp: status memory.heap_in_use_bytes grew by less than $BOUND KiB ($4 -> $8)" \
+		test "$4" -ge 0 -a $(($8 - $4)) -lt $((BOUND * 1024))
 	nt_xlatd_stop
 }
 
