@@ -66,26 +66,44 @@ static int silent_print(enum libbpf_print_level level, const char *fmt,
  * first 60 or so (docs/soak.md).  A thread of its own for each step
  * frees its cache when it ends.
  */
+struct apart {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void *apart_main(void *arg)
+{
+	struct apart *a = arg;
+
+	a->fn(a->arg);
+	return NULL;
+}
+
+void xlat_bpf_apart(void (*fn)(void *), void *arg)
+{
+	struct apart a = { .fn = fn, .arg = arg };
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, apart_main, &a))
+		fn(arg); /* no thread: the same work, cache or not */
+	else
+		pthread_join(t, NULL);
+}
+
 struct bpf_job {
 	struct xlat_bpf *b;
-	bool close;
 	int err;
 };
 
-static void *bpf_job_main(void *arg)
+static void open_job(void *arg)
 {
 	struct bpf_job *j = arg;
 	struct xlat_bpf *b = j->b;
 
-	if (j->close) {
-		clat_bpf__destroy(b->skel);
-		b->skel = NULL;
-		return NULL;
-	}
 	b->skel = clat_bpf__open();
 	if (!b->skel) {
 		j->err = errno ? -errno : -ENOMEM;
-		return NULL;
+		return;
 	}
 	j->err = clat_bpf__load(b->skel);
 	if (j->err) {
@@ -93,18 +111,14 @@ static void *bpf_job_main(void *arg)
 		b->skel = NULL;
 		j->err = j->err < 0 ? j->err : -j->err;
 	}
-	return NULL;
 }
 
-static int bpf_job_run(struct bpf_job *j)
+static void close_job(void *arg)
 {
-	pthread_t t;
+	struct xlat_bpf *b = arg;
 
-	if (pthread_create(&t, NULL, bpf_job_main, j))
-		bpf_job_main(j); /* no thread: the same work, cache or not */
-	else
-		pthread_join(t, NULL);
-	return j->err;
+	clat_bpf__destroy(b->skel);
+	b->skel = NULL;
 }
 
 int xlat_bpf_open(struct xlat_bpf *b)
@@ -116,7 +130,8 @@ int xlat_bpf_open(struct xlat_bpf *b)
 		b->hook[i].link_fd = -1;
 	/* The caller decides what a missing fast path is worth logging. */
 	libbpf_set_print(silent_print);
-	return bpf_job_run(&j);
+	xlat_bpf_apart(open_job, &j);
+	return j.err;
 }
 
 static bool is_clat_eam(const struct xlat_cfg *xc)
@@ -439,11 +454,9 @@ void xlat_bpf_detach(struct xlat_bpf *b)
 
 void xlat_bpf_close(struct xlat_bpf *b)
 {
-	struct bpf_job j = { .b = b, .close = true };
-
 	xlat_bpf_detach(b);
 	if (b->skel)
-		bpf_job_run(&j);
+		xlat_bpf_apart(close_job, b);
 	b->skel = NULL;
 }
 

@@ -91,6 +91,11 @@ int xlat_bpf_attached(const struct xlat_bpf *b);
 /* Detach and unload; b may be half-opened. */
 void xlat_bpf_close(struct xlat_bpf *b);
 
+/* Run fn(arg) on a thread of its own and wait for it: libbpf's open, load
+ * and destroy, whose many allocations would otherwise stay in the glibc
+ * per-thread cache of the main loop (docs/soak.md). */
+void xlat_bpf_apart(void (*fn)(void *), void *arg);
+
 int xlat_bpf_prog_fd(const struct xlat_bpf *b, enum xlat_bpf_prog p);
 
 /* Per-CPU array map fd, keys 0..n-1: each key's sum over the CPUs. */

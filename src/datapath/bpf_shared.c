@@ -39,26 +39,53 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
+struct shared_job {
+	struct xlat_shared_bpf *s;
+	uint32_t max_entries;
+	int err;
+};
+
+/* On a thread of its own (xlat_bpf_apart(): libbpf's allocations). */
+static void open_job(void *arg)
+{
+	struct shared_job *j = arg;
+	struct xlat_shared_bpf *s = j->s;
+
+	s->skel = clat_shared_bpf__open();
+	if (!s->skel) {
+		j->err = errno ? -errno : -ENOMEM;
+		return;
+	}
+	j->err = bpf_map__set_max_entries(s->skel->maps.shared_ports,
+					  j->max_entries ? j->max_entries : 1);
+	if (!j->err)
+		j->err = clat_shared_bpf__load(s->skel);
+	if (j->err) {
+		clat_shared_bpf__destroy(s->skel);
+		s->skel = NULL;
+		j->err = j->err < 0 ? j->err : -j->err;
+	}
+}
+
+static void close_job(void *arg)
+{
+	struct xlat_shared_bpf *s = arg;
+
+	clat_shared_bpf__destroy(s->skel);
+	s->skel = NULL;
+}
+
 int xlat_shared_bpf_open(struct xlat_shared_bpf *s, uint32_t max_entries)
 {
-	int err;
+	struct shared_job j = { .s = s, .max_entries = max_entries };
 
 	memset(s, 0, sizeof(*s));
 	s->hook.link_fd = -1;
 	s->map_fd = -1;
 	libbpf_set_print(quiet);
-	s->skel = clat_shared_bpf__open();
-	if (!s->skel)
-		return errno ? -errno : -ENOMEM;
-	err = bpf_map__set_max_entries(s->skel->maps.shared_ports,
-				       max_entries ? max_entries : 1);
-	if (!err)
-		err = clat_shared_bpf__load(s->skel);
-	if (err) {
-		clat_shared_bpf__destroy(s->skel);
-		s->skel = NULL;
-		return err < 0 ? err : -err;
-	}
+	xlat_bpf_apart(open_job, &j);
+	if (j.err)
+		return j.err;
 	s->map_fd = bpf_map__fd(s->skel->maps.shared_ports);
 	return 0;
 }
@@ -194,7 +221,7 @@ void xlat_shared_bpf_close(struct xlat_shared_bpf *s)
 {
 	xlat_bpf_hook_detach(&s->hook, true);
 	if (s->skel)
-		clat_shared_bpf__destroy(s->skel);
+		xlat_bpf_apart(close_job, s);
 	s->skel = NULL;
 	s->map_fd = -1;
 }
