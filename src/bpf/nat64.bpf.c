@@ -77,6 +77,29 @@ struct {
 	__type(value, __u64);
 } nat64_stats SEC(".maps");
 
+/* TTL / hop limit as the engine's xlat_ttl_step(), xlat_ttl_expires()
+ * and xlat_ttl_next() (src/engine/xlat.h): one decrement in router mode,
+ * less the kernel's around the TUN, which the program gives back too. */
+static __always_inline int ttl_step(const struct nat64_fp_cfg *c)
+{
+	return (c->decrement_ttl ? 1 : 0) - (int)c->ttl_kernel_hops;
+}
+
+static __always_inline bool ttl_expires(const struct nat64_fp_cfg *c,
+					__u8 ttl)
+{
+	int step = ttl_step(c);
+
+	return step > 0 && ttl <= step;
+}
+
+static __always_inline __u8 ttl_next(const struct nat64_fp_cfg *c, __u8 ttl)
+{
+	int t = (int)ttl - ttl_step(c);
+
+	return (__u8)(t > 255 ? 255 : t < 0 ? 0 : t);
+}
+
 /* The L3 pseudo-header of RFC 8200 section 8.1, for csum_diff(). */
 struct pseudo6 {
 	__u32 saddr[4];
@@ -359,7 +382,7 @@ static __always_inline int from6(struct __sk_buff *skb,
 		return pass(NAT64_FP_PASS_ADDR);
 	if (in_pool4(c, r4))
 		return pass(NAT64_FP_PASS_HAIRPIN);
-	if (c->decrement_ttl && ip6.hop_limit <= 1)
+	if (ttl_expires(c, ip6.hop_limit))
 		return pass(NAT64_FP_PASS_TTL);
 	r = l4_read(skb, off + sizeof(ip6), ip6.nexthdr, plen, true, &li);
 	if (r)
@@ -394,7 +417,7 @@ static __always_inline int from6(struct __sk_buff *skb,
 	if (wire > NAT64_FP_DF_MAX)
 		ip4.frag_off = bpf_htons(IP4_DF);
 	ip4.id = (__u16)bpf_get_prandom_u32();
-	ip4.ttl = ip6.hop_limit - (c->decrement_ttl ? 1 : 0);
+	ip4.ttl = ttl_next(c, ip6.hop_limit);
 	ip4.protocol = li.proto;
 	ip4.saddr = s->a4;
 	ip4.daddr = r4;
@@ -460,7 +483,7 @@ static __always_inline int from4(struct __sk_buff *skb,
 		return pass(NAT64_FP_PASS_ADDR);
 	if (in_pool4(c, ip4.saddr))
 		return pass(NAT64_FP_PASS_HAIRPIN);
-	if (c->decrement_ttl && ip4.ttl <= 1)
+	if (ttl_expires(c, ip4.ttl))
 		return pass(NAT64_FP_PASS_TTL);
 	if (ip4.protocol != NH_TCP && ip4.protocol != NH_UDP &&
 	    ip4.protocol != PROTO_ICMP)
@@ -493,7 +516,7 @@ static __always_inline int from4(struct __sk_buff *skb,
 				   (c->reset_tos ? 0 : (__u32)ip4.tos << 20));
 	ip6.payload_len = bpf_htons(plen);
 	ip6.nexthdr = li.proto == PROTO_ICMP ? NH_ICMP6 : li.proto;
-	ip6.hop_limit = ip4.ttl - (c->decrement_ttl ? 1 : 0);
+	ip6.hop_limit = ttl_next(c, ip4.ttl);
 	embed4(c, ip4.saddr, ip6.saddr.in6_u.u6_addr8);
 	__builtin_memcpy(ip6.daddr.in6_u.u6_addr8, s->a6, 16);
 

@@ -27,7 +27,8 @@ struct nat64_fp_cfg {
 	__u8 reset_tos;     /* the engine's reset-tos */
 	__u8 n_pool4;
 	__u8 l2len;         /* bytes before IP: 0 on the TUN, 14 in tests */
-	__u8 pad[3];
+	__u8 ttl_kernel_hops; /* the engine's ttl_kernel_hops */
+	__u8 pad[2];
 	__u32 tun_ifindex;  /* translated packets enter this device */
 	__u32 tun_mtu;      /* ... which takes no bigger ones */
 	__u32 ipv4_mtu;     /* the engine's ipv4_mtu (0: none) */

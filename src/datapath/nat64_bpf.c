@@ -157,6 +157,7 @@ const char *nat64_bpf_configure(struct nat64_bpf *b,
 	c = &b->skel->bss->nat64_cfg;
 	n = *c;
 	n.decrement_ttl = x->decrement_ttl;
+	n.ttl_kernel_hops = x->ttl_kernel_hops;
 	n.reset_tos = x->reset_tos;
 	prefix(&n, &x->pool6);
 	mtus(&n, x);

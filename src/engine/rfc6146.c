@@ -361,7 +361,7 @@ enum xlat_verdict nat64_6to4_flags(struct nat64 *nat, uint8_t *pkt,
 					 XLAT_DROP_MULTICAST :
 					 XLAT_DROP_DST_UNTRANSLATABLE);
 	/* The engine answers an expired hop limit to the real source. */
-	if (xc->decrement_ttl && f.hlim <= 1 && !f.error)
+	if (xlat_ttl_expires(xc, f.hlim) && !f.error)
 		return xlat_6to4_flags(xc, pkt, len, out, flags);
 	if (f.tail) {
 		if (!nat64_frag_find(nat, &f, true, now, &m))
@@ -560,7 +560,7 @@ static enum xlat_verdict in4(struct nat64 *nat, const uint8_t *pkt,
 					    : XLAT_DROP_SRC_UNTRANSLATABLE);
 	if (!hp && !peer_ok(nat, &f.r4))
 		return drop(out, XLAT_DROP_WKP_NONGLOBAL);
-	if (!hp && xc->decrement_ttl && f.hlim <= 1 && !f.error)
+	if (!hp && xlat_ttl_expires(xc, f.hlim) && !f.error)
 		return xlat_4to6_flags(xc, pkt, len, out, flags);
 	if (udp0_refused(nat, pkt, &f))
 		return xlat_4to6_flags(xc, pkt, len, out, flags);

@@ -263,6 +263,7 @@ static bool same_unlocked(const struct nat64 *nat, const struct nat64_cfg *cfg)
 	       a->lowest_ipv6_mtu == b->lowest_ipv6_mtu &&
 	       a->ipv6_mtu == b->ipv6_mtu && a->ipv4_mtu == b->ipv4_mtu &&
 	       a->decrement_ttl == b->decrement_ttl &&
+	       a->ttl_kernel_hops == b->ttl_kernel_hops &&
 	       a->reset_tos == b->reset_tos &&
 	       a->icmp_errors == b->icmp_errors && a->udp0 == b->udp0 &&
 	       cfg->wkp_global_only == nat->cfg.wkp_global_only;

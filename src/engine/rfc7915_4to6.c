@@ -387,10 +387,10 @@ enum xlat_verdict xlat_4to6_flags(const struct xlat_cfg *cfg,
 
 	/* A hairpinned packet already lost its hop in the 6->4 pass. */
 	c.hlim = h->ttl;
-	if (cfg->decrement_ttl && !(flags & XLAT_4TO6_HAIRPIN)) {
-		if (h->ttl <= 1)
+	if (!(flags & XLAT_4TO6_HAIRPIN)) {
+		if (xlat_ttl_expires(cfg, h->ttl))
 			return reply4(&c, 11, 0, 0, XLAT_DROP_TTL_EXPIRED);
-		c.hlim = h->ttl - 1;
+		c.hlim = xlat_ttl_next(cfg, h->ttl);
 	}
 	if (v4_unexpired_source_route(pkt + IP4_HDR, h->ihl - IP4_HDR))
 		return reply4(&c, 3, 5, 0, XLAT_DROP_SOURCE_ROUTE);

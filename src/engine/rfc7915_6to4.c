@@ -439,13 +439,9 @@ enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
 	r = icmp6_gate(h);
 	if (r != XLAT_DROP_NONE)
 		return drop(out, r);
-	c.ttl = pkt[7];
-	if (cfg->decrement_ttl) {
-		if (c.ttl <= 1)
-			return reply6(&c, 3, 0, 0,
-				      XLAT_DROP_HOP_LIMIT_EXPIRED);
-		c.ttl--;
-	}
+	if (xlat_ttl_expires(cfg, pkt[7]))
+		return reply6(&c, 3, 0, 0, XLAT_DROP_HOP_LIMIT_EXPIRED);
+	c.ttl = xlat_ttl_next(cfg, pkt[7]);
 	if (h->sl_ptr)
 		return reply6(&c, 4, 0, (uint32_t)h->sl_ptr,
 			      XLAT_DROP_ROUTING_HDR);

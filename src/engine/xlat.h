@@ -149,6 +149,12 @@ struct xlat_cfg {
 	 * below 1280); a DF=0 one is fragmented to it. */
 	uint32_t ipv4_mtu;
 	bool decrement_ttl;       /* router mode: true; host (CLAT) mode: false */
+	/* TTL / hop limit decrements the data path around the engine makes
+	 * itself: 2 when the kernel forwards packets into a TUN and the
+	 * translated ones out of it.  The engine gives them back, so that
+	 * the translator as a whole is one hop (RFC 7915 4.1, 5.1) with
+	 * decrement_ttl, none without.  Default 0: the engine alone. */
+	uint8_t ttl_kernel_hops;
 	bool wkp_global_only;     /* RFC 6052 section 3.1, default true */
 	bool hairpin;             /* RFC 7757 section 4, default true */
 	bool reset_tos;           /* RFC 7915 4.1/5.1: zero TOS/traffic class */
@@ -234,6 +240,32 @@ enum xlat_verdict xlat_packet_flags(const struct xlat_cfg *cfg,
 enum xlat_verdict xlat_6to4_flags(const struct xlat_cfg *cfg,
 				  const uint8_t *pkt, size_t len,
 				  struct xlat_out *out, unsigned int flags);
+
+/* How much the engine itself lowers a TTL / hop limit: RFC 7915's one
+ * decrement in router mode, less what the data path already takes
+ * (negative: the engine gives the kernel's decrements back). */
+static inline int xlat_ttl_step(const struct xlat_cfg *cfg)
+{
+	return (cfg->decrement_ttl ? 1 : 0) - (int)cfg->ttl_kernel_hops;
+}
+
+/* Whether a packet arriving with ttl expires in the engine (Time
+ * Exceeded).  Never with ttl_kernel_hops >= decrement_ttl: the kernel
+ * answered TTL <= 1 before the packet entered the TUN. */
+static inline bool xlat_ttl_expires(const struct xlat_cfg *cfg, uint8_t ttl)
+{
+	int step = xlat_ttl_step(cfg);
+
+	return step > 0 && ttl <= step;
+}
+
+/* The TTL / hop limit of the translated packet (not expired). */
+static inline uint8_t xlat_ttl_next(const struct xlat_cfg *cfg, uint8_t ttl)
+{
+	int t = (int)ttl - xlat_ttl_step(cfg);
+
+	return (uint8_t)(t > 255 ? 255 : t < 0 ? 0 : t);
+}
 
 static inline uint8_t *xlat_out_data(const struct xlat_out *out, unsigned int i)
 {

@@ -373,6 +373,9 @@ int conf_nat64_finish(struct inst_conf *ic, char *msg, size_t n)
 	if (!ic->nat64.self6_set)
 		rfc6052_embed(&ic->xlat.pool6, &ic->xlat.self4,
 			      &ic->xlat.self6);
+	/* Into the TUN and out of it, the kernel forwards (as [siit]); the
+	 * eBPF fast path on the TUN's egress sees the same two decrements. */
+	ic->xlat.ttl_kernel_hops = 2;
 	c->xlat = ic->xlat;
 	/* TUN offload (GSO, partial checksums) by default on the userspace
 	 * path; the eBPF fast path takes plain packets only, so with

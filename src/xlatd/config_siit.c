@@ -171,6 +171,9 @@ int conf_siit_finish(struct inst_conf *ic, bool self6_set, char *msg,
 	}
 	if (!ic->xlat.has_pool6 && !ic->n_eam)
 		return bad(msg, n, "needs pool6 or at least one eam");
+	/* The kernel forwards packets into the TUN and the translated ones
+	 * out of it: two decrements the engine gives back (xlat.h). */
+	ic->xlat.ttl_kernel_hops = 2;
 	if (!self6_set && ic->xlat.self4.s_addr && ic->xlat.has_pool6)
 		rfc6052_embed(&ic->xlat.pool6, &ic->xlat.self4,
 			      &ic->xlat.self6);
