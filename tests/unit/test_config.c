@@ -93,6 +93,8 @@ TEST(siit_defaults)
 	CHECK_EQ(ic->xlat.pool6.len, 96);
 	CHECK_EQ(ic->xlat.lowest_ipv6_mtu, 1280);
 	CHECK(ic->xlat.decrement_ttl);
+	/* Forwarded into and out of the TUN: the engine gives both back. */
+	CHECK_EQ(ic->xlat.ttl_kernel_hops, 2);
 	CHECK(ic->xlat.wkp_global_only);
 	CHECK(ic->xlat.hairpin);
 	CHECK(!ic->xlat.reset_tos);
@@ -278,6 +280,7 @@ TEST(clat_defaults)
 	CHECK_EQ(ic->clat.mode, CLAT_MODE_AUTO);
 	CHECK_EQ(ic->clat.threads, 1);
 	CHECK(!ic->xlat.decrement_ttl);
+	CHECK_EQ(ic->xlat.ttl_kernel_hops, 0); /* a host: nothing to give back */
 	CHECK(!ic->xlat.has_pool6);
 	conf_free(&c);
 }

@@ -127,6 +127,7 @@ TEST(every_key)
 	ic = conf_find(&c, "n0");
 	n = &ic->nat64.cfg;
 	CHECK_STR(ic->siit.tun, "nat64x");
+	CHECK_EQ(n->xlat.ttl_kernel_hops, 2); /* the TUN, as [siit] */
 	CHECK_EQ(ic->siit.mtu, 1400);
 	CHECK_EQ(ic->siit.threads, 2);
 	CHECK_EQ(n->n_pool4, 3);

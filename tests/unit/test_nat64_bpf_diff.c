@@ -275,6 +275,45 @@ TEST(udp_4to6_sizes_tos_df_ttl)
 	     NAT64_FP_PASS_NO_SESSION, false);
 }
 
+/* ttl_kernel_hops 2 (the TUN instances): the program gives the kernel's
+ * two decrements back as the engine does, with and without
+ * decrement-ttl, up to 255, and passes nothing for its TTL. */
+static bool set_ttl(uint8_t hops, bool dec)
+{
+	cfg.xlat.ttl_kernel_hops = hops;
+	cfg.xlat.decrement_ttl = dec;
+	return nat64_reconfigure(nat, &cfg) == 0 &&
+	       nat64_bpf_configure(&fp, &cfg) == NULL;
+}
+
+TEST(ttl_kernel_hops_both_ways)
+{
+	static const uint8_t ttl[] = { 1, 2, 63, 64, 253, 254, 255 };
+	uint8_t b[1600];
+	char w[64];
+
+	for (int dec = 1; dec >= 0; dec--) {
+		REQUIRE(set_ttl(2, dec));
+		for (size_t i = 0; i < sizeof(ttl); i++) {
+			snprintf(w, sizeof(w), "hops 2 dec %d udp6 hlim %u",
+				 dec, ttl[i]);
+			diff(w, b, udp6(b, 40000, 20, 0, 0, ttl[i]), XLATED,
+			     false);
+			snprintf(w, sizeof(w), "hops 2 dec %d udp4 ttl %u",
+				 dec, ttl[i]);
+			diff(w, b, udp4(b, up4, 20, 0, true, ttl[i]), XLATED,
+			     false);
+		}
+	}
+	/* And the engine alone without decrement-ttl: TTL 1 passes on. */
+	REQUIRE(set_ttl(0, false));
+	diff("hops 0 dec 0 udp6 hlim 1", b, udp6(b, 40000, 20, 0, 0, 1),
+	     XLATED, false);
+	diff("hops 0 dec 0 udp4 ttl 1", b, udp4(b, up4, 20, 0, true, 1),
+	     XLATED, false);
+	REQUIRE(set_ttl(0, true));
+}
+
 TEST(udp_4to6_zero_checksum_options_fragments_pass)
 {
 	static const uint8_t nop[4] = { 1, 1, 1, 0 };
