@@ -142,6 +142,15 @@ for s in 4 6; do
 		bash -c "[ '${out%% *}' -gt 0 ] 2>/dev/null && [[ '$out' == *identical ]]" ||
 		t_diag "$out"
 done
+# Every scripted packet leaves its host with TTL / hop limit 64; the
+# translator is one hop on both paths (RFC 7915 4.1, 5.1).
+for run in user bpf; do
+	for s in 4 6; do
+		got=$($PY "$FLOWS" ttl "$NT_TMP/$run.$s.pcap" 2>&1)
+		t_check "$run run: every packet h$s received has TTL / hop limit 63 ($got)" \
+			test "$got" = 63
+	done
+done
 t_check "every scripted packet arrived on the userspace run ($want sent)" \
 	bash -c "[ \$($PY -c 'import sys; sys.path.insert(0, sys.argv[1]); import nat64_flows as f; print(len(f.pcap(sys.argv[2])) + len(f.pcap(sys.argv[3])))' \
 		'$NT_ROOT/tests/tools' '$NT_TMP/user.4.pcap' '$NT_TMP/user.6.pcap') -ge $want ]"

@@ -6,6 +6,7 @@ same every run, and the comparison of what arrived.
   nat64_flows.py send SIDE STEP IFACE DSTMAC   one step of the script
   nat64_flows.py steps                         the steps, "SIDE STEP" lines
   nat64_flows.py compare A.pcap B.pcap         same packets, in order?
+  nat64_flows.py ttl A.pcap                     TTLs / hop limits seen
 
 SIDE 6 is h6 (2001:db8:6::10), 4 is h4 (203.0.113.10).  The mappings are
 the static BIB entries the test configures, so the IPv4 side sees the same
@@ -172,6 +173,18 @@ def compare(a, b):
     return 0
 
 
+def ttls(path):
+    """The distinct TTLs / hop limits in a pcap, space-separated."""
+    seen = set()
+    for p in pcap(path):
+        if p and p[0] >> 4 == 4 and len(p) >= 20:
+            seen.add(p[8])
+        elif p and p[0] >> 4 == 6 and len(p) >= 40:
+            seen.add(p[7])
+    print(" ".join(str(t) for t in sorted(seen)))
+    return 0
+
+
 def main():
     if sys.argv[1] == "steps":
         for side, _ in script():
@@ -182,6 +195,8 @@ def main():
         return 0
     if sys.argv[1] == "count":
         return print(len([p for _, ps in script() for p in ps])) or 0
+    if sys.argv[1] == "ttl":
+        return ttls(sys.argv[2])
     return compare(sys.argv[2], sys.argv[3])
 
 

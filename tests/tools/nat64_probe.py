@@ -139,9 +139,11 @@ def udp_fields():
 
 check("3.5.1/RFC 7915 5.1 IPv6->IPv4 UDP: header and UDP checksum valid, "
       "TOS = traffic class, DF=0", udp_fields)
-todo("RFC 7915 5.1 IPv6->IPv4 TTL = hop limit - 1 (64 -> 63)",
-     lambda: None if st["u1"][IP].ttl == 63 else "TTL %d" % st["u1"][IP].ttl,
-     TTL_TODO)
+# The translator is one router hop (RFC 7915 5.1, RFC 6146 3.5): the
+# kernel's decrements into and out of the TUN are given back.
+check("RFC 7915 5.1 IPv6->IPv4 TTL = hop limit - 1 (64 -> 63), a session's "
+      "first packet (the engine)",
+      lambda: None if st["u1"][IP].ttl == 63 else "TTL %d" % st["u1"][IP].ttl)
 
 
 def ipv4_id():
@@ -152,11 +154,16 @@ def ipv4_id():
     if len(r) != 2:
         return "%d of 2 arrived" % len(r)
     ids = [x[IP].id for x in r]
+    st["ttl_later"] = [x[IP].ttl for x in r]
     return None if ids[0] != ids[1] else "both Identification %d" % ids[0]
 
 
 check("RFC 7915 5.1 IPv4 Identification differs between two DF=0 datagrams",
       ipv4_id)
+check("RFC 7915 5.1 IPv6->IPv4 TTL 64 -> 63 for a session's later packets "
+      "(the eBPF fast path when it runs)",
+      lambda: None if st["ttl_later"] == [63, 63] else
+      "TTLs %s" % st["ttl_later"])
 
 
 def big_df():
@@ -200,9 +207,8 @@ def udp_back():
 
 check("3.5.1/RFC 7915 4.1 IPv4->IPv6 UDP through the mapping: addresses and "
       "ports restored, checksum valid, TC = TOS", udp_back)
-todo("RFC 7915 4.1 IPv4->IPv6 hop limit = TTL - 1 (50 -> 49)",
-     lambda: None if st["hlim"] == 49 else "hop limit %d" % st["hlim"],
-     TTL_TODO)
+check("RFC 7915 4.1 IPv4->IPv6 hop limit = TTL - 1 (50 -> 49)",
+      lambda: None if st["hlim"] == 49 else "hop limit %d" % st["hlim"])
 
 
 def udp_zero():

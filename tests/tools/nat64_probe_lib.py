@@ -143,10 +143,6 @@ def check(name, fn):
     report(why is None, name, why or "")
 
 
-TTL_TODO = ("the TUN data path: the kernel forwards into the TUN and out "
-            "of it, each a decrement, besides the engine's own")
-
-
 def todo(name, fn, reason):
     """A check of a known non-conformance: TODO while it fails."""
     try:
