@@ -75,6 +75,14 @@ t_check "ping IPv6 -> IPv4 host via pool6 ($H4_V6)" \
 	nx "$H6" ping -6 -c 3 -i 0.2 -W 2 "$H4_V6"
 t_check "ping IPv4 -> IPv6 host via EAM ($H6_V4)" \
 	nx "$H4" ping -4 -c 3 -i 0.2 -W 2 "$H6_V4"
+# The translator is one router hop (RFC 7915 4.1, 5.1): a reply that
+# leaves its host with 64 crosses r4 and xl and arrives with 62.
+out=$(nx "$H6" ping -6 -c 1 -W 2 "$H4_V6" 2>&1)
+t_check "IPv4 -> IPv6: h4's echo reply (TTL 64) reaches h6 with hop limit 62 (r4, xl)" \
+	grep -q "ttl=62 " <<<"$out" || t_diag "$out"
+out=$(nx "$H4" ping -4 -c 1 -W 2 "$H6_V4" 2>&1)
+t_check "IPv6 -> IPv4: h6's echo reply (hop limit 64) reaches h4 with TTL 62 (xl, r4)" \
+	grep -q "ttl=62 " <<<"$out" || t_diag "$out"
 
 # TCP, 4 MiB each way, verified by sha256.
 head -c $((4 * 1024 * 1024)) /dev/urandom >"$NT_TMP/data"
@@ -115,14 +123,27 @@ nt_wait 5 test -s "$NT_TMP/big.out"
 t_check "a 3000-byte UDP datagram (IPv6 fragments) arrives intact" \
 	cmp "$NT_TMP/big" "$NT_TMP/big.out"
 
-# traceroute: r4's ICMPv4 Time Exceeded comes back as ICMPv6 from r4's
-# pool6 address, and the last hop is the destination.
+# traceroute: xl is one hop (its kernel answers), r4's ICMPv4 Time
+# Exceeded comes back as ICMPv6 from r4's pool6 address, and the
+# destination is the third hop.
 tr=$(nx "$H6" timeout 30 traceroute -6 -n -q 1 -w 2 -m 8 "$H4_V6" 2>&1)
-if grep -Eq "^ *[0-9]+ +$R4_V6 " <<<"$tr" && grep -Eq "^ *[0-9]+ +$H4_V6 " <<<"$tr"; then
-	t_ok "traceroute6 shows r4 as $R4_V6 (Time Exceeded 4->6) and reaches the host"
+if grep -Eq "^ *1 +2001:db8:6::1 " <<<"$tr" && grep -Eq "^ *2 +$R4_V6 " <<<"$tr" &&
+	grep -Eq "^ *3 +$H4_V6 " <<<"$tr"; then
+	t_ok "traceroute6: xl, r4 as $R4_V6 (Time Exceeded 4->6), the host third"
 else
-	t_not_ok "traceroute6 shows r4 as $R4_V6 (Time Exceeded 4->6) and reaches the host" "$tr"
+	t_not_ok "traceroute6: xl, r4 as $R4_V6 (Time Exceeded 4->6), the host third" "$tr"
 fi
+
+# decrement-ttl = no (reloaded): the translator takes nothing off, only
+# r4's decrement is left.
+sed -i 's/^decrement-ttl = yes$/decrement-ttl = no/' "$NT_TMP/xlatd.conf"
+kill -HUP "$XPID"
+replies_63() {
+	nx "$H6" ping -6 -c 1 -W 1 "$H4_V6" 2>&1 | grep -q "ttl=63 " &&
+		nx "$H4" ping -4 -c 1 -W 1 "$H6_V4" 2>&1 | grep -q "ttl=63 "
+}
+t_check "decrement-ttl = no after SIGHUP: echo replies arrive with 63 both ways (r4 only)" \
+	nt_wait 10 replies_63 || t_diag "$(nx "$H6" ping -6 -c 1 -W 1 "$H4_V6" 2>&1)"
 
 js=$(ctl status --json 2>&1)
 out=$(/usr/bin/python3 -c '
