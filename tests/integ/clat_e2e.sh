@@ -91,15 +91,16 @@ nt_wait 5 test -s "$NT_TMP/big.out"
 t_check "a 3000-byte UDP datagram (fragmented) arrives intact" cmp "$NT_TMP/big" "$NT_TMP/big.out"
 
 # IPv6-only routers have no IPv4 address: their Time Exceeded comes back
-# from 192.0.0.8; r4 answers with its own IPv4 address.
+# from 192.0.0.8; r4 answers with its own IPv4 address.  The CLAT (a
+# host) is no hop, the isp with its PLAT exactly one.
 tr=$(nx "$C" timeout 40 traceroute -4 -n -q 1 -w 2 -m 10 "$SERVER" 2>&1)
 t_diag "$tr"
-if grep -Eq '^ *[0-9]+ +192\.0\.0\.8 ' <<<"$tr" &&
-   grep -Eq '^ *[0-9]+ +198\.51\.100\.2 ' <<<"$tr" &&
-   grep -Eq "^ *[0-9]+ +$SERVER " <<<"$tr"; then
-	t_ok "traceroute -n shows 192.0.0.8, r4 198.51.100.2 and reaches $SERVER"
+if grep -Eq '^ *1 +192\.0\.0\.8 ' <<<"$tr" &&
+   grep -Eq '^ *2 +198\.51\.100\.2 ' <<<"$tr" &&
+   grep -Eq "^ *3 +$SERVER " <<<"$tr"; then
+	t_ok "traceroute -n: 192.0.0.8 (isp and PLAT), r4 198.51.100.2, $SERVER third"
 else
-	t_not_ok "traceroute -n shows 192.0.0.8, r4 198.51.100.2 and reaches $SERVER"
+	t_not_ok "traceroute -n: 192.0.0.8 (isp and PLAT), r4 198.51.100.2, $SERVER third"
 fi
 
 # A narrow IPv4 hop: r4's link towards server4 goes down to 1300 on r4's

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/netns.sh"
 
 nt_need_root
-nt_need radvd unbound busybox curl tcpdump /usr/bin/python3
+nt_need radvd unbound busybox curl tcpdump traceroute /usr/bin/python3
 
 export LAB_PREF64_INTERVAL=2 LAB_PREF64_COUNT=60
 nt_lab_up
@@ -65,6 +65,16 @@ fi
 out=$(nx "$C" curl -sS -m 10 http://server.v4only.example/ 2>&1)
 t_check "HTTP fetch by the IPv4-only name (DNS64 + NAT64)" \
 	test "$out" = "xlat464 lab server4"
+# The isp with its PLAT is one hop: r4 (as its pool6 form) second, the
+# server third.
+tr=$(nx "$C" timeout 30 traceroute -6 -n -q 1 -w 2 -m 6 2001:db8:64::cb00:710a 2>&1)
+if grep -Eq "^ *1 +2001:db8:1::1 " <<<"$tr" &&
+	grep -Eq "^ *2 +2001:db8:64::c633:6402 " <<<"$tr" &&
+	grep -Eq "^ *3 +2001:db8:64::cb00:710a " <<<"$tr"; then
+	t_ok "traceroute6 through the PLAT: isp, r4 (2001:db8:64::c633:6402), server4 third"
+else
+	t_not_ok "traceroute6 through the PLAT: isp, r4 (2001:db8:64::c633:6402), server4 third" "$tr"
+fi
 js=$(nx "$LAB_PREFIX-isp" "$NT_XLATCTL" -s "$STATE/plat.sock" status --json 2>&1)
 out=$(/usr/bin/python3 -c '
 import json, sys
