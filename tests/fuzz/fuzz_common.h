@@ -17,7 +17,8 @@
  *           when bit 14 is set too
  *   byte 4  small cap in 16-byte units (when byte 1 bit 4 is set);
  *           else the next-hop ipv4_mtu: 0 unset, else 68 + 6 * value
- *   byte 5  initial IPv4 Identification (high byte; low byte 0x5a)
+ *   byte 5  initial IPv4 Identification (high byte; low byte 0x5a);
+ *           bit 0 also: ttl_kernel_hops 2 (a TUN instance) instead of 0
  *
  * Every verdict is checked; any violation is a __builtin_trap().
  */
@@ -121,6 +122,7 @@ static inline void fuzz_setup(struct fuzz_env *env, const uint8_t *h)
 	env->cap = h[1] & 0x10 ? (size_t)h[4] * 16 : XLAT_OUT_MIN;
 	c->ipv4_mtu = h[1] & 0x10 || !h[4] ? 0 : 68 + 6 * (uint32_t)h[4];
 	env->next_id = (uint16_t)(h[5] << 8 | 0x5a);
+	c->ttl_kernel_hops = h[5] & 1 ? 2 : 0;
 	/* The fuzzer must only build configurations xlatd would accept. */
 	fuzz_check(xlat_cfg_validate(c, err, sizeof(err)) == 0);
 }
