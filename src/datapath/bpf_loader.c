@@ -170,9 +170,11 @@ bool xlat_bpf_cfg_make(struct clat_fp_cfg *c, const struct xlat_cfg *xc,
 			memcmp(&xc->pool6.addr, wkp, 12) == 0;
 	c->up_mtu = up_mtu;
 	c->min_mtu6 = xc->lowest_ipv6_mtu < 1280 ? 1280 : xc->lowest_ipv6_mtu;
-	/* The programs know host mode only; hairpinning (RFC 7757 4) would
-	 * send the CLAT's own traffic back to IPv6 in the engine. */
-	c->enabled = !xc->decrement_ttl && !xc->reset_tos && !xc->hairpin &&
+	/* The programs know host mode only (TTL copied: no decrement, none
+	 * given back); hairpinning (RFC 7757 4) would send the CLAT's own
+	 * traffic back to IPv6 in the engine. */
+	c->enabled = !xc->decrement_ttl && !xc->ttl_kernel_hops &&
+		     !xc->reset_tos && !xc->hairpin &&
 		     rfc6052_valid_len(xc->pool6.len);
 	return c->enabled;
 }
