@@ -277,13 +277,26 @@ TEST(udp_4to6_sizes_tos_df_ttl)
 
 /* ttl_kernel_hops 2 (the TUN instances): the program gives the kernel's
  * two decrements back as the engine does, with and without
- * decrement-ttl, up to 255, and passes nothing for its TTL. */
-static bool set_ttl(uint8_t hops, bool dec)
+ * decrement-ttl, up to 255, and passes nothing for its TTL.  The engine's
+ * RFC 7915 settings change only with new tables (nat64_reconfigure()
+ * refuses), so each setting gets a fresh engine and program. */
+/* 0, -errno when BPF is unavailable, 1 when the rest fails. */
+static int setup(uint8_t hops, bool dec)
 {
+	int err;
+
+	nat64_bpf_close(&fp);
+	fx_cfg(&cfg);
 	cfg.xlat.ttl_kernel_hops = hops;
 	cfg.xlat.decrement_ttl = dec;
-	return nat64_reconfigure(nat, &cfg) == 0 &&
-	       nat64_bpf_configure(&fp, &cfg) == NULL;
+	nat = fx_nat(&cfg);
+	err = nat64_bpf_open(&fp, cfg.max_sessions);
+	if (err)
+		return err;
+	if (!nat || nat64_bpf_configure(&fp, &cfg) || sessions())
+		return 1; /* not the BPF: the set-up failed */
+	nat64_bpf_set_dev(&fp, 1, 1500, 14);
+	return 0;
 }
 
 TEST(ttl_kernel_hops_both_ways)
@@ -293,7 +306,7 @@ TEST(ttl_kernel_hops_both_ways)
 	char w[64];
 
 	for (int dec = 1; dec >= 0; dec--) {
-		REQUIRE(set_ttl(2, dec));
+		REQUIRE(setup(2, dec) == 0);
 		for (size_t i = 0; i < sizeof(ttl); i++) {
 			snprintf(w, sizeof(w), "hops 2 dec %d udp6 hlim %u",
 				 dec, ttl[i]);
@@ -306,12 +319,13 @@ TEST(ttl_kernel_hops_both_ways)
 		}
 	}
 	/* And the engine alone without decrement-ttl: TTL 1 passes on. */
-	REQUIRE(set_ttl(0, false));
+	REQUIRE(setup(0, false) == 0);
 	diff("hops 0 dec 0 udp6 hlim 1", b, udp6(b, 40000, 20, 0, 0, 1),
 	     XLATED, false);
 	diff("hops 0 dec 0 udp4 ttl 1", b, udp4(b, up4, 20, 0, true, 1),
 	     XLATED, false);
-	REQUIRE(set_ttl(0, true));
+	/* The fixture's configuration again for the tests after this one. */
+	REQUIRE(setup(0, true) == 0);
 }
 
 TEST(udp_4to6_zero_checksum_options_fragments_pass)
@@ -424,10 +438,8 @@ int main(void)
 		skip_all("needs root");
 		return 0;
 	}
-	fx_cfg(&cfg);
-	nat = fx_nat(&cfg);
-	err = nat64_bpf_open(&fp, cfg.max_sessions);
-	if (err) {
+	err = setup(0, true);
+	if (err < 0) {
 		char why[128];
 
 		snprintf(why, sizeof(why), "BPF unavailable: %s",
@@ -435,11 +447,10 @@ int main(void)
 		skip_all(why);
 		return 0;
 	}
-	if (!nat || nat64_bpf_configure(&fp, &cfg) || sessions()) {
+	if (err > 0) {
 		printf("Bail out! setup\n");
 		return 1;
 	}
-	nat64_bpf_set_dev(&fp, 1, 1500, 14);
 	err = tap_run();
 	nat64_bpf_close(&fp);
 	return err;

@@ -246,6 +246,11 @@ TEST(nat64_hops_0_and_2)
 			REQUIRE(fx_4to6(nat, n, SEC) == XLAT_OUT);
 			CHECK_EQ(fx_o(0)[7], 2);
 		}
+		/* Read without the locks: changed only with new tables. */
+		nc.xlat.ttl_kernel_hops = (uint8_t)(2 - hops);
+		CHECK_EQ(nat64_reconfigure(nat, &nc), -1);
+		nc.xlat.ttl_kernel_hops = (uint8_t)hops;
+		CHECK_EQ(nat64_reconfigure(nat, &nc), 0);
 	}
 }
 
