@@ -190,6 +190,11 @@ int conf_clat_finish(struct inst_conf *ic, char *msg, size_t n)
 {
 	if (!ic->clat.uplink[0])
 		return bad(msg, n, "uplink is required");
+	/* Refused, not ignored: the kernel already takes one hop off what a
+	 * CLAT forwards for containers, and the host's own traffic has none
+	 * to lose (RFC 6877: the CLAT is part of the host). */
+	if (ic->xlat.decrement_ttl)
+		return bad(msg, n, "decrement-ttl = yes: a CLAT is a host, not a router (forwarded traffic already loses its one hop in the kernel)");
 	if (ic->clat.has_ipv6 && ic->clat.addr_mode == CLAT_ADDR_SHARED)
 		return bad(msg, n, "ipv6-address is a dedicated address: not with address-mode = shared");
 	if (!ic->clat.tun[0])

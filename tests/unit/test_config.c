@@ -293,7 +293,7 @@ TEST(clat_keys)
 	REQUIRE(parse("[clat c0]\nuplink = enp0s31f6abcdef\npref64 = 2001:db8:64::/96\n"
 		      "ipv6-address = 2001:db8:1::c1a7\nipv4-address = 192.0.0.2\n"
 		      "metric = 10\nmtu = 1400\ndatapath = userspace\nmode = on\n"
-		      "threads = 2\nudp-zero-checksum = drop\ndecrement-ttl = yes\n",
+		      "threads = 2\nudp-zero-checksum = drop\ndecrement-ttl = no\n",
 		      &c) == 0);
 	ic = c.inst;
 	REQUIRE(ic);
@@ -311,8 +311,17 @@ TEST(clat_keys)
 	CHECK_EQ(ic->clat.mode, CLAT_MODE_ON);
 	CHECK_EQ(ic->clat.threads, 2);
 	CHECK_EQ(ic->xlat.udp0, XLAT_UDP0_DROP);
-	CHECK(ic->xlat.decrement_ttl);
+	CHECK(!ic->xlat.decrement_ttl);
 	conf_free(&c);
+}
+
+/* A CLAT is a host: decrement-ttl = yes is refused, not ignored. */
+TEST(clat_refuses_decrement_ttl)
+{
+	struct xlatd_conf c;
+
+	CHECK(parse("[clat c0]\nuplink = eth0\ndecrement-ttl = yes\n", &c) != 0);
+	CHECK(strstr(err, "a CLAT is a host") != NULL);
 }
 
 /* Shared-address mode keys (docs/clat-shared.md). */
