@@ -4,6 +4,7 @@
 Markdown report and the gnuplot data file.  Medians over repetitions;
 ratios are taken between medians."""
 import argparse
+import json
 import statistics
 
 import report_tables as tables
@@ -125,6 +126,7 @@ def main():
     ap.add_argument("--cases", required=True)
     ap.add_argument("--labels", nargs="*", default=[])
     ap.add_argument("--meta", action="append", default=[])
+    ap.add_argument("--nat64-perf", help="JSON of bench/tools/nat64_perf")
     a = ap.parse_args()
 
     data = load(a.raw)
@@ -143,7 +145,14 @@ def main():
     L.append(f"- parameters: {meta.get('params', '?')}; run took {meta.get('elapsed', '?')}")
     L.append("- medians over the repetitions; method and traps: docs/bench.md")
     L.append("")
-    L.extend(tables.render(data, cases, labels))
+    perf = None
+    if a.nat64_perf:
+        try:
+            with open(a.nat64_perf) as f:
+                perf = json.load(f)
+        except (OSError, ValueError):
+            perf = None
+    L.extend(tables.render(data, cases, labels, perf))
     L.append("## All rows: medians")
     L.append("")
     L.append("| case | " + " | ".join(h for _, h, _, _ in COLUMNS) + " |")

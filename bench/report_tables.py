@@ -7,7 +7,7 @@ import statistics
 
 CLAT_ROWS = ("native", "ebpf", "clat", "tayclat")
 SIIT_ROWS = ("plain", "tayga", "siit", "siit2")
-NAT64_ROWS = ("nat64", "tayganat")
+NAT64_ROWS = ("nat64", "nat64bpf", "tayganat")
 
 # (metric, header, scale); "gbit_1518" is derived from pps_1518.
 CLAT_COLS = [
@@ -161,7 +161,25 @@ def bound(data, case, label, host):
     return txt
 
 
-def render(data, cases, labels):
+def nat64_tables(perf):
+    """The NAT64 tables alone (bench/tools/nat64_perf): set-up rate and
+    memory with a million sessions, issue 16's last two bench figures."""
+    if not perf:
+        return []
+    return ["The RFC 6146 tables alone, one CPU, no I/O "
+            "(`build/tools/nat64_perf %d`):" % perf.get("sessions", 0), "",
+            "| sessions | set-up rate | ns per set-up | ns per packet 6→4 / 4→6 "
+            "on existing sessions | table memory | per session | resident growth |",
+            "|---|---|---|---|---|---|---|",
+            "| %d | %.2f M/s | %d | %d / %d | %.1f MiB | %d B | %.1f MiB |" % (
+                perf.get("created", 0), perf.get("setup_per_s", 0) / 1e6,
+                perf.get("ns_per_setup", 0), perf.get("ns_per_6to4", 0),
+                perf.get("ns_per_4to6", 0), perf.get("table_bytes", 0) / 2**20,
+                perf.get("bytes_per_session", 0),
+                perf.get("rss_growth_kib", 0) / 1024), ""]
+
+
+def render(data, cases, labels, nat64_perf=None):
     """Markdown lines of the CLAT, SIIT and NAT64 sections."""
     L = []
     clat = [c for c in CLAT_ROWS if c in cases]
@@ -207,6 +225,7 @@ def render(data, cases, labels):
                          lambda c: [("tayganat", ""), ("plain", "")])
         L += ["What bound each row's 84 B rate (medians):", ""]
         L += [bound(data, c, labels.get(c, c), False) for c in nat] + [""]
+        L += nat64_tables(nat64_perf)
     return L
 
 

@@ -314,7 +314,7 @@ for f in "$ROOT"/bench/cases/*.sh; do
 done
 # The default: the CLAT table's and the SIIT/NAT64 tables' rows, those
 # whose case file is here.  Other rows (lab) on request: CASES="... lab".
-DEFAULT_CASES="plain tayga siit siit2 nat64 tayganat native ebpf clat tayclat"
+DEFAULT_CASES="plain tayga siit siit2 nat64 nat64bpf tayganat native ebpf clat tayclat"
 if [ -z "${CASES:-}" ]; then
 	for c in $DEFAULT_CASES; do
 		declare -F "${c}_start" >/dev/null && CASES="${CASES:-} $c"
@@ -517,8 +517,17 @@ for CASE in $CASES; do
 	labels+=("$CASE=${!v:-$CASE}")
 done
 cp "$RAW" "$OUT/$STAMP-raw.tsv"
+# The NAT64 tables alone (issue 16: set-up rate, memory with a million
+# sessions), when a NAT64 row ran: one CPU, no I/O, about 10 s.
+NAT64_PERF=()
+if [[ " $CASES " == *" nat64"* ]] && [ -x "$BUILD/tools/nat64_perf" ]; then
+	log "nat64_perf ${NAT64_PERF_SESSIONS:-1000000} (the tables alone)"
+	taskset -c 1 "$BUILD/tools/nat64_perf" "${NAT64_PERF_SESSIONS:-1000000}" \
+		>"$TMP/nat64_perf.json" 2>/dev/null &&
+		NAT64_PERF=(--nat64-perf "$TMP/nat64_perf.json")
+fi
 python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$OUT/$STAMP" \
-	--cases "$CASES" --labels "${labels[@]}" \
+	--cases "$CASES" --labels "${labels[@]}" "${NAT64_PERF[@]}" \
 	--meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	--meta "kernel=$(uname -r)" \
 	--meta "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) ($(nproc) CPUs)" \

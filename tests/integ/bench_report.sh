@@ -57,6 +57,15 @@ t_check "bound: TAYGA by the router after its door" \
 	bash -c "grep -F -- '- tay: ' '$O.md' | grep -qF 'bound by the router: 90 %'"
 t_check "SIIT ratios to TAYGA and to plain forwarding" \
 	bash -c "grep -E '^\| xsiit \|' '$O.md' | sed -n 2p | grep -qF '| 3.00× / 0.50× |'"
+cat >"$NT_TMP/np.json" <<'EOF2'
+{"sessions":1000000,"created":1000000,"setup_per_s":1500000,"ns_per_setup":667,"ns_per_6to4":300,"ns_per_4to6":250,"table_bytes":134217728,"bytes_per_session":128,"rss_growth_kib":131072,"left":0}
+EOF2
+put nat64 pps_84 50000 50000 50000
+put tayganat pps_84 25000 25000 25000
+t_check "NAT64 table with the tables-alone figures (set-up rate, memory per session)" \
+	bash -c "python3 '$NT_ROOT/bench/report.py' --raw '$R' --out '$O-n' \
+		--cases 'plain nat64 tayganat' --nat64-perf '$NT_TMP/np.json' &&
+		grep -qF '| 1000000 | 1.50 M/s | 667 | 300 / 250 | 128.0 MiB | 128 B | 128.0 MiB |' '$O-n.md'"
 t_check "native is not in the SIIT table" bash -c "! sed -n '/^## SIIT/,/^## /p' '$O.md' | grep -q '^| nat4 '"
 if command -v gnuplot >/dev/null; then
 	t_check "plot.gp draws both groups" \
