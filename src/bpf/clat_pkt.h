@@ -7,6 +7,8 @@
 #ifndef XLAT_BPF_CLAT_PKT_H
 #define XLAT_BPF_CLAT_PKT_H
 
+#include "rfc6052.h"
+
 static __always_inline bool eq6(const __u32 *a, const __u32 *b)
 {
 	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
@@ -28,39 +30,19 @@ static __always_inline bool nonglobal4(__u32 a_be)
 	return ipv4_nonglobal(bpf_ntohl(a_be));
 }
 
-/* RFC 6052 2.2, any prefix length: a inside the NAT64 prefix? */
 static __always_inline bool in_pfx(const struct clat_fp_cfg *c, const __u32 *a)
 {
-	const __u32 *p = (const __u32 *)c->pfx;
-
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		if ((a[i] & c->pfx_mask[i]) != p[i])
-			return false;
-	return true;
+	return rfc6052_in(c->pfx, c->pfx_mask, a);
 }
 
-/* The IPv4 address embedded in a (its bytes at v4pos[]). */
 static __always_inline __u32 extract4(const struct clat_fp_cfg *c, const __u8 *a)
 {
-	__u8 b[4];
-
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		b[i] = a[c->v4pos[i] & 15];
-	return *(__u32 *)b;
+	return rfc6052_extract(c->v4pos, a);
 }
 
-/* The NAT64 prefix with the IPv4 address v4 (network order) embedded. */
-static __always_inline void embed4(const struct clat_fp_cfg *c, __u32 v4,
-				   __u8 *out)
+static __always_inline void embed4(const struct clat_fp_cfg *c, __u32 v4, __u8 *out)
 {
-	const __u8 *b = (const __u8 *)&v4;
-
-	__builtin_memcpy(out, c->pfx, 16);
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		out[c->v4pos[i] & 15] = b[i];
+	rfc6052_embed(c->pfx, c->v4pos, v4, out);
 }
 
 static __always_inline __u16 ip4_csum(const struct iphdr *h)

@@ -21,6 +21,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "nat64_fp.h"
+#include "rfc6052.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
@@ -133,38 +134,19 @@ static __always_inline int pass(enum nat64_fp_counter c)
 	return TC_ACT_OK;
 }
 
-static __always_inline bool in_pfx(const struct nat64_fp_cfg *c,
-				   const __u32 *a)
+static __always_inline bool in_pfx(const struct nat64_fp_cfg *c, const __u32 *a)
 {
-	const __u32 *p = (const __u32 *)c->pfx;
-
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		if ((a[i] & c->pfx_mask[i]) != p[i])
-			return false;
-	return true;
+	return rfc6052_in(c->pfx, c->pfx_mask, a);
 }
 
-static __always_inline __u32 extract4(const struct nat64_fp_cfg *c,
-				      const __u8 *a)
+static __always_inline __u32 extract4(const struct nat64_fp_cfg *c, const __u8 *a)
 {
-	__u8 b[4];
-
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		b[i] = a[c->v4pos[i] & 15];
-	return *(__u32 *)b;
+	return rfc6052_extract(c->v4pos, a);
 }
 
-static __always_inline void embed4(const struct nat64_fp_cfg *c, __u32 v4,
-				   __u8 *out)
+static __always_inline void embed4(const struct nat64_fp_cfg *c, __u32 v4, __u8 *out)
 {
-	const __u8 *b = (const __u8 *)&v4;
-
-	__builtin_memcpy(out, c->pfx, 16);
-#pragma unroll
-	for (int i = 0; i < 4; i++)
-		out[c->v4pos[i] & 15] = b[i];
+	rfc6052_embed(c->pfx, c->v4pos, v4, out);
 }
 
 static __always_inline bool in_pool4(const struct nat64_fp_cfg *c, __u32 a)
