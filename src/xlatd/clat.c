@@ -37,7 +37,6 @@
 #include <unistd.h>
 
 #define CLAT_DEFAULT_METRIC CLAT_METRIC_BASE
-#define CLAT_DAD_TRIES 3
 
 static const struct clat_observer *observer;
 
@@ -87,10 +86,9 @@ void clat_close_fd(int *fd)
 	*fd = -1;
 }
 
-static void teardown(struct clat *c);
 
 /* The RFC 8925 state file follows every decision. */
-static void publish(struct clat *c)
+void clat_publish(struct clat *c)
 {
 	char state[sizeof(c->inst->state)], reason[sizeof(c->inst->reason)];
 	const char *up = c->inst->conf->clat.uplink;
@@ -106,7 +104,25 @@ static void publish(struct clat *c)
 	statefile_write(up, run, reason);
 }
 
-/* Send one IPv6 packet now (replies, NA: rare, not worth batching). */
+/* Fail the instance, leave nothing on the host, try again in
+ * CLAT_RETRY_MS. */
+void clat_fail_retry(struct clat *c, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	instance_set_state(c->inst, "failed", "%s; next try in %u s", why,
+			   CLAT_RETRY_MS / 1000);
+	/* A failed instance leaves nothing on the host behind it. */
+	clat_teardown(c);
+	c->engaged = false;
+	c->retry_at = clat_now_ms() + CLAT_RETRY_MS;
+	clat_publish(c);
+}
+
 /* ---- the workers' reports (from their threads) ---- */
 
 static void dp_failed(void *arg, const char *why)
@@ -183,7 +199,7 @@ static void unwatch_mtu(struct clat *c)
 	clat_close_fd(&c->mtu_fd);
 }
 
-static int go_live(struct clat *c)
+int clat_go_live(struct clat *c)
 {
 	char b6[INET6_ADDRSTRLEN], b4[INET_ADDRSTRLEN];
 	int ret;
@@ -205,143 +221,10 @@ static int go_live(struct clat *c)
 		log_warn(c->inst->name, "the uplink MTU is not followed: %s",
 			 strerror(-ret));
 	instance_set_state(c->inst, "running", "%s", c->plan.reason);
-	publish(c);
+	clat_publish(c);
 	log_info(c->inst->name, "running: %s <-> %s on %s, TUN %s mtu %u metric %u",
 		 inet_ntop(AF_INET, &c->addr4, b4, sizeof(b4)),
 		 clat_fmt6(&c->addr6, b6), c->uplink, c->tun, c->mtu, c->metric);
-	return 0;
-}
-
-/* ---- DAD, on the main loop (control/clat_dad.c) ---- */
-
-static void dad_unwatch(struct clat *c)
-{
-	if (c->watch_pkt)
-		instance_unwatch_fd(c->inst, c->dp.pkt_fd);
-	if (c->watch_timer)
-		instance_unwatch_fd(c->inst, clat_dad_timer_fd(&c->dad));
-	c->watch_pkt = c->watch_timer = false;
-	clat_dad_stop(&c->dad);
-}
-
-/* The probed address is in use: the next candidate, or an error. */
-static int dad_new_addr(struct clat *c)
-{
-	char b[INET6_ADDRSTRLEN];
-	int ret;
-
-	log_warn(c->inst->name, "DAD: %s is in use on %s", clat_fmt6(&c->addr6, b),
-		 c->uplink);
-	if (c->n_avoid < CLAT_MAX_ADDRS)
-		c->avoid[c->n_avoid++] = c->addr6;
-	else
-		c->avoid[CLAT_MAX_ADDRS - 1] = c->addr6;
-	if (!c->auto6)
-		return -EADDRINUSE;
-	ret = clat_pick_addr6(c);
-	if (ret < 0)
-		return ret;
-	ret = clat_pkt_set_filter(c->dp.pkt_fd, &c->addr6);
-	if (ret < 0)
-		return ret;
-	clat_close_fd(&c->mcast_fd);
-	c->mcast_fd = clat_mcast_open(c->up_ifindex, &c->addr6);
-	return c->mcast_fd < 0 ? c->mcast_fd : 0;
-}
-
-static void dad_fail(struct clat *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void dad_fail(struct clat *c, const char *fmt, ...)
-{
-	char why[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	instance_set_state(c->inst, "failed", "%s; next try in %u s", why,
-			   CLAT_RETRY_MS / 1000);
-	/* A failed instance leaves nothing on the host behind it. */
-	teardown(c);
-	c->engaged = false;
-	c->retry_at = clat_now_ms() + CLAT_RETRY_MS;
-	publish(c);
-}
-
-static void dad_step(struct clat *c)
-{
-	char b[INET6_ADDRSTRLEN];
-	int ret;
-
-	for (;;) {
-		switch (clat_dad_step(&c->dad, clat_now_ms())) {
-		case CLAT_DAD_PENDING:
-			return;
-		case CLAT_DAD_CONFLICT:
-			ret = dad_new_addr(c);
-			if (ret < 0) {
-				dad_fail(c, "DAD: %s is in use on %s%s (%s)",
-					 clat_fmt6(&c->addr6, b), c->uplink,
-					 c->auto6 ? "" : " (a configured address)",
-					 strerror(-ret));
-				return;
-			}
-			clat_dad_next(&c->dad, &c->addr6, clat_now_ms());
-			continue;
-		case CLAT_DAD_OK:
-			dad_unwatch(c);
-			if (go_live(c) < 0)
-				dad_fail(c, "cannot start with %s",
-					 clat_fmt6(&c->addr6, b));
-			return;
-		case CLAT_DAD_GIVE_UP:
-			dad_fail(c, "DAD: %u addresses in a row were in use on %s (the last %s): the CLAT does not run",
-				 c->dad.tried, c->uplink, clat_fmt6(&c->addr6, b));
-			return;
-		}
-	}
-}
-
-static void dad_cb(struct instance *inst, int fd, uint32_t events)
-{
-	(void)fd;
-	(void)events;
-	dad_step(inst->priv);
-}
-
-static int start_dad(struct clat *c)
-{
-	unsigned int probes, retrans;
-	int ret;
-
-	clat_dad_params(c->uplink, &probes, &retrans);
-	/* No link layer, no neighbours to ask (RFC 4862 5.4: DAD is for
-	 * links with ND; the kernel skips it on IFF_NOARP links too); or the
-	 * host turned DAD off on this link. */
-	if (!c->l2 || probes == 0)
-		return go_live(c);
-	/* Shared: the host's own address, which the kernel has defended. */
-	if (c->plan.shared)
-		return go_live(c);
-	ret = clat_dad_start(&c->dad, &c->dp, &c->addr6, probes,
-			     c->auto6 ? CLAT_DAD_TRIES : 1, retrans);
-	if (ret < 0)
-		return clat_fail(c, ret, "%s: %s", "DAD timer");
-	ret = instance_watch_fd(c->inst, clat_dad_timer_fd(&c->dad), EPOLLIN,
-				dad_cb);
-	if (ret < 0)
-		return clat_fail(c, ret, "%s: %s", "watch");
-	c->watch_timer = true;
-	ret = instance_watch_fd(c->inst, c->dp.pkt_fd, EPOLLIN, dad_cb);
-	if (ret < 0)
-		return clat_fail(c, ret, "%s: %s", "watch");
-	c->watch_pkt = true;
-	/* "waiting", not "starting": the framework turns a kind still
-	 * "starting" after start() into "running". */
-	instance_set_state(c->inst, "waiting", "duplicate address detection on %s",
-			   c->uplink);
-	dad_step(c);
 	return 0;
 }
 
@@ -410,7 +293,7 @@ static int bring_up(struct clat *c)
 	if (!ret)
 		ret = clat_setup_uplink(c);
 	if (!ret)
-		ret = start_dad(c);
+		ret = clat_start_dad(c);
 	return ret;
 }
 
@@ -434,7 +317,7 @@ static void disengage(struct clat *c)
 {
 	if (!c->engaged)
 		return;
-	teardown(c);
+	clat_teardown(c);
 	c->engaged = false;
 	c->up_ifindex = 0;
 }
@@ -479,12 +362,12 @@ static void engage(struct clat *c, const struct clat_plan *p)
 	if (ret) {
 		/* Waiting (> 0) or failed (< 0): the state says which and
 		 * why; nothing may stay behind either way. */
-		teardown(c);
+		clat_teardown(c);
 		c->engaged = false;
 		if (ret < 0)
 			c->retry_at = clat_now_ms() + CLAT_RETRY_MS;
 	}
-	publish(c);
+	clat_publish(c);
 }
 
 void clat_apply(struct instance *inst, const struct clat_plan *p)
@@ -501,7 +384,7 @@ void clat_apply(struct instance *inst, const struct clat_plan *p)
 		disengage(c);
 		c->plan = *p;
 		instance_set_state(inst, "stopped", "%s", p->reason);
-		publish(c);
+		clat_publish(c);
 		return;
 	}
 	if (!c->engaged && !strcmp(state, "failed") && same_plan(p, &c->plan) &&
@@ -520,7 +403,7 @@ void clat_apply(struct instance *inst, const struct clat_plan *p)
 		/* Renumbered PLAT: a new pool6, nothing else to set up. */
 		clat_follow_pref64(c, p);
 		instance_set_state(inst, "running", "%s", p->reason);
-		publish(c);
+		clat_publish(c);
 		return;
 	}
 	if (c->engaged)
@@ -541,7 +424,7 @@ void clat_restart(struct clat *c, const char *why, bool give_up)
 	struct clat_plan p = c->plan;
 
 	if (give_up) {
-		dad_fail(c, "%s, again and again", why);
+		clat_fail_retry(c, "%s, again and again", why);
 		return;
 	}
 	log_warn(c->inst->name, "%s: bringing the CLAT up again", why);
@@ -596,13 +479,13 @@ static int clat_start(struct instance *inst)
 }
 
 /* Remove everything the instance made on the host; idempotent. */
-static void teardown(struct clat *c)
+void clat_teardown(struct clat *c)
 {
 	unwatch_mtu(c);
 	clat_dp_stop(&c->dp);
 	clat_shared_teardown(c); /* its mappings' ports and ingress program */
 	clat_bpf_stop(&c->bpf); /* before the TUN it redirects into goes */
-	dad_unwatch(c);
+	clat_dad_unwatch(c);
 	clat_route_remove(c);
 	if (c->addr4_added)
 		rtnl_addr(&c->rtnl, false, c->tun_ifindex, AF_INET,
@@ -627,7 +510,7 @@ static void clat_stop(struct instance *inst)
 		observer->unbind(inst);
 	if (c->engaged)
 		log_info(inst->name, "removing the CLAT on %s", c->uplink);
-	teardown(c);
+	clat_teardown(c);
 	c->engaged = false;
 	statefile_write(inst->conf->clat.uplink, false, "xlatd stopped this CLAT");
 	if (c->rtnl_open)

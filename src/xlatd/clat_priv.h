@@ -70,6 +70,16 @@ int clat_fail(struct clat *c, int err, const char *fmt, const char *what);
 void clat_close_fd(int *fd);
 /* Bring the plan up again after a part was taken away (clat_watch.c). */
 void clat_restart(struct clat *c, const char *why, bool give_up);
+/* clat.c: the state file, going live once the address is ours, and
+ * removing everything the instance made. */
+void clat_publish(struct clat *c);
+int clat_go_live(struct clat *c);
+void clat_teardown(struct clat *c);
+void clat_fail_retry(struct clat *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* clat_dad_run.c: DAD on the main loop, then clat_go_live(). */
+int clat_start_dad(struct clat *c);
+void clat_dad_unwatch(struct clat *c);
 
 /* clat_setup.c: each returns 0, 1 (waiting: the state says why) or a
  * negative errno (failed: the state says why). */
