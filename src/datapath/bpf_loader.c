@@ -208,21 +208,28 @@ int xlat_bpf_prog_fd(const struct xlat_bpf *b, enum xlat_bpf_prog p)
 				       b->skel->progs.clat_tun_egress);
 }
 
-/* Link-layer header bytes in front of IP on ifindex, or -errno. */
-static int l2_len(int ifindex)
+int xlat_if_ioctl(int ifindex, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq ifr;
 	int fd, err = 0;
 
-	memset(&ifr, 0, sizeof(ifr));
-	if (!if_indextoname((unsigned int)ifindex, ifr.ifr_name))
+	memset(ifr, 0, sizeof(*ifr));
+	if (!if_indextoname((unsigned int)ifindex, ifr->ifr_name))
 		return -ENODEV;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+	if (ioctl(fd, req, ifr) < 0)
 		err = -errno;
 	close(fd);
+	return err;
+}
+
+/* Link-layer header bytes in front of IP on ifindex, or -errno. */
+static int l2_len(int ifindex)
+{
+	struct ifreq ifr;
+	int err = xlat_if_ioctl(ifindex, SIOCGIFHWADDR, &ifr);
+
 	if (err)
 		return err;
 	switch (ifr.ifr_hwaddr.sa_family) {

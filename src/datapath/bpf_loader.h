@@ -119,5 +119,8 @@ bool xlat_bpf_hook_there(const struct xlat_bpf_hook *h, int prog_fd,
 			 bool ingress);
 /* Link-layer header bytes in front of IP on ifindex (14, 0), or -errno. */
 int xlat_bpf_l2_len(int ifindex);
+struct ifreq;
+/* One SIOCGIF* ioctl on ifindex (its name filled in): 0 or -errno. */
+int xlat_if_ioctl(int ifindex, unsigned long req, struct ifreq *ifr);
 
 #endif

@@ -121,18 +121,13 @@ int xlat_shared_bpf_configure(struct xlat_shared_bpf *s, unsigned int l2len,
  */
 static int shared_l2_len(int ifindex)
 {
-	int l2 = xlat_bpf_l2_len(ifindex), fd, type = -1;
+	int l2 = xlat_bpf_l2_len(ifindex), type = -1;
 	struct ifreq ifr;
 
 	if (l2 != -EOPNOTSUPP)
 		return l2;
-	memset(&ifr, 0, sizeof(ifr));
-	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && if_indextoname((unsigned int)ifindex, ifr.ifr_name) &&
-	    ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+	if (xlat_if_ioctl(ifindex, SIOCGIFHWADDR, &ifr) == 0)
 		type = ifr.ifr_hwaddr.sa_family;
-	if (fd >= 0)
-		close(fd);
 	switch (type) {
 	case ARPHRD_PPP:
 	case ARPHRD_TUNNEL:

@@ -181,17 +181,8 @@ const char *nat64_bpf_configure(struct nat64_bpf *b,
 static int if_mtu(int ifindex)
 {
 	struct ifreq ifr;
-	int fd, err = 0;
+	int err = xlat_if_ioctl(ifindex, SIOCGIFMTU, &ifr);
 
-	memset(&ifr, 0, sizeof(ifr));
-	if (!if_indextoname((unsigned int)ifindex, ifr.ifr_name))
-		return -ENODEV;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCGIFMTU, &ifr) < 0)
-		err = -errno;
-	close(fd);
 	return err ? err : ifr.ifr_mtu;
 }
 
