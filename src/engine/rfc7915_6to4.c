@@ -92,8 +92,12 @@ uint32_t to4_addr_delta(const struct p6 *h, const struct in_addr *s4,
 				       csum_addr6(&h->dst)));
 }
 
-/* Echo: drop the ICMPv6 pseudo-header, change the type (RFC 7915 5.2). */
-void to4_fix_echo(uint8_t *icmp, const struct p6 *h, uint8_t type4)
+/*
+ * Echo: drop the ICMPv6 pseudo-header, change the type (RFC 7915 5.2).
+ * have: the message's bytes present (less in an error's quote).
+ */
+void to4_fix_echo(uint8_t *icmp, const struct p6 *h, uint8_t type4,
+		  size_t have)
 {
 	uint32_t ph = csum_pseudo6(&h->src, &h->dst, PROTO_ICMP6,
 				   (uint32_t)l4_total(h));
@@ -103,6 +107,12 @@ void to4_fix_echo(uint8_t *icmp, const struct p6 *h, uint8_t type4)
 	d = csum_sub16(d, (uint16_t)(icmp[0] << 8 | icmp[1]));
 	icmp[0] = type4;
 	put16(icmp + 2, csum_update(get16(icmp + 2), d));
+	/* Incremental arithmetic cannot tell +0 from -0: an all-zero
+	 * message (echo reply, identifier and sequence 0, no data) needs
+	 * 0xffff and gets 0x0000.  ICMPv4 alone has no pseudo-header to
+	 * keep its sum off +0, so a 0x0000 result is checked in full. */
+	if (get16(icmp + 2) == 0 && have >= l4_total(h))
+		put16(icmp + 2, csum_finish(csum_add_buf(0, icmp, l4_total(h))));
 }
 
 /* TCP/UDP checksum field offset, 0 for protocols without a pseudo-header. */
@@ -282,7 +292,7 @@ static enum xlat_verdict xlat_plain(struct ctx *c, size_t *len4)
 		      &c->dst4);
 	if (!h->fo) {
 		if (h->proto == PROTO_ICMP6)
-			to4_fix_echo(l4, h, l4[0] == 128 ? 8 : 0);
+			to4_fix_echo(l4, h, l4[0] == 128 ? 8 : 0, n);
 		else if (c->flags & XLAT_F_CSUM_PARTIAL)
 			fix_l4_partial(l4, n, h->proto,
 				       to4_addr_delta(h, &c->src4, &c->dst4));

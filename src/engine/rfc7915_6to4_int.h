@@ -100,7 +100,8 @@ void to4_write_ip4(uint8_t *b, const struct xlat_cfg *cfg,
 		   const struct in_addr *d);
 uint32_t to4_addr_delta(const struct p6 *h, const struct in_addr *s4,
 			const struct in_addr *d4);
-void to4_fix_echo(uint8_t *icmp, const struct p6 *h, uint8_t type4);
+void to4_fix_echo(uint8_t *icmp, const struct p6 *h, uint8_t type4,
+		  size_t have);
 void to4_fix_l4(uint8_t *l4, size_t n, uint8_t proto, uint32_t delta);
 enum xlat_drop to4_map_pair(const struct xlat_cfg *cfg, const struct p6 *h,
 			    struct in_addr *s4, struct in_addr *d4,

@@ -165,7 +165,7 @@ static size_t write_inner(uint8_t *b, size_t max, const struct xlat_cfg *cfg,
 	if (h->fo)
 		return IP4_HDR + n;
 	if (h->proto == PROTO_ICMP6 && n >= 4)
-		to4_fix_echo(l4, h, l4[0] == 128 ? 8 : 0);
+		to4_fix_echo(l4, h, l4[0] == 128 ? 8 : 0, n);
 	else if (h->proto == PROTO_ICMP6 && n >= 1)
 		l4[0] = l4[0] == 128 ? 8 : 0;
 	else

@@ -770,6 +770,25 @@ TEST(icmp_echo_request_reply)
 	CHECK_EQ(o0()[20], 0);
 }
 
+/* An echo reply with identifier, sequence and data all zero: the whole
+ * ICMPv4 message sums to +0, so its checksum is 0xffff (RFC 1071); the
+ * incremental update alone gives 0x0000 (found by fuzz_nat64). */
+TEST(icmp_echo_all_zero_checksum)
+{
+	struct xlat_cfg cfg;
+	uint8_t in[256];
+	size_t n;
+
+	cfg_std(&cfg);
+	n = pkt_echo6(in, A6, H4, 0, 0, "", 0);
+	in[40] = 129;
+	pkt_fix_l4_csum6(in, n);
+	REQUIRE(run(&cfg, in, n) == XLAT_OUT);
+	CHECK_OK4();
+	CHECK_EQ(o0()[20], 0);
+	CHECK_EQ(get16(o0() + 22), 0xffff);
+}
+
 TEST(icmp_fragmented_dropped)
 {
 	struct xlat_cfg cfg;
