@@ -110,12 +110,16 @@ t_check "ipv6-only-preferred eth0 -> non-zero with xlatd down" nt_not nt_xlatctl
 dhcpcd_conf
 t_check "hook: dhcpcd config does not request option 108" bash -c "! grep -q ipv6_only_preferred '$NT_TMP/dhcpcd-eth0.conf'"
 dhcpcd_cmd 15
+# Phase 1's exchange may have been retransmitted (two 108 lines): compare
+# with the count before this lease, not with a fixed number.
+N108=$(grep -c 'sent size:  4 option:108' "$DNSMASQ_LOG")
 t_check "dhcpcd (one-shot) takes a lease and exits 0" nx "$C" "${DH_CMD[@]}"
 t_check "native lease 192.0.2.100-150 on eth0, default via 192.0.2.1" bash -c "
 	ip -n $C -4 addr show dev eth0 | grep -Eq 'inet 192\.0\.2\.(1[0-4][0-9]|150)/24' &&
 	ip -n $C -4 route show default | grep -q 'via 192.0.2.1 dev eth0 proto dhcp'"
 t_check "dnsmasq: no 108 sent for this lease (not requested)" bash -c "
-	[ \$(grep -c 'sent size:  4 option:108' '$DNSMASQ_LOG') -eq 1 ] &&
+	[ $N108 -ge 1 ] &&
+	[ \$(grep -c 'sent size:  4 option:108' '$DNSMASQ_LOG') -eq $N108 ] &&
 	grep -q 'DHCPACK(r0) 192.0.2.' '$DNSMASQ_LOG'"
 t_check "native IPv4 ping to 203.0.113.10 via eth0" bash -c "
 	ip -n $C route get 203.0.113.10 | grep -q 'via 192.0.2.1 dev eth0' &&
