@@ -106,9 +106,10 @@ static void w46_one(struct clat_dp_worker *w, const uint8_t *pkt, size_t n,
 	struct xlat_stats *st = dp->stats[w->idx];
 	enum xlat_verdict v;
 
-	if (CLAT_ARENA - *used < XLAT_OUT_MIN ||
-	    dp->tx.n + XLAT_MAX_FRAGS > CLAT_BATCH ||
-	    dp->utx.n + XLAT_MAX_FRAGS > CLAT_BATCH) {
+	/* Room for the largest output (fragments) in the arena; a full send
+	 * queue is flushed packet by packet below, as the outputs stay where
+	 * they are in the arena until *used is reset. */
+	if (CLAT_ARENA - *used < XLAT_OUT_MIN) {
 		clat_out6_flush(w);
 		*used = 0;
 	}
@@ -124,6 +125,8 @@ static void w46_one(struct clat_dp_worker *w, const uint8_t *pkt, size_t n,
 		return;
 	}
 	for (unsigned int i = 0; i < w->out.n; i++) {
+		if (clat_out6_full(w))
+			clat_out6_flush(w);
 		if (!clat_out6_queue(w, xlat_out_data(&w->out, i), w->out.pkt[i].len))
 			w->io_errors++;
 	}

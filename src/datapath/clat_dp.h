@@ -57,6 +57,7 @@ struct clat_dp_worker {
 	bool tun_uring;   /* 4->6: the TUN is read in io_uring batches */
 	uint64_t nh_checked;
 	uint64_t tx_frames, tx_raw; /* 4->6: packets sent either way */
+	uint64_t tx_sends; /* 4->6: batches that sent (system calls) */
 };
 
 struct clat_dp {
@@ -109,6 +110,7 @@ struct clat_dp_counters {
 	uint64_t ns_answered;
 	uint64_t rx_drops;            /* the uplink socket's, kernel-counted */
 	uint64_t tx_frames, tx_raw; /* 4->6 packets: packet socket, raw */
+	uint64_t tx_sends;            /* 4->6 batches: system calls */
 	uint64_t rx_ring_batches, rx_plain_batches; /* 6->4 */
 	uint64_t rx_copies;           /* ring packets read whole (GRO) */
 	bool rx_ring;                 /* the uplink is read from a ring */

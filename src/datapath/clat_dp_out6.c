@@ -14,18 +14,29 @@ void clat_out6_flush(struct clat_dp_worker *w)
 {
 	struct clat_dp *dp = w->dp;
 	uint64_t e0 = dp->tx.errors + dp->utx.errors;
-	unsigned int sent;
+	unsigned int sent, batches = 0;
 
 	if (dp->utx.n) {
 		sent = uplink_tx_flush(dp->gso_fd, &dp->utx);
 		__atomic_store_n(&w->tx_frames, w->tx_frames + sent,
 				 __ATOMIC_RELAXED);
+		batches += sent > 0;
 	}
 	if (dp->tx.n) {
 		sent = clat_tx_flush(dp->raw_fd, &dp->tx);
 		__atomic_store_n(&w->tx_raw, w->tx_raw + sent, __ATOMIC_RELAXED);
+		batches += sent > 0;
 	}
+	if (batches)
+		__atomic_store_n(&w->tx_sends, w->tx_sends + batches,
+				 __ATOMIC_RELAXED);
 	w->io_errors += dp->tx.errors + dp->utx.errors - e0;
+}
+
+/* No room in the batch for one more packet (raw or frame queue). */
+bool clat_out6_full(const struct clat_dp_worker *w)
+{
+	return w->dp->tx.n >= CLAT_BATCH || w->dp->utx.n >= CLAT_BATCH;
 }
 
 /* One translated packet into this drain's batch: frames while the next

@@ -104,6 +104,7 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_str(o, "tun_rx", "%s", k.tun_uring ? "io_uring batches" : "read()");
 	ctl_kv_u64(o, "uplink_tx_frames", k.tx_frames);
 	ctl_kv_u64(o, "uplink_tx_raw", k.tx_raw);
+	ctl_kv_u64(o, "uplink_tx_sends", k.tx_sends);
 	ctl_kv_u64(o, "uplink_rx_ring_batches", k.rx_ring_batches);
 	ctl_kv_u64(o, "uplink_rx_plain_batches", k.rx_plain_batches);
 	ctl_kv_u64(o, "uplink_rx_copies", k.rx_copies);

@@ -85,5 +85,16 @@ frames=$(nt_clat c0 uplink_tx_frames)
 t_check "as frames on the packet socket ($frames0 -> $frames)" test "$((frames - frames0))" -ge 3
 t_check "status: packet socket frames" \
 	bash -c "[[ '$(nt_clat c0 uplink_tx)' == 'packet socket frames'* ]]"
+
+# A stream of small packets leaves in batches: packets per send system
+# call well above one (each packet was once flushed on its own).
+run_bg "$R" timeout 10 "$NT_BUILD/tools/xgen" sink --port 9002 --seconds 5 --idle 1
+out() { echo $(($(nt_clat c0 uplink_tx_frames) + $(nt_clat c0 uplink_tx_raw))); }
+out0=$(out) sends0=$(nt_clat c0 uplink_tx_sends)
+nx "$C" timeout 10 "$NT_BUILD/tools/xgen" send --dst 198.51.100.2 --port 9002 \
+	--frame 64 --rate max --burst 32 --count 5000 --seconds 3 >/dev/null
+n=$(($(out) - out0)) sends=$(($(nt_clat c0 uplink_tx_sends) - sends0))
+t_check "a stream leaves in batches: $n packets in $sends sends" \
+	test "$n" -ge 500 -a "$n" -ge $((4 * sends))
 t_check "no I/O errors" test "$(nt_clat c0 io_errors)" = 0
 t_done
