@@ -296,6 +296,7 @@ void *clat_w46_main(void *arg)
 	struct tunrx t;
 	bool timer = false, ok;
 
+	clat_dp_worker_sched(w);
 	/* Without io_uring the TUN is read() one packet at a time. */
 	ok = tunrx_init(&t, VNET_HDR_LEN + CLAT_RX_SLOT) != -ENOMEM;
 	w->tun_uring = t.ok;
@@ -462,6 +463,7 @@ void *clat_w64_main(void *arg)
 	struct w64_batch b = { .n = 0 };
 	bool timer = false;
 
+	clat_dp_worker_sched(w);
 	b.ring_ok = io_uring_queue_init(W64_QUEUE, &b.ring, 0) == 0;
 	while (worker_wait(w, pfd, timer)) {
 		unsigned int found = 0;

@@ -75,6 +75,7 @@ struct clat_dp {
 	 * with a dedicated CLAT address. */
 	struct clat_shared *shared;
 	unsigned int coalesce_usecs;
+	int nice;                 /* the workers' nice value (0: left alone) */
 	struct xlat_stats *stats[2]; /* 0: 4->6, 1: 6->4 */
 	void *arg;
 	/* From a worker thread: it stopped for good (why). */
@@ -90,6 +91,7 @@ struct clat_dp {
 	uint64_t rx_drops;    /* the owner's sum of the socket's drops */
 	struct clat_dp_worker w[2];
 	uint64_t ns_answered;
+	int nice_err;         /* errno of a worker that could not set it */
 };
 
 /* All fds -1, buffers allocated.  0 or -ENOMEM (clat_dp_free() anyway). */

@@ -22,6 +22,7 @@ void *clat_w64_main(void *arg);
 void clat_out6_choose(struct clat_dp_worker *w);
 bool clat_out6_queue(struct clat_dp_worker *w, const uint8_t *pkt, size_t len);
 bool clat_out6_full(const struct clat_dp_worker *w);
+void clat_dp_worker_sched(struct clat_dp_worker *w);
 void clat_out6_flush(struct clat_dp_worker *w);
 
 #endif

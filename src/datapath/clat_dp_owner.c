@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 void clat_dp_failed(struct clat_dp *dp, const char *fmt, ...)
@@ -34,6 +35,25 @@ void clat_dp_note(struct clat_dp *dp, const char *fmt, ...)
 	va_end(ap);
 	if (dp->note)
 		dp->note(dp->arg, what);
+}
+
+/*
+ * A worker's first act: its nice value (setpriority() on Linux takes the
+ * calling thread with PRIO_PROCESS, 0).  Failing (no CAP_SYS_NICE and an
+ * RLIMIT_NICE that does not allow it) is not fatal: said once, shown in
+ * the status, and the worker runs at the daemon's own priority.
+ */
+void clat_dp_worker_sched(struct clat_dp_worker *w)
+{
+	struct clat_dp *dp = w->dp;
+	int zero = 0;
+
+	if (!dp->nice || setpriority(PRIO_PROCESS, 0, dp->nice) == 0)
+		return;
+	if (__atomic_compare_exchange_n(&dp->nice_err, &zero, errno, false,
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		clat_dp_note(dp, "worker-nice %d not set (%s): the workers run at the daemon's priority",
+			     dp->nice, strerror(dp->nice_err));
 }
 
 int clat_dp_init(struct clat_dp *dp)
@@ -70,6 +90,7 @@ int clat_dp_start(struct clat_dp *dp)
 	static void *(*const fn[2])(void *) = { clat_w46_main, clat_w64_main };
 
 	clat_tx_init(&dp->tx, dp->up_ifindex);
+	dp->nice_err = 0;
 	for (unsigned int i = 0; i < 2; i++) {
 		struct clat_dp_worker *w = &dp->w[i];
 		int ret;

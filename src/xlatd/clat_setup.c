@@ -225,6 +225,7 @@ int clat_start_workers(struct clat *c)
 	dp->addr6 = c->addr6;
 	dp->pref64 = c->plan.pref64.addr;
 	dp->coalesce_usecs = c->inst->conf->clat.coalesce_usecs;
+	dp->nice = c->inst->conf->clat.worker_nice;
 	return clat_dp_start(dp);
 }
 

@@ -28,6 +28,18 @@ static void refresh_fastpath(struct instance *inst, struct clat *c)
 	clat_bpf_stats(&c->bpf, bs);
 }
 
+/* The userspace workers' nice value, or why they could not take it. */
+static void worker_nice(struct clat *c, struct ctl_out *o)
+{
+	int err = __atomic_load_n(&c->dp.nice_err, __ATOMIC_RELAXED);
+
+	if (!err)
+		ctl_kv_str(o, "worker_nice", "%d", c->dp.nice);
+	else
+		ctl_kv_str(o, "worker_nice", "0 (%d refused: %s)", c->dp.nice,
+			   strerror(err));
+}
+
 void clat_status(struct instance *inst, struct ctl_out *o)
 {
 	const struct clat_conf *cc = &inst->conf->clat;
@@ -113,6 +125,7 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "coalesce_usecs", cc->coalesce_usecs);
 	ctl_kv_u64(o, "io_sleeps_poll", k.sleeps_poll);
 	ctl_kv_u64(o, "io_sleeps_timer", k.sleeps_timer);
+	worker_nice(c, o);
 }
 
 void clat_traffic(struct instance *inst, uint64_t *out6, uint64_t *in6)

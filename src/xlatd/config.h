@@ -30,6 +30,10 @@
 #define CONF_DEFAULT_FILE "/etc/xlatd.conf"
 #define CONF_COALESCE_DEFAULT 200 /* us: at most 5000 timer wake-ups/s */
 #define CONF_COALESCE_MAX 10000
+/* The CLAT's userspace workers run ahead of the host's applications (as the
+ * kernel's own packet processing does): an application on the same CPU that
+ * floods the CLAT cannot starve its translation into TUN queue drops. */
+#define CONF_WORKER_NICE_DEFAULT (-5)
 #define CONF_PLAT_HOLDDOWN_DEFAULT 30
 
 /* How a siit worker moves packets through its TUN queue. */
@@ -81,6 +85,7 @@ struct clat_conf {
 	enum clat_mode mode;         /* default auto */
 	unsigned int threads;        /* default 1 */
 	unsigned int coalesce_usecs; /* userspace path wake-up moderation */
+	int worker_nice;             /* its workers' nice value, default -5 */
 	bool plat_check;             /* watch that the PLAT translates (yes) */
 	bool has_plat_probe;
 	struct in_addr plat_probe;   /* IPv4 address probed through the PLAT */

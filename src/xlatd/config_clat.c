@@ -146,6 +146,19 @@ static int k_shared_to(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+static int k_worker_nice(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	char *end;
+	long x;
+
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (errno || end == v || *end || x < -20 || x > 19)
+		return bad(msg, n, "invalid worker-nice \"%s\": -20 to 19", v);
+	p->ic->clat.worker_nice = (int)x;
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ "uplink", SC_CLAT, false, k_uplink },
 	{ "pref64", SC_CLAT, false, k_pref64 },
@@ -160,6 +173,7 @@ static const struct key keys[] = {
 	{ "shared-ports", SC_CLAT, false, k_shared_ports },
 	{ "shared-max-flows", SC_CLAT, false, k_shared_max },
 	{ "shared-timeouts", SC_CLAT, false, k_shared_to },
+	{ "worker-nice", SC_CLAT, false, k_worker_nice },
 };
 
 const struct key_table conf_clat_keys = {
@@ -171,6 +185,7 @@ void conf_clat_defaults(struct inst_conf *ic)
 	ic->clat.metric = 4096;
 	ic->clat.threads = 1;
 	ic->clat.coalesce_usecs = CONF_COALESCE_DEFAULT;
+	ic->clat.worker_nice = CONF_WORKER_NICE_DEFAULT;
 	ic->clat.plat_check = true;
 	ic->clat.plat_holddown = CONF_PLAT_HOLDDOWN_DEFAULT;
 	ic->clat.shared_lo = NAPT_PORT_LO_DEFAULT;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -68,6 +69,24 @@ static int fail(char *why, size_t n, const char *what)
 	return -e;
 }
 
+/*
+ * What systemd's LimitNICE=-5 gives the unit: the CLAT's userspace
+ * workers may lower their nice value to the default worker-nice without
+ * CAP_SYS_NICE (RLIMIT_NICE is 20 - the lowest nice allowed).  Only ever
+ * raised, and best effort: without it the workers run at nice 0 and say so.
+ */
+static void allow_worker_nice(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NICE, &r) || r.rlim_cur >= 25)
+		return;
+	r.rlim_cur = 25;
+	if (r.rlim_max < 25)
+		r.rlim_max = 25;
+	setrlimit(RLIMIT_NICE, &r);
+}
+
 int privdrop_to(uid_t uid, gid_t gid, char *why, size_t n)
 {
 	struct __user_cap_header_struct h = {
@@ -83,6 +102,7 @@ int privdrop_to(uid_t uid, gid_t gid, char *why, size_t n)
 			return fail(why, n, "PR_CAPBSET_DROP");
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return fail(why, n, "PR_SET_KEEPCAPS");
+	allow_worker_nice();
 	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0)
 		return fail(why, n, "setgid");
 	if (setresuid(uid, uid, uid) < 0)

@@ -32,6 +32,11 @@ pref64 = 2001:db8:64::/96
 ipv6-address = 2001:db8:1::64
 datapath = userspace" || t_bail "xlatd did not start"
 nt_wait_clat c0 '^running' 15 || t_bail "CLAT not running: $(tail -n 5 "$NT_XLOG")"
+# The two workers run at worker-nice (default -5), the daemon's main
+# thread at its own priority (field 19 of /proc/PID/task/TID/stat).
+nices=$(for t in /proc/$NT_XPID/task/*/stat; do awk '{ print $19 }' "$t"; done | sort -n | tr '\n' ' ')
+t_check "workers at nice -5, the main thread at 0 ($nices)" \
+	bash -c "[[ '$nices' == '-5 -5 '*'0 '* ]] && [ '$(nt_clat c0 worker_nice)' = -5 ]"
 t_check "the uplink is read from a PACKET_MMAP ring" \
 	bash -c "[[ '$(nt_clat c0 uplink_rx)' == 'packet ring'* ]]"
 

@@ -212,6 +212,31 @@ TEST(siit_offload_and_io)
 		   "t.conf:3: unknown key \"io\" in [clat c]");
 }
 
+/* worker-nice: default -5, the bounds, errors, [clat] only. */
+TEST(clat_worker_nice)
+{
+	struct xlatd_conf c;
+
+	REQUIRE(parse("[clat c]\nuplink = eth0\n", &c) == 0);
+	CHECK_EQ(c.inst->clat.worker_nice, -5);
+	conf_free(&c);
+	REQUIRE(parse("[clat c]\nuplink = eth0\nworker-nice = 0\n", &c) == 0);
+	CHECK_EQ(c.inst->clat.worker_nice, 0);
+	conf_free(&c);
+	REQUIRE(parse("[clat c]\nuplink = eth0\nworker-nice = -20\n", &c) == 0);
+	CHECK_EQ(c.inst->clat.worker_nice, -20);
+	conf_free(&c);
+	REQUIRE(parse("[clat c]\nuplink = eth0\nworker-nice = 19\n", &c) == 0);
+	CHECK_EQ(c.inst->clat.worker_nice, 19);
+	conf_free(&c);
+	expect_err("[clat c]\nuplink = eth0\nworker-nice = 20\n",
+		   "t.conf:3: invalid worker-nice \"20\": -20 to 19 in [clat c]");
+	expect_err("[clat c]\nuplink = eth0\nworker-nice = -5x\n",
+		   "t.conf:3: invalid worker-nice \"-5x\": -20 to 19 in [clat c]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nworker-nice = -5\n",
+		   "t.conf:3: unknown key \"worker-nice\" in [siit a]");
+}
+
 /* coalesce-usecs: default, the bounds, errors, both kinds. */
 TEST(siit_coalesce)
 {
