@@ -234,7 +234,11 @@ static int w46_drain(struct clat_dp_worker *w, struct tunrx *t)
 	bool more = true;
 	int found = 0, err = 0;
 
-	clat_out6_choose(w);
+	/* The next hop is looked up (netlink, tens of microseconds) before
+	 * the first drain, then after a drain's packets have left: not in
+	 * front of a sparse packet, which would wait for it. */
+	if (!w->nh_checked)
+		clat_out6_choose(w);
 	while (t->ok && more) {
 		int n = tunrx_batch(t, dp->tun_fd, &more);
 
@@ -259,6 +263,7 @@ static int w46_drain(struct clat_dp_worker *w, struct tunrx *t)
 		w46_packet(w, t->buf, n, &used);
 	}
 	clat_out6_flush(w);
+	clat_out6_choose(w);
 	return err && err != EAGAIN && err != EINTR ? -err : found;
 }
 
