@@ -58,6 +58,7 @@ struct clat_dp_worker {
 	uint64_t nh_checked;
 	uint64_t tx_frames, tx_raw; /* 4->6: packets sent either way */
 	uint64_t tx_sends; /* 4->6: batches that sent (system calls) */
+	int nice;          /* the nice value it runs at */
 };
 
 struct clat_dp {
@@ -75,7 +76,7 @@ struct clat_dp {
 	 * with a dedicated CLAT address. */
 	struct clat_shared *shared;
 	unsigned int coalesce_usecs;
-	int nice;                 /* the workers' nice value (0: left alone) */
+	int nice;                 /* workers: this many steps from the daemon's nice */
 	struct xlat_stats *stats[2]; /* 0: 4->6, 1: 6->4 */
 	void *arg;
 	/* From a worker thread: it stopped for good (why). */

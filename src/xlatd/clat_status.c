@@ -28,16 +28,18 @@ static void refresh_fastpath(struct instance *inst, struct clat *c)
 	clat_bpf_stats(&c->bpf, bs);
 }
 
-/* The userspace workers' nice value, or why they could not take it. */
+/* The nice value the userspace workers run at, and why if not the
+ * one worker-nice asked for. */
 static void worker_nice(struct clat *c, struct ctl_out *o)
 {
 	int err = __atomic_load_n(&c->dp.nice_err, __ATOMIC_RELAXED);
+	int now = __atomic_load_n(&c->dp.w[0].nice, __ATOMIC_RELAXED);
 
 	if (!err)
-		ctl_kv_str(o, "worker_nice", "%d", c->dp.nice);
+		ctl_kv_str(o, "worker_nice", "%d", now);
 	else
-		ctl_kv_str(o, "worker_nice", "0 (%d refused: %s)", c->dp.nice,
-			   strerror(err));
+		ctl_kv_str(o, "worker_nice", "%d (worker-nice %d refused: %s)", now,
+			   c->dp.nice, strerror(err));
 }
 
 void clat_status(struct instance *inst, struct ctl_out *o)

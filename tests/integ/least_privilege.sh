@@ -134,7 +134,7 @@ for run in bpf userspace bpf:--user; do
 	if [ "$dp" = userspace ]; then
 		wn=$(nx "$C" "$NT_XLATCTL" -s "$CSOCK" status -v c0 | sed -n 's/^ *worker_nice: //p')
 		t_check "clat ($lbl): worker nice -5 refused without privilege, not fatal ($wn)" \
-			bash -c "[[ '$wn' == '0 (-5 refused: '* ]] || [ '$wn' = -5 ]"
+			bash -c "[[ '$wn' == '0 (worker-nice -5 refused: '* ]] || [ '$wn' = -5 ]"
 	fi
 	t_check "clat ($lbl): ping $SERVER by IPv4 literal" nx "$C" ping -4 -c 3 -i 0.2 -W 2 "$SERVER"
 	t_check "clat ($lbl): HTTP from $SERVER" \
