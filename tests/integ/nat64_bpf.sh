@@ -217,7 +217,7 @@ t_check "TCP 2 MiB from h4 through the fast path ($((after - before)) packets), 
 	t_diag "$(cat "$NT_TMP/tcp.err")" "$(ctl status)"
 
 # ---- 3. expiry: fast-path packets keep a session alive ----
-write_conf bpf "$AT" "udp-timeout = 3" "icmp-timeout = 3"
+write_conf bpf "$AT" "udp-timeout = 3" "icmp-timeout = 3" "allow-short-timeouts = yes"
 kill -HUP "$XPID"
 nt_wait 5 grep -q "state kept" "$XLOG" || t_diag "no reload: $(tail -n 5 "$XLOG")"
 before=$(fp fp_6to4_translated)
