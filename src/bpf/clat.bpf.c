@@ -27,6 +27,7 @@
 #include "clat_fp.h"
 #include "../engine/ipv4_special.h"
 #include "clat_pkt.h"
+#include "icmp4_zero.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
@@ -75,6 +76,7 @@ struct l4info {
 	__u32 csum_off; /* of the checksum field, from the L4 header */
 	__u16 icmp_old; /* type/code word before and after, ICMP only */
 	__u16 icmp_new;
+	__u8 zero;       /* enum icmp4_zero, 6->4 ICMP only */
 	__u64 csum_flags;
 };
 
@@ -152,6 +154,17 @@ static __always_inline int l4_check_p(const __u8 *h, const void *end,
 		t = CLAT_FP_ICMP6_ECHO_REP;
 	else
 		return CLAT_FP_PASS_ICMP;
+	/* An all-zero ICMPv4 message needs its checksum fixed, and one
+	 * with data a look at them (icmp4_zero.h). */
+	if (from6) {
+		__u16 id, seq;
+
+		__builtin_memcpy(&id, h + 4, 2);
+		__builtin_memcpy(&seq, h + 6, 2);
+		li->zero = icmp4_zero_kind(t, h[1], id, seq, plen);
+		if (li->zero == ICMP4_ZERO_DATA)
+			return CLAT_FP_PASS_ZERO_ECHO;
+	}
 	__builtin_memcpy(&li->icmp_old, h, 2);
 	li->icmp_new = li->icmp_old;
 	*(__u8 *)&li->icmp_new = t;
@@ -315,7 +328,9 @@ static __always_inline int ingress64_at(struct __sk_buff *skb, const __u32 off)
 				BPF_F_RECOMPUTE_CSUM) ||
 	    set_ethertype(skb, off, ETH_P_IP) ||
 	    ((ip6.nexthdr == NH_ICMP6 || !csum_neutral(diff)) &&
-	     l4_fix(skb, off + sizeof(ip4), ip6.nexthdr, &li, diff))) {
+	     l4_fix(skb, off + sizeof(ip4), ip6.nexthdr, &li, diff)) ||
+	    (li.zero == ICMP4_ZERO_YES &&
+	     icmp4_zero_fix(skb, off + sizeof(ip4) + 2))) {
 		count(CLAT_FP_ERR_HELPER);
 		return TC_ACT_SHOT;
 	}

@@ -60,6 +60,7 @@ struct clat_fp_cfg {
 	X(PASS_OPTIONS, "fp_pass_ipv4_options")                                \
 	X(PASS_TTL, "fp_pass_ttl_zero")                                        \
 	X(PASS_ICMP, "fp_pass_icmp_not_echo")                                  \
+	X(PASS_ZERO_ECHO, "fp_pass_icmp_zero_echo")                            \
 	X(PASS_UDP0, "fp_pass_udp_zero_checksum")                              \
 	X(PASS_PROTO, "fp_pass_protocol")                                      \
 	X(PASS_SIZE, "fp_pass_size")                                           \

@@ -20,6 +20,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "icmp4_zero.h"
 #include "nat64_fp.h"
 #include "rfc6052.h"
 
@@ -115,6 +116,7 @@ struct l4 {
 	__u32 port_off;  /* of the port (identifier) that is NAT'd */
 	__u16 sport, dport; /* network order; ICMP: both the identifier */
 	__u16 type_old, type_new; /* ICMP type/code word, network order */
+	__u16 seq;       /* ICMP echo sequence number, network order */
 	__u8 proto;      /* IPv4 protocol number */
 	__u8 thlen;      /* TCP header length */
 };
@@ -225,6 +227,7 @@ static __always_inline int l4_read(struct __sk_buff *skb, __u32 l4,
 	h[0] = t;
 	__builtin_memcpy(&li->type_new, h, 2);
 	__builtin_memcpy(&li->sport, h + 4, 2);
+	__builtin_memcpy(&li->seq, h + 6, 2);
 	li->dport = li->sport;
 	li->proto = PROTO_ICMP;
 	li->csum_off = 2;
@@ -337,6 +340,7 @@ static __always_inline int from6(struct __sk_buff *skb,
 	struct ipv6hdr ip6;
 	struct iphdr ip4 = {};
 	struct l4 li = {};
+	enum icmp4_zero zero = ICMP4_ZERO_NO;
 	__u32 plen, r4, tot, wire;
 	__u32 chk[4];
 	__s64 diff;
@@ -387,6 +391,15 @@ static __always_inline int from6(struct __sk_buff *skb,
 	s = slot(bpf_map_lookup_elem(&nat64_by6, &k));
 	if (!s)
 		return pass(NAT64_FP_PASS_NO_SESSION);
+	if (li.proto == PROTO_ICMP) {
+		const __u8 *tc = (const __u8 *)&li.type_new;
+
+		/* The identifier after mapping counts (src/bpf/icmp4_zero.h). */
+		zero = icmp4_zero_kind(tc[0], tc[1], bpf_htons(s->p4), li.seq,
+				       plen);
+		if (zero == ICMP4_ZERO_DATA)
+			return pass(NAT64_FP_PASS_ZERO_ECHO);
+	}
 
 	ip4.version = 4;
 	ip4.ihl = 5;
@@ -425,7 +438,9 @@ static __always_inline int from6(struct __sk_buff *skb,
 				BPF_F_RECOMPUTE_CSUM) ||
 	    set_ethertype(skb, off, ETH_P_IP) ||
 	    l4_fix(skb, off + sizeof(ip4), &li, diff, li.sport,
-		   bpf_htons(s->p4))) {
+		   bpf_htons(s->p4)) ||
+	    (zero == ICMP4_ZERO_YES &&
+	     icmp4_zero_fix(skb, off + sizeof(ip4) + 2))) {
 		add(NAT64_FP_ERR_HELPER, 1);
 		return TC_ACT_SHOT;
 	}

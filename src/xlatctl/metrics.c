@@ -186,15 +186,66 @@ static bool prefixed(const char *s, const char *p, const char **rest)
 	return true;
 }
 
+/* What a [nat64] fast path says besides its fp_* counters (nat64_fp.c). */
+static const struct {
+	const char *key, *family, *type, *help;
+} fp_keys[] = {
+	{ "sessions", "xlat464_fastpath_sessions", "gauge", "Sessions in the NAT64 fast path's maps." },
+	{ "capacity", "xlat464_fastpath_sessions_max", "gauge", "Sessions the NAT64 fast path's maps can hold." },
+	{ "sessions_not_added", "xlat464_fastpath_sessions_not_added_total", "counter", "Sessions the NAT64 fast path's maps had no room for (userspace translates them)." },
+};
+
+/* The fast path's text values (attach, attached) and program id. */
+static void fastpath_info(struct samples *s, const char *base,
+			  const struct json *fp)
+{
+	const char *attach = json_str(fp, "attach");
+	const char *attached = json_str(fp, "attached");
+	char l[768], id[24];
+	uint64_t v;
+
+	if (attached)
+		add_u64(s, "xlat464_fastpath_attached", "gauge",
+			"1 if the NAT64 fast path's program is attached to the TUN.",
+			base, !strcmp(attached, "yes"));
+	if (!attach && !json_u64(fp, "prog_id", &v))
+		return;
+	snprintf(l, sizeof(l), "%s", base);
+	if (attach)
+		label_add(l, sizeof(l), "attach", attach);
+	if (json_u64(fp, "prog_id", &v)) {
+		snprintf(id, sizeof(id), "%" PRIu64, v);
+		label_add(l, sizeof(l), "prog_id", id);
+	}
+	add_u64(s, "xlat464_fastpath_info", "gauge",
+		"Always 1: how the fast path's program is attached, and its id.",
+		l, 1);
+}
+
+static bool fastpath_known(struct samples *s, const char *base,
+			   const struct json *m, uint64_t v)
+{
+	if (!strcmp(m->key, "prog_id"))
+		return true; /* a label of xlat464_fastpath_info */
+	for (unsigned int k = 0; k < sizeof(fp_keys) / sizeof(fp_keys[0]); k++)
+		if (!strcmp(m->key, fp_keys[k].key)) {
+			add_u64(s, fp_keys[k].family, fp_keys[k].type,
+				fp_keys[k].help, base, v);
+			return true;
+		}
+	return false;
+}
+
 /* fastpath.fp_*: the eBPF program's counters, named by the kernel side. */
 static void fastpath(struct samples *s, const char *base, const struct json *fp)
 {
+	fastpath_info(s, base, fp);
 	for (const struct json *m = fp ? fp->child : NULL; m; m = m->next) {
 		const char *rest, *family = NULL, *help = NULL, *lname = NULL;
 		char l[768], val[64];
 		uint64_t v;
 
-		if (!json_u64(m, "", &v))
+		if (!json_u64(m, "", &v) || fastpath_known(s, base, m, v))
 			continue;
 		snprintf(l, sizeof(l), "%s", base);
 		if (prefixed(m->key, "fp_pass_", &rest)) {

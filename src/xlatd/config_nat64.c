@@ -153,6 +153,42 @@ static int k_timeout(struct nat64_cfg *c, enum nat64_timer t, const char *k,
 	return 0;
 }
 
+/*
+ * RFC 6146 section 4's floors (UDP_MIN from RFC 4787 REQ-5, TCP_EST and
+ * TCP_TRANS from RFC 5382 REQ-5): a session that goes sooner breaks
+ * applications the RFCs protect (a UDP flow quiet for a minute, an idle
+ * SSH connection).  allow-short-timeouts lifts them for tests and labs,
+ * which expire sessions in seconds.  ICMP_DEFAULT and FRAGMENT_MIN are
+ * not among them: RFC 5508 leaves the ICMP query timeout to local policy,
+ * and fragment-timeout's own range starts at FRAGMENT_MIN.
+ */
+static const struct {
+	enum nat64_timer t;
+	const char *key, *name;
+	unsigned int min_s;
+} floors[] = {
+	{ NAT64_T_UDP, "udp-timeout", "UDP_MIN", 2 * 60 },
+	{ NAT64_T_TCP_EST, "tcp-established-timeout", "TCP_EST", 2 * 3600 + 4 * 60 },
+	{ NAT64_T_TCP_TRANS, "tcp-transitory-timeout", "TCP_TRANS", 4 * 60 },
+};
+
+static int check_floors(const struct inst_conf *ic, char *msg, size_t n)
+{
+	const struct nat64_cfg *c = &ic->nat64.cfg;
+
+	if (ic->nat64.short_timeouts)
+		return 0;
+	for (unsigned int i = 0; i < sizeof(floors) / sizeof(floors[0]); i++) {
+		uint32_t s = c->timeout_ms[floors[i].t] / 1000;
+
+		if (s < floors[i].min_s)
+			return bad(msg, n, "%s = %u is below RFC 6146's %s of %u seconds (allow-short-timeouts = yes accepts it)",
+				   floors[i].key, s, floors[i].name,
+				   floors[i].min_s);
+	}
+	return 0;
+}
+
 static int k_addr(struct inst_conf *ic, const char *k, const char *v,
 		  char *msg, size_t n)
 {
@@ -288,6 +324,8 @@ static int k_nat(struct inst_conf *ic, const char *k, const char *v,
 		return k_timeout(c, NAT64_T_TCP_TRANS, k, v, msg, n);
 	} else if (!strcmp(k, "icmp-timeout")) {
 		return k_timeout(c, NAT64_T_ICMP, k, v, msg, n);
+	} else if (!strcmp(k, "allow-short-timeouts")) {
+		return get_bool(v, &ic->nat64.short_timeouts, k, msg, n);
 	} else if (!strcmp(k, "fragment-timeout")) {
 		if (get_uint(v, 2, 60, &u, k, msg, n))
 			return -1;
@@ -383,5 +421,7 @@ int conf_nat64_finish(struct inst_conf *ic, char *msg, size_t n)
 	if (!strstr(ic->nat64.seen, "|offload|"))
 		ic->siit.offload = ic->nat64.datapath == CLAT_DP_USERSPACE;
 	add_routes(ic);
+	if (check_floors(ic, msg, n))
+		return -1;
 	return nat64_cfg_validate(c, msg, n);
 }

@@ -53,7 +53,9 @@ write_conf() {
 		printf '[nat64 n0]\ntun = nat0\npool6 = 64:ff9b::/96\n'
 		printf 'pool4 = 192.0.2.1\nwkp-global-only = no\n'
 		printf 'static = udp 2001:db8:6::11 7000 192.0.2.1 7000\n'
+		# Sessions expire in seconds here, below RFC 6146's floors.
 		printf 'udp-timeout = %s\nicmp-timeout = 4\nlog-mappings = yes\n' "$udp"
+		printf 'allow-short-timeouts = yes\n'
 		# The userspace path (TUN offload on by default there);
 		# nat64_bpf.sh runs the eBPF fast path.
 		printf 'datapath = userspace\n'

@@ -90,6 +90,14 @@ i = json.load(sys.stdin)["instances"][0]
 print(i["config"].get("fastpath", {}).get(sys.argv[1], "none"))' "$1"
 }
 
+# metric SERIES: its value in xlatctl metrics (the whole series, labels
+# and all, e.g. 'xlat464_fastpath_sessions{instance="n0"}'), or "none".
+metric() {
+	ctl metrics | awk -v k="$1" '$1 == k { v = $2 } END { print v == "" ? "none" : v }'
+}
+M64='xlat464_fastpath_translated_packets_total{instance="n0",direction="6to4"}'
+M46='xlat464_fastpath_translated_packets_total{instance="n0",direction="4to6"}'
+
 # run_flows TAG: the script, captured in both hosts.
 run_flows() {
 	local tag=$1 side step=0
@@ -131,6 +139,7 @@ t_check "bpf-attach = clsact: tc filter show lists the program on nat0's egress"
 	bash -c "[ \$(ip netns exec $XL tc filter show dev nat0 egress | grep -c nat64_egress) = 1 ]"
 t_check "xlatctl status (text) shows the fast path" \
 	bash -c "ip netns exec $XL $NT_XLATCTL -s $SOCK status | grep -q 'fast path: *eBPF on the TUN'"
+m64=$(metric "$M64") m46=$(metric "$M46")
 run_flows bpf
 
 want=$($PY "$FLOWS" count)
@@ -165,6 +174,23 @@ t_check "zero UDP checksum and IPv4 options went to userspace" \
 t_check "new flows went to userspace ($(fp fp_pass_no_session) without a session)" \
 	test "$(fp fp_pass_no_session)" -ge 2
 
+# xlatctl metrics: the same counters, moved by the flows.
+n64=$(metric "$M64") n46=$(metric "$M46")
+t_check "metrics: the fast path's translated packets moved with the flows (6->4 $m64 -> $n64, 4->6 $m46 -> $n46)" \
+	bash -c "[ '$m64' = 0 ] && [ '$m46' = 0 ] && [ '$n64' = '$(fp fp_6to4_translated)' ] &&
+		[ '$n46' = '$(fp fp_4to6_translated)' ] && [ '$n64' -ge 5 ] && [ '$n46' -ge 5 ]" ||
+	t_diag "$(ctl metrics | grep fastpath)"
+n=$(metric 'xlat464_fastpath_passed_packets_total{instance="n0",reason="no_session"}')
+t_check "metrics: passed packets by reason ($n without a session)" \
+	test "$n" = "$(fp fp_pass_no_session)"
+ms=$(metric 'xlat464_fastpath_sessions{instance="n0"}')
+mc=$(metric 'xlat464_fastpath_sessions_max{instance="n0"}')
+ma=$(metric 'xlat464_fastpath_attached{instance="n0"}')
+mi=$(ctl metrics | grep -cxF "xlat464_fastpath_info{instance=\"n0\",attach=\"clsact\",prog_id=\"$(fp prog_id)\"} 1")
+t_check "metrics: $ms sessions in the maps of $mc, attached ($ma) by clsact ($mi)" \
+	bash -c "[ '$ms' -ge 2 ] && [ '$mc' = '$(fp capacity)' ] && [ '$ma' = 1 ] && [ '$mi' = 1 ]" ||
+	t_diag "$(ctl metrics | grep fastpath)"
+
 js=$(ctl sessions --json)
 out=$($PY -c '
 import json, sys
@@ -191,7 +217,7 @@ t_check "TCP 2 MiB from h4 through the fast path ($((after - before)) packets), 
 	t_diag "$(cat "$NT_TMP/tcp.err")" "$(ctl status)"
 
 # ---- 3. expiry: fast-path packets keep a session alive ----
-write_conf bpf "$AT" "udp-timeout = 3" "icmp-timeout = 3"
+write_conf bpf "$AT" "udp-timeout = 3" "icmp-timeout = 3" "allow-short-timeouts = yes"
 kill -HUP "$XPID"
 nt_wait 5 grep -q "state kept" "$XLOG" || t_diag "no reload: $(tail -n 5 "$XLOG")"
 before=$(fp fp_6to4_translated)

@@ -114,7 +114,7 @@ TEST(every_key)
 		"filtering = address-dependent\n"
 		"max-sessions = 1000\nmax-sessions-per-host = 50\n"
 		"udp-timeout = 10\ntcp-established-timeout = 3600\n"
-		"tcp-transitory-timeout = 30\n"
+		"tcp-transitory-timeout = 30\nallow-short-timeouts = yes\n"
 		"icmp-timeout = 5\nlog-mappings = yes\nwkp-global-only = no\n"
 		"drop-external-tcp = yes\nfragment-timeout = 5\n"
 		"ipv4-address = 192.0.2.254\ndecrement-ttl = yes\n"
@@ -147,6 +147,7 @@ TEST(every_key)
 	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_EST], 3600000);
 	CHECK_EQ(n->timeout_ms[NAT64_T_TCP_TRANS], 30000);
 	CHECK_EQ(n->timeout_ms[NAT64_T_ICMP], 5000);
+	CHECK(ic->nat64.short_timeouts);
 	CHECK(ic->nat64.log_mappings);
 	CHECK(!n->wkp_global_only);
 	CHECK(n->drop_external_tcp);
@@ -185,11 +186,65 @@ TEST(errors)
 		   "t.conf:1: section [nat64] needs an instance name: [nat64 NAME]");
 }
 
+/*
+ * RFC 6146 section 4: UDP_MIN 2 min, TCP_EST 2 h 4 min, TCP_TRANS 4 min
+ * are floors; below them only with allow-short-timeouts (anywhere in the
+ * section).  icmp-timeout has none (RFC 5508: local policy).
+ */
+TEST(timeout_floors)
+{
+	static const char base[] = "[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n";
+	static const struct {
+		const char *key, *name;
+		unsigned int min;
+		enum nat64_timer t;
+	} f[] = {
+		{ "udp-timeout", "UDP_MIN", 120, NAT64_T_UDP },
+		{ "tcp-established-timeout", "TCP_EST", 7440, NAT64_T_TCP_EST },
+		{ "tcp-transitory-timeout", "TCP_TRANS", 240, NAT64_T_TCP_TRANS },
+	};
+	struct xlatd_conf c;
+	char text[512], msg[256];
+
+	for (unsigned int i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s = %u\n", base, f[i].key,
+			 f[i].min - 1);
+		snprintf(msg, sizeof(msg),
+			 "t.conf:1: [nat64 n]: %s = %u is below RFC 6146's %s of %u seconds (allow-short-timeouts = yes accepts it)",
+			 f[i].key, f[i].min - 1, f[i].name, f[i].min);
+		expect_err(text, msg);
+		snprintf(text, sizeof(text), "%s%s = %u\n", base, f[i].key,
+			 f[i].min);
+		REQUIRE(parse(text, &c) == 0);
+		CHECK_EQ(conf_find(&c, "n")->nat64.cfg.timeout_ms[f[i].t],
+			 f[i].min * 1000);
+		conf_free(&c);
+		/* The key may come before or after the timeout. */
+		snprintf(text, sizeof(text), "%s%s = 3\nallow-short-timeouts = yes\n",
+			 base, f[i].key);
+		REQUIRE(parse(text, &c) == 0);
+		CHECK_EQ(conf_find(&c, "n")->nat64.cfg.timeout_ms[f[i].t], 3000);
+		conf_free(&c);
+		snprintf(text, sizeof(text), "[nat64 n]\nallow-short-timeouts = on\n%s = 3\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n",
+			 f[i].key);
+		REQUIRE(parse(text, &c) == 0);
+		conf_free(&c);
+	}
+	expect_err("[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nudp-timeout = 3\nallow-short-timeouts = no\n",
+		   "t.conf:1: [nat64 n]: udp-timeout = 3 is below RFC 6146's UDP_MIN of 120 seconds (allow-short-timeouts = yes accepts it)");
+	expect_err("[nat64 n]\nallow-short-timeouts = maybe\n",
+		   "t.conf:2: invalid allow-short-timeouts \"maybe\": yes or no in [nat64 n]");
+	snprintf(text, sizeof(text), "%sicmp-timeout = 5\n", base);
+	REQUIRE(parse(text, &c) == 0);
+	CHECK(!conf_find(&c, "n")->nat64.short_timeouts);
+	conf_free(&c);
+}
+
 /* Equal sections compare equal (reload leaves the instance alone). */
 TEST(reload_equality)
 {
 	static const char a[] = "[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\n";
-	static const char b[] = "[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nudp-timeout = 60\n";
+	static const char b[] = "[nat64 n]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nudp-timeout = 600\n";
 	struct xlatd_conf ca, cb, cc;
 
 	REQUIRE(parse(a, &ca) == 0);

@@ -33,6 +33,7 @@ static struct nat64_bpf fp;
 static struct nat64 *nat;
 static struct nat64_cfg cfg;
 static uint16_t up4, tp4, ip4; /* pool4 ports (ICMP: identifier) */
+static bool icmp_id0; /* setup(): the ICMP pool4 holds identifier 0 only */
 
 struct run {
 	int ret;
@@ -287,6 +288,9 @@ static int setup(uint8_t hops, bool dec)
 
 	nat64_bpf_close(&fp);
 	fx_cfg(&cfg);
+	for (unsigned int i = 0; i < cfg.n_pool4 && icmp_id0; i++)
+		if (cfg.pool4[i].proto == NAT64_ICMP)
+			cfg.pool4[i].hi = 0;
 	cfg.xlat.ttl_kernel_hops = hops;
 	cfg.xlat.decrement_ttl = dec;
 	nat = fx_nat(&cfg);
@@ -381,6 +385,52 @@ TEST(icmp_echo_both_ways)
 	n = pkt_ip4(b, &s, l4, pkt_icmp(l4, 3, 3, 0, data, 48));
 	pkt_fix_l4_csum4(b, n);
 	diff("icmp4 error", b, n, NAT64_FP_PASS_ICMP, false);
+}
+
+/* An echo from [HA] with identifier rest >> 16 (0x7700: the session's),
+ * sequence rest & 0xffff and n bytes of d. */
+static size_t echo6_raw(uint8_t *b, uint8_t type, uint32_t rest,
+			const uint8_t *d, size_t n)
+{
+	struct pkt6_spec s = { .src = HA, .dst = S1_6, .nexthdr = 58 };
+	uint8_t l4[1600];
+	size_t len = pkt_ip6(b, &s, l4, pkt_icmp(l4, type, 0, rest, d, n));
+
+	pkt_fix_l4_csum6(b, len);
+	return len;
+}
+
+/*
+ * The identifier mapped to 0 (an ICMP pool4 of identifier 0 alone): an
+ * echo reply with sequence 0 and no data becomes an all-zero ICMPv4
+ * message, whose checksum is 0xffff (RFC 1071, the engine's since
+ * d9324b3), where the kernel's incremental update gives 0x0000.
+ */
+TEST(icmp_echo_all_zero_checksum)
+{
+	static const uint8_t zero[8];
+	uint8_t b[1600];
+	struct run r;
+	size_t n;
+
+	icmp_id0 = true;
+	REQUIRE(setup(0, true) == 0);
+	icmp_id0 = false;
+	CHECK_EQ(ip4, 0);
+	n = echo6_raw(b, 129, 0x77000000, zero, 0);
+	diff("echo6 reply all zero", b, n, XLATED, false);
+	REQUIRE(run_prog(b, n, &r, false) == 0);
+	CHECK_EQ(r.len, 28u);
+	CHECK_EQ(get16(r.out + 22), 0xffff);
+	b[42] ^= 0x11; /* a wrong checksum stays as wrong as the engine's */
+	diff("echo6 reply all zero bad csum", b, n, XLATED, false);
+	diff("echo6 reply zero data", b, echo6_raw(b, 129, 0x77000000, zero, 8),
+	     NAT64_FP_PASS_ZERO_ECHO, false);
+	diff("echo6 reply seq 1", b, echo6_raw(b, 129, 0x77000001, zero, 0),
+	     XLATED, false);
+	diff("echo6 request seq 0", b, echo6_raw(b, 128, 0x77000000, zero, 0),
+	     XLATED, false);
+	REQUIRE(setup(0, true) == 0);
 }
 
 TEST(hairpin_and_addresses_pass)

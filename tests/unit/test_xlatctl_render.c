@@ -249,6 +249,47 @@ TEST(metrics)
 	json_free(j);
 }
 
+/* A [nat64] fast path (nat64_fp_status()): its sessions, attachment and
+ * program counters, each under a name of its own. */
+TEST(metrics_nat64_fastpath)
+{
+	static const char st[] =
+		"{\"daemon\":\"xlatd\",\"instances\":[{\"name\":\"n0\",\"kind\":\"nat64\","
+		"\"state\":\"running\",\"reason\":\"\",\"config\":{\"tun\":\"nat0\","
+		"\"datapath\":\"bpf\",\"fastpath\":{\"attach\":\"clsact\",\"attached\":\"yes\","
+		"\"prog_id\":41,\"sessions\":2,\"capacity\":65536,\"sessions_not_added\":1,"
+		"\"fp_6to4_translated\":9,\"fp_4to6_translated\":8,"
+		"\"fp_pass_no_session\":3,\"fp_pass_icmp_zero_echo\":0,"
+		"\"fp_drop_helper_failed\":0,\"fp_4to6_out_bytes\":960},"
+		"\"sessions\":3},\"counters\":{}}]}";
+	struct json *j = parse(st);
+	FILE *f = mem();
+
+	if (!j || !f)
+		return;
+	CHECK_EQ(render_metrics(f, j), 0);
+	fclose(f);
+	CHECK_LINE(out, "# TYPE xlat464_fastpath_sessions gauge");
+	CHECK_LINE(out, "xlat464_fastpath_sessions{instance=\"n0\"} 2");
+	CHECK_LINE(out, "xlat464_fastpath_sessions_max{instance=\"n0\"} 65536");
+	CHECK_LINE(out, "# TYPE xlat464_fastpath_sessions_not_added_total counter");
+	CHECK_LINE(out, "xlat464_fastpath_sessions_not_added_total{instance=\"n0\"} 1");
+	CHECK_LINE(out, "xlat464_fastpath_attached{instance=\"n0\"} 1");
+	CHECK_LINE(out, "xlat464_fastpath_info{instance=\"n0\",attach=\"clsact\",prog_id=\"41\"} 1");
+	CHECK_LINE(out, "xlat464_fastpath_translated_packets_total{instance=\"n0\",direction=\"6to4\"} 9");
+	CHECK_LINE(out, "xlat464_fastpath_translated_packets_total{instance=\"n0\",direction=\"4to6\"} 8");
+	CHECK_LINE(out, "xlat464_fastpath_passed_packets_total{instance=\"n0\",reason=\"no_session\"} 3");
+	CHECK_LINE(out, "xlat464_fastpath_passed_packets_total{instance=\"n0\",reason=\"icmp_zero_echo\"} 0");
+	CHECK_LINE(out, "xlat464_fastpath_dropped_packets_total{instance=\"n0\",reason=\"helper_failed\"} 0");
+	CHECK_LINE(out, "xlat464_fastpath_out_bytes_total{instance=\"n0\",direction=\"4to6\"} 960");
+	/* The engine's sessions stay apart from the fast path's. */
+	CHECK_LINE(out, "xlat464_nat64_sessions{instance=\"n0\"} 3");
+	CHECK(!strstr(out, "xlat464_fastpath_counter"));
+	json_free(j);
+	free(out);
+	out = NULL;
+}
+
 /* Every family: one HELP, one TYPE, its samples right after them. */
 TEST(metrics_grouped)
 {
