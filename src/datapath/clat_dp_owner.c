@@ -3,6 +3,7 @@
  * start and stop of the workers, counters, and the worker's reports. */
 #include "datapath/clat_dp.h"
 #include "datapath/clat_dp_int.h"
+#include "datapath/worker_nice.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 void clat_dp_failed(struct clat_dp *dp, const char *fmt, ...)
@@ -38,36 +38,21 @@ void clat_dp_note(struct clat_dp *dp, const char *fmt, ...)
 }
 
 /*
- * A worker's first act: its nice value, dp->nice steps from the daemon's
- * own (setpriority() on Linux takes the calling thread with PRIO_PROCESS,
- * 0), within -20..19.  Relative, so that a daemon started at some
- * priority keeps its workers that far ahead of it, never behind.
- * Failing (no CAP_SYS_NICE and an RLIMIT_NICE that does not allow it) is
- * not fatal: said once, shown in the status, the worker runs at the
- * daemon's priority.
+ * A worker's first act: its nice value (worker_nice.h).  Failing (no
+ * CAP_SYS_NICE and an RLIMIT_NICE that does not allow it) is not fatal:
+ * said once, shown in the status, the worker runs at the daemon's.
  */
 void clat_dp_worker_sched(struct clat_dp_worker *w)
 {
 	struct clat_dp *dp = w->dp;
-	int cur, want, zero = 0;
+	int now, err, zero = 0;
 
-	errno = 0;
-	cur = getpriority(PRIO_PROCESS, 0);
-	if (errno)
-		cur = 0;
-	want = cur + dp->nice;
-	want = want < -20 ? -20 : want > 19 ? 19 : want;
-	__atomic_store_n(&w->nice, cur, __ATOMIC_RELAXED);
-	if (want == cur)
-		return;
-	if (setpriority(PRIO_PROCESS, 0, want) == 0) {
-		__atomic_store_n(&w->nice, want, __ATOMIC_RELAXED);
-		return;
-	}
-	if (__atomic_compare_exchange_n(&dp->nice_err, &zero, errno, false,
-					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		clat_dp_note(dp, "worker nice %d (worker-nice %d) not set (%s): the workers run at the daemon's %d",
-			     want, dp->nice, strerror(dp->nice_err), cur);
+	err = worker_nice_apply(dp->nice, &now);
+	__atomic_store_n(&w->nice, now, __ATOMIC_RELAXED);
+	if (err && __atomic_compare_exchange_n(&dp->nice_err, &zero, err, false,
+					       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		clat_dp_note(dp, "worker-nice %d not set (%s): the workers run at the daemon's nice %d",
+			     dp->nice, strerror(err), now);
 }
 
 int clat_dp_init(struct clat_dp *dp)

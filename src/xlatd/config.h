@@ -34,6 +34,8 @@
  * kernel's own packet processing does): an application on the same CPU that
  * floods the CLAT cannot starve its translation into TUN queue drops. */
 #define CONF_WORKER_NICE_DEFAULT (-5)
+/* worker-nice's value: 0, or -1 when it is not -20 to 19. */
+int conf_parse_nice(const char *v, int *out);
 #define CONF_PLAT_HOLDDOWN_DEFAULT 30
 
 /* How a siit worker moves packets through its TUN queue. */
@@ -46,6 +48,7 @@ struct siit_conf {
 	bool offload;                /* default yes: IFF_VNET_HDR + GSO */
 	enum siit_io io;             /* default auto: io_uring if it works */
 	unsigned int coalesce_usecs; /* io_uring wake-up moderation, 0: off */
+	int worker_nice;             /* workers' nice, steps from the daemon's */
 	struct xlat_prefix4 route4[CONF_MAX_ROUTES];
 	unsigned int n_route4;
 	struct xlat_prefix6 route6[CONF_MAX_ROUTES];

@@ -146,19 +146,6 @@ static int k_shared_to(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
-static int k_worker_nice(struct pctx *p, const char *v, char *msg, size_t n)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < -20 || x > 19)
-		return bad(msg, n, "invalid worker-nice \"%s\": -20 to 19", v);
-	p->ic->clat.worker_nice = (int)x;
-	return 0;
-}
-
 static const struct key keys[] = {
 	{ "uplink", SC_CLAT, false, k_uplink },
 	{ "pref64", SC_CLAT, false, k_pref64 },
@@ -173,7 +160,6 @@ static const struct key keys[] = {
 	{ "shared-ports", SC_CLAT, false, k_shared_ports },
 	{ "shared-max-flows", SC_CLAT, false, k_shared_max },
 	{ "shared-timeouts", SC_CLAT, false, k_shared_to },
-	{ "worker-nice", SC_CLAT, false, k_worker_nice },
 };
 
 const struct key_table conf_clat_keys = {

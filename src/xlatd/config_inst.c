@@ -150,6 +150,29 @@ static int k_coalesce(struct pctx *p, const char *v, char *msg, size_t n)
 }
 
 
+/* worker-nice: steps from the daemon's nice value, -20 to 19. */
+int conf_parse_nice(const char *v, int *out)
+{
+	char *end;
+	long x;
+
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (errno || end == v || *end || x < -20 || x > 19)
+		return -1;
+	*out = (int)x;
+	return 0;
+}
+
+static int k_worker_nice(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	bool clat = !strcmp(p->ic->kind, "clat");
+
+	if (conf_parse_nice(v, clat ? &p->ic->clat.worker_nice : &p->ic->siit.worker_nice))
+		return bad(msg, n, "invalid worker-nice \"%s\": -20 to 19", v);
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ "tun", SC_INST, false, k_tun },
 	{ "ipv4-address", SC_INST, false, k_ipv4 },
@@ -164,6 +187,7 @@ static const struct key keys[] = {
 	{ "reset-tos", SC_INST, false, k_resettos },
 	{ "icmp-errors", SC_INST, false, k_icmperr },
 	{ "coalesce-usecs", SC_INST, false, k_coalesce },
+	{ "worker-nice", SC_INST, false, k_worker_nice },
 };
 
 const struct key_table conf_inst_keys = {

@@ -258,6 +258,9 @@ static int k_common(struct inst_conf *ic, const char *k, const char *v,
 		if (get_uint(v, 0, CONF_COALESCE_MAX, &u, k, msg, n))
 			return -1;
 		ic->siit.coalesce_usecs = (unsigned int)u;
+	} else if (!strcmp(k, "worker-nice")) {
+		if (conf_parse_nice(v, &ic->siit.worker_nice))
+			return bad(msg, n, "invalid worker-nice \"%s\": -20 to 19", v);
 	} else {
 		bool *b = bool_key(ic, k);
 

@@ -157,6 +157,9 @@ void conf_siit_defaults(struct inst_conf *ic)
 	ic->siit.threads = 1;
 	ic->siit.offload = true;
 	ic->siit.coalesce_usecs = CONF_COALESCE_DEFAULT;
+	/* 0: in a router the translator's feeders are the kernel's NAPI,
+	 * not applications; nice did not move the TUN overload (bench). */
+	ic->siit.worker_nice = 0;
 	ic->siit.io = SIIT_IO_AUTO;
 }
 

@@ -43,6 +43,8 @@ struct siit_worker {
 	struct rl_bucket icmp_rl;  /* the ICMP errors this worker sends */
 	uint64_t icmp_limited;     /* errors not sent: over the rate */
 	struct siit_ring *ring; /* NULL: blocking read()/write() */
+	int nice;      /* the nice value it runs at */
+	int nice_err;  /* why not worker-nice's (errno), 0 */
 };
 
 struct siit {

@@ -32,10 +32,10 @@ c = [i for i in d["instances"] if i["name"] == "s0"][0]["config"]
 print(c.get(sys.argv[1], "missing"))' "$1"
 }
 
-# start COALESCE: xlatd with one siit instance, io = uring.
+# start COALESCE [KEY]: xlatd with one siit instance, io = uring.
 start() {
 	SOCK=$NT_TMP/xlatd.$1.sock
-	nt_siit_conf "$NT_TMP/xlatd.$1.conf" "$SOCK" "io = uring" "coalesce-usecs = $1"
+	nt_siit_conf "$NT_TMP/xlatd.$1.conf" "$SOCK" "io = uring" "coalesce-usecs = $1" ${2:+"$2"}
 	run_bg "$XL" "$NT_XLATD" -c "$NT_TMP/xlatd.$1.conf"
 	XPID=$NT_LAST_PID XLOG=$NT_LAST_LOG
 	nt_wait 10 bash -c "ip -n $XL route show 192.0.2.0/24 | grep -q siit0 && \
@@ -74,10 +74,15 @@ rtt_max_below() {
 	awk -v m="$max" -v l="$1" 'BEGIN { exit !(m < l) }'
 }
 
-if ! start 10000; then
+if ! start 10000 "worker-nice = -3"; then
 	t_bail "xlatd with coalesce-usecs = 10000 runs" "$(tail -n 20 "$XLOG")"
 fi
 t_check "status reports coalesce_usecs = 10000" test "$(stat coalesce_usecs)" = 10000
+# worker-nice = -3: the worker 3 steps ahead of the daemon (nice 0 here);
+# field 19 of /proc/PID/task/TID/stat.
+nices=$(for t in /proc/$XPID/task/*/stat; do awk '{ print $19 }' "$t"; done | sort -n | tr '\n' ' ')
+t_check "worker-nice = -3: a worker at -3, the main thread at 0 ($nices), status $(stat worker_nice)" \
+	bash -c "[[ '$nices' == '-3 '*'0 '* ]] && [ '$(stat worker_nice)' = -3 ]"
 t_check "10 sparse pings, each answered within 5 ms (no moderation delay)" rtt_max_below 5
 t_check "sparse traffic: no timer sleep (io_sleeps_timer = 0)" test "$(stat io_sleeps_timer)" = 0
 p0=$(stat io_sleeps_poll) t0=$(stat io_sleeps_timer)

@@ -212,7 +212,7 @@ TEST(siit_offload_and_io)
 		   "t.conf:3: unknown key \"io\" in [clat c]");
 }
 
-/* worker-nice: default -5, the bounds, errors, [clat] only. */
+/* worker-nice: default -5, the bounds, errors, every kind. */
 TEST(clat_worker_nice)
 {
 	struct xlatd_conf c;
@@ -233,8 +233,17 @@ TEST(clat_worker_nice)
 		   "t.conf:3: invalid worker-nice \"20\": -20 to 19 in [clat c]");
 	expect_err("[clat c]\nuplink = eth0\nworker-nice = -5x\n",
 		   "t.conf:3: invalid worker-nice \"-5x\": -20 to 19 in [clat c]");
-	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nworker-nice = -5\n",
-		   "t.conf:3: unknown key \"worker-nice\" in [siit a]");
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.worker_nice, 0);
+	conf_free(&c);
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\nworker-nice = -10\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.worker_nice, -10);
+	conf_free(&c);
+	REQUIRE(parse("[nat64 p]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nworker-nice = 3\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.worker_nice, 3);
+	conf_free(&c);
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nworker-nice = -21\n",
+		   "t.conf:3: invalid worker-nice \"-21\": -20 to 19 in [siit a]");
 }
 
 /* coalesce-usecs: default, the bounds, errors, both kinds. */

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* A worker thread's nice value: see worker_nice.h. */
+#include "datapath/worker_nice.h"
+
+#include <errno.h>
+#include <sys/resource.h>
+
+/*
+ * Linux keeps a nice value per thread: PRIO_PROCESS with 0 is the calling
+ * thread.  Relative to the current value, so that a daemon started at
+ * some priority keeps its workers that far ahead of it, never behind.
+ */
+int worker_nice_apply(int rel, int *now)
+{
+	int cur, want;
+
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, 0);
+	if (errno)
+		cur = 0;
+	want = cur + rel;
+	want = want < -20 ? -20 : want > 19 ? 19 : want;
+	*now = cur;
+	if (want == cur)
+		return 0;
+	if (setpriority(PRIO_PROCESS, 0, want))
+		return errno;
+	*now = want;
+	return 0;
+}
