@@ -8,6 +8,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -158,6 +159,26 @@ int rtnl_link_set_mtu(struct rtnl *r, int ifindex, unsigned int mtu)
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return rtnl_talk(r, nlh, NULL, NULL);
+}
+
+/*
+ * The root qdisc of ifindex becomes noqueue.  For a TUN, whose transmit
+ * never stops its queue (a full ring drops), a queueing qdisc holds
+ * nothing and costs every packet an enqueue, a dequeue and the qdisc lock.
+ */
+int rtnl_qdisc_noqueue(struct rtnl *r, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_NEWQDISC,
+					NLM_F_CREATE | NLM_F_REPLACE);
+	struct tcmsg *tc = mnl_nlmsg_put_extra_header(nlh, sizeof(*tc));
+
+	tc->tcm_family = AF_UNSPEC;
+	tc->tcm_ifindex = ifindex;
+	tc->tcm_handle = 0;
+	tc->tcm_parent = TC_H_ROOT;
+	mnl_attr_put_strz(nlh, TCA_KIND, "noqueue");
 	return rtnl_talk(r, nlh, NULL, NULL);
 }
 

@@ -60,6 +60,8 @@ int rtnl_link_index(const char *name);
 
 int rtnl_link_set_up(struct rtnl *r, int ifindex, bool up);
 int rtnl_link_set_mtu(struct rtnl *r, int ifindex, unsigned int mtu);
+/* Root qdisc noqueue (what a TUN's transmit is best served by). */
+int rtnl_qdisc_noqueue(struct rtnl *r, int ifindex);
 /* Any out pointer may be NULL.  flags are IFF_* (IFF_UP, IFF_RUNNING..). */
 int rtnl_link_get(struct rtnl *r, int ifindex, unsigned int *mtu,
 		  unsigned int *flags);

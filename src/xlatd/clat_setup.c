@@ -187,7 +187,13 @@ int clat_setup_tun(struct clat *c)
 		return clat_fail(c, ret, "IPv4 address on %s: %s", c->tun);
 	c->addr4_added = true;
 	ret = rtnl_link_set_up(&c->rtnl, c->tun_ifindex, true);
-	return ret < 0 ? clat_fail(c, ret, "set %s up: %s", c->tun) : 0;
+	if (ret < 0)
+		return clat_fail(c, ret, "set %s up: %s", c->tun);
+	ret = rtnl_qdisc_noqueue(&c->rtnl, c->tun_ifindex);
+	if (ret < 0)
+		log_info(c->inst->name, "%s keeps its default qdisc (noqueue: %s)",
+			 c->tun, strerror(-ret));
+	return 0;
 }
 
 int clat_setup_uplink(struct clat *c)
