@@ -37,8 +37,9 @@ nt_wait_clat c0 '^running' 15 || t_bail "CLAT not running: $(tail -n 5 "$NT_XLOG
 nices=$(for t in /proc/$NT_XPID/task/*/stat; do awk '{ print $19 }' "$t"; done | sort -n | tr '\n' ' ')
 t_check "workers at nice -5, the main thread at 0 ($nices)" \
 	bash -c "[[ '$nices' == '-5 -5 '*'0 '* ]] && [ '$(nt_clat c0 worker_nice)' = -5 ]"
-t_check "the TUN has no queueing qdisc (noqueue: a TUN never stops its queue)" \
-	bash -c "tc -n $C qdisc show dev \$(nt_clat c0 tun) | grep -q '^qdisc noqueue'"
+qd=$(tc -n "$C" qdisc show dev "$(nt_clat c0 tun)" | head -n 1)
+t_check "the TUN has no queueing qdisc ($qd; a TUN never stops its queue)" \
+	bash -c "[[ '$qd' == 'qdisc noqueue '* ]]"
 t_check "the uplink is read from a PACKET_MMAP ring" \
 	bash -c "[[ '$(nt_clat c0 uplink_rx)' == 'packet ring'* ]]"
 
