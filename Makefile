@@ -32,6 +32,8 @@ UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC    := $(sort $(wildcard tests/tools/*.c bench/tools/*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
+# The fuzz targets compile the test library in without libbpf.
+FUZZ_TESTLIB := $(filter-out tests/lib/bpf_run.c,$(TESTLIB_SRC))
 XGEN_SRC    := $(sort $(wildcard bench/tools/xgen/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -160,9 +162,9 @@ FUZZ_CTL    := $(patsubst %,$(BUILD)/fuzz/fuzz_%,ra ndp rfc7050 link_monitor \
 FUZZ_ENGINE := $(filter-out $(FUZZ_CTL),$(FUZZ_BIN))
 fuzzobj = $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(1))
 
-$(FUZZ_ENGINE): $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(TESTLIB_SRC) $(wildcard src/engine/*.h tests/lib/*.h tests/fuzz/*.h)
+$(FUZZ_ENGINE): $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(FUZZ_TESTLIB) $(wildcard src/engine/*.h tests/lib/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(XCFLAGS) $(FUZZFLAGS) -o $@ $< $(ENGINE_SRC) $(TESTLIB_SRC)
+	$(CLANG) $(XCFLAGS) $(FUZZFLAGS) -o $@ $< $(ENGINE_SRC) $(FUZZ_TESTLIB)
 
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -203,40 +203,49 @@ void pkt_fix_l4_csum6(uint8_t *pkt, size_t len)
 	put16(pkt + l4off + off, c);
 }
 
+size_t pkt_ip4_l4(uint8_t *buf, const struct pkt4_spec *s, const void *l4,
+		  size_t n)
+{
+	size_t len = pkt_ip4(buf, s, l4, n);
+
+	pkt_fix_l4_csum4(buf, len);
+	return len;
+}
+
+size_t pkt_ip6_l4(uint8_t *buf, const struct pkt6_spec *s, const void *l4,
+		  size_t n)
+{
+	size_t len = pkt_ip6(buf, s, l4, n);
+
+	pkt_fix_l4_csum6(buf, len);
+	return len;
+}
+
 size_t pkt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 		uint16_t dport, const void *data, size_t len)
 {
 	struct pkt4_spec s = { .src = src, .dst = dst, .proto = IPPROTO_UDP };
-	size_t n;
 
 	pkt_udp(buf + 20, sport, dport, data, len);
-	n = pkt_ip4(buf, &s, buf + 20, 8 + len);
-	pkt_fix_l4_csum4(buf, n);
-	return n;
+	return pkt_ip4_l4(buf, &s, buf + 20, 8 + len);
 }
 
 size_t pkt_udp6(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 		uint16_t dport, const void *data, size_t len)
 {
 	struct pkt6_spec s = { .src = src, .dst = dst, .nexthdr = IPPROTO_UDP };
-	size_t n;
 
 	pkt_udp(buf + 40, sport, dport, data, len);
-	n = pkt_ip6(buf, &s, buf + 40, 8 + len);
-	pkt_fix_l4_csum6(buf, n);
-	return n;
+	return pkt_ip6_l4(buf, &s, buf + 40, 8 + len);
 }
 
 size_t pkt_echo4(uint8_t *buf, const char *src, const char *dst, uint16_t id,
 		 uint16_t seq, const void *data, size_t len)
 {
 	struct pkt4_spec s = { .src = src, .dst = dst, .proto = IPPROTO_ICMP };
-	size_t n;
 
 	pkt_icmp(buf + 20, 8, 0, (uint32_t)id << 16 | seq, data, len);
-	n = pkt_ip4(buf, &s, buf + 20, 8 + len);
-	pkt_fix_l4_csum4(buf, n);
-	return n;
+	return pkt_ip4_l4(buf, &s, buf + 20, 8 + len);
 }
 
 size_t pkt_echo6(uint8_t *buf, const char *src, const char *dst, uint16_t id,
@@ -244,12 +253,9 @@ size_t pkt_echo6(uint8_t *buf, const char *src, const char *dst, uint16_t id,
 {
 	struct pkt6_spec s = { .src = src, .dst = dst,
 			       .nexthdr = IPPROTO_ICMPV6 };
-	size_t n;
 
 	pkt_icmp(buf + 40, 128, 0, (uint32_t)id << 16 | seq, data, len);
-	n = pkt_ip6(buf, &s, buf + 40, 8 + len);
-	pkt_fix_l4_csum6(buf, n);
-	return n;
+	return pkt_ip6_l4(buf, &s, buf + 40, 8 + len);
 }
 
 const char *pkt_check4(const uint8_t *p, size_t len)

@@ -51,6 +51,13 @@ size_t pkt_icmp(uint8_t *buf, uint8_t type, uint8_t code, uint32_t rest,
 void pkt_fix_l4_csum4(uint8_t *pkt, size_t len);
 void pkt_fix_l4_csum6(uint8_t *pkt, size_t len);
 
+/* pkt_ip4() / pkt_ip6() of a transport header and its data, then its
+ * checksum: a whole packet with every checksum right. */
+size_t pkt_ip4_l4(uint8_t *buf, const struct pkt4_spec *s, const void *l4,
+		  size_t n);
+size_t pkt_ip6_l4(uint8_t *buf, const struct pkt6_spec *s, const void *l4,
+		  size_t n);
+
 /* Convenience: whole UDP / ICMP echo packets with valid checksums. */
 size_t pkt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 		uint16_t dport, const void *data, size_t len);

@@ -16,6 +16,7 @@
 #define TAP_MAIN
 #include "tap.h"
 
+#include "bpf_run.h"
 #include "checksum.h"
 #include "datapath/bpf_loader.h"
 #include "ipv4_special.h"
@@ -24,7 +25,6 @@
 #include "xlat.h"
 
 #include <arpa/inet.h>
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -37,8 +37,8 @@
 #define PEER6 PFX "c633:6407"
 #define UP_MTU 1500
 
-#define ACT_OK 0
-#define ACT_REDIRECT 7
+#define ACT_OK BPF_RUN_ACT_OK
+#define ACT_REDIRECT BPF_RUN_ACT_REDIRECT
 #define NO_COUNTER (-1)
 #define XLATED (-2)
 
@@ -90,61 +90,37 @@ static int setup(const char *pfx)
 	return setup_len(pfx, 96);
 }
 
-struct run {
-	int ret;
-	uint8_t out[4096];
-	uint32_t len; /* without the Ethernet header */
-	uint16_t ethertype;
-	uint64_t delta[CLAT_FP__COUNT];
-};
-
+/* delta: how far each counter moved. */
 static int run_prog(enum xlat_bpf_prog p, const uint8_t *pkt, size_t len,
-		    struct run *r)
+		    struct bpf_run *r, uint64_t *delta)
 {
-	uint8_t in[4096], out[4096 + 14];
 	uint64_t before[CLAT_FP__COUNT], after[CLAT_FP__COUNT];
-	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in,
-			    .data_size_in = (uint32_t)(len + 14),
-			    .data_out = out, .data_size_out = sizeof(out),
-			    .repeat = 1);
-	int err;
 
-	memset(in, 0, 14);
-	memcpy(in, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02", 12);
-	put16(in + 12, (pkt[0] >> 4) == 6 ? 0x86dd : 0x0800);
-	memcpy(in + 14, pkt, len);
-	if (xlat_bpf_counters(&fp, before))
+	if (xlat_bpf_counters(&fp, before) ||
+	    bpf_run_eth(xlat_bpf_prog_fd(&fp, p), pkt, len, r) ||
+	    xlat_bpf_counters(&fp, after))
 		return -1;
-	err = bpf_prog_test_run_opts(xlat_bpf_prog_fd(&fp, p), &o);
-	if (err || xlat_bpf_counters(&fp, after))
-		return -1;
-	if (o.data_size_out < 14 || o.data_size_out > sizeof(out))
-		return -1;
-	r->ret = (int)o.retval;
-	r->len = o.data_size_out - 14;
-	r->ethertype = get16(out + 12);
-	memcpy(r->out, out + 14, r->len);
 	for (int i = 0; i < CLAT_FP__COUNT; i++)
-		r->delta[i] = after[i] - before[i];
+		delta[i] = after[i] - before[i];
 	return 0;
 }
 
 /* Only packet counter `want` moved, by one (NO_COUNTER: none moved). */
-static void check_counters(const struct run *r, int want)
+static void check_counters(const uint64_t *delta, int want)
 {
 	for (int i = 0; i < CLAT_FP__NPKT; i++) {
 		uint64_t exp = i == want ? 1 : 0;
 
-		if (r->delta[i] != exp)
+		if (delta[i] != exp)
 			TAP_FAIL("counter %s moved by %llu, expected %llu",
 				 xlat_bpf_counter_name((unsigned int)i),
-				 (unsigned long long)r->delta[i],
+				 (unsigned long long)delta[i],
 				 (unsigned long long)exp);
 	}
 }
 
 /* The byte counters moved by in/out for direction v6 (0 and 0: none). */
-static void check_bytes(const char *what, const struct run *r, bool v6,
+static void check_bytes(const char *what, const uint64_t *delta, bool v6,
 			uint64_t in, uint64_t out)
 {
 	static const int ctr[2][2] = {
@@ -155,10 +131,10 @@ static void check_bytes(const char *what, const struct run *r, bool v6,
 	for (int i = CLAT_FP__NPKT; i < CLAT_FP__COUNT; i++) {
 		uint64_t exp = i == ctr[v6][0] ? in : i == ctr[v6][1] ? out : 0;
 
-		if (r->delta[i] != exp)
+		if (delta[i] != exp)
 			TAP_FAIL("%s: %s moved by %llu, expected %llu", what,
 				 xlat_bpf_counter_name((unsigned int)i),
-				 (unsigned long long)r->delta[i],
+				 (unsigned long long)delta[i],
 				 (unsigned long long)exp);
 	}
 }
@@ -174,13 +150,14 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 		     int want, bool bad_l4)
 {
 	bool v6 = (pkt[0] >> 4) == 6;
-	struct run r;
+	struct bpf_run r;
+	uint64_t delta[CLAT_FP__COUNT];
 	struct xlat_out out = { .buf = engine_buf, .cap = XLAT_OUT_MIN };
 	enum xlat_verdict v;
 
 	if (run_prog(v6 ? XLAT_BPF_UP_INGRESS :
 		     up_egress ? XLAT_BPF_UP_EGRESS : XLAT_BPF_TUN_EGRESS,
-		     pkt, len, &r)) {
+		     pkt, len, &r, delta)) {
 		TAP_FAIL("%s: BPF_PROG_TEST_RUN failed: %s", what,
 			 strerror(errno));
 		return false;
@@ -197,8 +174,8 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 		CHECK_EQ(r.len, len);
 		if (r.len == len)
 			CHECK_MEM(r.out, pkt, len);
-		check_counters(&r, want);
-		check_bytes(what, &r, v6, 0, 0);
+		check_counters(delta, want);
+		check_bytes(what, delta, v6, 0, 0);
 		return r.ret == ACT_REDIRECT;
 	}
 	if (r.ret != ((v6 && pass_up) || (!v6 && up_egress) ? ACT_OK :
@@ -206,14 +183,12 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 	    (pass_up && v6 && r.ethertype != 0x0800)) {
 		TAP_FAIL("%s: expected translation, program returned %d", what,
 			 r.ret);
-		for (int i = 0; i < CLAT_FP__COUNT; i++)
-			if (r.delta[i])
-				printf("#   counted %s\n",
-				       xlat_bpf_counter_name((unsigned int)i));
+		bpf_run_print_counted(delta, CLAT_FP__COUNT,
+				      xlat_bpf_counter_name);
 		return false;
 	}
-	check_counters(&r, v6 ? CLAT_FP_XLAT_6TO4 : CLAT_FP_XLAT_4TO6);
-	check_bytes(what, &r, v6, len, r.len);
+	check_counters(delta, v6 ? CLAT_FP_XLAT_6TO4 : CLAT_FP_XLAT_4TO6);
+	check_bytes(what, delta, v6, len, r.len);
 	ran_pkts[!v6]++;
 	ran_in[!v6] += len;
 	ran_out[!v6] += r.len;
@@ -233,14 +208,11 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 			 out.n);
 		return true;
 	}
-	if (out.pkt[0].len != r.len) {
-		TAP_FAIL("%s: length BPF %u, engine %u", what, r.len,
-			 out.pkt[0].len);
-		return true;
-	}
-	if (memcmp(r.out, xlat_out_data(&out, 0), r.len)) {
+	if (!bpf_run_same(r.out, r.len, xlat_out_data(&out, 0),
+			  out.pkt[0].len)) {
 		TAP_FAIL("%s: BPF and engine differ", what);
-		tap_hexdiff(r.out, xlat_out_data(&out, 0), r.len);
+		bpf_run_print_diff(r.out, r.len, xlat_out_data(&out, 0),
+				   out.pkt[0].len);
 	}
 	return true;
 }
@@ -250,22 +222,18 @@ static bool diff_one(const char *what, const uint8_t *pkt, size_t len,
 static uint8_t data[1600];
 
 static size_t ip6_l4(uint8_t *b, const char *src, const char *dst,
-		     uint8_t nh, uint8_t tclass, uint32_t flow, uint8_t hlim,
-		     const uint8_t *l4, size_t n)
+		     uint8_t nh, const uint8_t *l4, size_t n)
 {
-	struct pkt6_spec s = { .src = src, .dst = dst, .nexthdr = nh,
-			       .tclass = tclass, .flow = flow, .hlim = hlim };
-	size_t len = pkt_ip6(b, &s, l4, n);
+	struct pkt6_spec s = { .src = src, .dst = dst, .nexthdr = nh };
 
-	pkt_fix_l4_csum6(b, len);
-	return len;
+	return pkt_ip6_l4(b, &s, l4, n);
 }
 
 static size_t udp6(uint8_t *b, const char *src, const char *dst, size_t n)
 {
 	uint8_t l4[1600];
 
-	return ip6_l4(b, src, dst, IPPROTO_UDP, 0, 0, 0, l4,
+	return ip6_l4(b, src, dst, IPPROTO_UDP, l4,
 		      pkt_udp(l4, 5353, 40000, data, n));
 }
 
@@ -273,7 +241,7 @@ static size_t tcp6(uint8_t *b, size_t n)
 {
 	uint8_t l4[1600];
 
-	return ip6_l4(b, PEER6, CLAT6, IPPROTO_TCP, 0, 0, 0, l4,
+	return ip6_l4(b, PEER6, CLAT6, IPPROTO_TCP, l4,
 		      pkt_tcp(l4, 443, 40001, 0x01020304, 0x12, data, n));
 }
 
@@ -281,17 +249,8 @@ static size_t icmp6(uint8_t *b, uint8_t type, uint8_t code, size_t n)
 {
 	uint8_t l4[1600];
 
-	return ip6_l4(b, PEER6, CLAT6, IPPROTO_ICMPV6, 0, 0, 0, l4,
+	return ip6_l4(b, PEER6, CLAT6, IPPROTO_ICMPV6, l4,
 		      pkt_icmp(l4, type, code, 0x12340001, data, n));
-}
-
-static size_t ip4_l4(uint8_t *b, const struct pkt4_spec *s, const uint8_t *l4,
-		     size_t n)
-{
-	size_t len = pkt_ip4(b, s, l4, n);
-
-	pkt_fix_l4_csum4(b, len);
-	return len;
 }
 
 static size_t udp4(uint8_t *b, const char *src, const char *dst, bool df,
@@ -301,7 +260,7 @@ static size_t udp4(uint8_t *b, const char *src, const char *dst, bool df,
 			       .df = df, .id = 0x4242 };
 	uint8_t l4[1600];
 
-	return ip4_l4(b, &s, l4, pkt_udp(l4, 40000, 53, data, n));
+	return pkt_ip4_l4(b, &s, l4, pkt_udp(l4, 40000, 53, data, n));
 }
 
 static size_t icmp4(uint8_t *b, uint8_t type, uint8_t code, size_t n)
@@ -310,7 +269,8 @@ static size_t icmp4(uint8_t *b, uint8_t type, uint8_t code, size_t n)
 			       .proto = IPPROTO_ICMP, .df = true };
 	uint8_t l4[1600];
 
-	return ip4_l4(b, &s, l4, pkt_icmp(l4, type, code, 0x0abc0007, data, n));
+	return pkt_ip4_l4(b, &s, l4,
+			  pkt_icmp(l4, type, code, 0x0abc0007, data, n));
 }
 
 /* ---- 6 -> 4 ---- */
@@ -357,7 +317,7 @@ static size_t reply6(uint8_t *b, uint32_t rest, const uint8_t *d, size_t n)
 {
 	uint8_t l4[1600];
 
-	return ip6_l4(b, PEER6, CLAT6, IPPROTO_ICMPV6, 0, 0, 0, l4,
+	return ip6_l4(b, PEER6, CLAT6, IPPROTO_ICMPV6, l4,
 		      pkt_icmp(l4, 129, 0, rest, d, n));
 }
 
@@ -372,9 +332,10 @@ static size_t reply6(uint8_t *b, uint32_t rest, const uint8_t *d, size_t n)
 /* The ICMPv4 checksum BPF makes of a 6->4 echo (counted as translated). */
 static uint16_t up_icmp4_csum(const uint8_t *pkt, size_t len)
 {
-	struct run r;
+	uint64_t delta[CLAT_FP__COUNT];
+	struct bpf_run r;
 
-	if (run_prog(XLAT_BPF_UP_INGRESS, pkt, len, &r) || r.len < 24)
+	if (run_prog(XLAT_BPF_UP_INGRESS, pkt, len, &r, delta) || r.len < 24)
 		return 0x5555;
 	ran_pkts[0]++;
 	ran_in[0] += len;
@@ -418,13 +379,13 @@ TEST(up_passes_the_rest)
 	l4[0] = IPPROTO_UDP;
 	put16(l4 + 2, 0x0001); /* offset 0, M=1 */
 	put32(l4 + 4, 0xdeadbeef);
-	n = ip6_l4(b, PEER6, CLAT6, 44, 0, 0, 0, l4, m + 8);
+	n = ip6_l4(b, PEER6, CLAT6, 44, l4, m + 8);
 	diff_one("fragment", b, n, CLAT_FP_PASS_FRAG, false);
 
 	/* Hop-by-Hop (PadN), then UDP */
 	m = pkt_udp(l4 + 8, 1, 2, data, 32);
 	memcpy(l4, "\x11\x00\x01\x04\x00\x00\x00\x00", 8);
-	n = ip6_l4(b, PEER6, CLAT6, 0, 0, 0, 0, l4, m + 8);
+	n = ip6_l4(b, PEER6, CLAT6, 0, l4, m + 8);
 	diff_one("hop-by-hop", b, n, CLAT_FP_PASS_EXTHDR, false);
 	b[6] = 60;
 	diff_one("dest options", b, n, CLAT_FP_PASS_EXTHDR, false);
@@ -432,7 +393,7 @@ TEST(up_passes_the_rest)
 	/* ICMPv6 Destination Unreachable quoting a CLAT packet */
 	m = udp6(l4 + 8, CLAT6, PEER6, 10);
 	pkt_icmp(l4, 1, 4, 0, l4 + 8, m);
-	n = ip6_l4(b, PEER6, CLAT6, IPPROTO_ICMPV6, 0, 0, 0, l4, m + 8);
+	n = ip6_l4(b, PEER6, CLAT6, IPPROTO_ICMPV6, l4, m + 8);
 	diff_one("icmpv6 error", b, n, CLAT_FP_PASS_ICMP, false);
 	diff_one("packet too big", b, icmp6(b, 2, 0, 60), CLAT_FP_PASS_ICMP,
 		 false);
@@ -455,7 +416,7 @@ TEST(up_passes_the_rest)
 	diff_one("not for the CLAT", b, udp6(b, PEER6, "2001:db8:1:1::1", 10),
 		 NO_COUNTER, false);
 
-	n = ip6_l4(b, PEER6, CLAT6, 47, 0, 0, 0, data, 24);
+	n = ip6_l4(b, PEER6, CLAT6, 47, data, 24);
 	diff_one("gre", b, n, CLAT_FP_PASS_PROTO, false);
 
 	n = udp6(b, PEER6, CLAT6, 10);
@@ -483,7 +444,8 @@ TEST(tun_translates_udp_tcp_echo)
 	diff_one("udp DF=1 at 1280", b, udp4(b, CLAT4, PEER4, true, 1232),
 		 XLATED, false);
 	diff_one("tcp tos ttl=1", b,
-		 ip4_l4(b, &s, l4, pkt_tcp(l4, 40001, 443, 7, 0x10, data, 500)),
+		 pkt_ip4_l4(b, &s, l4,
+			    pkt_tcp(l4, 40001, 443, 7, 0x10, data, 500)),
 		 XLATED, false);
 	diff_one("echo request", b, icmp4(b, 8, 0, 56), XLATED, false);
 	diff_one("echo reply", b, icmp4(b, 0, 0, 56), XLATED, false);
@@ -514,13 +476,13 @@ TEST(tun_passes_the_rest)
 
 	s.opts = nops;
 	s.optlen = 4;
-	diff_one("options", b, ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 8)),
+	diff_one("options", b, pkt_ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 8)),
 		 CLAT_FP_PASS_OPTIONS, false);
 	s.opts = NULL;
 	s.optlen = 0;
 	s.mf = true;
 	diff_one("first fragment", b,
-		 ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 16)),
+		 pkt_ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 16)),
 		 CLAT_FP_PASS_FRAG, false);
 	s.mf = false;
 	s.frag_off = 3;
@@ -535,7 +497,7 @@ TEST(tun_passes_the_rest)
 	n = udp4(l4 + 8, PEER4, CLAT4, true, 10);
 	pkt_icmp(l4, 3, 3, 0, l4 + 8, n);
 	s.proto = IPPROTO_ICMP;
-	n = ip4_l4(b, &s, l4, n + 8);
+	n = pkt_ip4_l4(b, &s, l4, n + 8);
 	diff_one("icmp error", b, n, CLAT_FP_PASS_ICMP, false);
 	diff_one("icmp timestamp", b, icmp4(b, 13, 0, 12), CLAT_FP_PASS_ICMP,
 		 false);
@@ -558,7 +520,7 @@ TEST(tun_passes_the_rest)
 	diff_one("gre", b, pkt_ip4(b, &s, data, 24), CLAT_FP_PASS_PROTO, false);
 	s.proto = IPPROTO_UDP;
 	s.ttl = 0;
-	n = ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 8));
+	n = pkt_ip4_l4(b, &s, l4, pkt_udp(l4, 1, 2, data, 8));
 	b[8] = 0;
 	put16(b + 10, 0);
 	put16(b + 10, ip4_header_csum(b, 20));
@@ -834,28 +796,18 @@ TEST(byte_counters_add_up)
 	CHECK_EQ(ran_out[1] - ran_in[1], 20 * ran_pkts[1]);
 }
 
-static void skip_all(const char *why)
-{
-	printf("1..1\nok 1 - bpf_fastpath # SKIP %s\n", why);
-}
-
 int main(void)
 {
 	int err;
 
-	for (size_t i = 0; i < sizeof(data); i++)
-		data[i] = (uint8_t)(i * 7 + 1);
+	bpf_run_fill(data, sizeof(data));
 	if (geteuid() != 0) {
-		skip_all("needs root");
+		bpf_run_skip_all("bpf_fastpath", "needs root", 0);
 		return 0;
 	}
 	err = xlat_bpf_open(&fp);
 	if (err) {
-		char why[128];
-
-		snprintf(why, sizeof(why), "BPF unavailable: %s",
-			 strerror(-err));
-		skip_all(why);
+		bpf_run_skip_all("bpf_fastpath", "BPF unavailable", -err);
 		return 0;
 	}
 	engine_buf = malloc(XLAT_OUT_MIN);

@@ -16,16 +16,16 @@
 #define TAP_MAIN
 #include "tap.h"
 
+#include "bpf_run.h"
 #include "datapath/nat64_bpf.h"
 #include "rfc6146_fixture.h"
 
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#define ACT_OK 0
-#define ACT_REDIRECT 7
+#define ACT_OK BPF_RUN_ACT_OK
+#define ACT_REDIRECT BPF_RUN_ACT_REDIRECT
 #define XLATED (-1)
 #define NOW 1000000ull
 
@@ -35,42 +35,21 @@ static struct nat64_cfg cfg;
 static uint16_t up4, tp4, ip4; /* pool4 ports (ICMP: identifier) */
 static bool icmp_id0; /* setup(): the ICMP pool4 holds identifier 0 only */
 
-struct run {
-	int ret;
-	uint8_t out[4096];
-	uint32_t len;
-	uint16_t ethertype;
-	uint64_t delta[NAT64_FP__COUNT];
-};
-
-/* counters: read them before and after (not in the exhaustive loops). */
-static int run_prog(const uint8_t *pkt, size_t len, struct run *r,
-		    bool counters)
+/* delta: how far each counter moved, when counters: read them before and
+ * after (not in the exhaustive loops). */
+static int run_prog(const uint8_t *pkt, size_t len, struct bpf_run *r,
+		    uint64_t *delta, bool counters)
 {
-	uint8_t in[4096], o[4096 + 14];
 	uint64_t before[NAT64_FP__COUNT], after[NAT64_FP__COUNT];
-	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in,
-			    .data_size_in = (uint32_t)(len + 14),
-			    .data_out = o, .data_size_out = sizeof(o),
-			    .repeat = 1);
 
-	memset(in, 0, 14);
-	memcpy(in, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02", 12);
-	put16(in + 12, (pkt[0] >> 4) == 6 ? 0x86dd : 0x0800);
-	memcpy(in + 14, pkt, len);
 	memset(before, 0, sizeof(before));
 	memset(after, 0, sizeof(after));
 	if ((counters && nat64_bpf_counters(&fp, before)) ||
-	    bpf_prog_test_run_opts(nat64_bpf_prog_fd(&fp), &t) ||
-	    (counters && nat64_bpf_counters(&fp, after)) ||
-	    t.data_size_out < 14)
+	    bpf_run_eth(nat64_bpf_prog_fd(&fp), pkt, len, r) ||
+	    (counters && nat64_bpf_counters(&fp, after)))
 		return -1;
-	r->ret = (int)t.retval;
-	r->len = t.data_size_out - 14;
-	r->ethertype = get16(o + 12);
-	memcpy(r->out, o + 14, r->len);
 	for (int i = 0; i < NAT64_FP__COUNT; i++)
-		r->delta[i] = after[i] - before[i];
+		delta[i] = after[i] - before[i];
 	return 0;
 }
 
@@ -81,28 +60,27 @@ static bool diff(const char *what, const uint8_t *pkt, size_t len, int want,
 {
 	bool v6 = pkt[0] >> 4 == 6;
 	enum xlat_verdict v;
-	struct run r;
+	uint64_t delta[NAT64_FP__COUNT];
+	struct bpf_run r;
 
-	if (run_prog(pkt, len, &r, !quiet)) {
+	if (run_prog(pkt, len, &r, delta, !quiet)) {
 		TAP_FAIL("%s: BPF_PROG_TEST_RUN: %s", what, strerror(errno));
 		return false;
 	}
 	if (want != XLATED) {
 		if (r.ret != ACT_OK || r.len != len || memcmp(r.out, pkt, len) ||
-		    r.delta[want] != 1) {
+		    delta[want] != 1) {
 			TAP_FAIL("%s: expected a pass as %s: ret %d, counter %llu",
 				 what, nat64_bpf_counter_name((unsigned int)want),
-				 r.ret, (unsigned long long)r.delta[want]);
+				 r.ret, (unsigned long long)delta[want]);
 			return false;
 		}
 		return true;
 	}
 	if (r.ret != ACT_REDIRECT || r.ethertype != (v6 ? 0x0800 : 0x86dd)) {
 		TAP_FAIL("%s: not translated (ret %d)", what, r.ret);
-		for (int i = 0; i < NAT64_FP__COUNT; i++)
-			if (r.delta[i])
-				printf("#   counted %s\n",
-				       nat64_bpf_counter_name((unsigned int)i));
+		bpf_run_print_counted(delta, NAT64_FP__COUNT,
+				      nat64_bpf_counter_name);
 		return false;
 	}
 	memcpy(fx_pkt, pkt, len);
@@ -116,12 +94,11 @@ static bool diff(const char *what, const uint8_t *pkt, size_t len, int want,
 			 xlat_drop_name(out.reason));
 		return false;
 	}
-	if (out.pkt[0].len != r.len ||
-	    memcmp(r.out, xlat_out_data(&out, 0), r.len)) {
-		TAP_FAIL("%s: BPF (%u bytes) and engine (%u) differ", what,
-			 r.len, out.pkt[0].len);
-		if (out.pkt[0].len == r.len)
-			tap_hexdiff(r.out, xlat_out_data(&out, 0), r.len);
+	if (!bpf_run_same(r.out, r.len, xlat_out_data(&out, 0),
+			  out.pkt[0].len)) {
+		TAP_FAIL("%s: BPF and engine differ", what);
+		bpf_run_print_diff(r.out, r.len, xlat_out_data(&out, 0),
+				   out.pkt[0].len);
 		return false;
 	}
 	if (!quiet)
@@ -149,10 +126,8 @@ static size_t udp6(uint8_t *b, uint16_t sp, size_t n, uint8_t tc,
 	struct pkt6_spec s = { .src = HA, .dst = S1_6, .nexthdr = 17,
 			       .tclass = tc, .flow = flow, .hlim = hlim };
 	uint8_t l4[1600];
-	size_t len = pkt_ip6(b, &s, l4, pkt_udp(l4, sp, 53, data, n));
 
-	pkt_fix_l4_csum6(b, len);
-	return len;
+	return pkt_ip6_l4(b, &s, l4, pkt_udp(l4, sp, 53, data, n));
 }
 
 static size_t udp4(uint8_t *b, uint16_t dp, size_t n, uint8_t tos, bool df,
@@ -161,10 +136,8 @@ static size_t udp4(uint8_t *b, uint16_t dp, size_t n, uint8_t tos, bool df,
 	struct pkt4_spec s = { .src = S1, .dst = P4, .proto = 17, .tos = tos,
 			       .df = df, .ttl = ttl, .id = 0x4242 };
 	uint8_t l4[1600];
-	size_t len = pkt_ip4(b, &s, l4, pkt_udp(l4, 53, dp, data, n));
 
-	pkt_fix_l4_csum4(b, len);
-	return len;
+	return pkt_ip4_l4(b, &s, l4, pkt_udp(l4, 53, dp, data, n));
 }
 
 static size_t tcp6(uint8_t *b, uint8_t flags, size_t n, uint8_t tc)
@@ -172,33 +145,27 @@ static size_t tcp6(uint8_t *b, uint8_t flags, size_t n, uint8_t tc)
 	struct pkt6_spec s = { .src = HA, .dst = S1_6, .nexthdr = 6,
 			       .tclass = tc };
 	uint8_t l4[1600];
-	size_t len = pkt_ip6(b, &s, l4,
-			     pkt_tcp(l4, 40001, 443, 1000, flags, data, n));
 
-	pkt_fix_l4_csum6(b, len);
-	return len;
+	return pkt_ip6_l4(b, &s, l4,
+			  pkt_tcp(l4, 40001, 443, 1000, flags, data, n));
 }
 
 static size_t tcp4(uint8_t *b, uint8_t flags, size_t n, bool df)
 {
 	struct pkt4_spec s = { .src = S1, .dst = P4, .proto = 6, .df = df };
 	uint8_t l4[1600];
-	size_t len = pkt_ip4(b, &s, l4,
-			     pkt_tcp(l4, 443, tp4, 5000, flags, data, n));
 
-	pkt_fix_l4_csum4(b, len);
-	return len;
+	return pkt_ip4_l4(b, &s, l4,
+			  pkt_tcp(l4, 443, tp4, 5000, flags, data, n));
 }
 
 static size_t echo6(uint8_t *b, uint8_t type, uint8_t code, size_t n)
 {
 	struct pkt6_spec s = { .src = HA, .dst = S1_6, .nexthdr = 58 };
 	uint8_t l4[1600];
-	size_t len = pkt_ip6(b, &s, l4,
-			     pkt_icmp(l4, type, code, 0x77000001, data, n));
 
-	pkt_fix_l4_csum6(b, len);
-	return len;
+	return pkt_ip6_l4(b, &s, l4,
+			  pkt_icmp(l4, type, code, 0x77000001, data, n));
 }
 
 static int sessions(void)
@@ -343,8 +310,7 @@ TEST(udp_4to6_zero_checksum_options_fragments_pass)
 	diff("udp4 zero checksum", b, n, NAT64_FP_PASS_UDP0, false);
 	s.opts = nop;
 	s.optlen = 4;
-	n = pkt_ip4(b, &s, l4, pkt_udp(l4, 53, up4, data, 20));
-	pkt_fix_l4_csum4(b, n);
+	n = pkt_ip4_l4(b, &s, l4, pkt_udp(l4, 53, up4, data, 20));
 	diff("udp4 options", b, n, NAT64_FP_PASS_OPTIONS, false);
 	s.opts = NULL;
 	s.optlen = 0;
@@ -378,12 +344,10 @@ TEST(icmp_echo_both_ways)
 	diff("echo6 request", b, echo6(b, 128, 0, 56), XLATED, false);
 	diff("echo6 reply", b, echo6(b, 129, 0, 1), XLATED, false);
 	diff("echo6 code 1", b, echo6(b, 128, 1, 8), NAT64_FP_PASS_ICMP, false);
-	n = pkt_ip4(b, &s, l4,
-		    pkt_icmp(l4, 0, 0, (uint32_t)ip4 << 16 | 2, data, 56));
-	pkt_fix_l4_csum4(b, n);
+	n = pkt_ip4_l4(b, &s, l4,
+		       pkt_icmp(l4, 0, 0, (uint32_t)ip4 << 16 | 2, data, 56));
 	diff("echo4 reply", b, n, XLATED, false);
-	n = pkt_ip4(b, &s, l4, pkt_icmp(l4, 3, 3, 0, data, 48));
-	pkt_fix_l4_csum4(b, n);
+	n = pkt_ip4_l4(b, &s, l4, pkt_icmp(l4, 3, 3, 0, data, 48));
 	diff("icmp4 error", b, n, NAT64_FP_PASS_ICMP, false);
 }
 
@@ -394,10 +358,8 @@ static size_t echo6_raw(uint8_t *b, uint8_t type, uint32_t rest,
 {
 	struct pkt6_spec s = { .src = HA, .dst = S1_6, .nexthdr = 58 };
 	uint8_t l4[1600];
-	size_t len = pkt_ip6(b, &s, l4, pkt_icmp(l4, type, 0, rest, d, n));
 
-	pkt_fix_l4_csum6(b, len);
-	return len;
+	return pkt_ip6_l4(b, &s, l4, pkt_icmp(l4, type, 0, rest, d, n));
 }
 
 /*
@@ -410,7 +372,8 @@ TEST(icmp_echo_all_zero_checksum)
 {
 	static const uint8_t zero[8];
 	uint8_t b[1600];
-	struct run r;
+	uint64_t delta[NAT64_FP__COUNT];
+	struct bpf_run r;
 	size_t n;
 
 	icmp_id0 = true;
@@ -419,7 +382,7 @@ TEST(icmp_echo_all_zero_checksum)
 	CHECK_EQ(ip4, 0);
 	n = echo6_raw(b, 129, 0x77000000, zero, 0);
 	diff("echo6 reply all zero", b, n, XLATED, false);
-	REQUIRE(run_prog(b, n, &r, false) == 0);
+	REQUIRE(run_prog(b, n, &r, delta, false) == 0);
 	CHECK_EQ(r.len, 28u);
 	CHECK_EQ(get16(r.out + 22), 0xffff);
 	b[42] ^= 0x11; /* a wrong checksum stays as wrong as the engine's */
@@ -437,13 +400,11 @@ TEST(hairpin_and_addresses_pass)
 {
 	struct pkt6_spec s = { .src = HA, .dst = P4_6, .nexthdr = 17 };
 	uint8_t b[1600], l4[64];
-	size_t n = pkt_ip6(b, &s, l4, pkt_udp(l4, 40000, 53, data, 8));
+	size_t n = pkt_ip6_l4(b, &s, l4, pkt_udp(l4, 40000, 53, data, 8));
 
-	pkt_fix_l4_csum6(b, n);
 	diff("udp6 to pool4", b, n, NAT64_FP_PASS_HAIRPIN, false);
 	s.dst = "2001:db8:64::1:c633:6407"; /* suffix bits set */
-	n = pkt_ip6(b, &s, l4, pkt_udp(l4, 40000, 53, data, 8));
-	pkt_fix_l4_csum6(b, n);
+	n = pkt_ip6_l4(b, &s, l4, pkt_udp(l4, 40000, 53, data, 8));
 	diff("udp6 non-canonical", b, n, NAT64_FP_PASS_ADDR, false);
 }
 
@@ -469,32 +430,21 @@ TEST(every_checksum_value)
 		bad += !diff("echo6 word", b, n, XLATED, true);
 	}
 	CHECK_EQ(bad, 0u);
-	for (size_t i = 0; i < sizeof(data); i++)
-		data[i] = (uint8_t)(i * 7 + 1);
-}
-
-static void skip_all(const char *why)
-{
-	printf("1..1\nok 1 - nat64_bpf_diff # SKIP %s\n", why);
+	bpf_run_fill(data, sizeof(data));
 }
 
 int main(void)
 {
 	int err;
 
-	for (size_t i = 0; i < sizeof(data); i++)
-		data[i] = (uint8_t)(i * 7 + 1);
+	bpf_run_fill(data, sizeof(data));
 	if (geteuid() != 0) {
-		skip_all("needs root");
+		bpf_run_skip_all("nat64_bpf_diff", "needs root", 0);
 		return 0;
 	}
 	err = setup(0, true);
 	if (err < 0) {
-		char why[128];
-
-		snprintf(why, sizeof(why), "BPF unavailable: %s",
-			 strerror(-err));
-		skip_all(why);
+		bpf_run_skip_all("nat64_bpf_diff", "BPF unavailable", -err);
 		return 0;
 	}
 	if (err > 0) {
