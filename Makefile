@@ -116,7 +116,7 @@ $(BUILD)/bpf/vmlinux.h:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
 	@mv $@.tmp $@
 
-$(BUILD)/bpf/clat.bpf.o: src/bpf/clat.bpf.c src/bpf/clat_fp.h src/bpf/clat_pkt.h src/bpf/icmp4_zero.h src/bpf/rfc6052.h src/engine/ipv4_special.h $(BUILD)/bpf/vmlinux.h
+$(BUILD)/bpf/clat.bpf.o: src/bpf/clat.bpf.c src/bpf/tc_common.h src/bpf/clat_fp.h src/bpf/clat_pkt.h src/bpf/icmp4_zero.h src/bpf/rfc6052.h src/engine/ipv4_special.h $(BUILD)/bpf/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 
 $(BUILD)/bpf/clat.skel.h: $(BUILD)/bpf/clat.bpf.o
@@ -127,7 +127,7 @@ $(BUILD)/obj/src/datapath/bpf_loader.o: $(BUILD)/bpf/clat.skel.h
 $(BUILD)/obj/src/datapath/bpf_loader.o: XCFLAGS += -I$(BUILD)/bpf
 
 # The shared-address CLAT's uplink ingress program (docs/clat-shared.md).
-$(BUILD)/bpf/clat_shared.bpf.o: src/bpf/clat_shared.bpf.c src/bpf/clat_shared.h $(BUILD)/bpf/vmlinux.h
+$(BUILD)/bpf/clat_shared.bpf.o: src/bpf/clat_shared.bpf.c src/bpf/tc_common.h src/bpf/clat_shared.h $(BUILD)/bpf/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 
 $(BUILD)/bpf/clat_shared.skel.h: $(BUILD)/bpf/clat_shared.bpf.o
@@ -138,7 +138,7 @@ $(BUILD)/obj/src/datapath/bpf_shared.o: $(BUILD)/bpf/clat_shared.skel.h
 $(BUILD)/obj/src/datapath/bpf_shared.o: XCFLAGS += -I$(BUILD)/bpf
 
 # The NAT64 fast path: a TC program on the [nat64] TUN's egress.
-$(BUILD)/bpf/nat64.bpf.o: src/bpf/nat64.bpf.c src/bpf/nat64_fp.h src/bpf/icmp4_zero.h src/bpf/rfc6052.h $(BUILD)/bpf/vmlinux.h
+$(BUILD)/bpf/nat64.bpf.o: src/bpf/nat64.bpf.c src/bpf/tc_common.h src/bpf/nat64_fp.h src/bpf/icmp4_zero.h src/bpf/rfc6052.h $(BUILD)/bpf/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 
 $(BUILD)/bpf/nat64.skel.h: $(BUILD)/bpf/nat64.bpf.o

@@ -28,31 +28,16 @@
 #include "../engine/ipv4_special.h"
 #include "clat_pkt.h"
 #include "icmp4_zero.h"
+#include "tc_common.h"
 
-#define ETH_P_IP 0x0800
-#define ETH_P_IPV6 0x86DD
-#define TC_ACT_OK 0
-#define TC_ACT_SHOT 2
-
-#define NH_HOP 0
-#define NH_TCP 6
-#define NH_UDP 17
-#define NH_ROUTING 43
-#define NH_FRAGMENT 44
+/* The IPv6 extension headers the CLAT leaves to userspace by name. */
 #define NH_ESP 50
 #define NH_AH 51
-#define NH_ICMP6 58
-#define NH_DSTOPTS 60
 #define NH_MOBILITY 135
 #define NH_HIP 139
 #define NH_SHIM6 140
 #define NH_EXP1 253
 #define NH_EXP2 254
-#define PROTO_ICMP 1
-
-#define IP4_DF 0x4000
-#define IP4_MF 0x2000
-#define IP4_OFFMASK 0x1fff
 
 struct clat_fp_cfg clat_cfg;
 
@@ -62,14 +47,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } clat_stats SEC(".maps");
-
-/* The L3 pseudo-header of RFC 8200 section 8.1, for csum_diff(). */
-struct pseudo6 {
-	__u32 saddr[4];
-	__u32 daddr[4];
-	__u32 len;
-	__u32 nexthdr;
-};
 
 /* What the two directions learn from the L4 header. */
 struct l4info {
@@ -82,11 +59,7 @@ struct l4info {
 
 static __always_inline void add(enum clat_fp_counter c, __u64 n)
 {
-	__u32 k = c;
-	__u64 *v = bpf_map_lookup_elem(&clat_stats, &k);
-
-	if (v)
-		*v += n;
+	stats_add(&clat_stats, c, n);
 }
 
 static __always_inline void count(enum clat_fp_counter c)
@@ -189,16 +162,6 @@ static __always_inline int l4_fix(struct __sk_buff *skb, __u32 l4, __u8 proto,
 	return bpf_l4_csum_replace(skb, at, 0, diff, li->csum_flags);
 }
 
-static __always_inline int set_ethertype(struct __sk_buff *skb, __u32 l2len,
-					 __u16 proto)
-{
-	__u16 p = bpf_htons(proto);
-
-	if (l2len < 14)
-		return 0;
-	return bpf_skb_store_bytes(skb, 12, &p, 2, 0);
-}
-
 /*
  * bpf_redirect_neigh() takes an Ethernet frame (it pulls the header and
  * lets the neighbour code write the real one); a TUN gives us bare IP.
@@ -247,7 +210,6 @@ static __always_inline int ingress64_at(struct __sk_buff *skb, const __u32 off)
 	void *data, *end;
 	struct ipv6hdr ip6;
 	struct iphdr ip4 = {};
-	struct pseudo6 ph;
 	struct l4info li = {};
 	__u32 plen, src4, tot;
 	__s64 diff;
@@ -309,17 +271,11 @@ static __always_inline int ingress64_at(struct __sk_buff *skb, const __u32 off)
 	ip4.daddr = *(const __u32 *)c->clat4;
 	ip4.check = ip4_csum(&ip4);
 
-	if (ip6.nexthdr == NH_ICMP6) {
-		/* ICMPv4 has no pseudo-header: take all of it out. */
-		__builtin_memcpy(ph.saddr, ip6.saddr.in6_u.u6_addr32, 16);
-		__builtin_memcpy(ph.daddr, ip6.daddr.in6_u.u6_addr32, 16);
-		ph.len = bpf_htonl(plen);
-		ph.nexthdr = bpf_htonl(NH_ICMP6);
-		diff = bpf_csum_diff((__be32 *)&ph, sizeof(ph), NULL, 0, 0);
-	} else {
+	if (ip6.nexthdr == NH_ICMP6)
+		diff = icmp6_pseudo_diff(&ip6, plen, true);
+	else
 		diff = addr_csum_diff((const __u32 *)&ip6.saddr, 8,
 				      (const __u32 *)&ip4.saddr, 2);
-	}
 
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IP), 0))
 		return pass(CLAT_FP_ERR_HELPER); /* skb unchanged on failure */
@@ -387,7 +343,6 @@ static __always_inline int egress46_at(struct __sk_buff *skb, bool up,
 	void *data, *end;
 	struct iphdr ip4;
 	struct ipv6hdr ip6 = {};
-	struct pseudo6 ph;
 	struct l4info li = {};
 	__u32 tot, plen, out, frag, w, mtu;
 	__s64 diff;
@@ -457,16 +412,11 @@ static __always_inline int egress46_at(struct __sk_buff *skb, bool up,
 	__builtin_memcpy(ip6.saddr.in6_u.u6_addr32, c->clat6, 16);
 	embed4(c, ip4.daddr, ip6.daddr.in6_u.u6_addr8);
 
-	if (ip4.protocol == PROTO_ICMP) {
-		__builtin_memcpy(ph.saddr, ip6.saddr.in6_u.u6_addr32, 16);
-		__builtin_memcpy(ph.daddr, ip6.daddr.in6_u.u6_addr32, 16);
-		ph.len = bpf_htonl(plen);
-		ph.nexthdr = bpf_htonl(NH_ICMP6);
-		diff = bpf_csum_diff(NULL, 0, (__be32 *)&ph, sizeof(ph), 0);
-	} else {
+	if (ip4.protocol == PROTO_ICMP)
+		diff = icmp6_pseudo_diff(&ip6, plen, false);
+	else
 		diff = addr_csum_diff((const __u32 *)&ip4.saddr, 2,
 				      (const __u32 *)&ip6.saddr, 8);
-	}
 
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
 		return pass46(up, CLAT_FP_ERR_HELPER);

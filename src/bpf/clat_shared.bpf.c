@@ -10,15 +10,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "clat_shared.h"
-
-#define ETH_P_IPV6 0x86DD
-#define TC_ACT_OK 0
-#define TC_ACT_SHOT 2
-
-#define NH_TCP 6
-#define NH_UDP 17
-#define NH_ICMP6 58
-#define PROTO_ICMP 1
+#include "tc_common.h"
 
 #define ICMP6_ECHO_REQ 128
 #define ICMP6_ECHO_REP 129
@@ -42,11 +34,7 @@ struct {
 
 static __always_inline void count(enum clat_shared_counter c)
 {
-	__u32 k = c;
-	__u64 *v = bpf_map_lookup_elem(&shared_stats, &k);
-
-	if (v)
-		*v += 1;
+	stats_add(&shared_stats, c, 1);
 }
 
 static __always_inline bool is_host(const __u32 *a)

@@ -23,28 +23,11 @@
 #include "icmp4_zero.h"
 #include "nat64_fp.h"
 #include "rfc6052.h"
-
-#define ETH_P_IP 0x0800
-#define ETH_P_IPV6 0x86DD
-#define TC_ACT_OK 0
-#define TC_ACT_SHOT 2
-
-#define NH_HOP 0
-#define NH_TCP 6
-#define NH_UDP 17
-#define NH_ROUTING 43
-#define NH_FRAGMENT 44
-#define NH_ICMP6 58
-#define NH_DSTOPTS 60
-#define PROTO_ICMP 1
+#include "tc_common.h"
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
-
-#define IP4_DF 0x4000
-#define IP4_MF 0x2000
-#define IP4_OFFMASK 0x1fff
 
 struct nat64_fp_cfg nat64_cfg;
 
@@ -102,14 +85,6 @@ static __always_inline __u8 ttl_next(const struct nat64_fp_cfg *c, __u8 ttl)
 	return (__u8)(t > 255 ? 255 : t < 0 ? 0 : t);
 }
 
-/* The L3 pseudo-header of RFC 8200 section 8.1, for csum_diff(). */
-struct pseudo6 {
-	__u32 saddr[4];
-	__u32 daddr[4];
-	__u32 len;
-	__u32 nexthdr;
-};
-
 /* What the transport header says, and what changes in it. */
 struct l4 {
 	__u32 csum_off;  /* of the checksum field, from the L4 header */
@@ -123,11 +98,7 @@ struct l4 {
 
 static __always_inline void add(enum nat64_fp_counter c, __u64 n)
 {
-	__u32 k = c;
-	__u64 *v = bpf_map_lookup_elem(&nat64_stats, &k);
-
-	if (v)
-		*v += n;
+	stats_add(&nat64_stats, c, n);
 }
 
 static __always_inline int pass(enum nat64_fp_counter c)
@@ -262,17 +233,6 @@ static __always_inline int l4_fix(struct __sk_buff *skb, __u32 l4,
 				   BPF_F_PSEUDO_HDR |
 					   (li->proto == NH_UDP ?
 						    BPF_F_MARK_MANGLED_0 : 0));
-}
-
-/* BPF_PROG_TEST_RUN frames packets as Ethernet: keep the type right. */
-static __always_inline int set_ethertype(struct __sk_buff *skb, __u32 off,
-					 __u16 proto)
-{
-	__u16 p = bpf_htons(proto);
-
-	if (off < 14)
-		return 0;
-	return bpf_skb_store_bytes(skb, 12, &p, 2, 0);
 }
 
 static __always_inline struct nat64_fp_sess *slot(__u32 *id)
@@ -418,19 +378,11 @@ static __always_inline int from6(struct __sk_buff *skb,
 	ip4.daddr = r4;
 	ip4.check = ip4_csum(&ip4);
 
-	if (li.proto == PROTO_ICMP) {
-		struct pseudo6 ph;
-
-		/* ICMPv4 has no pseudo-header: take all of it out. */
-		__builtin_memcpy(ph.saddr, ip6.saddr.in6_u.u6_addr32, 16);
-		__builtin_memcpy(ph.daddr, ip6.daddr.in6_u.u6_addr32, 16);
-		ph.len = bpf_htonl(plen);
-		ph.nexthdr = bpf_htonl(NH_ICMP6);
-		diff = bpf_csum_diff((__be32 *)&ph, sizeof(ph), NULL, 0, 0);
-	} else {
+	if (li.proto == PROTO_ICMP)
+		diff = icmp6_pseudo_diff(&ip6, plen, true);
+	else
 		diff = bpf_csum_diff((__be32 *)&ip6.saddr, 32,
 				     (__be32 *)&ip4.saddr, 8, 0);
-	}
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IP), 0))
 		return pass(NAT64_FP_ERR_HELPER); /* unchanged on failure */
 	/* Half-translated from here: an error drops the packet. */
@@ -517,18 +469,11 @@ static __always_inline int from4(struct __sk_buff *skb,
 	embed4(c, ip4.saddr, ip6.saddr.in6_u.u6_addr8);
 	__builtin_memcpy(ip6.daddr.in6_u.u6_addr8, s->a6, 16);
 
-	if (li.proto == PROTO_ICMP) {
-		struct pseudo6 ph;
-
-		__builtin_memcpy(ph.saddr, ip6.saddr.in6_u.u6_addr32, 16);
-		__builtin_memcpy(ph.daddr, ip6.daddr.in6_u.u6_addr32, 16);
-		ph.len = bpf_htonl(plen);
-		ph.nexthdr = bpf_htonl(NH_ICMP6);
-		diff = bpf_csum_diff(NULL, 0, (__be32 *)&ph, sizeof(ph), 0);
-	} else {
+	if (li.proto == PROTO_ICMP)
+		diff = icmp6_pseudo_diff(&ip6, plen, false);
+	else
 		diff = bpf_csum_diff((__be32 *)&ip4.saddr, 8,
 				     (__be32 *)&ip6.saddr, 32, 0);
-	}
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
 		return pass(NAT64_FP_ERR_HELPER);
 	if (bpf_skb_store_bytes(skb, off, &ip6, sizeof(ip6),
