@@ -235,6 +235,24 @@ static __always_inline int l4_fix(struct __sk_buff *skb, __u32 l4,
 						    BPF_F_MARK_MANGLED_0 : 0));
 }
 
+/*
+ * Half-translated (after bpf_skb_change_proto()): the new IP header, hlen
+ * bytes of hdr with ethertype proto, in place of the old, then l4_fix()
+ * to the session's port (host order; by pointer, read after the stores:
+ * by value it would be read before them and kept on the stack across
+ * the helper calls).  Nonzero: a helper failed, the packet is dropped.
+ */
+static __always_inline int put_hdrs(struct __sk_buff *skb, __u32 off,
+				    const void *hdr, __u32 hlen, __u16 proto,
+				    const struct l4 *li, __s64 diff, __u16 old,
+				    const __u16 *port)
+{
+	if (bpf_skb_store_bytes(skb, off, hdr, hlen, BPF_F_RECOMPUTE_CSUM) ||
+	    set_ethertype(skb, off, proto))
+		return -1;
+	return l4_fix(skb, off + hlen, li, diff, old, bpf_htons(*port));
+}
+
 static __always_inline struct nat64_fp_sess *slot(__u32 *id)
 {
 	struct nat64_fp_sess *s;
@@ -252,6 +270,19 @@ static __always_inline void seen(struct nat64_fp_sess *s)
 
 	if (now - s->last_ns >= NAT64_FP_TOUCH_NS)
 		s->last_ns = now;
+}
+
+/* Translated (in and out: the L3 lengths): the session lives, the
+ * counters count it, and it goes into the TUN's ingress. */
+static __always_inline int xlated(const struct nat64_fp_cfg *c,
+				  struct nat64_fp_sess *s, bool from6,
+				  __u32 in, __u32 out)
+{
+	seen(s);
+	add(from6 ? NAT64_FP_XLAT_6TO4 : NAT64_FP_XLAT_4TO6, 1);
+	add(from6 ? NAT64_FP_BYTES_6TO4_IN : NAT64_FP_BYTES_4TO6_IN, in);
+	add(from6 ? NAT64_FP_BYTES_6TO4_OUT : NAT64_FP_BYTES_4TO6_OUT, out);
+	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
 }
 
 static __always_inline int nexthdr_pass(__u8 nh)
@@ -386,21 +417,14 @@ static __always_inline int from6(struct __sk_buff *skb,
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IP), 0))
 		return pass(NAT64_FP_ERR_HELPER); /* unchanged on failure */
 	/* Half-translated from here: an error drops the packet. */
-	if (bpf_skb_store_bytes(skb, off, &ip4, sizeof(ip4),
-				BPF_F_RECOMPUTE_CSUM) ||
-	    set_ethertype(skb, off, ETH_P_IP) ||
-	    l4_fix(skb, off + sizeof(ip4), &li, diff, li.sport,
-		   bpf_htons(s->p4)) ||
+	if (put_hdrs(skb, off, &ip4, sizeof(ip4), ETH_P_IP, &li, diff,
+		     li.sport, &s->p4) ||
 	    (zero == ICMP4_ZERO_YES &&
 	     icmp4_zero_fix(skb, off + sizeof(ip4) + 2))) {
 		add(NAT64_FP_ERR_HELPER, 1);
 		return TC_ACT_SHOT;
 	}
-	seen(s);
-	add(NAT64_FP_XLAT_6TO4, 1);
-	add(NAT64_FP_BYTES_6TO4_IN, sizeof(ip6) + plen);
-	add(NAT64_FP_BYTES_6TO4_OUT, tot);
-	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
+	return xlated(c, s, true, sizeof(ip6) + plen, tot);
 }
 
 /* RFC 6146 3.7 with RFC 7915 section 4: IPv4 -> IPv6. */
@@ -476,19 +500,12 @@ static __always_inline int from4(struct __sk_buff *skb,
 				     (__be32 *)&ip6.saddr, 32, 0);
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
 		return pass(NAT64_FP_ERR_HELPER);
-	if (bpf_skb_store_bytes(skb, off, &ip6, sizeof(ip6),
-				BPF_F_RECOMPUTE_CSUM) ||
-	    set_ethertype(skb, off, ETH_P_IPV6) ||
-	    l4_fix(skb, off + sizeof(ip6), &li, diff, li.dport,
-		   bpf_htons(s->p6))) {
+	if (put_hdrs(skb, off, &ip6, sizeof(ip6), ETH_P_IPV6, &li, diff,
+		     li.dport, &s->p6)) {
 		add(NAT64_FP_ERR_HELPER, 1);
 		return TC_ACT_SHOT;
 	}
-	seen(s);
-	add(NAT64_FP_XLAT_4TO6, 1);
-	add(NAT64_FP_BYTES_4TO6_IN, tot);
-	add(NAT64_FP_BYTES_4TO6_OUT, out);
-	return bpf_redirect(c->tun_ifindex, BPF_F_INGRESS);
+	return xlated(c, s, false, tot, out);
 }
 
 SEC("tc")
