@@ -45,19 +45,6 @@ static __always_inline void embed4(const struct clat_fp_cfg *c, __u32 v4, __u8 *
 	rfc6052_embed(c->pfx, c->v4pos, v4, out);
 }
 
-static __always_inline __u16 ip4_csum(const struct iphdr *h)
-{
-	const __u16 *w = (const __u16 *)h;
-	__u32 s = 0;
-
-#pragma unroll
-	for (int i = 0; i < 10; i++)
-		s += w[i];
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (__u16)~s;
-}
-
 /*
  * What bpf_csum_diff(from, 4 * nf, to, 4 * nt, 0) returns, up to a
  * multiple of 0xffff (all its users fold it): the sum of the new words

@@ -131,19 +131,6 @@ static __always_inline bool in_pool4(const struct nat64_fp_cfg *c, __u32 a)
 	return false;
 }
 
-static __always_inline __u16 ip4_csum(const struct iphdr *h)
-{
-	const __u16 *w = (const __u16 *)h;
-	__u32 s = 0;
-
-#pragma unroll
-	for (int i = 0; i < 10; i++)
-		s += w[i];
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (__u16)~s;
-}
-
 /*
  * The transport header of an unfragmented packet at l4 with plen bytes:
  * 0, or the counter of why it is userspace's.  from6: ICMPv6 types.

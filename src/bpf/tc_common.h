@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the TC programs share (clat.bpf.c, nat64.bpf.c, clat_shared.bpf.c):
- * protocol numbers, per-CPU counters, the ICMPv6 pseudo-header and the
- * Ethernet type under BPF_PROG_TEST_RUN.  Everything is inlined: a
+ * protocol numbers, per-CPU counters, the IPv4 header checksum, the
+ * ICMPv6 pseudo-header and the Ethernet type under BPF_PROG_TEST_RUN.  Everything is inlined: a
  * program's per-packet helper calls are what they were without it.
  */
 #ifndef XLAT_BPF_TC_COMMON_H
@@ -35,6 +35,21 @@ static __always_inline void stats_add(void *map, __u32 c, __u64 n)
 
 	if (v)
 		*v += n;
+}
+
+/* The checksum of an option-less IPv4 header: 0 over a right one, and
+ * the value of its check field when that is zero. */
+static __always_inline __u16 ip4_csum(const struct iphdr *h)
+{
+	const __u16 *w = (const __u16 *)h;
+	__u32 s = 0;
+
+#pragma unroll
+	for (int i = 0; i < 10; i++)
+		s += w[i];
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__u16)~s;
 }
 
 /* The L3 pseudo-header of RFC 8200 section 8.1, for csum_diff(). */
