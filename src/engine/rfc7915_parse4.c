@@ -25,17 +25,29 @@ static void parse_fields(const uint8_t *p, struct v4 *h)
 	memcpy(&h->dst, p + 16, 4);
 }
 
-enum xlat_drop v4_parse_outer(const uint8_t *p, size_t len, struct v4 *h)
+/* What outer and quoted headers have in common; trunc: the reason a
+ * packet too short for its header is dropped for. */
+static enum xlat_drop parse_head(const uint8_t *p, size_t len, struct v4 *h,
+				 enum xlat_drop trunc)
 {
 	if (len < IP4_HDR)
-		return XLAT_DROP_TRUNCATED;
+		return trunc;
 	if (p[0] >> 4 != 4)
 		return XLAT_DROP_BAD_VERSION;
 	parse_fields(p, h);
 	if (h->ihl < IP4_HDR)
 		return XLAT_DROP_BAD_IHL;
 	if (h->ihl > len)
-		return XLAT_DROP_TRUNCATED;
+		return trunc;
+	return XLAT_DROP_NONE;
+}
+
+enum xlat_drop v4_parse_outer(const uint8_t *p, size_t len, struct v4 *h)
+{
+	enum xlat_drop r = parse_head(p, len, h, XLAT_DROP_TRUNCATED);
+
+	if (r != XLAT_DROP_NONE)
+		return r;
 	if (csum_fold(csum_add_buf(0, p, h->ihl)) != 0xffff)
 		return XLAT_DROP_BAD_IP4_CSUM;
 	if (h->tot < h->ihl)
@@ -53,15 +65,11 @@ enum xlat_drop v4_parse_outer(const uint8_t *p, size_t len, struct v4 *h)
  */
 enum xlat_drop v4_parse_inner(const uint8_t *p, size_t len, struct v4 *h)
 {
-	if (len < IP4_HDR)
-		return XLAT_DROP_ICMP_ERROR_TRUNCATED;
-	if (p[0] >> 4 != 4)
-		return XLAT_DROP_BAD_VERSION;
-	parse_fields(p, h);
-	if (h->ihl < IP4_HDR)
-		return XLAT_DROP_BAD_IHL;
-	if (h->ihl > len)
-		return XLAT_DROP_ICMP_ERROR_TRUNCATED;
+	enum xlat_drop r = parse_head(p, len, h,
+				      XLAT_DROP_ICMP_ERROR_TRUNCATED);
+
+	if (r != XLAT_DROP_NONE)
+		return r;
 	if (h->tot < h->ihl)
 		return XLAT_DROP_BAD_LENGTH;
 	h->avail = h->tot < len ? h->tot : len;
