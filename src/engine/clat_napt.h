@@ -35,10 +35,12 @@
 
 #define NAPT_PORT_LO_DEFAULT 61000 /* above Linux's ephemeral 32768-60999 */
 #define NAPT_PORT_HI_DEFAULT 65535
-#define NAPT_TO_UDP_DEFAULT 300        /* s, RFC 4787 REQ-5 */
-#define NAPT_TO_TCP_EST_DEFAULT 7440   /* s, RFC 5382 REQ-5 */
-#define NAPT_TO_TCP_TRANS_DEFAULT 240  /* s, RFC 6146 TCP_TRANS */
-#define NAPT_TO_ICMP_DEFAULT 60        /* s, RFC 5508 REQ-1 */
+/* Defaults at or above the RFCs' floors, which xlatd.conf enforces
+ * (config_clat.c) unless allow-short-timeouts = yes. */
+#define NAPT_TO_UDP_DEFAULT 300        /* s, RFC 4787 REQ-5c (floor 120, REQ-5) */
+#define NAPT_TO_TCP_EST_DEFAULT 7440   /* s, the floor of RFC 5382 REQ-5 */
+#define NAPT_TO_TCP_TRANS_DEFAULT 240  /* s, the floor of RFC 5382 REQ-5 */
+#define NAPT_TO_ICMP_DEFAULT 60        /* s, the floor of RFC 5508 REQ-2 */
 /* Reservations refused in a row before a new flow is given up. */
 #define NAPT_RESERVE_TRIES 64
 

@@ -97,6 +97,7 @@ struct clat_conf {
 	uint16_t shared_lo, shared_hi; /* shared-ports, default 61000-65535 */
 	uint32_t shared_max;         /* shared-max-flows, 0: 3 x the range */
 	uint32_t shared_to[4];       /* shared-timeouts: udp tcp-est tcp-trans icmp (s) */
+	bool short_timeouts;         /* allow-short-timeouts: below RFC 4787/5382/5508 */
 };
 
 /* [nat64 NAME] (config_nat64.c): the TUN side lives in siit_conf. */

@@ -146,6 +146,45 @@ static int k_shared_to(struct pctx *p, const char *v, char *msg, size_t n)
 	return 0;
 }
 
+static int k_short_to(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	if (parse_bool(v, &p->ic->clat.short_timeouts))
+		return bad(msg, n, "invalid allow-short-timeouts \"%s\": yes or no", v);
+	return 0;
+}
+
+/*
+ * The shared-address NAPT is a NAT for the host's own IPv4 flows, so the
+ * NAT behavioural floors apply to it: a mapping that goes sooner breaks
+ * what those RFCs protect (a UDP flow quiet for a minute, an idle SSH
+ * connection, a slow ping).  RFC 4787 REQ-5a's shorter timers for
+ * well-known destination ports are not implemented, so UDP has one floor.
+ * allow-short-timeouts lifts them for tests and labs, which expire
+ * mappings in seconds (RFC 7857 also lets an operator set the
+ * transitory timeout below 4 minutes).
+ */
+static const struct {
+	const char *name, *rfc;
+	unsigned int min_s;
+} floors[4] = {
+	{ "UDP", "RFC 4787 REQ-5", 2 * 60 },
+	{ "TCP-ESTABLISHED", "RFC 5382 REQ-5", 2 * 3600 + 4 * 60 },
+	{ "TCP-TRANSITORY", "RFC 5382 REQ-5", 4 * 60 },
+	{ "ICMP", "RFC 5508 REQ-2", 60 },
+};
+
+static int check_floors(const struct clat_conf *c, char *msg, size_t n)
+{
+	if (c->short_timeouts)
+		return 0;
+	for (unsigned int i = 0; i < 4; i++)
+		if (c->shared_to[i] < floors[i].min_s)
+			return bad(msg, n, "shared-timeouts: %s %u is below the %u seconds of %s (allow-short-timeouts = yes accepts it)",
+				   floors[i].name, c->shared_to[i],
+				   floors[i].min_s, floors[i].rfc);
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ "uplink", SC_CLAT, false, k_uplink },
 	{ "pref64", SC_CLAT, false, k_pref64 },
@@ -160,6 +199,7 @@ static const struct key keys[] = {
 	{ "shared-ports", SC_CLAT, false, k_shared_ports },
 	{ "shared-max-flows", SC_CLAT, false, k_shared_max },
 	{ "shared-timeouts", SC_CLAT, false, k_shared_to },
+	{ "allow-short-timeouts", SC_CLAT, false, k_short_to },
 };
 
 const struct key_table conf_clat_keys = {
@@ -198,6 +238,8 @@ int conf_clat_finish(struct inst_conf *ic, char *msg, size_t n)
 		return bad(msg, n, "decrement-ttl = yes: a CLAT is a host, not a router (forwarded traffic already loses its one hop in the kernel)");
 	if (ic->clat.has_ipv6 && ic->clat.addr_mode == CLAT_ADDR_SHARED)
 		return bad(msg, n, "ipv6-address is a dedicated address: not with address-mode = shared");
+	if (check_floors(&ic->clat, msg, n))
+		return -1;
 	if (!ic->clat.tun[0])
 		snprintf(ic->clat.tun, sizeof(ic->clat.tun), "clat-%.*s",
 			 IFNAMSIZ - 6, ic->clat.uplink);

@@ -177,6 +177,8 @@ nt_xlatd "$C" "[clat c0]
 uplink = eth0
 shared-ports = 62000-62003
 shared-timeouts = 5 5 5 5
+# Mappings expire in seconds here, below RFC 4787/5382/5508's floors.
+allow-short-timeouts = yes
 bpf-attach = clsact"
 t_check "[clat c0] without address-mode: shared (only a /128)" \
 	nt_wait_clat c0 "^running $P64 RA" 15

@@ -377,7 +377,8 @@ TEST(clat_address_mode_keys)
 	conf_free(&c);
 	REQUIRE(parse("[clat c0]\nuplink = eth0\naddress-mode = shared\n"
 		      "shared-ports = 62000-62099\nshared-max-flows = 50\n"
-		      "shared-timeouts = 5 20 4 3\n", &c) == 0);
+		      "shared-timeouts = 5 20 4 3\nallow-short-timeouts = yes\n",
+		      &c) == 0);
 	ic = c.inst;
 	CHECK_EQ(ic->clat.addr_mode, CLAT_ADDR_SHARED);
 	CHECK_EQ(ic->clat.shared_lo, 62000);
