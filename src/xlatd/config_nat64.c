@@ -155,21 +155,22 @@ static int k_timeout(struct nat64_cfg *c, enum nat64_timer t, const char *k,
 
 /*
  * RFC 6146 section 4's floors (UDP_MIN from RFC 4787 REQ-5, TCP_EST and
- * TCP_TRANS from RFC 5382 REQ-5): a session that goes sooner breaks
+ * TCP_TRANS from RFC 5382 REQ-5) and RFC 5508 REQ-2's for ICMP query
+ * sessions (60 s, ICMP_DEFAULT): a session that goes sooner breaks
  * applications the RFCs protect (a UDP flow quiet for a minute, an idle
- * SSH connection).  allow-short-timeouts lifts them for tests and labs,
- * which expire sessions in seconds.  ICMP_DEFAULT and FRAGMENT_MIN are
- * not among them: RFC 5508 leaves the ICMP query timeout to local policy,
- * and fragment-timeout's own range starts at FRAGMENT_MIN.
+ * SSH connection, a slow ping).  allow-short-timeouts lifts them for
+ * tests and labs, which expire sessions in seconds.  FRAGMENT_MIN is not
+ * among them: fragment-timeout's own range starts there.
  */
 static const struct {
 	enum nat64_timer t;
 	const char *key, *name;
 	unsigned int min_s;
 } floors[] = {
-	{ NAT64_T_UDP, "udp-timeout", "UDP_MIN", 2 * 60 },
-	{ NAT64_T_TCP_EST, "tcp-established-timeout", "TCP_EST", 2 * 3600 + 4 * 60 },
-	{ NAT64_T_TCP_TRANS, "tcp-transitory-timeout", "TCP_TRANS", 4 * 60 },
+	{ NAT64_T_UDP, "udp-timeout", "RFC 6146's UDP_MIN", 2 * 60 },
+	{ NAT64_T_TCP_EST, "tcp-established-timeout", "RFC 6146's TCP_EST", 2 * 3600 + 4 * 60 },
+	{ NAT64_T_TCP_TRANS, "tcp-transitory-timeout", "RFC 6146's TCP_TRANS", 4 * 60 },
+	{ NAT64_T_ICMP, "icmp-timeout", "RFC 5508 REQ-2's floor", 60 },
 };
 
 static int check_floors(const struct inst_conf *ic, char *msg, size_t n)
@@ -182,7 +183,7 @@ static int check_floors(const struct inst_conf *ic, char *msg, size_t n)
 		uint32_t s = c->timeout_ms[floors[i].t] / 1000;
 
 		if (s < floors[i].min_s)
-			return bad(msg, n, "%s = %u is below RFC 6146's %s of %u seconds (allow-short-timeouts = yes accepts it)",
+			return bad(msg, n, "%s = %u is below %s of %u seconds (allow-short-timeouts = yes accepts it)",
 				   floors[i].key, s, floors[i].name,
 				   floors[i].min_s);
 	}
