@@ -105,7 +105,7 @@ struct nat64_conf {
 	struct nat64_cfg cfg;        /* cfg.xlat: copy of inst_conf.xlat */
 	bool log_mappings;           /* RFC 6888 mapping log lines */
 	bool self6_set;
-	bool short_timeouts;         /* allow-short-timeouts: below RFC 6146 */
+	bool short_timeouts;         /* allow-short-timeouts: below RFC 6146/5508 */
 	enum clat_datapath datapath; /* the eBPF fast path (nat64_fp.h) */
 	enum clat_bpf_attach bpf_attach; /* its hook: tcx, else clsact */
 	char seen[512];              /* scalar keys given, "|k1|k2|" */
