@@ -30,7 +30,7 @@ fi
 RATE=${RATE:-25000}   # below TAYGA's saturation on this 2-CPU VM: docs/bench.md
 FIXED_DUR=${FIXED_DUR:-3}   # seconds of the fixed-rate CPU test
 SEARCH_STEPS=${SEARCH_STEPS:-3}   # trials of the rate search: find_rate
-SEARCH_DUR=${SEARCH_DUR:-1}       # seconds of each (0.5 s trials spread 20-30 %)
+SEARCH_DUR=${SEARCH_DUR:-0.5}     # seconds of each
 TUN_TXQ=${TUN_TXQ:-1000}
 GEN=${GEN:-raw}
 NICE=${NICE:--15}   # every process and NAPI thread of the bench (docs/bench.md)
