@@ -3,6 +3,7 @@
 #define TAP_MAIN
 #include "tap.h"
 
+#include "conf_test.h"
 #include "xlatd/config.h"
 #include "xlatd/ctl.h"
 
@@ -11,25 +12,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static char err[512];
-
-static int parse(const char *text, struct xlatd_conf *c)
-{
-	return conf_parse_string(text, "t.conf", c, err, sizeof(err));
-}
-
-/* The file must fail with exactly this message. */
-static void expect_err(const char *text, const char *msg)
-{
-	struct xlatd_conf c;
-
-	if (parse(text, &c) == 0) {
-		TAP_FAIL("parsed, expected \"%s\"", msg);
-		conf_free(&c);
-		return;
-	}
-	CHECK_STR(err, msg);
-}
 
 static uint32_t ip4(const char *s)
 {
@@ -355,7 +337,7 @@ TEST(clat_refuses_decrement_ttl)
 	struct xlatd_conf c;
 
 	CHECK(parse("[clat c0]\nuplink = eth0\ndecrement-ttl = yes\n", &c) != 0);
-	CHECK(strstr(err, "a CLAT is a host") != NULL);
+	CHECK(strstr(conf_err, "a CLAT is a host") != NULL);
 }
 
 /* Shared-address mode keys (docs/clat-shared.md). */
@@ -488,10 +470,10 @@ TEST(error_whole_section_at_header_line)
 	CHECK(parse("[siit a]\npool6 = 2001:db8:64:1::/96\n", &c) == 0);
 	conf_free(&c);
 	CHECK(parse("\n[siit a]\npool6 = 2001:db8:64::1/96\n", &c) != 0);
-	CHECK(!strncmp(err, "t.conf:2: [siit a]: pool6 ", 26));
+	CHECK(!strncmp(conf_err, "t.conf:2: [siit a]: pool6 ", 26));
 	CHECK(parse("[siit a]\neam = 192.0.2.0/24 2001:db8::/120\neam = 192.0.2.0/24 2001:db8:1::/120\n",
 		    &c) != 0);
-	CHECK(!strncmp(err, "t.conf:1: [siit a]: EAM #1 and #2", 33));
+	CHECK(!strncmp(conf_err, "t.conf:1: [siit a]: EAM #1 and #2", 33));
 	expect_err("[siit averyveryverylongname]\npool6 = 2001:db8:64::/96\n",
 		   "t.conf:1: [siit averyveryverylongname]: name longer than 15 characters: set tun");
 }
@@ -527,20 +509,20 @@ TEST(file_missing_and_real)
 	char path[] = "/tmp/test_config_XXXXXX";
 	int fd;
 
-	CHECK(conf_parse_file("/nonexistent/xlatd.conf", true, &c, err, sizeof(err)) == 0);
+	CHECK(conf_parse_file("/nonexistent/xlatd.conf", true, &c, conf_err, sizeof(conf_err)) == 0);
 	CHECK_EQ(c.n_inst, 0);
-	CHECK(conf_parse_file("/nonexistent/xlatd.conf", false, &c, err, sizeof(err)) != 0);
-	CHECK_STR(err, "/nonexistent/xlatd.conf: No such file or directory");
+	CHECK(conf_parse_file("/nonexistent/xlatd.conf", false, &c, conf_err, sizeof(conf_err)) != 0);
+	CHECK_STR(conf_err, "/nonexistent/xlatd.conf: No such file or directory");
 	fd = mkstemp(path);
 	REQUIRE(fd >= 0);
 	REQUIRE(write(fd, full, sizeof(full) - 1) == (ssize_t)(sizeof(full) - 1));
 	REQUIRE(write(fd, "bogus = 1\n", 10) == 10);
 	close(fd);
-	CHECK(conf_parse_file(path, false, &c, err, sizeof(err)) != 0);
+	CHECK(conf_parse_file(path, false, &c, conf_err, sizeof(conf_err)) != 0);
 	char want[128];
 
 	snprintf(want, sizeof(want), "%s:30: unknown key \"bogus\" in [clat c1]", path);
-	CHECK_STR(err, want);
+	CHECK_STR(conf_err, want);
 	unlink(path);
 }
 

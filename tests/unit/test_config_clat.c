@@ -3,26 +3,9 @@
 #define TAP_MAIN
 #include "tap.h"
 
+#include "conf_test.h"
 #include "xlatd/config.h"
 
-static char err[512];
-
-static int parse(const char *text, struct xlatd_conf *c)
-{
-	return conf_parse_string(text, "t.conf", c, err, sizeof(err));
-}
-
-static void expect_err(const char *text, const char *msg)
-{
-	struct xlatd_conf c;
-
-	if (parse(text, &c) == 0) {
-		TAP_FAIL("parsed, expected \"%s\"", msg);
-		conf_free(&c);
-		return;
-	}
-	CHECK_STR(err, msg);
-}
 
 static const char base[] = "[clat c0]\nuplink = eth0\n";
 

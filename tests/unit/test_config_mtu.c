@@ -4,28 +4,11 @@
 #include "tap.h"
 
 #include "engine/xlat_cfg.h"
+#include "conf_test.h"
 #include "xlatd/config.h"
-
-static char err[512];
 
 #define SIIT "[siit a]\npool6 = 2001:db8:64::/96\n"
 
-static int parse(const char *text, struct xlatd_conf *c)
-{
-	return conf_parse_string(text, "t.conf", c, err, sizeof(err));
-}
-
-static void expect_err(const char *text, const char *msg)
-{
-	struct xlatd_conf c;
-
-	if (parse(text, &c) == 0) {
-		TAP_FAIL("parsed, expected \"%s\"", msg);
-		conf_free(&c);
-		return;
-	}
-	CHECK_STR(err, msg);
-}
 
 /* Unset by default: the kernel decides, as before the keys existed. */
 TEST(default_unset)
