@@ -251,6 +251,8 @@ static int w46_drain(struct clat_dp_worker *w, struct tunrx *t)
 				w46_packet(w, tunrx_slot(t, i), t->res[i], &used);
 		}
 		found += n;
+		if (found > CLAT_BOOST_AFTER)
+			clat_dp_worker_boost(w, true);
 	}
 	while (!t->ok) {
 		ssize_t n = read(dp->tun_fd, t->buf, t->slot);
@@ -320,6 +322,7 @@ void *clat_w46_main(void *arg)
 		}
 		timer = coalesce_after(&w->co, (unsigned int)found,
 				       coalesce_now());
+		clat_dp_worker_boost(w, timer);
 	}
 	tunrx_free(&t);
 	uplink_tx_close(&w->dp->utx);
@@ -486,12 +489,15 @@ void *clat_w64_main(void *arg)
 					w64_packet(w, &b, p, len, st);
 			}
 			w64_flush(w, &b);
+			if (found > CLAT_BOOST_AFTER)
+				clat_dp_worker_boost(w, true);
 		}
 		if (n < 0) {
 			clat_dp_failed(dp, "packet socket: %s", strerror(-n));
 			break;
 		}
 		timer = coalesce_after(&w->co, found, coalesce_now());
+		clat_dp_worker_boost(w, timer);
 	}
 	if (b.ring_ok)
 		io_uring_queue_exit(&b.ring);

@@ -58,7 +58,9 @@ struct clat_dp_worker {
 	uint64_t nh_checked;
 	uint64_t tx_frames, tx_raw; /* 4->6: packets sent either way */
 	uint64_t tx_sends; /* 4->6: batches that sent (system calls) */
-	int nice;          /* the nice value it runs at */
+	int nice;          /* the nice value it runs at now */
+	int nice_base;     /* between streams: the daemon's */
+	int nice_boost;    /* during a stream: worker-nice steps ahead */
 };
 
 struct clat_dp {

@@ -23,6 +23,11 @@ void clat_out6_choose(struct clat_dp_worker *w);
 bool clat_out6_queue(struct clat_dp_worker *w, const uint8_t *pkt, size_t len);
 bool clat_out6_full(const struct clat_dp_worker *w);
 void clat_dp_worker_sched(struct clat_dp_worker *w);
+void clat_dp_worker_boost(struct clat_dp_worker *w, bool stream);
+/* A drain that has found more than this is racing its sender (the queue
+ * fills as fast as it is read): boosted for the rest of that drain,
+ * whatever the timer says.  Going to sleep on poll ends any boost. */
+#define CLAT_BOOST_AFTER 64
 void clat_out6_flush(struct clat_dp_worker *w);
 
 #endif

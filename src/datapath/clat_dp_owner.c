@@ -38,21 +38,46 @@ void clat_dp_note(struct clat_dp *dp, const char *fmt, ...)
 }
 
 /*
- * A worker's first act: its nice value (worker_nice.h).  Failing (no
- * CAP_SYS_NICE and an RLIMIT_NICE that does not allow it) is not fatal:
- * said once, shown in the status, the worker runs at the daemon's.
+ * A worker's first act: whether it may take its worker-nice steps
+ * (worker_nice.h), tried once so that a refusal is said at start.
+ * Failing (no CAP_SYS_NICE and an RLIMIT_NICE that does not allow it)
+ * is not fatal: said once, shown in the status, the worker runs at the
+ * daemon's.  It takes them only while it carries a stream
+ * (clat_dp_worker_boost()); between streams it runs at the daemon's.
  */
 void clat_dp_worker_sched(struct clat_dp_worker *w)
 {
 	struct clat_dp *dp = w->dp;
 	int now, err, zero = 0;
 
+	w->nice_base = worker_nice_get();
 	err = worker_nice_apply(dp->nice, &now);
+	__atomic_store_n(&w->nice_boost, now, __ATOMIC_RELAXED);
+	if (now != w->nice_base && worker_nice_set(w->nice_base) == 0)
+		now = w->nice_base;
 	__atomic_store_n(&w->nice, now, __ATOMIC_RELAXED);
 	if (err && __atomic_compare_exchange_n(&dp->nice_err, &zero, err, false,
 					       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		clat_dp_note(dp, "worker-nice %d not set (%s): the workers run at the daemon's nice %d",
 			     dp->nice, strerror(err), now);
+}
+
+/*
+ * Ahead of the application only while a stream lasts (the moderation
+ * timer is on, coalesce.h).  A TUN has no back-pressure: a worker that
+ * shares a CPU with a sender at full speed must win that CPU often
+ * enough, or the TUN queue overflows.  Between streams, a burst's first
+ * packet would make a boosted worker preempt its sender, take that one
+ * packet and sleep, again for every few packets of the burst (four
+ * wake-ups a burst of 32 instead of one, sched_switch trace); at the
+ * daemon's nice the sender finishes its burst first.
+ */
+void clat_dp_worker_boost(struct clat_dp_worker *w, bool stream)
+{
+	int want = stream ? w->nice_boost : w->nice_base;
+
+	if (want != w->nice && worker_nice_set(want) == 0)
+		__atomic_store_n(&w->nice, want, __ATOMIC_RELAXED);
 }
 
 int clat_dp_init(struct clat_dp *dp)

@@ -38,12 +38,17 @@ static inline void coalesce_init(struct coalesce *c, unsigned int usecs)
  * time now_ns.  True: sleep window_ns, then drain again, whatever
  * arrives.  False: sleep until a packet arrives.
  *
- * A stream starts with a drain that found several packets, or with
- * COALESCE_STREAK short gaps in a row (drains each less than window_ns
- * after the previous one).  A request and its answer (a ping) make one
- * short gap, not a streak, and keep their latency.  On the timer, a drain
- * that finds several keeps the stream; one that finds one or none ends
- * it: at that rate the timer saves no wake-up and only adds delay.
+ * The timer pays only when packets come more often than once a window,
+ * and the gap since the last drain that found packets is what says so
+ * (how many a drain found does not: a burst may be all there is).  A
+ * stream starts with a drain that found several packets soon (less than
+ * window_ns) after that one, or with COALESCE_STREAK short gaps in a row.
+ * An application's bursts further apart than the window stay on poll:
+ * a timer drain after each would find nothing and cost a wake-up per
+ * burst.  A request and its answer (a ping) make one short gap, not a
+ * streak, and keep their latency.  On the timer, a drain that finds
+ * several keeps the stream; one that finds one or none ends it: at that
+ * rate the timer saves no wake-up and only adds delay.
  */
 static inline bool coalesce_after(struct coalesce *c, unsigned int found,
 				  uint64_t now_ns)
@@ -58,7 +63,7 @@ static inline bool coalesce_after(struct coalesce *c, unsigned int found,
 		return c->timer;
 	}
 	c->streak = soon ? c->streak + 1 : 0;
-	c->timer = found > 1 || c->streak >= COALESCE_STREAK;
+	c->timer = soon && (found > 1 || c->streak >= COALESCE_STREAK);
 	return c->timer;
 }
 

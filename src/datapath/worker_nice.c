@@ -10,20 +10,30 @@
  * thread.  Relative to the current value, so that a daemon started at
  * some priority keeps its workers that far ahead of it, never behind.
  */
-int worker_nice_apply(int rel, int *now)
+int worker_nice_get(void)
 {
-	int cur, want;
+	int cur;
 
 	errno = 0;
 	cur = getpriority(PRIO_PROCESS, 0);
-	if (errno)
-		cur = 0;
+	return errno ? 0 : cur;
+}
+
+int worker_nice_set(int value)
+{
+	return setpriority(PRIO_PROCESS, 0, value) ? errno : 0;
+}
+
+int worker_nice_apply(int rel, int *now)
+{
+	int cur = worker_nice_get(), want;
+
 	want = cur + rel;
 	want = want < -20 ? -20 : want > 19 ? 19 : want;
 	*now = cur;
 	if (want == cur)
 		return 0;
-	if (setpriority(PRIO_PROCESS, 0, want))
+	if (worker_nice_set(want))
 		return errno;
 	*now = want;
 	return 0;

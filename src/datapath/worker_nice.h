@@ -15,5 +15,9 @@
  * setpriority() (then it runs at the value it had).
  */
 int worker_nice_apply(int rel, int *now);
+/* The calling thread's nice value now. */
+int worker_nice_get(void);
+/* Set the calling thread's nice value: 0 or the errno of setpriority(). */
+int worker_nice_set(int value);
 
 #endif

@@ -28,18 +28,22 @@ static void refresh_fastpath(struct instance *inst, struct clat *c)
 	clat_bpf_stats(&c->bpf, bs);
 }
 
-/* The nice value the userspace workers run at, and why if not the
- * one worker-nice asked for. */
+/* The nice value the userspace workers take while they carry a stream,
+ * and why if not the one worker-nice asked for; then what each runs at
+ * now (the daemon's between streams, clat_dp_worker_boost()). */
 static void worker_nice(struct clat *c, struct ctl_out *o)
 {
 	int err = __atomic_load_n(&c->dp.nice_err, __ATOMIC_RELAXED);
-	int now = __atomic_load_n(&c->dp.w[0].nice, __ATOMIC_RELAXED);
+	int boost = __atomic_load_n(&c->dp.w[0].nice_boost, __ATOMIC_RELAXED);
 
 	if (!err)
-		ctl_kv_str(o, "worker_nice", "%d", now);
+		ctl_kv_str(o, "worker_nice", "%d", boost);
 	else
-		ctl_kv_str(o, "worker_nice", "%d (worker-nice %d refused: %s)", now,
-			   c->dp.nice, strerror(err));
+		ctl_kv_str(o, "worker_nice", "%d (worker-nice %d refused: %s)",
+			   boost, c->dp.nice, strerror(err));
+	ctl_kv_str(o, "worker_nice_now", "%d %d",
+		   __atomic_load_n(&c->dp.w[0].nice, __ATOMIC_RELAXED),
+		   __atomic_load_n(&c->dp.w[1].nice, __ATOMIC_RELAXED));
 }
 
 void clat_status(struct instance *inst, struct ctl_out *o)

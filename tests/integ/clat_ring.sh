@@ -32,11 +32,14 @@ pref64 = 2001:db8:64::/96
 ipv6-address = 2001:db8:1::64
 datapath = userspace" || t_bail "xlatd did not start"
 nt_wait_clat c0 '^running' 15 || t_bail "CLAT not running: $(tail -n 5 "$NT_XLOG")"
-# The two workers run at worker-nice (default -5), the daemon's main
-# thread at its own priority (field 19 of /proc/PID/task/TID/stat).
-nices=$(for t in /proc/$NT_XPID/task/*/stat; do awk '{ print $19 }' "$t"; done | sort -n | tr '\n' ' ')
-t_check "workers at nice -5, the main thread at 0 ($nices)" \
-	bash -c "[[ '$nices' == '-5 -5 '*'0 '* ]] && [ '$(nt_clat c0 worker_nice)' = -5 ]"
+# Idle, the two workers run at the daemon's own priority (field 19 of
+# /proc/PID/task/TID/stat); they take worker-nice (default -5) only while
+# they carry a stream (checked below, under a stream).
+nices() { for t in /proc/$NT_XPID/task/*/stat; do awk '{ print $19 }' "$t"; done | sort -n | tr '\n' ' '; }
+idle=$(nices)
+t_check "idle: every thread at nice 0 ($idle), worker-nice -5 in the status" \
+	bash -c "[ '$idle' = '0 0 0 ' ] && [ '$(nt_clat c0 worker_nice)' = -5 ] &&
+		[ '$(nt_clat c0 worker_nice_now)' = '0 0' ]"
 qd=$(tc -n "$C" qdisc show dev "$(nt_clat c0 tun)" | head -n 1)
 t_check "the TUN has no queueing qdisc ($qd; a TUN never stops its queue)" \
 	bash -c "[[ '$qd' == 'qdisc noqueue '* ]]"
@@ -99,9 +102,21 @@ t_check "status: packet socket frames" \
 run_bg "$R" timeout 10 "$NT_BUILD/tools/xgen" sink --port 9002 --seconds 5 --idle 1
 out() { echo $(($(nt_clat c0 uplink_tx_frames) + $(nt_clat c0 uplink_tx_raw))); }
 out0=$(out) sends0=$(nt_clat c0 uplink_tx_sends)
-nx "$C" timeout 10 "$NT_BUILD/tools/xgen" send --dst 198.51.100.2 --port 9002 \
-	--frame 64 --rate max --burst 32 --count 5000 --seconds 3 >/dev/null
+run_bg "$C" timeout 10 "$NT_BUILD/tools/xgen" send --dst 198.51.100.2 --port 9002 \
+	--frame 64 --rate max --burst 32 --count 400000 --seconds 2
+gen=$NT_LAST_PID
+sleep 1
+busy=$(nices)
+wait "$gen"
 n=$(($(out) - out0)) sends=$(($(nt_clat c0 uplink_tx_sends) - sends0))
+t_check "under a stream the 4->6 worker runs at -5 ($busy)" \
+	bash -c "[[ '$busy' == '-5 '* ]]"
+for _ in $(seq 30); do
+	after=$(nices)
+	[ "$after" = '0 0 0 ' ] && break
+	sleep 0.1
+done
+t_check "after it, back at 0 ($after)" test "$after" = '0 0 0 '
 t_check "a stream leaves in batches: $n packets in $sends sends" \
 	test "$n" -ge 500 -a "$n" -ge $((4 * sends))
 t_check "no I/O errors" test "$(nt_clat c0 io_errors)" = 0

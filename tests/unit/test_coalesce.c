@@ -51,20 +51,35 @@ TEST(stream_of_single_packets)
 		CHECK(coalesce_after(&c, 5, t + (uint64_t)i * 210 * US));
 }
 
-/* A drain that finds several packets is a stream at once; a timer drain
- * that finds one ends it, and so does one that finds none. */
+/* A drain that finds several packets soon after the last one is a
+ * stream at once; a timer drain that finds one ends it, and so does one
+ * that finds none. */
 TEST(burst_then_quiet)
 {
 	struct coalesce c;
 
 	coalesce_init(&c, 200);
-	CHECK(coalesce_after(&c, 8, 1000 * US));
-	CHECK(coalesce_after(&c, 3, 1210 * US));  /* timer drain, several */
-	CHECK(!coalesce_after(&c, 1, 1420 * US)); /* timer drain, one */
+	CHECK(!coalesce_after(&c, 8, 1000 * US)); /* a burst alone: poll */
+	CHECK(coalesce_after(&c, 6, 1100 * US));  /* another, soon: stream */
+	CHECK(coalesce_after(&c, 3, 1310 * US));  /* timer drain, several */
+	CHECK(!coalesce_after(&c, 1, 1520 * US)); /* timer drain, one */
 	CHECK(!coalesce_after(&c, 1, 50000 * US)); /* sparse again */
-	CHECK(coalesce_after(&c, 4, 60000 * US));
-	CHECK(!coalesce_after(&c, 0, 60210 * US)); /* timer drain, none */
+	CHECK(!coalesce_after(&c, 4, 60000 * US));
+	CHECK(coalesce_after(&c, 4, 60050 * US));
+	CHECK(!coalesce_after(&c, 0, 60260 * US)); /* timer drain, none */
 	CHECK_EQ(c.streak, 0);
+}
+
+/* An application's bursts of 32, 1.28 ms apart (25 kpps): each is read
+ * on a wake-up of its own and none is followed by a timer sleep, which
+ * would find nothing and cost a second wake-up per burst. */
+TEST(bursts_apart_stay_on_poll)
+{
+	struct coalesce c;
+
+	coalesce_init(&c, 200);
+	for (uint64_t i = 1; i < 100; i++)
+		CHECK(!coalesce_after(&c, 32, i * 1280 * US));
 }
 
 /* Gaps just over the window do not build a streak. */
