@@ -84,6 +84,7 @@ int clat_dp_init(struct clat_dp *dp)
 {
 	memset(dp, 0, sizeof(*dp));
 	dp->tun_fd = dp->pkt_fd = dp->raw_fd = dp->gso_fd = -1;
+	uplink_tx_preinit(&dp->utx);
 	for (unsigned int i = 0; i < 2; i++) {
 		dp->w[i].dp = dp;
 		dp->w[i].idx = i;

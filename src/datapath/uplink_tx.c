@@ -11,24 +11,39 @@
 /* Complete packets: no offload asked of the kernel. */
 static const struct virtio_net_hdr vnet_none;
 
+void uplink_tx_preinit(struct uplink_tx *t)
+{
+	txring_init(&t->txr);
+	t->txr_ok = t->uring_ok = false;
+}
+
 bool uplink_tx_open(struct uplink_tx *t)
 {
-	if (!t->ring_ok)
-		t->ring_ok = io_uring_queue_init(CLAT_BATCH, &t->ring, 0) == 0;
-	return t->ring_ok;
+	if (!t->txr_ok)
+		t->txr_ok = txring_open(&t->txr) == 0;
+	if (!t->uring_ok)
+		t->uring_ok = io_uring_queue_init(CLAT_BATCH, &t->ring, 0) == 0;
+	return t->uring_ok;
+}
+
+static void close_uring(struct uplink_tx *t)
+{
+	if (t->uring_ok)
+		io_uring_queue_exit(&t->ring);
+	t->uring_ok = false;
 }
 
 void uplink_tx_close(struct uplink_tx *t)
 {
-	if (t->ring_ok)
-		io_uring_queue_exit(&t->ring);
-	t->ring_ok = false;
+	close_uring(t);
+	txring_close(&t->txr);
+	t->txr_ok = false;
 }
 
 void uplink_tx_init(struct uplink_tx *t, int ifindex, const uint8_t *dst,
 		    const uint8_t *src)
 {
-	t->n = 0;
+	t->n = t->queued = 0;
 	t->hlen = 0;
 	memset(&t->sll, 0, sizeof(t->sll));
 	t->sll.sll_family = AF_PACKET;
@@ -50,32 +65,38 @@ bool uplink_tx_add(struct uplink_tx *t, const uint8_t *pkt, size_t len)
 
 	if (t->n >= CLAT_BATCH)
 		return false;
-	iov = t->iov[t->n];
+	/* Into the ring unless an earlier frame of the batch could not. */
+	if (t->txr_ok && !t->queued && txring_put(&t->txr, t->hdr, t->hlen, pkt, len)) {
+		t->n++;
+		return true;
+	}
+	iov = t->iov[t->queued];
 	iov[0].iov_base = (void *)&vnet_none;
 	iov[0].iov_len = sizeof(vnet_none);
 	iov[1].iov_base = t->hdr;
 	iov[1].iov_len = t->hlen;
 	iov[2].iov_base = (void *)pkt;
 	iov[2].iov_len = len;
-	mh = &t->msg[t->n].msg_hdr;
+	mh = &t->msg[t->queued].msg_hdr;
 	memset(mh, 0, sizeof(*mh));
 	mh->msg_name = &t->sll;
 	mh->msg_namelen = sizeof(t->sll);
 	mh->msg_iov = iov;
 	mh->msg_iovlen = 3;
 	t->n++;
+	t->queued++;
 	return true;
 }
 
 /* All of the batch in one io_uring_enter(); every send must be done
  * before its packet's buffer is reused, so it waits for them all.  -1
  * when the ring failed (nothing sent). */
-static int flush_ring(int fd, struct uplink_tx *t)
+static int flush_uring(int fd, struct uplink_tx *t)
 {
 	struct io_uring_cqe *cqe;
 	unsigned int queued = 0, seen = 0, sent = 0;
 
-	for (unsigned int i = 0; i < t->n; i++) {
+	for (unsigned int i = 0; i < t->queued; i++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&t->ring);
 
 		if (!sqe)
@@ -101,28 +122,33 @@ static int flush_ring(int fd, struct uplink_tx *t)
 		io_uring_cqe_seen(&t->ring, cqe);
 		seen++;
 	}
-	t->errors += t->n - queued; /* cannot happen: the ring holds a batch */
+	t->errors += t->queued - queued; /* cannot happen: the ring holds a batch */
 	return (int)sent;
 }
 
 unsigned int uplink_tx_flush(int fd, struct uplink_tx *t)
 {
-	unsigned int done = 0, sent = 0;
+	unsigned int done = 0, sent = t->n - t->queued;
 
-	if (t->ring_ok && t->n) {
-		int r = flush_ring(fd, t);
+	/* The ring's frames first: they came before any message.  A kick
+	 * that fails leaves them in the ring for the next one. */
+	if (sent && txring_kick(&t->txr, &t->sll) < 0)
+		t->errors++;
+	if (t->uring_ok && t->queued) {
+		int r = flush_uring(fd, t);
 
 		if (r >= 0) {
-			t->n = 0;
-			t->sent += (unsigned int)r;
-			return (unsigned int)r;
+			t->n = t->queued = 0;
+			sent += (unsigned int)r;
+			t->sent += sent;
+			return sent;
 		}
 		/* Its queued requests go with it; sendmmsg() from now on. */
-		uplink_tx_close(t);
+		close_uring(t);
 	}
 
-	while (done < t->n) {
-		int r = sendmmsg(fd, t->msg + done, t->n - done, 0);
+	while (done < t->queued) {
+		int r = sendmmsg(fd, t->msg + done, t->queued - done, 0);
 
 		if (r < 0) {
 			if (errno == EINTR)
@@ -136,7 +162,7 @@ unsigned int uplink_tx_flush(int fd, struct uplink_tx *t)
 		done += (unsigned int)r;
 		sent += (unsigned int)r;
 	}
-	t->n = 0;
+	t->n = t->queued = 0;
 	t->sent += sent;
 	return sent;
 }

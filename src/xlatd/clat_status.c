@@ -117,7 +117,9 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_str(o, "uplink_tx", "%s", c->dp.gso_fd < 0 ?
 		   "raw IPv6 socket (no packet socket)" : !k.tx_raw && !k.tx_frames ?
 		   "idle" : k.tx_frames >= k.tx_raw ?
-		   __atomic_load_n(&c->dp.utx.ring_ok, __ATOMIC_RELAXED) ?
+		   __atomic_load_n(&c->dp.utx.txr_ok, __ATOMIC_RELAXED) ?
+		   "packet socket frames (TX ring, prepared link-layer header)" :
+		   __atomic_load_n(&c->dp.utx.uring_ok, __ATOMIC_RELAXED) ?
 		   "packet socket frames (io_uring batches, prepared link-layer header)" :
 		   "packet socket frames (sendmmsg, prepared link-layer header)" :
 		   "raw IPv6 socket (next hop not resolved)");

@@ -94,8 +94,8 @@ t_check "4->6: the same sizes reach the server whole, in order" \
 	bash -c "[ \"\$(cat $NT_TMP/got6)\" = '$want4to6' ]" || t_diag "$(cat "$NT_TMP/got6")"
 frames=$(nt_clat c0 uplink_tx_frames)
 t_check "as frames on the packet socket ($frames0 -> $frames)" test "$((frames - frames0))" -ge 3
-t_check "status: packet socket frames" \
-	bash -c "[[ '$(nt_clat c0 uplink_tx)' == 'packet socket frames'* ]]"
+t_check "status: packet socket frames, from the TX ring ($(nt_clat c0 uplink_tx))" \
+	bash -c "[[ '$(nt_clat c0 uplink_tx)' == 'packet socket frames (TX ring'* ]]"
 
 # A stream of small packets leaves in batches: packets per send system
 # call well above one (each packet was once flushed on its own).
@@ -105,11 +105,16 @@ out0=$(out) sends0=$(nt_clat c0 uplink_tx_sends)
 run_bg "$C" timeout 10 "$NT_BUILD/tools/xgen" send --dst 198.51.100.2 --port 9002 \
 	--frame 64 --rate max --burst 32 --count 400000 --seconds 2
 gen=$NT_LAST_PID
-sleep 1
-busy=$(nices)
+# The boost comes and goes with the moderation timer: look ten times.
+busy=
+for _ in $(seq 10); do
+	sleep 0.1
+	busy=$(nices)
+	[[ "$busy" == '-5 '* ]] && break
+done
 wait "$gen"
 n=$(($(out) - out0)) sends=$(($(nt_clat c0 uplink_tx_sends) - sends0))
-t_check "under a stream the 4->6 worker runs at -5 ($busy)" \
+t_check "under a stream the 4->6 worker runs at -5 at times ($busy)" \
 	bash -c "[[ '$busy' == '-5 '* ]]"
 for _ in $(seq 30); do
 	after=$(nices)
