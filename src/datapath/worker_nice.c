@@ -3,6 +3,8 @@
 #include "datapath/worker_nice.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 /*
@@ -37,4 +39,11 @@ int worker_nice_apply(int rel, int *now)
 		return errno;
 	*now = want;
 	return 0;
+}
+
+int worker_rt_set(int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+
+	return pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
 }

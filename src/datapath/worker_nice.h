@@ -19,5 +19,16 @@ int worker_nice_apply(int rel, int *now);
 int worker_nice_get(void);
 /* Set the calling thread's nice value: 0 or the errno of setpriority(). */
 int worker_nice_set(int value);
+/*
+ * The calling thread SCHED_FIFO at prio (1-99): 0 or the errno.  For a
+ * router's translator under overload: at any nice value the NAPI thread
+ * that fills its TUN queue, woken by every burst, keeps taking the CPU
+ * back, spends it receiving packets the full queue then drops, and the
+ * translator delivers a fraction of what it could (receive livelock).
+ * Real-time, the translator runs whenever it has packets; the NAPI
+ * thread runs while it sleeps, and what the router cannot take is
+ * dropped at the veth or NIC ring, before any work is spent on it.
+ */
+int worker_rt_set(int prio);
 
 #endif

@@ -36,6 +36,8 @@
 #define CONF_WORKER_NICE_DEFAULT (-5)
 /* worker-nice's value: 0, or -1 when it is not -20 to 19. */
 int conf_parse_nice(const char *v, int *out);
+/* worker-realtime's value: 0, or -1 when it is not 0 (off) to 99. */
+int conf_parse_realtime(const char *v, int *out);
 #define CONF_PLAT_HOLDDOWN_DEFAULT 30
 
 /* How a siit worker moves packets through its TUN queue. */
@@ -49,6 +51,7 @@ struct siit_conf {
 	enum siit_io io;             /* default auto: io_uring if it works */
 	unsigned int coalesce_usecs; /* io_uring wake-up moderation, 0: off */
 	int worker_nice;             /* workers' nice, steps from the daemon's */
+	int worker_realtime;         /* 0, or the workers' SCHED_FIFO priority */
 	struct xlat_prefix4 route4[CONF_MAX_ROUTES];
 	unsigned int n_route4;
 	struct xlat_prefix6 route6[CONF_MAX_ROUTES];

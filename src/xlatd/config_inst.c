@@ -164,6 +164,31 @@ int conf_parse_nice(const char *v, int *out)
 	return 0;
 }
 
+/* worker-realtime: 0 (off) or a SCHED_FIFO priority, 1 to 99. */
+int conf_parse_realtime(const char *v, int *out)
+{
+	char *end;
+	long x;
+
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (errno || end == v || *end || x < 0 || x > 99)
+		return -1;
+	*out = (int)x;
+	return 0;
+}
+
+/* Routers only: a CLAT's workers share their CPU with the host's
+ * applications, which a real-time worker could starve. */
+static int k_worker_rt(struct pctx *p, const char *v, char *msg, size_t n)
+{
+	if (!strcmp(p->ic->kind, "clat"))
+		return bad(msg, n, "worker-realtime is for [siit] and [nat64], not [clat]");
+	if (conf_parse_realtime(v, &p->ic->siit.worker_realtime))
+		return bad(msg, n, "invalid worker-realtime \"%s\": 0 (off) to 99", v);
+	return 0;
+}
+
 static int k_worker_nice(struct pctx *p, const char *v, char *msg, size_t n)
 {
 	bool clat = !strcmp(p->ic->kind, "clat");
@@ -188,6 +213,7 @@ static const struct key keys[] = {
 	{ "icmp-errors", SC_INST, false, k_icmperr },
 	{ "coalesce-usecs", SC_INST, false, k_coalesce },
 	{ "worker-nice", SC_INST, false, k_worker_nice },
+	{ "worker-realtime", SC_INST, false, k_worker_rt },
 };
 
 const struct key_table conf_inst_keys = {

@@ -262,6 +262,9 @@ static int k_common(struct inst_conf *ic, const char *k, const char *v,
 	} else if (!strcmp(k, "worker-nice")) {
 		if (conf_parse_nice(v, &ic->siit.worker_nice))
 			return bad(msg, n, "invalid worker-nice \"%s\": -20 to 19", v);
+	} else if (!strcmp(k, "worker-realtime")) {
+		if (conf_parse_realtime(v, &ic->siit.worker_realtime))
+			return bad(msg, n, "invalid worker-realtime \"%s\": 0 (off) to 99", v);
 	} else {
 		bool *b = bool_key(ic, k);
 

@@ -212,6 +212,15 @@ static void worker_sched(struct siit_worker *w)
 	if (err && w->idx == 0)
 		log_info(w->s->inst->name, "worker-nice %d not set (%s): the workers run at the daemon's nice %d",
 			 w->s->inst->conf->siit.worker_nice, strerror(err), now);
+	if (!w->s->inst->conf->siit.worker_realtime)
+		return;
+	err = worker_rt_set(w->s->inst->conf->siit.worker_realtime);
+	__atomic_store_n(&w->rt, err ? 0 : w->s->inst->conf->siit.worker_realtime,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&w->rt_err, err, __ATOMIC_RELAXED);
+	if (err && w->idx == 0)
+		log_warn(w->s->inst->name, "worker-realtime %d not set (%s: needs CAP_SYS_NICE or RLIMIT_RTPRIO): the workers run as normal threads",
+			 w->s->inst->conf->siit.worker_realtime, strerror(err));
 }
 
 static void *worker_main(void *arg)
@@ -574,6 +583,13 @@ void siit_status_hooked(struct instance *inst, struct ctl_out *o)
 	else if (s->n_workers)
 		ctl_kv_str(o, "worker_nice", "%d",
 			   __atomic_load_n(&s->w[0].nice, __ATOMIC_RELAXED));
+	if (s->n_workers && __atomic_load_n(&s->w[0].rt_err, __ATOMIC_RELAXED))
+		ctl_kv_str(o, "worker_realtime", "0 (worker-realtime %d refused: %s)",
+			   ic->siit.worker_realtime,
+			   strerror(__atomic_load_n(&s->w[0].rt_err, __ATOMIC_RELAXED)));
+	else if (s->n_workers)
+		ctl_kv_str(o, "worker_realtime", "%d",
+			   __atomic_load_n(&s->w[0].rt, __ATOMIC_RELAXED));
 	if (!s->uring)
 		return;
 	/* How the workers slept: a poll per packet when traffic is sparse,

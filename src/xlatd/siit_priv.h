@@ -45,6 +45,8 @@ struct siit_worker {
 	struct siit_ring *ring; /* NULL: blocking read()/write() */
 	int nice;      /* the nice value it runs at */
 	int nice_err;  /* why not worker-nice's (errno), 0 */
+	int rt;        /* its SCHED_FIFO priority, 0: none */
+	int rt_err;    /* why not worker-realtime's (errno), 0 */
 };
 
 struct siit {

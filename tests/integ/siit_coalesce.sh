@@ -3,7 +3,8 @@
 # Wake-up moderation of the siit io_uring path (coalesce-usecs): sparse
 # traffic still wakes the worker per packet (no added latency), a stream
 # is carried in batches, one timer wake-up per batch, without loss; and
-# coalesce-usecs = 0 turns it off.  The moderation window is 10 ms here,
+# coalesce-usecs = 0 turns it off; worker-realtime makes the worker
+# SCHED_FIFO.  The moderation window is 10 ms here,
 # far above the round trip through the namespaces (about 0.1 ms), so a
 # reply held by the timer would show.
 #
@@ -104,5 +105,20 @@ t_check "coalesce-usecs = 0: all $PKTS delivered ($GOT)" test "$GOT" = $PKTS
 t_check "coalesce-usecs = 0: never a timer sleep" test "$(stat io_sleeps_timer)" = 0
 t_check "coalesce-usecs = 0: a sleep per packet or so ($(stat io_sleeps_poll) for $PKTS)" \
 	test $(($(stat io_sleeps_poll) * 2)) -ge $PKTS
+stop
+
+# worker-realtime = 7: the worker SCHED_FIFO at 7, the main thread not
+# (fields 40 and 41 of /proc/PID/task/TID/stat: rt_priority and policy,
+# 1 = SCHED_FIFO); traffic and sparse pings as before.
+if ! start 200 "worker-realtime = 7"; then
+	t_bail "xlatd with worker-realtime = 7 runs" "$(tail -n 20 "$XLOG")"
+fi
+pol=$(for t in /proc/$XPID/task/*/stat; do awk '{ print $41 "/" $40 }' "$t"; done | sort | tr '\n' ' ')
+t_check "worker-realtime = 7: the worker SCHED_FIFO 7, the main thread SCHED_OTHER ($pol)" \
+	test "$pol" = '0/0 1/7 '
+t_check "status reports worker_realtime = 7" test "$(stat worker_realtime)" = 7
+t_check "worker-realtime: 10 sparse pings, each answered within 5 ms" rtt_max_below 5
+stream
+t_check "worker-realtime: all $PKTS delivered ($GOT)" test "$GOT" = $PKTS
 stop
 t_done

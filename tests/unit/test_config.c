@@ -228,6 +228,28 @@ TEST(clat_worker_nice)
 		   "t.conf:3: invalid worker-nice \"-21\": -20 to 19 in [siit a]");
 }
 
+/* worker-realtime: default off, the bounds, errors, not for [clat]. */
+TEST(worker_realtime)
+{
+	struct xlatd_conf c;
+
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.worker_realtime, 0);
+	conf_free(&c);
+	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\nworker-realtime = 99\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.worker_realtime, 99);
+	conf_free(&c);
+	REQUIRE(parse("[nat64 p]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nworker-realtime = 1\n", &c) == 0);
+	CHECK_EQ(c.inst->siit.worker_realtime, 1);
+	conf_free(&c);
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nworker-realtime = 100\n",
+		   "t.conf:3: invalid worker-realtime \"100\": 0 (off) to 99 in [siit a]");
+	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nworker-realtime = -1\n",
+		   "t.conf:3: invalid worker-realtime \"-1\": 0 (off) to 99 in [siit a]");
+	expect_err("[clat c]\nuplink = eth0\nworker-realtime = 5\n",
+		   "t.conf:3: worker-realtime is for [siit] and [nat64], not [clat] in [clat c]");
+}
+
 /* coalesce-usecs: default, the bounds, errors, both kinds. */
 TEST(siit_coalesce)
 {
