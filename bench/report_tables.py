@@ -6,7 +6,7 @@ row's small-packet rate.  Used by bench/report.py."""
 import statistics
 
 CLAT_ROWS = ("native", "ebpf", "clat", "tayclat")
-SIIT_ROWS = ("plain", "tayga", "siit", "siit2")
+SIIT_ROWS = ("plain", "tayga", "siit", "siit2", "siitrt")
 NAT64_ROWS = ("nat64", "nat64bpf", "tayganat")
 
 # (metric, header, scale); "gbit_1518" is derived from pps_1518.

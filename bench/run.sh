@@ -279,6 +279,7 @@ siit_start() {
 	EOF
 	# Unset: xlatd's default.
 	[ -n "${SIIT_COALESCE:-}" ] && echo "coalesce-usecs = $SIIT_COALESCE" >>"$d/xlatd.conf"
+	[ -n "${SIIT_RT:-}" ] && echo "worker-realtime = $SIIT_RT" >>"$d/xlatd.conf"
 	DST=$SINK4_AS6
 	[ -x "$XLATD" ] || { log "$XLATD missing"; XPID=; return 1; }
 	bg_start "$NSX" "${SIIT_CPUS:-1}" xlatd "$XLATD" -c "$d/xlatd.conf"
@@ -314,7 +315,7 @@ for f in "$ROOT"/bench/cases/*.sh; do
 done
 # The default: the CLAT table's and the SIIT/NAT64 tables' rows, those
 # whose case file is here.  Other rows (lab) on request: CASES="... lab".
-DEFAULT_CASES="plain tayga siit siit2 nat64 nat64bpf tayganat native ebpf clat tayclat"
+DEFAULT_CASES="plain tayga siit siit2 siitrt nat64 nat64bpf tayganat native ebpf clat tayclat"
 if [ -z "${CASES:-}" ]; then
 	for c in $DEFAULT_CASES; do
 		declare -F "${c}_start" >/dev/null && CASES="${CASES:-} $c"
