@@ -150,32 +150,30 @@ static int k_coalesce(struct pctx *p, const char *v, char *msg, size_t n)
 }
 
 
-/* worker-nice: steps from the daemon's nice value, -20 to 19. */
-int conf_parse_nice(const char *v, int *out)
+/* A whole number lo..hi, nothing after it: 0, or -1. */
+static int parse_int_range(const char *v, long lo, long hi, int *out)
 {
 	char *end;
 	long x;
 
 	errno = 0;
 	x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < -20 || x > 19)
+	if (errno || end == v || *end || x < lo || x > hi)
 		return -1;
 	*out = (int)x;
 	return 0;
 }
 
+/* worker-nice: steps from the daemon's nice value, -20 to 19. */
+int conf_parse_nice(const char *v, int *out)
+{
+	return parse_int_range(v, -20, 19, out);
+}
+
 /* worker-realtime: 0 (off) or a SCHED_FIFO priority, 1 to 99. */
 int conf_parse_realtime(const char *v, int *out)
 {
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < 0 || x > 99)
-		return -1;
-	*out = (int)x;
-	return 0;
+	return parse_int_range(v, 0, 99, out);
 }
 
 /* Routers only: a CLAT's workers share their CPU with the host's
