@@ -10,7 +10,6 @@
 #include "datapath/ratelimit.h"
 #include "datapath/tun.h"
 #include "datapath/vnet.h"
-#include "datapath/worker_nice.h"
 #include "xlatd/ctl.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
@@ -202,27 +201,6 @@ static void wake_handler(int sig)
  * queue ran empty (any rate below saturation).  siit_stop() interrupts
  * the read with SIIT_WAKE_SIG, installed without SA_RESTART.
  */
-/* The worker's nice value (worker_nice.h); refused is said, not fatal. */
-static void worker_sched(struct siit_worker *w)
-{
-	int now, err = worker_nice_apply(w->s->inst->conf->siit.worker_nice, &now);
-
-	__atomic_store_n(&w->nice, now, __ATOMIC_RELAXED);
-	__atomic_store_n(&w->nice_err, err, __ATOMIC_RELAXED);
-	if (err && w->idx == 0)
-		log_info(w->s->inst->name, "worker-nice %d not set (%s): the workers run at the daemon's nice %d",
-			 w->s->inst->conf->siit.worker_nice, strerror(err), now);
-	if (!w->s->inst->conf->siit.worker_realtime)
-		return;
-	err = worker_rt_set(w->s->inst->conf->siit.worker_realtime);
-	__atomic_store_n(&w->rt, err ? 0 : w->s->inst->conf->siit.worker_realtime,
-			 __ATOMIC_RELAXED);
-	__atomic_store_n(&w->rt_err, err, __ATOMIC_RELAXED);
-	if (err && w->idx == 0)
-		log_warn(w->s->inst->name, "worker-realtime %d not set (%s: needs CAP_SYS_NICE or RLIMIT_RTPRIO): the workers run as normal threads",
-			 w->s->inst->conf->siit.worker_realtime, strerror(err));
-}
-
 static void *worker_main(void *arg)
 {
 	struct siit_worker *w = arg;
@@ -231,7 +209,7 @@ static void *worker_main(void *arg)
 	sigemptyset(&ss);
 	sigaddset(&ss, SIIT_WAKE_SIG);
 	pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
-	worker_sched(w);
+	siit_worker_sched(w);
 	if (w->ring) {
 		int r = siit_ring_loop(w, w->ring);
 
@@ -575,21 +553,7 @@ void siit_status_hooked(struct instance *inst, struct ctl_out *o)
 	for (unsigned int i = 0; i < s->n_workers; i++)
 		rl += __atomic_load_n(&s->w[i].icmp_limited, __ATOMIC_RELAXED);
 	ctl_kv_u64(o, "icmp_errors_rate_limited", rl);
-	if (s->n_workers && __atomic_load_n(&s->w[0].nice_err, __ATOMIC_RELAXED))
-		ctl_kv_str(o, "worker_nice", "%d (worker-nice %d refused: %s)",
-			   __atomic_load_n(&s->w[0].nice, __ATOMIC_RELAXED),
-			   ic->siit.worker_nice,
-			   strerror(__atomic_load_n(&s->w[0].nice_err, __ATOMIC_RELAXED)));
-	else if (s->n_workers)
-		ctl_kv_str(o, "worker_nice", "%d",
-			   __atomic_load_n(&s->w[0].nice, __ATOMIC_RELAXED));
-	if (s->n_workers && __atomic_load_n(&s->w[0].rt_err, __ATOMIC_RELAXED))
-		ctl_kv_str(o, "worker_realtime", "0 (worker-realtime %d refused: %s)",
-			   ic->siit.worker_realtime,
-			   strerror(__atomic_load_n(&s->w[0].rt_err, __ATOMIC_RELAXED)));
-	else if (s->n_workers)
-		ctl_kv_str(o, "worker_realtime", "%d",
-			   __atomic_load_n(&s->w[0].rt, __ATOMIC_RELAXED));
+	siit_sched_status(s, ic, o);
 	if (!s->uring)
 		return;
 	/* How the workers slept: a poll per packet when traffic is sparse,

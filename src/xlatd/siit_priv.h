@@ -87,6 +87,13 @@ void siit_ring_free(struct siit_ring *r);
 int siit_ring_loop(struct siit_worker *w, struct siit_ring *r);
 void siit_ring_quiesce(struct siit_ring *r);
 
+/* siit_sched.c: a worker's nice value and real-time policy. */
+void siit_worker_sched(struct siit_worker *w);
+struct ctl_out;
+struct inst_conf;
+void siit_sched_status(struct siit *s, const struct inst_conf *ic,
+		       struct ctl_out *o);
+
 /* siit_route.c: the configured addresses and routes on the TUN. */
 int siit_add_addrs_routes(struct siit *s);
 void siit_del_addrs_routes(struct siit *s);
