@@ -8,6 +8,8 @@
 #define XLAT_CONF_TEST_H
 #include "xlatd/config.h"
 
+#include <limits.h>
+
 static char conf_err[512];
 
 static inline int parse(const char *text, struct xlatd_conf *c)
@@ -27,5 +29,22 @@ static inline void expect_err(const char *text, const char *msg)
 	}
 	CHECK_STR(conf_err, msg);
 }
+
+/*
+ * The first instance's FIELD once TEXT parses (as a long long, for
+ * CHECK_EQ); a text that does not parse fails the test.
+ */
+#define PARSED(text, field)                                                    \
+	({                                                                     \
+		struct xlatd_conf c_;                                          \
+		long long v_ = LLONG_MIN;                                      \
+		if (parse(text, &c_) == 0) {                                   \
+			v_ = (long long)c_.inst->field;                        \
+			conf_free(&c_);                                        \
+		} else {                                                       \
+			TAP_FAIL("did not parse: %s", conf_err);               \
+		}                                                              \
+		v_;                                                            \
+	})
 
 #endif

@@ -197,33 +197,17 @@ TEST(siit_offload_and_io)
 /* worker-nice: default -5, the bounds, errors, every kind. */
 TEST(clat_worker_nice)
 {
-	struct xlatd_conf c;
-
-	REQUIRE(parse("[clat c]\nuplink = eth0\n", &c) == 0);
-	CHECK_EQ(c.inst->clat.worker_nice, -5);
-	conf_free(&c);
-	REQUIRE(parse("[clat c]\nuplink = eth0\nworker-nice = 0\n", &c) == 0);
-	CHECK_EQ(c.inst->clat.worker_nice, 0);
-	conf_free(&c);
-	REQUIRE(parse("[clat c]\nuplink = eth0\nworker-nice = -20\n", &c) == 0);
-	CHECK_EQ(c.inst->clat.worker_nice, -20);
-	conf_free(&c);
-	REQUIRE(parse("[clat c]\nuplink = eth0\nworker-nice = 19\n", &c) == 0);
-	CHECK_EQ(c.inst->clat.worker_nice, 19);
-	conf_free(&c);
+	CHECK_EQ(PARSED("[clat c]\nuplink = eth0\n", clat.worker_nice), -5);
+	CHECK_EQ(PARSED("[clat c]\nuplink = eth0\nworker-nice = 0\n", clat.worker_nice), 0);
+	CHECK_EQ(PARSED("[clat c]\nuplink = eth0\nworker-nice = -20\n", clat.worker_nice), -20);
+	CHECK_EQ(PARSED("[clat c]\nuplink = eth0\nworker-nice = 19\n", clat.worker_nice), 19);
 	expect_err("[clat c]\nuplink = eth0\nworker-nice = 20\n",
 		   "t.conf:3: invalid worker-nice \"20\": -20 to 19 in [clat c]");
 	expect_err("[clat c]\nuplink = eth0\nworker-nice = -5x\n",
 		   "t.conf:3: invalid worker-nice \"-5x\": -20 to 19 in [clat c]");
-	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.worker_nice, 0);
-	conf_free(&c);
-	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\nworker-nice = -10\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.worker_nice, -10);
-	conf_free(&c);
-	REQUIRE(parse("[nat64 p]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nworker-nice = 3\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.worker_nice, 3);
-	conf_free(&c);
+	CHECK_EQ(PARSED("[siit a]\npool6 = 2001:db8:64::/96\n", siit.worker_nice), 0);
+	CHECK_EQ(PARSED("[siit a]\npool6 = 2001:db8:64::/96\nworker-nice = -10\n", siit.worker_nice), -10);
+	CHECK_EQ(PARSED("[nat64 p]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nworker-nice = 3\n", siit.worker_nice), 3);
 	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nworker-nice = -21\n",
 		   "t.conf:3: invalid worker-nice \"-21\": -20 to 19 in [siit a]");
 }
@@ -231,17 +215,9 @@ TEST(clat_worker_nice)
 /* worker-realtime: default off, the bounds, errors, not for [clat]. */
 TEST(worker_realtime)
 {
-	struct xlatd_conf c;
-
-	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.worker_realtime, 0);
-	conf_free(&c);
-	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\nworker-realtime = 99\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.worker_realtime, 99);
-	conf_free(&c);
-	REQUIRE(parse("[nat64 p]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nworker-realtime = 1\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.worker_realtime, 1);
-	conf_free(&c);
+	CHECK_EQ(PARSED("[siit a]\npool6 = 2001:db8:64::/96\n", siit.worker_realtime), 0);
+	CHECK_EQ(PARSED("[siit a]\npool6 = 2001:db8:64::/96\nworker-realtime = 99\n", siit.worker_realtime), 99);
+	CHECK_EQ(PARSED("[nat64 p]\npool6 = 64:ff9b::/96\npool4 = 192.0.2.1\nworker-realtime = 1\n", siit.worker_realtime), 1);
 	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nworker-realtime = 100\n",
 		   "t.conf:3: invalid worker-realtime \"100\": 0 (off) to 99 in [siit a]");
 	expect_err("[siit a]\npool6 = 2001:db8:64::/96\nworker-realtime = -1\n",
@@ -253,27 +229,15 @@ TEST(worker_realtime)
 /* coalesce-usecs: default, the bounds, errors, both kinds. */
 TEST(siit_coalesce)
 {
-	struct xlatd_conf c;
-
-	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.coalesce_usecs, CONF_COALESCE_DEFAULT);
-	conf_free(&c);
-	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = 0\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.coalesce_usecs, 0);
-	conf_free(&c);
-	REQUIRE(parse("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = 10000\n", &c) == 0);
-	CHECK_EQ(c.inst->siit.coalesce_usecs, 10000);
-	conf_free(&c);
+	CHECK_EQ(PARSED("[siit a]\npool6 = 2001:db8:64::/96\n", siit.coalesce_usecs), CONF_COALESCE_DEFAULT);
+	CHECK_EQ(PARSED("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = 0\n", siit.coalesce_usecs), 0);
+	CHECK_EQ(PARSED("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = 10000\n", siit.coalesce_usecs), 10000);
 	expect_err("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = 10001\n",
 		   "t.conf:3: invalid coalesce-usecs \"10001\": 0 (off) to 10000 in [siit a]");
 	expect_err("[siit a]\npool6 = 2001:db8:64::/96\ncoalesce-usecs = -1\n",
 		   "t.conf:3: invalid coalesce-usecs \"-1\": 0 (off) to 10000 in [siit a]");
-	REQUIRE(parse("[clat c]\nuplink = eth0\n", &c) == 0);
-	CHECK_EQ(c.inst->clat.coalesce_usecs, CONF_COALESCE_DEFAULT);
-	conf_free(&c);
-	REQUIRE(parse("[clat c]\nuplink = eth0\ncoalesce-usecs = 50\n", &c) == 0);
-	CHECK_EQ(c.inst->clat.coalesce_usecs, 50);
-	conf_free(&c);
+	CHECK_EQ(PARSED("[clat c]\nuplink = eth0\n", clat.coalesce_usecs), CONF_COALESCE_DEFAULT);
+	CHECK_EQ(PARSED("[clat c]\nuplink = eth0\ncoalesce-usecs = 50\n", clat.coalesce_usecs), 50);
 }
 
 /* bpf-attach: auto (default), tcx, clsact; [clat] only. */
