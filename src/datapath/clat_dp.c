@@ -323,6 +323,10 @@ void *clat_w46_main(void *arg)
 		timer = coalesce_after(&w->co, (unsigned int)found,
 				       coalesce_now());
 		clat_dp_worker_boost(w, timer);
+		/* Frames the device pushed back wait in the ring: the next
+		 * drain kicks it again, after the window, not after the
+		 * next packet (txring.h). */
+		timer |= txring_stalled(&w->dp->utx.txr);
 	}
 	tunrx_free(&t);
 	uplink_tx_close(&w->dp->utx);

@@ -16,7 +16,7 @@ void clat_out6_flush(struct clat_dp_worker *w)
 	uint64_t e0 = dp->tx.errors + dp->utx.errors;
 	unsigned int sent, batches = 0;
 
-	if (dp->utx.n) {
+	if (dp->utx.n || txring_stalled(&dp->utx.txr)) {
 		sent = uplink_tx_flush(dp->gso_fd, &dp->utx);
 		__atomic_store_n(&w->tx_frames, w->tx_frames + sent,
 				 __ATOMIC_RELAXED);

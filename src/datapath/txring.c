@@ -91,15 +91,20 @@ bool txring_put(struct txring *r, const uint8_t *hdr, unsigned int hlen,
 {
 	struct tpacket2_hdr *h;
 	struct virtio_net_hdr vh = { 0 };
+	uint32_t st;
 	uint8_t *d;
 
 	if (r->fd < 0 || hlen + len > txring_room())
 		return false;
 	h = frame(r, r->head);
 	/* Free once the kernel has freed the frame's skb (acquire: its
-	 * last read of the frame comes before our writes). */
-	if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) != TP_STATUS_AVAILABLE)
+	 * last read of the frame comes before our writes).  A frame still
+	 * asking to be sent was left by a kick the kernel cut short. */
+	st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+	if (st != TP_STATUS_AVAILABLE) {
+		r->stalled |= st == TP_STATUS_SEND_REQUEST;
 		return false;
+	}
 	/* hdr_len: the whole frame into the skb's head (txring.h). */
 	vh.hdr_len = (uint16_t)(hlen + len);
 	d = (uint8_t *)h + TXRING_DATA;
@@ -115,14 +120,23 @@ bool txring_put(struct txring *r, const uint8_t *hdr, unsigned int hlen,
 
 int txring_kick(struct txring *r, const struct sockaddr_ll *sll)
 {
-	if (r->fd < 0 || !r->written)
+	if (r->fd < 0 || (!r->written && !r->stalled))
 		return 0;
 	r->written = 0;
+	r->stalled = false;
 	r->kicks++;
 	if (sendto(r->fd, NULL, 0, MSG_DONTWAIT, (const struct sockaddr *)sll,
-		   sizeof(*sll)) < 0) {
-		r->kick_errors++;
-		return -errno;
+		   sizeof(*sll)) >= 0)
+		return 0;
+	/* Congestion, not loss: the device refused a frame (its queue, or
+	 * a veth peer's ring, full) and the kernel put it back in the ring
+	 * with the ones after it, or the send buffer is full.  They leave
+	 * at the next kick, which the caller owes them soon. */
+	if (errno == ENOBUFS || errno == EAGAIN) {
+		r->stalled = true;
+		r->congested++;
+		return 0;
 	}
-	return 0;
+	r->kick_errors++;
+	return -errno;
 }

@@ -35,7 +35,9 @@ struct txring {
 	uint8_t *map;
 	unsigned int head;    /* the next frame to write */
 	unsigned int written; /* frames written since the last kick */
+	bool stalled;         /* a frame waits for a kick that never came */
 	uint64_t kicks, kick_errors;
+	uint64_t congested;   /* kicks that left frames for the next */
 };
 
 /* -1 fd: no ring (then txring_put() always refuses). */
@@ -47,6 +49,10 @@ static inline bool txring_ok(const struct txring *r)
 {
 	return r->fd >= 0;
 }
+static inline bool txring_stalled(const struct txring *r)
+{
+	return r->stalled;
+}
 /* The largest hdr + pkt a frame takes. */
 size_t txring_room(void);
 /*
@@ -57,7 +63,13 @@ size_t txring_room(void);
 bool txring_put(struct txring *r, const uint8_t *hdr, unsigned int hlen,
 		const uint8_t *pkt, size_t len);
 /* Send what was written, out of sll's device, without waiting for the
- * device: 0 or a negative errno (the frames stay queued for the next). */
+ * device: 0 or a negative errno (the frames stay queued for the next).
+ * Also when nothing was written since the last but a frame still waits
+ * to be sent: a kick the device cut short (ENOBUFS: the kernel puts the
+ * refused frame back) leaves frames queued, and the ring would
+ * otherwise stay full for good.  After such a kick txring_stalled() is
+ * true until the next: kick again soon, or those frames wait for the
+ * next packet, however late. */
 int txring_kick(struct txring *r, const struct sockaddr_ll *sll);
 
 #endif

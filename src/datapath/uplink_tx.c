@@ -68,6 +68,8 @@ bool uplink_tx_add(struct uplink_tx *t, const uint8_t *pkt, size_t len)
 	/* Into the ring unless an earlier frame of the batch could not. */
 	if (t->txr_ok && !t->queued && txring_put(&t->txr, t->hdr, t->hlen, pkt, len)) {
 		t->n++;
+		__atomic_store_n(&t->ring_frames, t->ring_frames + 1,
+				 __ATOMIC_RELAXED);
 		return true;
 	}
 	iov = t->iov[t->queued];
@@ -131,8 +133,9 @@ unsigned int uplink_tx_flush(int fd, struct uplink_tx *t)
 	unsigned int done = 0, sent = t->n - t->queued;
 
 	/* The ring's frames first: they came before any message.  A kick
-	 * that fails leaves them in the ring for the next one. */
-	if (sent && txring_kick(&t->txr, &t->sll) < 0)
+	 * that fails leaves them in the ring for the next one, which comes
+	 * even if this batch wrote none (txring_kick()). */
+	if (txring_kick(&t->txr, &t->sll) < 0)
 		t->errors++;
 	if (t->uring_ok && t->queued) {
 		int r = flush_uring(fd, t);

@@ -35,6 +35,7 @@ struct uplink_tx {
 	struct mmsghdr msg[CLAT_BATCH];
 	struct iovec iov[CLAT_BATCH][3];
 	uint64_t sent, errors;
+	uint64_t ring_frames; /* of the queued, into the ring (owner reads) */
 	struct io_uring ring; /* the batch's sends, when uring_ok */
 	bool uring_ok;
 	struct txring txr;    /* frames that fit go here (txring.h) */

@@ -125,4 +125,30 @@ t_check "after it, back at 0 ($after)" test "$after" = '0 0 0 '
 t_check "a stream leaves in batches: $n packets in $sends sends" \
 	test "$n" -ge 500 -a "$n" -ge $((4 * sends))
 t_check "no I/O errors" test "$(nt_clat c0 io_errors)" = 0
+
+# A congested uplink: the device refuses frames (a slow qdisc here, a
+# full veth peer or NIC queue elsewhere) and the kernel puts each one
+# back into the TX ring with the ones after it.  Once it clears they
+# must leave and the ring must take what comes next: the ring once
+# stayed full for good (nothing kicked it), every later frame a message.
+tc -n "$C" qdisc add dev eth0 root tbf rate 2mbit burst 3000 limit 3000 ||
+	t_bail "tbf qdisc"
+run_bg "$C" timeout 10 "$NT_BUILD/tools/xgen" send --dst 198.51.100.2 --port 9003 \
+	--frame 64 --rate max --burst 32 --count 20000 --seconds 1
+wait "$NT_LAST_PID"
+tc -n "$C" qdisc del dev eth0 root
+sleep 0.5
+run_bg "$R" timeout 10 "$NT_BUILD/tools/xgen" sink --port 9004 --seconds 6 --idle 2 \
+	--count 200
+sink=$NT_LAST_PID sinklog=$NT_LAST_LOG
+nt_wait 5 bash -c "nx $R ss -lun | grep -q ':9004 '"
+ring0=$(nt_clat c0 uplink_tx_ring_frames)
+nx "$C" "$NT_BUILD/tools/xgen" send --dst 198.51.100.2 --port 9004 --frame 64 \
+	--rate 2000 --count 200 --seconds 1 >/dev/null
+wait "$sink"
+ring=$(($(nt_clat c0 uplink_tx_ring_frames) - ring0))
+got=$(jq -r .packets "$sinklog" 2>/dev/null)
+t_check "after the congestion the TX ring takes the frames again ($ring of 200)" \
+	test "$ring" -ge 190
+t_check "and they arrive (${got:-none} of 200)" test "${got:-0}" -ge 190
 t_done
