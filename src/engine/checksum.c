@@ -2,6 +2,7 @@
 /* Internet checksum (RFC 1071) and incremental update (RFC 1624). */
 #include "checksum.h"
 
+#include <endian.h>
 #include <string.h>
 
 uint32_t csum_add_buf(uint32_t sum, const void *buf, size_t len)
@@ -9,13 +10,17 @@ uint32_t csum_add_buf(uint32_t sum, const void *buf, size_t len)
 	const uint8_t *p = buf;
 	uint64_t s = sum;
 
-	/* Eight bytes a step: a 64-bit accumulator cannot overflow for any
-	 * IP packet, and the fold at the end makes the result exact. */
+	/* Eight bytes a step, as two big-endian 32-bit words: 2^16 is 1
+	 * modulo 0xffff, so a word counts as the sum of its two halves.  A
+	 * 64-bit accumulator cannot overflow for any IP packet, and the fold
+	 * at the end makes the result exact. */
 	while (len >= 8) {
-		s += (uint32_t)p[0] << 8 | p[1];
-		s += (uint32_t)p[2] << 8 | p[3];
-		s += (uint32_t)p[4] << 8 | p[5];
-		s += (uint32_t)p[6] << 8 | p[7];
+		uint32_t a, b;
+
+		memcpy(&a, p, 4);
+		memcpy(&b, p + 4, 4);
+		s += be32toh(a);
+		s += be32toh(b);
 		p += 8;
 		len -= 8;
 	}
