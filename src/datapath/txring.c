@@ -134,7 +134,6 @@ int txring_kick(struct txring *r, const struct sockaddr_ll *sll)
 	 * at the next kick, which the caller owes them soon. */
 	if (errno == ENOBUFS || errno == EAGAIN) {
 		r->stalled = true;
-		r->congested++;
 		return 0;
 	}
 	r->kick_errors++;

@@ -37,7 +37,6 @@ struct txring {
 	unsigned int written; /* frames written since the last kick */
 	bool stalled;         /* a frame waits for a kick that never came */
 	uint64_t kicks, kick_errors;
-	uint64_t congested;   /* kicks that left frames for the next */
 };
 
 /* -1 fd: no ring (then txring_put() always refuses). */
