@@ -277,11 +277,12 @@ static int w46_drain(struct clat_dp_worker *w, struct tunrx *t)
 static bool worker_wait(struct clat_dp_worker *w, struct pollfd pfd[2],
 			bool timer)
 {
+	uint64_t ns = w->co.window_ns ? w->co.window_ns : CLAT_STALL_WAIT_NS;
 	struct timespec ts;
 
 	if (timer) {
-		ts.tv_sec = (time_t)(w->co.window_ns / 1000000000ULL);
-		ts.tv_nsec = (long)(w->co.window_ns % 1000000000ULL);
+		ts.tv_sec = (time_t)(ns / 1000000000ULL);
+		ts.tv_nsec = (long)(ns % 1000000000ULL);
 		__atomic_store_n(&w->sleeps_timer, w->sleeps_timer + 1,
 				 __ATOMIC_RELAXED);
 		pfd[0].revents = POLLIN;

@@ -28,6 +28,10 @@ void clat_dp_worker_boost(struct clat_dp_worker *w, bool stream);
  * fills as fast as it is read): boosted for the rest of that drain,
  * whatever the timer says.  Going to sleep on poll ends any boost. */
 #define CLAT_BOOST_AFTER 64
+/* How long the 4->6 worker waits before it kicks a stalled transmit ring
+ * again (txring.h) when wake-up moderation is off (coalesce-usecs = 0),
+ * which would otherwise make that wait a busy loop. */
+#define CLAT_STALL_WAIT_NS 200000ULL
 void clat_out6_flush(struct clat_dp_worker *w);
 
 #endif
