@@ -151,4 +151,25 @@ got=$(jq -r .packets "$sinklog" 2>/dev/null)
 t_check "after the congestion the TX ring takes the frames again ($ring of 200)" \
 	test "$ring" -ge 190
 t_check "and they arrive (${got:-none} of 200)" test "${got:-0}" -ge 190
+
+# With wake-up moderation off (coalesce-usecs = 0) the worker still waits
+# between kicks of a stalled ring; with the window's 0 it once spun.
+nt_xlatd_stop
+nt_xlatd "$C" "[clat c0]
+uplink = eth0
+pref64 = 2001:db8:64::/96
+ipv6-address = 2001:db8:1::64
+datapath = userspace
+coalesce-usecs = 0" || t_bail "xlatd did not start again"
+nt_wait_clat c0 '^running' 15 || t_bail "CLAT not running: $(tail -n 5 "$NT_XLOG")"
+tc -n "$C" qdisc add dev eth0 root tbf rate 300kbit burst 3000 limit 3000 ||
+	t_bail "tbf qdisc"
+sleeps0=$(nt_clat c0 io_sleeps_timer)
+nx "$C" "$NT_BUILD/tools/xgen" send --dst 198.51.100.2 --port 9005 --frame 64 \
+	--rate max --count 5000 --seconds 1 >/dev/null
+sleep 1
+sleeps=$(($(nt_clat c0 io_sleeps_timer) - sleeps0))
+tc -n "$C" qdisc del dev eth0 root
+t_check "coalesce-usecs = 0, a stalled ring: waits between kicks ($sleeps in about 2 s)" \
+	test "$sleeps" -gt 0 -a "$sleeps" -lt 40000
 t_done
