@@ -116,6 +116,7 @@ struct clat_dp_counters {
 	uint64_t rx_drops;            /* the uplink socket's, kernel-counted */
 	uint64_t tx_frames, tx_raw; /* 4->6 packets: packet socket, raw */
 	uint64_t tx_ring_frames;      /* of tx_frames, through the TX ring */
+	uint64_t tx_dropped;          /* refused by a full uplink queue */
 	uint64_t tx_sends;            /* 4->6 batches: system calls */
 	uint64_t rx_ring_batches, rx_plain_batches; /* 6->4 */
 	uint64_t rx_copies;           /* ring packets read whole (GRO) */

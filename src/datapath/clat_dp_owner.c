@@ -188,6 +188,7 @@ void clat_dp_counters(struct clat_dp *dp, struct clat_dp_counters *c)
 	c->tx_frames = ld(&dp->w[0].tx_frames);
 	c->tx_raw = ld(&dp->w[0].tx_raw);
 	c->tx_ring_frames = ld(&dp->utx.ring_frames);
+	c->tx_dropped = ld(&dp->utx.dropped);
 	c->tx_sends = ld(&dp->w[0].tx_sends);
 	c->rx_ring_batches = ld(&dp->rx.ring_batches);
 	c->rx_plain_batches = ld(&dp->rx.plain_batches);

@@ -90,6 +90,16 @@ bool uplink_tx_add(struct uplink_tx *t, const uint8_t *pkt, size_t len)
 	return true;
 }
 
+/* A message the kernel did not send: a full device queue drops it (a
+ * qdisc at its limit, a veth peer's ring), anything else is an error. */
+static void refused(struct uplink_tx *t, int err)
+{
+	if (err == ENOBUFS || err == EAGAIN)
+		__atomic_store_n(&t->dropped, t->dropped + 1, __ATOMIC_RELAXED);
+	else
+		t->errors++;
+}
+
 /* All of the batch in one io_uring_enter(); every send must be done
  * before its packet's buffer is reused, so it waits for them all.  -1
  * when the ring failed (nothing sent). */
@@ -117,10 +127,10 @@ static int flush_uring(int fd, struct uplink_tx *t)
 			t->errors += queued - seen;
 			break;
 		}
-		if (cqe->res < 0)
-			t->errors++;
-		else
+		if (cqe->res >= 0)
 			sent++;
+		else
+			refused(t, -cqe->res);
 		io_uring_cqe_seen(&t->ring, cqe);
 		seen++;
 	}
@@ -158,7 +168,7 @@ unsigned int uplink_tx_flush(int fd, struct uplink_tx *t)
 				continue;
 			/* One refused frame (ENOBUFS, EMSGSIZE) must not
 			 * take the rest of the batch with it. */
-			t->errors++;
+			refused(t, errno);
 			done++;
 			continue;
 		}

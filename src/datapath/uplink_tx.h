@@ -36,6 +36,8 @@ struct uplink_tx {
 	struct iovec iov[CLAT_BATCH][3];
 	uint64_t sent, errors;
 	uint64_t ring_frames; /* of the queued, into the ring (owner reads) */
+	uint64_t dropped;     /* messages the device refused, its queue full
+			       * (ENOBUFS): congestion, not errors (owner reads) */
 	struct io_uring ring; /* the batch's sends, when uring_ok */
 	bool uring_ok;
 	struct txring txr;    /* frames that fit go here (txring.h) */

@@ -156,6 +156,7 @@ static const struct {
 	{ "ns_answered", "xlat464_neighbor_solicitations_answered_total", "counter", "Neighbor solicitations answered for the CLAT address.", 0, 0, 0 },
 	{ "io_errors", "xlat464_io_errors_total", "counter", "Read and write errors of the data path.", 0, 0, 0 },
 	{ "tun_write_errors", "xlat464_io_errors_total", "counter", "Read and write errors of the data path.", 0, 0, 0 },
+	{ "uplink_tx_dropped", "xlat464_uplink_dropped_total", "counter", "Frames the uplink refused, its queue full.", 0, 0, 0 },
 	{ "tun_gso_in", "xlat464_gso_packets_total", "counter", "GSO super-packets through the TUN device.", "direction", "in", 0 },
 	{ "tun_gso_out", "xlat464_gso_packets_total", "counter", "GSO super-packets through the TUN device.", "direction", "out", 0 },
 	{ "io_sleeps_poll", "xlat464_io_sleeps_total", "counter", "Times a worker slept, by how it woke.", "wakeup", "poll", 0 },

@@ -127,6 +127,8 @@ void clat_status(struct instance *inst, struct ctl_out *o)
 	ctl_kv_u64(o, "uplink_tx_frames", k.tx_frames);
 	/* The rest of the frames went as messages (ring frame busy). */
 	ctl_kv_u64(o, "uplink_tx_ring_frames", k.tx_ring_frames);
+	/* Congestion drops, apart from io_errors. */
+	ctl_kv_u64(o, "uplink_tx_dropped", k.tx_dropped);
 	ctl_kv_u64(o, "uplink_tx_raw", k.tx_raw);
 	ctl_kv_u64(o, "uplink_tx_sends", k.tx_sends);
 	ctl_kv_u64(o, "uplink_rx_ring_batches", k.rx_ring_batches);

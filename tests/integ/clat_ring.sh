@@ -133,6 +133,7 @@ t_check "no I/O errors" test "$(nt_clat c0 io_errors)" = 0
 # stayed full for good (nothing kicked it), every later frame a message.
 tc -n "$C" qdisc add dev eth0 root tbf rate 2mbit burst 3000 limit 3000 ||
 	t_bail "tbf qdisc"
+errs0=$(nt_clat c0 io_errors)
 run_bg "$C" timeout 10 "$NT_BUILD/tools/xgen" send --dst 198.51.100.2 --port 9003 \
 	--frame 64 --rate max --burst 32 --count 20000 --seconds 1
 wait "$NT_LAST_PID"
@@ -151,6 +152,9 @@ got=$(jq -r .packets "$sinklog" 2>/dev/null)
 t_check "after the congestion the TX ring takes the frames again ($ring of 200)" \
 	test "$ring" -ge 190
 t_check "and they arrive (${got:-none} of 200)" test "${got:-0}" -ge 190
+dropped=$(nt_clat c0 uplink_tx_dropped)
+t_check "the uplink's refusals are congestion drops ($dropped), not I/O errors" \
+	test "${dropped:-0}" -gt 0 -a "$(nt_clat c0 io_errors)" = "$errs0"
 
 # With wake-up moderation off (coalesce-usecs = 0) the worker still waits
 # between kicks of a stalled ring; with the window's 0 it once spun.
