@@ -124,7 +124,6 @@ int txring_kick(struct txring *r, const struct sockaddr_ll *sll)
 		return 0;
 	r->written = 0;
 	r->stalled = false;
-	r->kicks++;
 	if (sendto(r->fd, NULL, 0, MSG_DONTWAIT, (const struct sockaddr *)sll,
 		   sizeof(*sll)) >= 0)
 		return 0;
@@ -136,6 +135,5 @@ int txring_kick(struct txring *r, const struct sockaddr_ll *sll)
 		r->stalled = true;
 		return 0;
 	}
-	r->kick_errors++;
 	return -errno;
 }

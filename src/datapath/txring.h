@@ -36,7 +36,6 @@ struct txring {
 	unsigned int head;    /* the next frame to write */
 	unsigned int written; /* frames written since the last kick */
 	bool stalled;         /* a frame waits for a kick that never came */
-	uint64_t kicks, kick_errors;
 };
 
 /* -1 fd: no ring (then txring_put() always refuses). */
