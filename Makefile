@@ -101,8 +101,13 @@ $(BUILD)/tools/xgen: $(BUILD)/obj/bench/tools/xgen.o $(call obj,$(XGEN_SRC)) $(B
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
 
-# discovery_probe drives the control library: it needs libxlatd and libmnl.
+# discovery_probe and nexthop_probe drive the control library: they need
+# libxlatd and libmnl.
 $(BUILD)/tools/discovery_probe: $(BUILD)/obj/tests/tools/discovery_probe.o $(BUILD)/libxlattest.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
+
+$(BUILD)/tools/nexthop_probe: $(BUILD)/obj/tests/tools/nexthop_probe.o $(BUILD)/libxlattest.a $(BUILD)/libxlatd.a $(BUILD)/libxlat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_D)
 

@@ -69,6 +69,7 @@ int nexthop_neigh_cb(const struct nlmsghdr *nlh, void *data)
 	    nd->ndm_family != AF_INET6 ||
 	    nd->ndm_ifindex != r->want->ifindex)
 		return MNL_CB_OK;
+	r->read++;
 	mnl_attr_parse(nlh, sizeof(*nd), neigh_attr, &t);
 	if (!t.dst || mnl_attr_get_payload_len(t.dst) != 16 ||
 	    memcmp(mnl_attr_get_payload(t.dst), &r->want->via, 16))
@@ -91,6 +92,30 @@ int nexthop_lookup6(const struct in6_addr *dst, struct nexthop *nh)
 	return nexthop_lookup6_oif(dst, 0, nh);
 }
 
+/* The data path asks once a second while it sends: a dump of a table of
+ * thousands of entries held its worker for milliseconds each time. */
+int nexthop_neigh_lookup(struct nexthop_neigh *nr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = rtnl_msg(buf, RTM_GETNEIGH, 0);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	int ret;
+
+	nd->ndm_family = AF_INET6;
+	nd->ndm_ifindex = nr->want->ifindex;
+	mnl_attr_put(nlh, NDA_DST, sizeof(nr->want->via), &nr->want->via);
+	ret = rtnl_request(nlh, nexthop_neigh_cb, nr);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret != -EOPNOTSUPP && ret != -EINVAL)
+		return ret;
+	nlh = rtnl_msg(buf, RTM_GETNEIGH, NLM_F_DUMP);
+	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	nd->ndm_family = AF_INET6;
+	nd->ndm_ifindex = nr->want->ifindex;
+	return rtnl_request(nlh, nexthop_neigh_cb, nr);
+}
+
 int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
 			struct nexthop *nh)
 {
@@ -99,7 +124,6 @@ int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	struct nexthop_route rr = { 0 };
 	struct nexthop_neigh nr = { .want = nh };
-	struct ndmsg *nd;
 	int ret;
 
 	memset(nh, 0, sizeof(*nh));
@@ -115,11 +139,7 @@ int nexthop_lookup6_oif(const struct in6_addr *dst, int oif,
 		return -ENETUNREACH;
 	nh->ifindex = rr.oif;
 	nh->via = rr.has_gw ? rr.gw : *dst;
-	nlh = rtnl_msg(buf, RTM_GETNEIGH, NLM_F_DUMP);
-	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
-	nd->ndm_family = AF_INET6;
-	nd->ndm_ifindex = rr.oif;
-	ret = rtnl_request(nlh, nexthop_neigh_cb, &nr);
+	ret = nexthop_neigh_lookup(&nr);
 	if (ret < 0)
 		return ret;
 	if (!nr.found || !nr.usable)

@@ -51,9 +51,19 @@ struct nexthop_neigh {
 	bool found, usable, confirmed;
 	unsigned int halen;
 	uint8_t lladdr[8];
+	unsigned int read; /* neighbour messages the answer carried */
 };
 
 int nexthop_route_cb(const struct nlmsghdr *nlh, void *data);
 int nexthop_neigh_cb(const struct nlmsghdr *nlh, void *data);
+
+/*
+ * The neighbour half of the look-up: the entry of nr->want's via on its
+ * ifindex, asked for alone (RTM_GETNEIGH without a dump, Linux 5.0 and
+ * later: the cost does not grow with the host's neighbour table; older
+ * kernels answer EOPNOTSUPP and the family's table is dumped instead).
+ * 0 (nr->found says whether there is one) or a negative errno.
+ */
+int nexthop_neigh_lookup(struct nexthop_neigh *nr);
 
 #endif
