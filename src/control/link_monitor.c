@@ -65,6 +65,30 @@ static void link_kind(const struct nlattr *li, char *kind, size_t n)
 	}
 }
 
+/* Room for one more interface slot (and its address list). */
+static bool snap_grow(struct lm_snap *s)
+{
+	unsigned int cap = s->cap ? 2 * s->cap : 16;
+	struct lm_if *ifs;
+	struct lm_addrs *a6;
+
+	if (s->n < s->cap)
+		return true;
+	if (s->cap >= LM_MAX_IFS)
+		return false;
+	ifs = realloc(s->ifs, cap * sizeof(*ifs));
+	if (ifs)
+		s->ifs = ifs;
+	a6 = ifs ? realloc(s->a6, cap * sizeof(*a6)) : NULL;
+	if (!a6) {
+		s->nomem = true;
+		return false;
+	}
+	s->a6 = a6;
+	s->cap = cap;
+	return true;
+}
+
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
@@ -72,16 +96,16 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	struct lm_snap *s = data;
 	struct lm_if *x;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || s->n >= LM_MAX_IFS ||
-	    !has_payload(nlh, sizeof(*ifi)))
+	if (nlh->nlmsg_type != RTM_NEWLINK || !has_payload(nlh, sizeof(*ifi)))
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, tb);
 	if (!tb[IFLA_IFNAME] ||
-	    mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) < 0)
+	    mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) < 0 ||
+	    !snap_grow(s))
 		return MNL_CB_OK;
 	x = &s->ifs[s->n];
 	memset(x, 0, sizeof(*x));
-	s->n_a6[s->n] = 0;
+	memset(&s->a6[s->n], 0, sizeof(s->a6[s->n]));
 	s->n++;
 	x->ifindex = ifi->ifi_index;
 	x->type = ifi->ifi_type;
@@ -95,6 +119,26 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		x->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	x->up = (x->flags & IFF_UP) && (x->flags & IFF_RUNNING);
 	return MNL_CB_OK;
+}
+
+/* The next free entry of an address list, or NULL (full, no memory). */
+static struct clat_if_addr6 *addr_slot(struct lm_snap *s, struct lm_addrs *l)
+{
+	unsigned int cap = l->cap ? 2 * l->cap : 4;
+	struct clat_if_addr6 *a;
+
+	if (l->n < l->cap)
+		return &l->a[l->n++];
+	if (l->cap >= LM_MAX_ADDRS)
+		return NULL;
+	a = realloc(l->a, cap * sizeof(*a));
+	if (!a) {
+		s->nomem = true;
+		return NULL;
+	}
+	l->a = a;
+	l->cap = cap;
+	return &l->a[l->n++];
 }
 
 /* An IPv4 address in 192.0.0.0/29 (RFC 7335): a CLAT's. */
@@ -139,13 +183,15 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	if (ifa->ifa_family != AF_INET6)
 		return MNL_CB_OK;
 	x = snap_find(s, (int)ifa->ifa_index, &slot);
-	if (!x || s->n_a6[slot] >= LM_MAX_ADDRS)
+	if (!x)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, tb);
 	ad = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
 	if (!ad || mnl_attr_get_payload_len(ad) != 16)
 		return MNL_CB_OK;
-	a = &s->a6[slot][s->n_a6[slot]++];
+	a = addr_slot(s, &s->a6[slot]);
+	if (!a)
+		return MNL_CB_OK;
 	memcpy(&a->addr, mnl_attr_get_payload(ad), 16);
 	a->plen = ifa->ifa_prefixlen;
 	a->scope = ifa->ifa_scope;
@@ -248,14 +294,24 @@ static void collect_p64(struct lm_if *x, const struct clat_if_addr6 *a,
 void lm_snap_finish(struct lm_snap *s)
 {
 	for (unsigned int i = 0; i < s->n; i++) {
-		int best = clat_pick_prefix64(s->a6[i], s->n_a6[i]);
+		const struct lm_addrs *l = &s->a6[i];
+		int best = l->n ? clat_pick_prefix64(l->a, l->n) : -1;
 
 		if (best < 0)
 			continue;
 		s->ifs[i].has_slaac64 = true;
-		memcpy(&s->ifs[i].prefix64, &s->a6[i][best].addr, 8);
-		collect_p64(&s->ifs[i], s->a6[i], s->n_a6[i]);
+		memcpy(&s->ifs[i].prefix64, &l->a[best].addr, 8);
+		collect_p64(&s->ifs[i], l->a, l->n);
 	}
+}
+
+void lm_snap_free(struct lm_snap *s)
+{
+	for (unsigned int i = 0; i < s->n; i++)
+		free(s->a6[i].a);
+	free(s->a6);
+	free(s->ifs);
+	memset(s, 0, sizeof(*s));
 }
 
 static int dump(struct link_monitor *m, uint16_t type, int family, mnl_cb_t cb,
@@ -307,7 +363,7 @@ static int snapshot(struct link_monitor *m, struct lm_snap *s)
 {
 	int ret;
 
-	s->n = 0;
+	lm_snap_free(s);
 	ret = dump(m, RTM_GETLINK, AF_UNSPEC, link_cb, s);
 	if (!ret)
 		ret = dump(m, RTM_GETADDR, AF_INET6, addr_cb, s);
@@ -317,6 +373,8 @@ static int snapshot(struct link_monitor *m, struct lm_snap *s)
 		ret = dump(m, RTM_GETROUTE, AF_INET6, route_cb, s);
 	if (!ret)
 		ret = dump(m, RTM_GETROUTE, AF_INET, route_cb, s);
+	if (!ret && s->nomem)
+		ret = -ENOMEM;
 	if (ret)
 		return ret;
 	lm_snap_finish(s);
@@ -396,7 +454,7 @@ int link_monitor_open(struct link_monitor *m, lm_cb cb, void *arg)
 			      (1u << (RTNLGRP_IPV6_IFADDR - 1)) |
 			      (1u << (RTNLGRP_IPV4_ROUTE - 1)) |
 			      (1u << (RTNLGRP_IPV6_ROUTE - 1));
-	struct lm_snap *s;
+	struct lm_snap s = { 0 };
 	int ret;
 
 	memset(m, 0, sizeof(*m));
@@ -414,17 +472,13 @@ int link_monitor_open(struct link_monitor *m, lm_cb cb, void *arg)
 		return ret;
 	}
 	dump_sock_blocking(m);
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		link_monitor_close(m);
-		return -ENOMEM;
-	}
-	ret = snapshot_retry(m, s);
+	ret = snapshot_retry(m, &s);
 	if (!ret) {
-		memcpy(m->cur, s->ifs, s->n * sizeof(s->ifs[0]));
-		m->n_cur = s->n;
+		m->cur = s.ifs; /* the snapshot's table becomes the monitor's */
+		m->n_cur = s.n;
+		s.ifs = NULL;
 	}
-	free(s);
+	lm_snap_free(&s);
 	if (ret)
 		link_monitor_close(m);
 	return ret;
@@ -463,24 +517,23 @@ static const struct lm_if *find_in(const struct lm_if *a, unsigned int n,
 
 int link_monitor_process(struct link_monitor *m)
 {
-	struct lm_snap *s = calloc(1, sizeof(*s));
+	struct lm_snap s = { 0 };
+	struct lm_if *old = m->cur;
+	unsigned int n_old = m->n_cur;
 	int ret, changed = 0;
 
-	if (!s)
-		return -ENOMEM;
 	drain(m);
-	ret = snapshot_retry(m, s);
+	ret = snapshot_retry(m, &s);
 	if (ret) {
-		free(s);
+		lm_snap_free(&s);
 		return ret;
 	}
-	struct lm_if old[LM_MAX_IFS];
-	unsigned int n_old = m->n_cur;
-
-	memcpy(old, m->cur, n_old * sizeof(old[0]));
-	memcpy(m->cur, s->ifs, s->n * sizeof(s->ifs[0]));
-	m->n_cur = s->n;
-	free(s);
+	/* The new table is the monitor's before the callbacks run (they may
+	 * look at every interface); the old one lives until they are done. */
+	m->cur = s.ifs;
+	m->n_cur = s.n;
+	s.ifs = NULL;
+	lm_snap_free(&s);
 	for (unsigned int i = 0; i < n_old; i++)
 		if (!find_in(m->cur, m->n_cur, old[i].ifindex)) {
 			m->cb(m->arg, &old[i], NULL);
@@ -494,6 +547,7 @@ int link_monitor_process(struct link_monitor *m)
 		m->cb(m->arg, o, &m->cur[i]);
 		changed++;
 	}
+	free(old);
 	return changed;
 }
 
@@ -524,4 +578,7 @@ void link_monitor_close(struct link_monitor *m)
 	if (m->dump)
 		mnl_socket_close(m->dump);
 	m->ev = m->dump = NULL;
+	free(m->cur);
+	m->cur = NULL;
+	m->n_cur = 0;
 }

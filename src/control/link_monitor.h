@@ -22,7 +22,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LM_MAX_IFS 64
+/* A bound against a runaway table, not a size: a container host has
+ * hundreds of links, and the snapshot grows to what it finds. */
+#define LM_MAX_IFS 16384
 #define LM_MAX_P64 8
 
 struct lm_if {
@@ -64,7 +66,7 @@ struct link_monitor {
 	struct mnl_socket *ev;   /* multicast events */
 	struct mnl_socket *dump; /* our own dumps */
 	unsigned int dump_portid, seq;
-	struct lm_if cur[LM_MAX_IFS];
+	struct lm_if *cur;       /* the last good snapshot's interfaces */
 	unsigned int n_cur;
 	lm_cb cb;
 	void *arg;
@@ -99,17 +101,24 @@ void link_monitor_close(struct link_monitor *m);
  */
 #define LM_MAX_ADDRS 64
 
+/* The IPv6 addresses of one interface, for clat_pick_prefix64(). */
+struct lm_addrs {
+	struct clat_if_addr6 *a;
+	unsigned int n, cap;
+};
+
+/* Starts zeroed; lm_snap_free() releases what it grew to. */
 struct lm_snap {
-	struct lm_if ifs[LM_MAX_IFS];
-	unsigned int n;
-	/* IPv6 addresses per interface slot, for clat_pick_prefix64(). */
-	struct clat_if_addr6 a6[LM_MAX_IFS][LM_MAX_ADDRS];
-	unsigned int n_a6[LM_MAX_IFS];
+	struct lm_if *ifs;
+	struct lm_addrs *a6;     /* one per slot of ifs */
+	unsigned int n, cap;
+	bool nomem;              /* a message was left out for want of memory */
 };
 
 struct nlmsghdr;
 int lm_snap_msg(const struct nlmsghdr *nlh, void *data);
 void lm_snap_finish(struct lm_snap *s);
+void lm_snap_free(struct lm_snap *s);
 
 /* Whether two snapshots of one interface differ in any fact. */
 bool lm_if_differs(const struct lm_if *a, const struct lm_if *b);

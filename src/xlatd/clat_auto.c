@@ -42,7 +42,7 @@ struct mgr {
 	unsigned int n_interfaces;
 	char ignore[CONF_MAX_IFLIST][IFNAMSIZ];
 	unsigned int n_ignore;
-	struct uplink up[MAX_UPLINKS];
+	struct uplink *up[MAX_UPLINKS]; /* allocated as needed, reused */
 	bool in_resync;
 	uint64_t lm_retry;        /* a failed snapshot is taken again then */
 	unsigned long lm_overruns, lm_retries; /* the monitor's, last logged */
@@ -50,11 +50,17 @@ struct mgr {
 
 static struct mgr M = { .epfd = -1, .timerfd = -1 };
 
+/* Slot i's uplink if it is in use, else NULL. */
+static struct uplink *up_at(int i)
+{
+	return M.up[i] && M.up[i]->used ? M.up[i] : NULL;
+}
+
 static struct uplink *up_find(const char *name)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++)
-		if (M.up[i].used && !strcmp(M.up[i].name, name))
-			return &M.up[i];
+		if (up_at(i) && !strcmp(M.up[i]->name, name))
+			return M.up[i];
 	return NULL;
 }
 
@@ -65,9 +71,13 @@ static struct uplink *up_get(const char *name)
 	if (u)
 		return u;
 	for (int i = 0; i < MAX_UPLINKS; i++) {
-		u = &M.up[i];
-		if (u->used)
+		if (up_at(i))
 			continue;
+		if (!M.up[i])
+			M.up[i] = malloc(sizeof(*M.up[i]));
+		u = M.up[i];
+		if (!u)
+			return NULL;
 		memset(u, 0, sizeof(*u));
 		u->used = true;
 		u->slot = -1;
@@ -82,8 +92,8 @@ static struct uplink *up_get(const char *name)
 static bool our_tun(const char *ifname)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++)
-		if (M.up[i].used && M.up[i].inst &&
-		    !strcmp(M.up[i].inst->conf->clat.tun, ifname))
+		if (up_at(i) && M.up[i]->inst &&
+		    !strcmp(M.up[i]->inst->conf->clat.tun, ifname))
 			return true;
 	return !strncmp(ifname, AUTO_PREFIX, strlen(AUTO_PREFIX)) ||
 	       clat_held_tun(ifname);
@@ -125,7 +135,7 @@ bool clat_auto_other_clat(const struct uplink *u, char *what, size_t n)
 bool clat_auto_slot_taken(int slot)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++)
-		if (M.up[i].used && M.up[i].slot == slot)
+		if (up_at(i) && M.up[i]->slot == slot)
 			return true;
 	return false;
 }
@@ -268,9 +278,9 @@ static void sync_uplink(struct uplink *u)
 static void sync_all(bool force)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++) {
-		struct uplink *u = &M.up[i];
+		struct uplink *u = up_at(i);
 
-		if (!u->used || (!force && !u->dirty))
+		if (!u || (!force && !u->dirty))
 			continue;
 		sync_uplink(u);
 		/* Forget interfaces nobody refers to any more. */
@@ -305,6 +315,9 @@ static void lm_changed(void *arg, const struct lm_if *old, const struct lm_if *n
 			return;
 		}
 		u = up_get(now->name);
+		if (!u)
+			log_warn(NULL, "%s: left out: %d interfaces already watched as possible CLAT uplinks (or no memory)",
+				 now->name, MAX_UPLINKS);
 	}
 	if (!u)
 		return;
@@ -339,13 +352,14 @@ static void arm_timer(void)
 	for (int i = 0; i < MAX_UPLINKS; i++) {
 		uint64_t d;
 
-		if (!M.up[i].used || !M.up[i].disc_on)
+		struct uplink *u = up_at(i);
+
+		if (!u || !u->disc_on)
 			continue;
-		d = discovery_next_deadline(&M.up[i].disc);
+		d = discovery_next_deadline(&u->disc);
 		if (d < next)
 			next = d;
-		d = clat_plat_deadline(&M.up[i].plat, M.up[i].inst &&
-						      clat_working(M.up[i].inst));
+		d = clat_plat_deadline(&u->plat, u->inst && clat_working(u->inst));
 		if (d < next)
 			next = d;
 	}
@@ -406,9 +420,9 @@ static void clat_auto_bind(struct instance *inst)
 static void clat_auto_unbind(struct instance *inst)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++) {
-		struct uplink *u = &M.up[i];
+		struct uplink *u = up_at(i);
 
-		if (!u->used || u->inst != inst)
+		if (!u || u->inst != inst)
 			continue;
 		u->inst = NULL;
 		u->auto_inst = false;
@@ -467,14 +481,15 @@ int clat_auto_init(const struct xlatd_conf *c)
 	link_monitor_replay(&M.lm);
 	/* Bound [clat] sections saw no facts yet if they started first. */
 	for (int i = 0; i < MAX_UPLINKS; i++) {
+		struct uplink *u = up_at(i);
 		const struct lm_if *f;
 
-		if (!M.up[i].used)
+		if (!u)
 			continue;
-		f = link_monitor_find_name(&M.lm, M.up[i].name);
-		M.up[i].present = f != NULL;
+		f = link_monitor_find_name(&M.lm, u->name);
+		u->present = f != NULL;
 		if (f)
-			M.up[i].facts = *f;
+			u->facts = *f;
 	}
 	log_info(NULL, "CLAT manager: watching every interface%s%s",
 		 M.clat_auto ? "" : " (clat-auto = no: [clat] sections only)",
@@ -560,9 +575,9 @@ void clat_auto_process(void)
 	 * woke us: cheap, and no expiry waits for an unrelated event. */
 	now = discovery_now();
 	for (int i = 0; i < MAX_UPLINKS; i++) {
-		struct uplink *u = &M.up[i];
+		struct uplink *u = up_at(i);
 
-		if (!u->used || !u->disc_on)
+		if (!u || !u->disc_on)
 			continue;
 		discovery_process(&u->disc, now);
 		if (clat_plat_process(&u->plat, u->inst, now))
@@ -571,10 +586,10 @@ void clat_auto_process(void)
 	v6only_process(now);
 	sync_all(false);
 	for (int i = 0; i < MAX_UPLINKS; i++) {
-		struct uplink *u = &M.up[i];
+		struct uplink *u = up_at(i);
 
 		/* Keep the shown lifetime current without a restart. */
-		if (u->used && u->inst && u->disc_on && !u->dirty)
+		if (u && u->inst && u->disc_on && !u->dirty)
 			clat_auto_apply(u);
 	}
 	arm_timer();
@@ -583,8 +598,12 @@ void clat_auto_process(void)
 void clat_auto_shutdown(void)
 {
 	for (int i = 0; i < MAX_UPLINKS; i++) {
-		disc_stop(&M.up[i]);
-		clat_plat_close(&M.up[i].plat);
+		if (!M.up[i])
+			continue;
+		disc_stop(M.up[i]);
+		clat_plat_close(&M.up[i]->plat);
+		free(M.up[i]);
+		M.up[i] = NULL;
 	}
 	if (M.lm_open)
 		link_monitor_close(&M.lm);

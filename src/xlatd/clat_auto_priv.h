@@ -14,7 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define MAX_UPLINKS LM_MAX_IFS
+/* Interfaces that may get an automatic CLAT at once (every routed veth
+ * of a container host is one until its facts say otherwise). */
+#define MAX_UPLINKS 1024
 
 struct uplink {
 	bool used;

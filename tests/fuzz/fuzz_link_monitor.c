@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 65536)
 		return 0;
-	memset(&s, 0, sizeof(s));
+	lm_snap_free(&s);
 	buf = fuzz_dup(data, size, 0);
 	/* Sequence and port 0: libmnl checks neither, like a dump of ours. */
 	rtnl_cb_run(buf, size, 0, 0, lm_snap_msg, &s);
@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		fuzz_check(memchr(x->name, '\0', sizeof(x->name)) != NULL);
 		fuzz_check(memchr(x->kind, '\0', sizeof(x->kind)) != NULL);
-		fuzz_check(s.n_a6[i] <= LM_MAX_ADDRS);
-		fuzz_check(x->n_global6 <= s.n_a6[i]);
+		fuzz_check(s.a6[i].n <= LM_MAX_ADDRS && s.a6[i].n <= s.a6[i].cap);
+		fuzz_check(x->n_global6 <= s.a6[i].n);
 		fuzz_check(!lm_if_differs(x, x));
 	}
 	free(buf);

@@ -135,7 +135,7 @@ static struct lm_snap snap;
 
 static void snap_run(const uint8_t *h, size_t len)
 {
-	memset(&snap, 0, sizeof(snap));
+	lm_snap_free(&snap);
 	rtnl_cb_run(h, len, 0, 0, lm_snap_msg, &snap);
 	lm_snap_finish(&snap);
 }
@@ -210,8 +210,8 @@ TEST(link_monitor_malformed)
 		memcpy(h, two, l1);
 		snap_run(h, l1);
 		REQUIRE(snap.n == 1);
-		REQUIRE(snap.n_a6[0] == 1);
-		CHECK_EQ(snap.a6[0][0].preferred, ~0u);
+		REQUIRE(snap.a6[0].n == 1);
+		CHECK_EQ(snap.a6[0].a[0].preferred, ~0u);
 		CHECK(snap.ifs[0].has_slaac64);
 		CHECK(!snap.ifs[0].has_default6);
 		free(h);

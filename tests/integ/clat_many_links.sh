@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A container host: a hundred links before the uplink (a bridge with the
+# host ends of 50 veth pairs, as Docker or Podman leave them), then an
+# uplink that comes later (an LTE modem plugged in, a VPN).  The
+# automatic CLAT must see it and come up, whatever the number of links
+# (the link monitor once kept the first 64 and never saw the rest).
+#
+#   C: lo, br0, 50 x (ctN in br0, peer cpN), eth0 last ---- r0 R (radvd,
+#      pref64_ra)
+. "$(dirname "$0")/../lib/netns.sh"
+
+nt_need_root
+nt_need radvd jq
+nt_need_build xlatd xlatctl tools/pref64_ra
+RA=$NT_BUILD/tools/pref64_ra
+P64=2001:db8:64::/96
+PAIRS=50
+
+nt_ns c && nt_ns r || t_bail "namespaces"
+C=$(ns c) R=$(ns r)
+ip -n "$C" link add br0 type bridge && ip -n "$C" link set br0 up || t_bail "bridge"
+for i in $(seq "$PAIRS"); do
+	printf 'link add ct%d type veth peer name cp%d\nlink set ct%d master br0\nlink set ct%d up\nlink set cp%d up\n' \
+		"$i" "$i" "$i" "$i" "$i"
+done >"$NT_TMP/links.batch"
+ip -n "$C" -batch "$NT_TMP/links.batch" || t_bail "container links"
+t_diag "links before the uplink: $(ip -n "$C" -o link show | wc -l)"
+
+NT_XNS=$C
+NT_XSOCK=$NT_TMP/ctl/xlatd.sock
+NT_XSTATE=$NT_TMP/state
+run_bg "$C" "$NT_XLATD" -v --no-config --control-socket "$NT_XSOCK" --state-dir "$NT_XSTATE"
+NT_XPID=$NT_LAST_PID
+NT_XLOG=$NT_LAST_LOG
+t_check "xlatd starts" nt_wait 5 test -S "$NT_XSOCK"
+
+# The uplink comes last: its ifindex is above every container link's.
+nt_router "$C" eth0 "$R" 1 || t_bail "router link"
+t_diag "uplink ifindex $(ip -n "$C" -o link show dev eth0 | cut -d: -f1) of $(ip -n "$C" -o link show | wc -l) links"
+nt_radvd "$R" r0 2001:db8:1::/64
+run_bg "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 600 --count 60 --interval 1
+t_check "the automatic CLAT comes up on the late uplink" \
+	nt_wait 20 nt_clat_is clat-eth0 "^running $P64 RA"
+running() { nt_xlatctl status --json | jq -r '[.instances[] | select(.state == "running") | .name] | join(" ")'; }
+t_check "only the uplink's CLAT runs (the container links: none)" \
+	bash -c "[ \"\$1\" = clat-eth0 ]" _ "$(running)"
+
+# 20 more links while it runs: the CLAT stays, the monitor keeps up.
+for i in $(seq 101 120); do
+	printf 'link add ct%d type veth peer name cp%d\nlink set ct%d master br0\n' "$i" "$i" "$i"
+done | ip -n "$C" -batch - || t_diag "more links failed"
+sleep 1
+t_check "20 more container links: the CLAT keeps running" nt_clat_is clat-eth0 "^running $P64 RA"
+t_check "the link monitor took every snapshot (no 'no snapshot' warning)" \
+	nt_not grep -q "link monitor: no snapshot" "$NT_XLOG"
+
+ip -n "$C" link set eth0 down
+t_check "the late uplink goes down: its CLAT stops" \
+	nt_wait 10 nt_not nt_clat_is clat-eth0 "^running"
+nt_xlatd_stop
+t_done
