@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -489,22 +490,56 @@ int link_monitor_fd(const struct link_monitor *m)
 	return m->ev ? mnl_socket_get_fd(m->ev) : -1;
 }
 
-static void drain(struct link_monitor *m)
+bool lm_event_relevant(const void *buf, size_t len)
 {
-	char buf[8192];
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)len;
 
-	/* The content does not matter: the snapshot that follows is the
-	 * truth.  ENOBUFS (overrun) only means more changed. */
-	for (;;) {
-		if (recv(mnl_socket_get_fd(m->ev), buf, sizeof(buf), MSG_DONTWAIT) > 0)
-			continue;
-		if (errno == ENOBUFS)
-			m->overruns++;
-		else if (errno != EINTR)
-			return;
+	if (len > INT_MAX || !rtnl_datagram_ok(buf, len))
+		return true;
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_type != RTM_NEWROUTE &&
+		    nlh->nlmsg_type != RTM_DELROUTE)
+			return true;
+		if (!has_payload(nlh, sizeof(*rtm)) || rtm->rtm_dst_len == 0)
+			return true;
 	}
+	return false;
 }
 
+/*
+ * Read the event socket empty.  Whether any event may have changed a
+ * fact (or some were lost): only then is a snapshot worth its dumps,
+ * whose cost grows with the routing table.
+ */
+static bool drain(struct link_monitor *m)
+{
+	char buf[8192];
+	bool relevant = false;
+
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(m->ev), buf, sizeof(buf),
+				 MSG_DONTWAIT | MSG_TRUNC);
+
+		if (n > 0) {
+			if ((size_t)n > sizeof(buf) ||
+			    lm_event_relevant(buf, (size_t)n))
+				relevant = true;
+			continue;
+		}
+		if (n < 0 && errno == ENOBUFS) {
+			m->overruns++;
+			relevant = true; /* lost events: anything may have changed */
+		} else if (n == 0 || errno != EINTR) {
+			break;
+		}
+	}
+	if (!relevant)
+		m->skipped++;
+	return relevant;
+}
 
 static const struct lm_if *find_in(const struct lm_if *a, unsigned int n,
 				   int ifindex)
@@ -522,8 +557,12 @@ int link_monitor_process(struct link_monitor *m)
 	unsigned int n_old = m->n_cur;
 	int ret, changed = 0;
 
-	drain(m);
+	/* After a failed snapshot the next call takes one, events or not. */
+	if (!drain(m) && !m->stale)
+		return 0;
 	ret = snapshot_retry(m, &s);
+	m->stale = ret != 0;
+	m->snapshots++;
 	if (ret) {
 		lm_snap_free(&s);
 		return ret;

@@ -9,7 +9,8 @@
  * event is only a hint: link_monitor_process() drains the socket and
  * then takes a fresh snapshot (link, address and route dumps on a second
  * socket), so a burst of events costs one snapshot and a socket overrun
- * (ENOBUFS) loses nothing.  The callback is told about every interface
+ * (ENOBUFS) loses nothing.  Events about routes other than default
+ * routes take no snapshot: they change no fact kept here.  The callback is told about every interface
  * whose facts changed, appeared or went away.  No timers, no polling.
  */
 #ifndef XLAT_LINK_MONITOR_H
@@ -73,6 +74,11 @@ struct link_monitor {
 	/* Event socket overruns (ENOBUFS) and snapshots taken again after a
 	 * dump that raced with changes: only counted, nothing is lost. */
 	unsigned long overruns, retries;
+	/* Wake-ups whose events could change no fact (routes other than
+	 * default routes): no snapshot taken. */
+	unsigned long skipped;
+	unsigned long snapshots; /* taken after events (not the first) */
+	bool stale;              /* the last snapshot failed */
 };
 
 /* 0 or a negative errno.  Takes the first snapshot (no callbacks yet). */
@@ -119,6 +125,14 @@ struct nlmsghdr;
 int lm_snap_msg(const struct nlmsghdr *nlh, void *data);
 void lm_snap_finish(struct lm_snap *s);
 void lm_snap_free(struct lm_snap *s);
+
+/*
+ * Whether a datagram of rtnetlink events may change a fact kept here:
+ * link and address events, default routes; not the other routes (a
+ * routing daemon's table changes them by the thousand).  Unreadable
+ * datagrams count as relevant.  Pure, fuzzed with the snapshot builder.
+ */
+bool lm_event_relevant(const void *buf, size_t len);
 
 /* Whether two snapshots of one interface differ in any fact. */
 bool lm_if_differs(const struct lm_if *a, const struct lm_if *b);

@@ -549,6 +549,11 @@ static void lm_process(void)
 	M.lm_retry = discovery_now() + LM_RETRY_MS;
 }
 
+const struct link_monitor *clat_auto_link_monitor(void)
+{
+	return M.lm_open ? &M.lm : NULL;
+}
+
 int clat_auto_fd(void)
 {
 	return M.epfd;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 struct instance;
+struct link_monitor;
 
 /* Registered with clat_set_observer() before any instance starts. */
 extern const struct clat_observer clat_auto_observer;
@@ -33,6 +34,8 @@ void clat_auto_reload(const struct xlatd_conf *c);
 void clat_auto_shutdown(void);
 /* One epoll fd for everything the manager waits on; -1 before init. */
 int clat_auto_fd(void);
+/* The link monitor behind the manager, or NULL while it is not open. */
+const struct link_monitor *clat_auto_link_monitor(void);
 void clat_auto_process(void);
 /* Recompute every plan now (after config instances came or went). */
 void clat_auto_resync(void);

@@ -3,6 +3,7 @@
 #include "xlatd/ctl.h"
 
 #include "xlatd/clat_auto.h"
+#include "control/link_monitor.h"
 #include "xlatd/ctl_req.h"
 #include "xlatd/instance.h"
 #include "xlatd/log.h"
@@ -282,6 +283,23 @@ static void memory_status(struct ctl_out *o)
 	ctl_obj_end(o);
 }
 
+/* What the CLAT manager's link monitor did: snapshots (each a dump of
+ * links, addresses and routes) and wake-ups that needed none. */
+static void monitor_status(struct ctl_out *o)
+{
+	const struct link_monitor *m = clat_auto_link_monitor();
+
+	if (!m)
+		return;
+	ctl_obj_begin(o, "link_monitor");
+	ctl_kv_u64(o, "links", m->n_cur);
+	ctl_kv_u64(o, "snapshots", m->snapshots);
+	ctl_kv_u64(o, "events_skipped", m->skipped);
+	ctl_kv_u64(o, "overruns", m->overruns);
+	ctl_kv_u64(o, "retries", m->retries);
+	ctl_obj_end(o);
+}
+
 void ctl_status(struct ctl_out *o)
 {
 	struct instance *i = instance_list();
@@ -291,6 +309,7 @@ void ctl_status(struct ctl_out *o)
 		o->depth = 0;
 		o->first[0] = false;
 		memory_status(o);
+		monitor_status(o);
 		puts_(o, ",\"instances\":[");
 		o->depth = 1;
 		o->first[1] = true;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the link monitor's snapshot builder (lm_snap_msg(),
- * lm_snap_finish()) over link, address and route dump messages.  The
+ * lm_snap_finish()) over link, address and route dump messages, and
+ * the event filter (lm_event_relevant()) over the same bytes.  The
  * input is one netlink datagram as a dump answer would bring it.
  * Seeds: tests/fuzz/corpus/link_monitor/.
  */
@@ -22,6 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	lm_snap_free(&s);
 	buf = fuzz_dup(data, size, 0);
+	/* The same bytes as an event datagram: read, never past its end. */
+	(void)lm_event_relevant(buf, size);
 	/* Sequence and port 0: libmnl checks neither, like a dump of ours. */
 	rtnl_cb_run(buf, size, 0, 0, lm_snap_msg, &s);
 	lm_snap_finish(&s);

@@ -4,7 +4,9 @@
 # host ends of 50 veth pairs, as Docker or Podman leave them), then an
 # uplink that comes later (an LTE modem plugged in, a VPN).  The
 # automatic CLAT must see it and come up, whatever the number of links
-# (the link monitor once kept the first 64 and never saw the rest).
+# (the link monitor once kept the first 64 and never saw the rest), and
+# a routing daemon's churn of prefix routes must not make it dump the
+# routing table each time.
 #
 #   C: lo, br0, 50 x (ctN in br0, peer cpN), eth0 last ---- r0 R (radvd,
 #      pref64_ra)
@@ -54,6 +56,22 @@ sleep 1
 t_check "20 more container links: the CLAT keeps running" nt_clat_is clat-eth0 "^running $P64 RA"
 t_check "the link monitor took every snapshot (no 'no snapshot' warning)" \
 	nt_not grep -q "link monitor: no snapshot" "$NT_XLOG"
+
+# A routing daemon's churn (Calico, BIRD): prefix routes come and go;
+# they change no fact of the link monitor, so no dumps for them.
+lm() { nt_xlatctl status --json | jq -r ".link_monitor.$1"; }
+s0=$(lm snapshots) k0=$(lm events_skipped)
+for i in $(seq 60); do
+	ip -n "$C" route add 10.9.$i.0/24 dev br0 proto 42
+	ip -n "$C" route del 10.9.$i.0/24 dev br0 proto 42
+	sleep 0.02
+done
+sleep 0.5
+s1=$(lm snapshots) k1=$(lm events_skipped)
+t_diag "during the churn: $((s1 - s0)) snapshots, $((k1 - k0)) wake-ups without one"
+t_check "120 prefix route events: woken, no dump taken for them (at most an RA's)" \
+	bash -c "[ $((k1 - k0)) -ge 20 ] && [ $((s1 - s0)) -le 3 ]"
+t_check "the CLAT runs on" nt_clat_is clat-eth0 "^running $P64 RA"
 
 ip -n "$C" link set eth0 down
 t_check "the late uplink goes down: its CLAT stops" \

@@ -257,6 +257,70 @@ TEST(nexthop_malformed)
 	free(h);
 }
 
+/* A route event of prefix length plen, in a buffer of its own. */
+static uint8_t *route_ev(uint16_t type, unsigned char plen, size_t *len)
+{
+	struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_dst_len = plen,
+			     .rtm_table = RT_TABLE_MAIN, .rtm_type = RTN_UNICAST };
+	const uint32_t dst = htonl(0xc6336400), oif = 2;
+	struct msg m;
+
+	m_start(&m, type, &rtm, sizeof(rtm));
+	m_attr(&m, RTA_DST, &dst, 4);
+	m_attr(&m, RTA_OIF, &oif, 4);
+	*len = m.len;
+	return m_end(&m, m.len);
+}
+
+/* Two messages in one datagram. */
+static uint8_t *two(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
+{
+	uint8_t *h = malloc(NLMSG_ALIGN(na) + nb);
+
+	memcpy(h, a, NLMSG_ALIGN(na));
+	memcpy(h + NLMSG_ALIGN(na), b, nb);
+	return h;
+}
+
+TEST(link_monitor_event_relevance)
+{
+	struct ifinfomsg ifi = { .ifi_index = 2 };
+	size_t n24, n0, nl;
+	uint8_t *r24 = route_ev(RTM_NEWROUTE, 24, &n24);
+	uint8_t *d0 = route_ev(RTM_DELROUTE, 0, &n0);
+	uint8_t *h, *lk;
+	struct msg m;
+
+	/* A routing daemon's prefix route: no snapshot. */
+	CHECK(!lm_event_relevant(r24, n24));
+	h = route_ev(RTM_DELROUTE, 32, &nl);
+	CHECK(!lm_event_relevant(h, nl));
+	free(h);
+	/* A default route (added or gone), a link, an address: snapshot. */
+	CHECK(lm_event_relevant(d0, n0));
+	m_start(&m, RTM_NEWLINK, &ifi, sizeof(ifi));
+	nl = m.len;
+	lk = m_end(&m, nl);
+	CHECK(lm_event_relevant(lk, nl));
+	/* One relevant message among others makes the datagram relevant. */
+	h = two(r24, n24, d0, n0);
+	CHECK(lm_event_relevant(h, NLMSG_ALIGN(n24) + n0));
+	free(h);
+	h = two(r24, n24, r24, n24);
+	CHECK(!lm_event_relevant(h, 2 * NLMSG_ALIGN(n24)));
+	free(h);
+	/* Unreadable: a route message too short for its rtmsg, a length
+	 * past the datagram, an empty datagram's garbage. */
+	m_start(&m, RTM_NEWROUTE, &ifi, 4);
+	h = m_end(&m, NLMSG_HDRLEN + 4);
+	CHECK(lm_event_relevant(h, NLMSG_HDRLEN + 4));
+	free(h);
+	CHECK(lm_event_relevant(r24, n24 - 4));
+	free(r24);
+	free(d0);
+	free(lk);
+}
+
 TEST(hostaddr_malformed)
 {
 	struct ifaddrmsg ifa = { .ifa_family = AF_INET6, .ifa_prefixlen = 64,
