@@ -354,8 +354,9 @@ static void handle_nd(struct clat_dp_worker *w, const uint8_t *p, size_t len)
 	uint32_t flags;
 	size_t n;
 
-	/* No link layer (point-to-point uplink): no NDP to answer. */
-	if (!dp->has_mac || ndp_parse(p, len, &m) ||
+	/* Not ours to answer: no link layer (point-to-point uplink), or
+	 * shared mode (the kernel owns the address and answers). */
+	if (!dp->nd_ours || ndp_parse(p, len, &m) ||
 	    !ndp_ns_answer(&m, &dp->addr6, &dst, &flags))
 		return;
 	n = ndp_build_na(na, sizeof(na), &dp->addr6, &dst, &dp->addr6, flags,

@@ -69,7 +69,8 @@ struct clat_dp {
 	int tun_fd, pkt_fd, raw_fd, gso_fd; /* gso_fd -1: cut in software */
 	int up_ifindex;
 	unsigned int up_mtu;
-	bool has_mac;             /* Ethernet-like uplink: NDP is ours */
+	bool has_mac;             /* Ethernet-like uplink: frames carry mac */
+	bool nd_ours;             /* answer NS for addr6 (not in shared mode) */
 	uint8_t mac[6];
 	struct in6_addr addr6;    /* the CLAT address NS are answered for */
 	struct in6_addr pref64;   /* GSO next hops are looked up toward it */

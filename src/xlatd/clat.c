@@ -243,6 +243,7 @@ static int uplink_facts(struct clat *c)
 	/* No MAC: a point-to-point link (raw-IP WWAN, PPP, a tunnel). */
 	c->l2 = clat_if_mac(c->uplink, c->dp.mac) == 0;
 	c->dp.has_mac = c->l2;
+	c->dp.nd_ours = c->l2;
 	ret = clat_if_ipv6_mtu(c->uplink, &c->up_mtu);
 	if (ret < 0)
 		return clat_fail(c, ret, "IPv6 MTU of %s: %s (IPv6 disabled?)",

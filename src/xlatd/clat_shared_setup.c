@@ -107,8 +107,9 @@ int clat_setup_shared(struct clat *c)
 	if (ret < 0)
 		return clat_fail(c, ret, "%s: %s", "watch");
 	c->shared_rx_watched = true;
-	/* The kernel owns the address: it answers NS and did DAD. */
-	c->dp.has_mac = false;
+	/* The kernel owns the address: it answers NS and did DAD.  The
+	 * uplink's frames still carry our MAC (frames and GSO sends). */
+	c->dp.nd_ours = false;
 	c->dp.pkt_fd = clat_shared_pkt_open(c->up_ifindex, &c->addr6,
 					    nc.port_lo, nc.port_hi);
 	if (c->dp.pkt_fd < 0)
@@ -147,7 +148,7 @@ void clat_shared_teardown(struct clat *c)
 		instance_unwatch_fd(c->inst, clat_shared_rx_fd(&c->shared));
 	c->shared_rx_watched = false;
 	c->dp.shared = NULL;
-	c->dp.has_mac = c->l2;
+	c->dp.nd_ours = c->l2;
 	clat_shared_close(&c->shared);
 }
 
