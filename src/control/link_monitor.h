@@ -105,7 +105,7 @@ void link_monitor_close(struct link_monitor *m);
  * lm_snap_msg() is a libmnl callback taking one message of any of those
  * kinds (others are ignored); lm_snap_finish() then picks the /64s.
  */
-#define LM_MAX_ADDRS 64
+#define LM_MAX_ADDRS 1024 /* IPv6 addresses of one link, as CLAT_MAX_ADDRS */
 
 /* The IPv6 addresses of one interface, for clat_pick_prefix64(). */
 struct lm_addrs {

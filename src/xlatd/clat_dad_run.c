@@ -37,10 +37,10 @@ static int dad_new_addr(struct clat *c)
 
 	log_warn(c->inst->name, "DAD: %s is in use on %s", clat_fmt6(&c->addr6, b),
 		 c->uplink);
-	if (c->n_avoid < CLAT_MAX_ADDRS)
+	if (c->n_avoid < CLAT_MAX_ADDRS + CLAT_MAX_AVOID)
 		c->avoid[c->n_avoid++] = c->addr6;
 	else
-		c->avoid[CLAT_MAX_ADDRS - 1] = c->addr6;
+		c->avoid[CLAT_MAX_ADDRS + CLAT_MAX_AVOID - 1] = c->addr6;
 	if (!c->auto6)
 		return -EADDRINUSE;
 	ret = clat_pick_addr6(c);

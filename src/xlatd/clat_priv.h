@@ -13,7 +13,11 @@
 
 #include <net/if.h>
 
-#define CLAT_MAX_ADDRS 64
+/* The uplink's addresses looked at when choosing (a server may carry
+ * hundreds of service /128s besides its SLAAC one), and room for the
+ * CLAT addresses DAD found taken: neither is picked again. */
+#define CLAT_MAX_ADDRS 1024
+#define CLAT_MAX_AVOID 64
 
 struct instance;
 struct ctl_out;
@@ -44,7 +48,7 @@ struct clat {
 	bool auto6;
 	struct in6_addr addr6;
 	struct in_addr addr4;
-	struct in6_addr avoid[CLAT_MAX_ADDRS];
+	struct in6_addr avoid[CLAT_MAX_ADDRS + CLAT_MAX_AVOID]; /* host's, DAD's */
 	size_t n_avoid;
 	unsigned int mtu;
 	uint32_t metric;
