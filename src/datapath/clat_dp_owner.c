@@ -83,42 +83,66 @@ void clat_dp_worker_boost(struct clat_dp_worker *w, bool stream)
 int clat_dp_init(struct clat_dp *dp)
 {
 	memset(dp, 0, sizeof(*dp));
-	dp->tun_fd = dp->pkt_fd = dp->raw_fd = dp->gso_fd = -1;
+	dp->tun_fd = dp->pkt_fd = dp->raw_fd = dp->gso_fd = dp->stopfd = -1;
 	uplink_tx_preinit(&dp->utx);
 	for (unsigned int i = 0; i < 2; i++) {
 		dp->w[i].dp = dp;
 		dp->w[i].idx = i;
-		dp->w[i].wbuf = malloc(CLAT_ARENA);
 	}
-	dp->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (dp->stopfd < 0 || !dp->w[0].wbuf || !dp->w[1].wbuf ||
-	    clat_rx_init(&dp->rx))
-		return -ENOMEM;
-	return 0;
+	return clat_rx_init(&dp->rx);
+}
+
+/*
+ * What only running workers use (their arenas, the receive buffers, the
+ * stop eventfd) is taken at start and given back at stop: a stopped
+ * CLAT, such as the automatic one of every veth of a container host,
+ * holds no descriptor and no buffer for its data path.
+ */
+static int workers_take(struct clat_dp *dp)
+{
+	for (unsigned int i = 0; i < 2; i++)
+		if (!dp->w[i].wbuf && !(dp->w[i].wbuf = malloc(CLAT_ARENA)))
+			return -ENOMEM;
+	if (dp->stopfd < 0)
+		dp->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dp->stopfd < 0)
+		return -errno;
+	return clat_rx_alloc(&dp->rx);
+}
+
+static void workers_give_back(struct clat_dp *dp)
+{
+	for (unsigned int i = 0; i < 2; i++) {
+		free(dp->w[i].wbuf);
+		dp->w[i].wbuf = NULL;
+	}
+	if (dp->stopfd >= 0)
+		close(dp->stopfd);
+	dp->stopfd = -1;
+	clat_rx_release(&dp->rx);
 }
 
 void clat_dp_free(struct clat_dp *dp)
 {
 	clat_dp_stop(dp);
-	if (dp->stopfd >= 0)
-		close(dp->stopfd);
-	dp->stopfd = -1;
+	workers_give_back(dp);
 	clat_rx_free(&dp->rx);
-	for (unsigned int i = 0; i < 2; i++) {
-		free(dp->w[i].wbuf);
-		dp->w[i].wbuf = NULL;
-	}
 }
 
 int clat_dp_start(struct clat_dp *dp)
 {
 	static void *(*const fn[2])(void *) = { clat_w46_main, clat_w64_main };
 
+	int ret = workers_take(dp);
+
+	if (ret) {
+		workers_give_back(dp);
+		return ret;
+	}
 	clat_tx_init(&dp->tx, dp->up_ifindex);
 	dp->nice_err = 0;
 	for (unsigned int i = 0; i < 2; i++) {
 		struct clat_dp_worker *w = &dp->w[i];
-		int ret;
 
 		w->out.buf = w->wbuf;
 		w->out.cap = CLAT_ARENA;
@@ -148,9 +172,9 @@ void clat_dp_stop(struct clat_dp *dp)
 			pthread_join(dp->w[i].tid, NULL);
 		dp->w[i].running = false;
 	}
-	/* Re-arm for the next start: its threads must not see this stop. */
-	if (read(dp->stopfd, &one, sizeof(one)) < 0)
-		one = 0;
+	/* The next start takes a new eventfd: its threads never see this
+	 * stop. */
+	workers_give_back(dp);
 }
 
 bool clat_dp_running(const struct clat_dp *dp)

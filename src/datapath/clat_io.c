@@ -224,6 +224,13 @@ int clat_rx_init(struct clat_rx *rx)
 	memset(rx, 0, sizeof(*rx));
 	pktring_init(&rx->ring);
 	rx->plain_fd = -1;
+	return 0;
+}
+
+int clat_rx_alloc(struct clat_rx *rx)
+{
+	if (rx->buf)
+		return 0;
 	rx->buf = malloc((size_t)CLAT_BATCH * CLAT_RX_SLOT);
 	if (!rx->buf)
 		return -ENOMEM;
@@ -237,11 +244,16 @@ int clat_rx_init(struct clat_rx *rx)
 	return 0;
 }
 
+void clat_rx_release(struct clat_rx *rx)
+{
+	free(rx->buf);
+	rx->buf = NULL;
+}
+
 void clat_rx_free(struct clat_rx *rx)
 {
 	clat_rx_detach(rx);
-	free(rx->buf);
-	rx->buf = NULL;
+	clat_rx_release(rx);
 }
 
 void clat_rx_detach(struct clat_rx *rx)

@@ -47,7 +47,8 @@ int clat_raw_open(const char *ifname);
 int clat_mcast_open(int ifindex, const struct in6_addr *addr);
 
 /*
- * Receive batch: buffers allocated once by clat_rx_init().  A socket
+ * Receive batch: clat_rx_init() prepares it, clat_rx_alloc() takes the
+ * buffers (2 MB) for a reader, clat_rx_release() gives them back.  A socket
  * with a receive ring (pktring.h, set up by clat_pkt_open()) is read in
  * place from the ring, otherwise with recvmmsg() into buf.
  */
@@ -65,6 +66,8 @@ struct clat_rx {
 };
 
 int clat_rx_init(struct clat_rx *rx);
+int clat_rx_alloc(struct clat_rx *rx);
+void clat_rx_release(struct clat_rx *rx);
 void clat_rx_free(struct clat_rx *rx);
 /* Forget the socket read so far (before it is closed: the ring's
  * mapping would keep it alive). */

@@ -281,6 +281,15 @@ static int bring_up(struct clat *c)
 	c->auto6 = false;
 	c->tun[0] = '\0';
 	c->tun_ifindex = 0;
+	/* The netlink socket lives while the CLAT runs (clat_teardown()
+	 * closes it): a stopped one, as on every veth of a container host,
+	 * holds none. */
+	if (!c->rtnl_open) {
+		ret = rtnl_open(&c->rtnl);
+		if (ret < 0)
+			return clat_fail(c, ret, "%s: %s", "netlink");
+		c->rtnl_open = true;
+	}
 	ret = uplink_facts(c);
 	if (ret)
 		return ret;
@@ -467,10 +476,6 @@ static int clat_start(struct instance *inst)
 		return ret;
 	c->dp.stats[0] = instance_stats(inst, 0);
 	c->dp.stats[1] = instance_stats(inst, 1);
-	ret = rtnl_open(&c->rtnl);
-	if (ret < 0)
-		return clat_fail(c, ret, "%s: %s", "netlink");
-	c->rtnl_open = true;
 	snprintf(c->uplink, sizeof(c->uplink), "%s", inst->conf->clat.uplink);
 	/* The manager decides when to run: it calls clat_apply(). */
 	instance_set_state(inst, "waiting", "no decision yet for %s", c->uplink);
@@ -499,6 +504,9 @@ void clat_teardown(struct clat *c)
 	clat_close_fd(&c->dp.raw_fd);
 	clat_close_fd(&c->dp.gso_fd);
 	clat_close_fd(&c->mcast_fd); /* leaves the solicited-node group */
+	if (c->rtnl_open)
+		rtnl_close(&c->rtnl);
+	c->rtnl_open = false;
 }
 
 static void clat_stop(struct instance *inst)

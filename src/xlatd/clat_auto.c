@@ -271,7 +271,14 @@ static void sync_uplink(struct uplink *u)
 		auto_create(u);
 	if (!u->inst)
 		return;
-	disc_start(u);
+	/* Discovery (an RA listener, an RS, DNS queries) only where a CLAT
+	 * could run: the link has been up with an IPv6 default route.  Its
+	 * RS brings the PREF64 at once then.  A container host's veths
+	 * never get there, and need no sockets of their own. */
+	if (u->facts.up && u->facts.has_default6)
+		u->disc_wanted = true;
+	if (u->disc_wanted)
+		disc_start(u);
 	clat_auto_apply(u);
 }
 
@@ -321,13 +328,17 @@ static void lm_changed(void *arg, const struct lm_if *old, const struct lm_if *n
 	}
 	if (!u)
 		return;
-	if (now && u->present && u->facts.ifindex != now->ifindex)
+	if (now && u->present && u->facts.ifindex != now->ifindex) {
 		disc_stop(u); /* a new device under an old name */
+		u->disc_wanted = false;
+	}
 	u->present = now != NULL;
-	if (now)
+	if (now) {
 		u->facts = *now;
-	else
+	} else {
 		disc_stop(u);
+		u->disc_wanted = false;
+	}
 	u->dirty = true;
 	/* RFC 8925: a V6ONLY_WAIT starts at link-up (v6only.h). */
 	if (now)

@@ -25,6 +25,7 @@ struct uplink {
 	struct lm_if facts;
 	struct discovery disc;
 	bool disc_on;
+	bool disc_wanted;        /* seen up with an IPv6 default route */
 	struct instance *inst;   /* bound clat instance */
 	struct clat_plat plat;   /* PLAT liveness of its prefixes */
 	bool auto_inst;          /* created by us, not by a [clat] section */

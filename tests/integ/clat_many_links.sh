@@ -64,6 +64,11 @@ t_check "100 service addresses later: still dedicated, same address" \
 running() { nt_xlatctl status --json | jq -r '[.instances[] | select(.state == "running") | .name] | join(" ")'; }
 only_eth0() { [ "$(running)" = clat-eth0 ]; }
 t_check "only the uplink's CLAT runs (the container links: none)" nt_wait 10 only_eth0
+# Discovery (an RA listener and an epoll fd each) only on links that
+# got an IPv6 default route: not on the 50 unbridged veth ends.
+nfd=$(ls "/proc/$NT_XPID/fd" | wc -l)
+t_diag "xlatd holds $nfd file descriptors"
+t_check "no discovery sockets for the container links (fewer than 60 fds)" test "$nfd" -lt 60
 
 # 20 more links while it runs: the CLAT stays, the monitor keeps up.
 for i in $(seq 101 120); do
