@@ -30,13 +30,8 @@ done >"$NT_TMP/links.batch"
 ip -n "$C" -batch "$NT_TMP/links.batch" || t_bail "container links"
 t_diag "links before the uplink: $(ip -n "$C" -o link show | wc -l)"
 
-NT_XNS=$C
-NT_XSOCK=$NT_TMP/ctl/xlatd.sock
-NT_XSTATE=$NT_TMP/state
-run_bg "$C" "$NT_XLATD" -v --no-config --control-socket "$NT_XSOCK" --state-dir "$NT_XSTATE"
-NT_XPID=$NT_LAST_PID
-NT_XLOG=$NT_LAST_LOG
-t_check "xlatd starts" nt_wait 5 test -S "$NT_XSOCK"
+nt_xlatd_noconf "$C"
+t_check "xlatd starts" test -S "$NT_XSOCK"
 
 # The uplink comes last: its ifindex is above every container link's.
 nt_router "$C" eth0 "$R" 1 || t_bail "router link"

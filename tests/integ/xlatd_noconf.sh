@@ -28,13 +28,8 @@ t_check "-n with --check-config is refused (exit 2)" \
 t_check "a relative --state-dir is refused (exit 2)" \
 	bash -c "'$NT_XLATD' -n --state-dir run/x; [ \$? -eq 2 ]"
 
-NT_XNS=$C
-NT_XSOCK=$NT_TMP/ctl/xlatd.sock
-NT_XSTATE=$NT_TMP/state
-run_bg "$C" "$NT_XLATD" -v --no-config --control-socket "$NT_XSOCK" --state-dir "$NT_XSTATE"
-NT_XPID=$NT_LAST_PID
-NT_XLOG=$NT_LAST_LOG
-t_check "xlatd -n starts, control socket at --control-socket" nt_wait 5 test -S "$NT_XSOCK"
+nt_xlatd_noconf "$C"
+t_check "xlatd -n starts, control socket at --control-socket" test -S "$NT_XSOCK"
 t_check "the log says it read no file and names the state dir" \
 	grep -q "ready: no configuration file, control socket $NT_XSOCK, state dir $NT_XSTATE" "$NT_XLOG"
 

@@ -310,6 +310,20 @@ nt_xlatd_start() {
 	nt_wait 5 test -S "$NT_XSOCK"
 }
 
+# nt_xlatd_noconf NS: xlatd with no configuration file (--no-config) in
+# NS, control socket and state dir under $NT_TMP; waits for the socket.
+# Not inside t_check (a subshell): it sets NT_XPID and friends.
+nt_xlatd_noconf() {
+	NT_XNS=$1
+	NT_XSOCK=$NT_TMP/ctl/xlatd.sock
+	NT_XSTATE=$NT_TMP/state
+	run_bg "$NT_XNS" "$NT_XLATD" -v --no-config --control-socket "$NT_XSOCK" \
+		--state-dir "$NT_XSTATE"
+	NT_XPID=$NT_LAST_PID
+	NT_XLOG=$NT_LAST_LOG
+	nt_wait 5 test -S "$NT_XSOCK"
+}
+
 # nt_xlatd_stop: SIGTERM, SIGKILL if it has not gone in 3 s.
 nt_xlatd_stop() {
 	[ -n "${NT_XPID:-}" ] && nt_kill_pids "$NT_XPID"
