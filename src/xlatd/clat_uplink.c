@@ -11,16 +11,19 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fnmatch.h>
 #include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
+/* An entry is a name or a shell pattern (fnmatch(3)): "veth*" and
+ * "cali*" keep a container host's links out in one word. */
 bool clat_in_list(char (*l)[IFNAMSIZ], unsigned int n, const char *name)
 {
 	for (unsigned int i = 0; i < n; i++)
-		if (!strcmp(l[i], name))
+		if (!strcmp(l[i], name) || !fnmatch(l[i], name, 0))
 			return true;
 	return false;
 }

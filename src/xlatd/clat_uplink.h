@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* name is in l: one of its names, or matches one of its shell patterns. */
 bool clat_in_list(char (*l)[IFNAMSIZ], unsigned int n, const char *name);
 /* A TUN this xlatd holds open (any instance's), by /proc/self/fdinfo. */
 bool clat_held_tun(const char *ifname);

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A container host: a hundred links before the uplink (a bridge with the
-# host ends of 50 veth pairs, as Docker or Podman leave them), then an
-# uplink that comes later (an LTE modem plugged in, a VPN), with 100
-# service /128s besides its SLAAC address.  The
-# automatic CLAT must see it and come up, whatever the number of links
-# (the link monitor once kept the first 64 and never saw the rest), and
-# a routing daemon's churn of prefix routes must not make it dump the
-# routing table each time.
+# host ends of 50 veth pairs, as Docker or Podman leave them; the other
+# ends unbridged, as Calico's), then an uplink that comes later (an LTE
+# modem plugged in, a VPN).  The automatic CLAT must see it and come up,
+# whatever the number of links (the link monitor once kept the first 64
+# and never saw the rest); the container links must cost it no sockets;
+# 100 service /128s added later must not hide the SLAAC /64; a routing
+# daemon's churn of prefix routes must not make it dump the routing
+# table each time; shell patterns in ignore-interfaces and interfaces
+# keep the container links out.
 #
 #   C: lo, br0, 50 x (ctN in br0, peer cpN), eth0 last ---- r0 R (radvd,
 #      pref64_ra)
@@ -95,4 +97,17 @@ ip -n "$C" link set eth0 down
 t_check "the late uplink goes down: its CLAT stops" \
 	nt_wait 10 nt_not nt_clat_is clat-eth0 "^running"
 nt_xlatd_stop
+
+# The operator's word for it: names and shell patterns in
+# ignore-interfaces and interfaces (xlatd.conf(5)).
+ip -n "$C" link set eth0 up
+names() { nt_xlatctl status --json | jq -r '[.instances[].name] | sort | join(" ")'; }
+for extra in "ignore-interfaces = cp* br0" "interfaces = eth*"; do
+	run_bg "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 600 --count 30 --interval 1
+	nt_xlatd "$C" "$extra"
+	t_check "$extra: the uplink's CLAT runs" nt_wait 20 nt_clat_is clat-eth0 "^running $P64 RA"
+	t_check "$extra: no instance for the other links" \
+		bash -c '[ "$1" = clat-eth0 ]' _ "$(names)"
+	nt_xlatd_stop
+done
 t_done
