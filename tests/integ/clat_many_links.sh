@@ -110,4 +110,14 @@ for extra in "ignore-interfaces = cp* br0" "interfaces = eth*"; do
 		bash -c '[ "$1" = clat-eth0 ]' _ "$(names)"
 	nt_xlatd_stop
 done
+# The same by a reload: the instances of the links now ignored go.
+nt_xlatd "$C"
+t_check "no lists: an instance for every candidate link" \
+	nt_wait 10 bash -c '[ "$(ip netns exec "$1" "$2" -s "$3" status --json | jq "[.instances[]] | length")" -gt 50 ]' \
+	_ "$C" "$NT_XLATCTL" "$NT_XSOCK"
+nt_xlatd_conf "$NT_XCONF" "$NT_XSOCK" "$NT_XSTATE" "ignore-interfaces = cp* br0"
+kill -HUP "$NT_XPID"
+only_uplink() { [ "$(names)" = clat-eth0 ]; }
+t_check "SIGHUP with ignore-interfaces = cp* br0: only clat-eth0 is left" nt_wait 5 only_uplink
+nt_xlatd_stop
 t_done
