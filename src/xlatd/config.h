@@ -82,7 +82,7 @@ struct clat_conf {
 	struct in6_addr ipv6;        /* fixed CLAT IPv6 address */
 	bool has_ipv4;
 	struct in_addr ipv4;         /* default: pick a free one in 192.0.0.0/29 */
-	char tun[IFNAMSIZ];          /* default "clat-" + uplink, truncated */
+	char tun[IFNAMSIZ];          /* default: conf_clat_tun_name() */
 	uint32_t metric;             /* IPv4 default route metric, default 4096 */
 	bool has_metric;             /* given: else 4096 + a per-instance offset */
 	unsigned int mtu;            /* 0: auto (uplink IPv6 MTU - 28) */
@@ -154,6 +154,9 @@ struct xlatd_conf {
 	struct inst_conf *inst;      /* in file order */
 	unsigned int n_inst;
 };
+
+/* The default TUN name of a CLAT on uplink (xlatd.conf(5), tun). */
+void conf_clat_tun_name(char out[IFNAMSIZ], const char *uplink);
 
 void conf_init(struct xlatd_conf *c);
 void conf_free(struct xlatd_conf *c);

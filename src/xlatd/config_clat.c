@@ -227,6 +227,28 @@ void conf_clat_defaults(struct inst_conf *ic)
 	}
 }
 
+/*
+ * The default TUN name: "clat-" and the uplink's name when that fits in
+ * IFNAMSIZ; a longer uplink name keeps its first 6 characters and gets 4
+ * hex digits of a hash of the whole name, because names by bus path or
+ * MAC differ at their end (enp0s20f0u1 and enp0s20f0u2, two USB adapters
+ * enx00e04c68xxxx of one vendor) and cut to one length they collided:
+ * the second CLAT failed on "File exists" for good.
+ */
+void conf_clat_tun_name(char out[IFNAMSIZ], const char *uplink)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (strlen(uplink) <= IFNAMSIZ - 1 - 5) {
+		snprintf(out, IFNAMSIZ, "clat-%s", uplink);
+		return;
+	}
+	for (const char *p = uplink; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	snprintf(out, IFNAMSIZ, "clat-%.6s%04x", uplink,
+		 (unsigned int)((h ^ (h >> 16)) & 0xffff));
+}
+
 int conf_clat_finish(struct inst_conf *ic, char *msg, size_t n)
 {
 	if (!ic->clat.uplink[0])
@@ -241,7 +263,6 @@ int conf_clat_finish(struct inst_conf *ic, char *msg, size_t n)
 	if (check_floors(&ic->clat, msg, n))
 		return -1;
 	if (!ic->clat.tun[0])
-		snprintf(ic->clat.tun, sizeof(ic->clat.tun), "clat-%.*s",
-			 IFNAMSIZ - 6, ic->clat.uplink);
+		conf_clat_tun_name(ic->clat.tun, ic->clat.uplink);
 	return 0;
 }

@@ -107,6 +107,34 @@ TEST(reload_sees_opt_out)
 	conf_free(&b);
 }
 
+/* The default TUN name: clat-UPLINK when it fits, else distinct for
+ * uplinks that differ only past their 10th character. */
+TEST(default_tun_names)
+{
+	char a[IFNAMSIZ], b[IFNAMSIZ], c1[IFNAMSIZ];
+	struct xlatd_conf c;
+
+	conf_clat_tun_name(a, "eth0");
+	CHECK_STR(a, "clat-eth0");
+	conf_clat_tun_name(a, "enp0s20f0u");
+	CHECK_STR(a, "clat-enp0s20f0u");
+	conf_clat_tun_name(a, "enp0s20f0u1");
+	conf_clat_tun_name(b, "enp0s20f0u2");
+	conf_clat_tun_name(c1, "enp0s20f0u1");
+	CHECK(strcmp(a, b) != 0);
+	CHECK_STR(a, c1); /* the same every time */
+	CHECK_EQ(strlen(a), 15);
+	CHECK(!strncmp(a, "clat-enp0s2", 11));
+	conf_clat_tun_name(a, "enx00e04c680123");
+	conf_clat_tun_name(b, "enx00e04c680456");
+	CHECK(strcmp(a, b) != 0);
+	/* What a [clat] section gets when it names no tun. */
+	REQUIRE(parse("[clat c0]\nuplink = enp0s20f0u2\n", &c) == 0);
+	conf_clat_tun_name(b, "enp0s20f0u2");
+	CHECK_STR(c.inst->clat.tun, b);
+	conf_free(&c);
+}
+
 int main(void)
 {
 	return tap_run();
