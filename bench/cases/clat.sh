@@ -65,12 +65,12 @@ clat_up() {
 	log "clat ($dp): $CLAT4 <-> $CLAT6, datapath $dpa"
 	case $dp:$dpa in bpf:*bpf*|userspace:*user*) ;;
 	*) log "clat: datapath is '$dpa', not $dp"; return 1 ;; esac
-	nsx "$NSG" ip link set dev "$(clat_tun)" txqueuelen "$TUN_TXQ" 2>/dev/null
+	# The TUN as xlatd named it (xlatd.conf(5), tun).
+	CLAT_TUN=$(jq -r '[.instances[] | select(.name == "bench")][0].config.tun // empty' <<<"$js")
+	nsx "$NSG" ip link set dev "$CLAT_TUN" txqueuelen "$TUN_TXQ" 2>/dev/null
 	DST=$SINK4
 	RDST=$CLAT6 RSRC=$SINK4_AS6
 }
-
-clat_tun() { printf 'clat-%s' "$DG" | cut -c1-15; }
 
 clat_down() {
 	[ -n "${XPID:-}" ] && stop_pid "$XPID"
@@ -78,7 +78,8 @@ clat_down() {
 	RDST= RSRC=
 	nsx "$NSX" ip -6 route del $POOL6 via $SINK6 dev $DO 2>/dev/null
 	nsx "$NSS" ip -6 addr del $SINK4_AS6/128 dev $DS 2>/dev/null
-	nsx "$NSG" ip link del "$(clat_tun)" 2>/dev/null
+	[ -n "${CLAT_TUN:-}" ] && nsx "$NSG" ip link del "$CLAT_TUN" 2>/dev/null
+	CLAT_TUN=
 	host_layout_off
 	return 0
 }
