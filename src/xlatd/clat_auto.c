@@ -229,13 +229,13 @@ static void auto_create(struct uplink *u)
 		conf_free(&c);
 		return;
 	}
-	log_info(c.inst->name, "automatic CLAT for %s (no [clat] section names it)",
-		 u->name);
+	/* Debug level until it runs: every interface that might be an
+	 * uplink gets one, most never run (instance.h, quiet). */
+	log_debug(c.inst->name, "automatic CLAT for %s (no [clat] section names it)",
+		  u->name);
 	u->auto_inst = true; /* clat_auto_bind() runs inside */
-	inst = instance_create(c.inst);
-	if (inst)
-		inst->automatic = true;
-	else
+	inst = instance_create_auto(c.inst);
+	if (!inst)
 		u->auto_inst = false;
 	conf_free(&c);
 }
@@ -244,7 +244,8 @@ static void auto_destroy(struct uplink *u, const char *why)
 {
 	if (!u->inst || !u->auto_inst)
 		return;
-	log_info(u->inst->name, "removing the automatic CLAT: %s", why);
+	log_msg(u->inst->quiet ? LOG_LVL_DEBUG : LOG_LVL_INFO, u->inst->name,
+		"removing the automatic CLAT: %s", why);
 	instance_destroy(u->inst); /* unbinds */
 }
 

@@ -47,7 +47,8 @@ void instance_set_state(struct instance *inst, const char *state,
 			const char *fmt, ...)
 {
 	char reason[sizeof(inst->reason)];
-	bool changed;
+	bool changed, quiet;
+	int lvl = strcmp(state, "failed") ? LOG_LVL_INFO : LOG_LVL_ERR;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -57,12 +58,14 @@ void instance_set_state(struct instance *inst, const char *state,
 	changed = strcmp(inst->state, state) || strcmp(inst->reason, reason);
 	snprintf(inst->state, sizeof(inst->state), "%s", state);
 	memcpy(inst->reason, reason, sizeof(reason));
+	if (strcmp(state, "waiting") && strcmp(state, "stopped"))
+		inst->quiet = false;
+	quiet = inst->quiet;
 	pthread_mutex_unlock(&inst->lock);
 	/* The one log line of a state change: callers do not log it again. */
 	if (changed)
-		log_msg(strcmp(state, "failed") ? LOG_LVL_INFO : LOG_LVL_ERR,
-			inst->name, "state %s%s%s", state, reason[0] ? ": " : "",
-			reason);
+		log_msg(quiet ? LOG_LVL_DEBUG : lvl, inst->name, "state %s%s%s",
+			state, reason[0] ? ": " : "", reason);
 }
 
 void instance_get_state(struct instance *inst, char *state, size_t slen,
@@ -199,7 +202,7 @@ int instance_reload(struct instance *inst, const struct inst_conf *ic)
 	return 0;
 }
 
-struct instance *instance_create(const struct inst_conf *ic)
+static struct instance *create(const struct inst_conf *ic, bool automatic)
 {
 	const struct instance_kind *k = instance_kind_find(ic->kind);
 	struct instance *inst;
@@ -223,6 +226,7 @@ struct instance *instance_create(const struct inst_conf *ic)
 	pthread_mutex_init(&inst->lock, NULL);
 	snprintf(inst->state, sizeof(inst->state), "starting");
 	inst->started = true;
+	inst->automatic = inst->quiet = automatic;
 	ret = k->start(inst);
 	if (ret < 0) {
 		/* A "failed" state has been logged with its reason. */
@@ -246,6 +250,16 @@ struct instance *instance_create(const struct inst_conf *ic)
 		pp = &(*pp)->next;
 	*pp = inst;
 	return inst;
+}
+
+struct instance *instance_create(const struct inst_conf *ic)
+{
+	return create(ic, false);
+}
+
+struct instance *instance_create_auto(const struct inst_conf *ic)
+{
+	return create(ic, true);
 }
 
 void instance_destroy(struct instance *inst)

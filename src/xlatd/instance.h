@@ -97,6 +97,10 @@ struct instance {
 
 	bool started;
 	bool automatic; /* made by the CLAT manager, not by a config section */
+	/* An automatic instance that has not run yet: its state changes are
+	 * logged at debug level (a container host has one per veth, stopped
+	 * for good); the first state past waiting or stopped ends it. */
+	bool quiet;
 	struct instance *next;
 };
 
@@ -144,6 +148,8 @@ void instance_unwatch_fd(struct instance *inst, int fd);
  * running instances is instance_list().
  */
 struct instance *instance_create(const struct inst_conf *ic);
+/* The same for the CLAT manager's own instances (automatic, quiet). */
+struct instance *instance_create_auto(const struct inst_conf *ic);
 void instance_destroy(struct instance *inst); /* stop + unlink + free */
 /* The kind's reload() with a copy of ic, which becomes inst->conf; -1
  * when the kind has none or refuses (then restart it). */

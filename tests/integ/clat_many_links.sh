@@ -73,6 +73,11 @@ for i in $(seq 101 120); do
 done | ip -n "$C" -batch - || t_diag "more links failed"
 sleep 1
 t_check "20 more container links: the CLAT keeps running" nt_clat_is clat-eth0 "^running $P64 RA"
+# The container links' instances never ran: their lines are debug-level
+# (a pod coming or going is not news); the uplink's are info.
+t_check "no info-level line about the container links' instances" \
+	nt_not grep -Eq '\[clat-(cp[0-9]+|br0)\]: info:' "$NT_XLOG"
+t_check "the uplink's instance logs at info" grep -q '\[clat-eth0\]: info: state running' "$NT_XLOG"
 t_check "the link monitor knows every link" \
 	bash -c "[ \"\$1\" = \"\$2\" ]" _ "$(nt_xlatctl status --json | jq -r .link_monitor.links)" \
 	"$(ip -n "$C" -o link show | wc -l)"
