@@ -276,8 +276,11 @@ static void sync_uplink(struct uplink *u)
 	 * could run: the link has been up with an IPv6 default route.  Its
 	 * RS brings the PREF64 at once then.  A container host's veths
 	 * never get there, and need no sockets of their own. */
-	if (u->facts.up && u->facts.has_default6)
+	if (u->facts.up && u->facts.has_default6 && !u->disc_wanted) {
 		u->disc_wanted = true;
+		/* An uplink now: why its CLAT does not run is news. */
+		instance_loud(u->inst);
+	}
 	if (u->disc_wanted)
 		disc_start(u);
 	clat_auto_apply(u);

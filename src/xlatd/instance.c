@@ -262,6 +262,13 @@ struct instance *instance_create_auto(const struct inst_conf *ic)
 	return create(ic, true);
 }
 
+void instance_loud(struct instance *inst)
+{
+	pthread_mutex_lock(&inst->lock);
+	inst->quiet = false;
+	pthread_mutex_unlock(&inst->lock);
+}
+
 void instance_destroy(struct instance *inst)
 {
 	for (struct instance **pp = &instances; *pp; pp = &(*pp)->next)

@@ -97,9 +97,10 @@ struct instance {
 
 	bool started;
 	bool automatic; /* made by the CLAT manager, not by a config section */
-	/* An automatic instance that has not run yet: its state changes are
-	 * logged at debug level (a container host has one per veth, stopped
-	 * for good); the first state past waiting or stopped ends it. */
+	/* An automatic instance on a link that has not looked like an uplink
+	 * yet: its state changes are logged at debug level (a container host
+	 * has one per veth, stopped for good).  instance_loud() or the first
+	 * state past waiting or stopped ends it. */
 	bool quiet;
 	struct instance *next;
 };
@@ -150,6 +151,8 @@ void instance_unwatch_fd(struct instance *inst, int fd);
 struct instance *instance_create(const struct inst_conf *ic);
 /* The same for the CLAT manager's own instances (automatic, quiet). */
 struct instance *instance_create_auto(const struct inst_conf *ic);
+/* From now on its state changes are logged at their own level. */
+void instance_loud(struct instance *inst);
 void instance_destroy(struct instance *inst); /* stop + unlink + free */
 /* The kind's reload() with a copy of ic, which becomes inst->conf; -1
  * when the kind has none or refuses (then restart it). */
