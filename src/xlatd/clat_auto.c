@@ -140,73 +140,16 @@ bool clat_auto_slot_taken(int slot)
 	return false;
 }
 
-/* ---- discovery per uplink ---- */
-
-static void disc_cb(void *arg, enum discovery_event ev,
-		    const struct discovery_state *cur,
-		    const struct discovery_state *old)
-{
-	struct uplink *u = arg;
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-
-	inet_ntop(AF_INET6, &cur->prefix.addr, a, sizeof(a));
-	inet_ntop(AF_INET6, &old->prefix.addr, b, sizeof(b));
-	if (ev == DISC_EV_APPEARED || ev == DISC_EV_CHANGED)
-		log_info(NULL, "%s: NAT64 prefix %s: %s/%u from %s%s%s%s", u->name,
-			 discovery_event_name(ev), a, cur->prefix.len,
-			 clat_source_name(cur->source),
-			 ev == DISC_EV_CHANGED ? " (was " : "",
-			 ev == DISC_EV_CHANGED ? b : "",
-			 ev == DISC_EV_CHANGED ? ")" : "");
-	else
-		log_info(NULL, "%s: NAT64 prefix %s/%u (%s) %s", u->name, b,
-			 old->prefix.len, clat_source_name(old->source),
-			 discovery_event_name(ev));
-	u->dirty = true;
-}
+/* ---- discovery per uplink (clat_auto_disc.c) ---- */
 
 static void disc_stop(struct uplink *u)
 {
-	if (!u->disc_on)
-		return;
-	epoll_ctl(M.epfd, EPOLL_CTL_DEL, discovery_fd(&u->disc), NULL);
-	discovery_close(&u->disc);
-	u->disc_on = false;
+	clat_auto_disc_stop(u, M.epfd);
 }
 
 static void disc_start(struct uplink *u)
 {
-	const struct clat_conf *cc = u->inst ? &u->inst->conf->clat : NULL;
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = u };
-	struct discovery_cfg cfg;
-	uint64_t now = discovery_now();
-	int ret;
-
-	if (u->disc_on || !u->present)
-		return;
-	discovery_cfg_init(&cfg, u->facts.ifindex);
-	if (cc && cc->has_pref64) {
-		cfg.has_static = true;
-		cfg.static_prefix = cc->pref64;
-	}
-	cfg.cb = disc_cb;
-	cfg.arg = u;
-	discovery_init(&u->disc, &cfg, now);
-	ret = discovery_start(&u->disc, now);
-	if (ret < 0) {
-		log_warn(NULL, "%s: NAT64 prefix discovery did not start: %s",
-			 u->name, strerror(-ret));
-		discovery_close(&u->disc);
-		return;
-	}
-	if (epoll_ctl(M.epfd, EPOLL_CTL_ADD, discovery_fd(&u->disc), &ev) < 0) {
-		log_warn(NULL, "%s: cannot watch discovery: %s", u->name,
-			 strerror(errno));
-		discovery_close(&u->disc);
-		return;
-	}
-	u->disc_on = true;
-	log_debug(NULL, "%s: NAT64 prefix discovery started", u->name);
+	clat_auto_disc_start(u, M.epfd);
 }
 
 /* ---- automatic instances ---- */

@@ -37,6 +37,10 @@ struct uplink {
 bool clat_auto_other_clat(const struct uplink *u, char *what, size_t n);
 bool clat_auto_slot_taken(int slot);
 
+/* clat_auto_disc.c: u's NAT64 prefix discovery, its fd in epfd. */
+void clat_auto_disc_start(struct uplink *u, int epfd);
+void clat_auto_disc_stop(struct uplink *u, int epfd);
+
 /* clat_auto_plan.c: make u's plan and hand it to its instance. */
 void clat_auto_apply(struct uplink *u);
 
