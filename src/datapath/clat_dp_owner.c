@@ -132,7 +132,6 @@ void clat_dp_free(struct clat_dp *dp)
 int clat_dp_start(struct clat_dp *dp)
 {
 	static void *(*const fn[2])(void *) = { clat_w46_main, clat_w64_main };
-
 	int ret = workers_take(dp);
 
 	if (ret) {
