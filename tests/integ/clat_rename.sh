@@ -11,16 +11,8 @@
 
 nt_need_root
 nt_need radvd tayga ping tc
-nt_need_build xlatd xlatctl tools/pref64_ra
-RA=$NT_BUILD/tools/pref64_ra
-P64=2001:db8:64::/96
-
-nt_ns c && nt_ns r || t_bail "namespaces"
-C=$(ns c) R=$(ns r)
-nt_router "$C" eth0 "$R" 1 || t_bail "router link"
-nt_tayga "$R" 192.0.2.1 $P64 198.51.100.0/24 || t_bail "tayga"
-nt_radvd "$R" r0 2001:db8:1::/64
-run_bg "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 600 --count 90 --interval 1
+nt_need_build xlatd xlatctl
+nt_clat_net
 nt_xlatd "$C" || t_bail "xlatd did not start"
 
 ping4() { nx "$C" ping -4 -c 2 -i 0.3 -W 2 203.0.113.10 >/dev/null; }

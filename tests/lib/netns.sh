@@ -218,6 +218,23 @@ nt_router() {
 		ip -n "$r" addr add 203.0.113.10/32 dev lo
 }
 
+# nt_clat_net: the usual network of a CLAT test, in C and R: C's eth0
+# to R (nt_router), radvd for 2001:db8:1::/64, TAYGA as the PLAT for
+# P64 = 2001:db8:64::/96 (to 198.51.100.0/24) and that PREF64 from
+# pref64_ra every second for 90 s.  Sets C, R, P64 and RA (pref64_ra).
+nt_clat_net() {
+	nt_need_build tools/pref64_ra
+	RA=$NT_BUILD/tools/pref64_ra
+	P64=2001:db8:64::/96
+	nt_ns c && nt_ns r || t_bail "namespaces"
+	C=$(ns c) R=$(ns r)
+	nt_router "$C" eth0 "$R" 1 || t_bail "router link"
+	nt_tayga "$R" 192.0.2.1 $P64 198.51.100.0/24 || t_bail "tayga"
+	nt_radvd "$R" r0 2001:db8:1::/64
+	run_bg "$R" "$RA" --iface r0 --src fe80::64 --prefix $P64 --lifetime 600 \
+		--count 90 --interval 1
+}
+
 # nt_radvd NS IF PREFIX [EXTRA]: radvd in NS advertising PREFIX (a /64)
 # for SLAAC every 3-4 s, from fe80::1, which must be on IF.  EXTRA lines
 # (e.g. "RDNSS 2001:db8:1::1 { };") go into the interface block.  PREF64
